@@ -1,0 +1,45 @@
+# One target per chore. `make demo` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: demo test lint typecheck imports migrations-check pytest pytest-pg e2e messages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/shisaku demo
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests
+
+imports: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy src/shisaku/engines src/shisaku/taxonomy
+
+migrations-check: $(VENV)/.installed-dev
+	$(BIN)/shisaku manage makemigrations --check --dry-run
+
+pytest: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint imports typecheck migrations-check pytest
+
+# Regenerate translation catalogues after changing user-facing strings (needs GNU gettext).
+messages: $(VENV)/.installed-dev
+	cd src/shisaku && ../../$(BIN)/django-admin makemessages -l ko -l ja -l en --no-obsolete --settings=shisaku.settings
+	cd src/shisaku && ../../$(BIN)/django-admin compilemessages --settings=shisaku.settings
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

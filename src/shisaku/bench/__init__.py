@@ -1,0 +1,1 @@
+"""Benchmarks behind `shisaku bench …`: each reports its baseline in the same run."""

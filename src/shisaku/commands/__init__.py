@@ -1,0 +1,1 @@
+"""Sub-commands of the `shisaku` CLI, one module each, loaded only when called."""

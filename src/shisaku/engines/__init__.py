@@ -1,0 +1,1 @@
+"""Pure computation (matching, costing, geometry, consortium): numpy, OR-Tools, trimesh; no Django."""
