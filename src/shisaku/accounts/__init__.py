@@ -1,0 +1,1 @@
+"""Users, organisations (startup / manufacturer / coordinator) and memberships."""

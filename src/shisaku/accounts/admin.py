@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from shisaku.accounts.models import Membership, Organisation, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(User)
+class ShisakuUserAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Shisaku", {"fields": ("preferred_language",)}))
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "country", "created_at")
+    list_filter = ("kind", "country")
+    search_fields = ("name", "slug")
+    inlines = [MembershipInline]

@@ -1,0 +1,31 @@
+"""The HTTP API (django-ninja): one router per app, OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from shisaku.errors import InputError
+from shisaku.taxonomy import UnknownCodeError
+
+api = NinjaAPI(
+    title="Shisaku API",
+    version="1.0.0",
+    description="Find manufacturers, match requirements, estimate costs, plan joint orders.",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(InputError)
+def _input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
+    return api.create_response(request, {"detail": [exc.as_dict()]}, status=422)
+
+
+@api.exception_handler(UnknownCodeError)
+def _unknown_code(request: HttpRequest, exc: UnknownCodeError) -> HttpResponse:
+    detail = {"field": exc.kind, "reason": str(exc), "valid": exc.valid}
+    return api.create_response(request, {"detail": [detail]}, status=422)
+
+
+api.add_router("/manufacturers", "shisaku.directory.api.router")

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: the data generation number, the audit trail, navigation, bootstrap."""

@@ -1,0 +1,27 @@
+"""Template context: the navigation a user sees, decided by role here, not in templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from shisaku.core.roles import roles_of
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    roles = roles_of(request.user)
+    items = [
+        (reverse("directory:list"), _("Directory")),
+    ]
+    if roles.is_staff:
+        items.append((reverse("admin:index"), _("Admin")))
+    items.append((reverse("api-1.0.0:openapi-view"), _("API docs")))
+    current = request.path
+    return {
+        "nav_items": [{"url": url, "label": label, "active": current.startswith(url)}
+                      for url, label in items],
+        "roles": roles,
+    }

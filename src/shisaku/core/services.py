@@ -1,0 +1,39 @@
+"""Writes shared by every app: bump a data generation, record an audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from shisaku.core.models import AuditEvent, DataGeneration
+
+
+def generation_bump(*, name: str) -> None:
+    """Raise the generation number of ``name`` (call inside the writing transaction)."""
+    updated = DataGeneration.objects.filter(name=name).update(number=F("number") + 1)
+    if not updated:
+        with transaction.atomic():
+            obj, created = DataGeneration.objects.select_for_update().get_or_create(
+                name=name, defaults={"number": 1})
+            if not created:
+                DataGeneration.objects.filter(pk=obj.pk).update(number=F("number") + 1)
+
+
+def generation_current(*, name: str) -> int:
+    """The current generation number of ``name`` (0 before the first write)."""
+    row = DataGeneration.objects.filter(name=name).values_list("number", flat=True).first()
+    return int(row or 0)
+
+
+def audit_record(*, actor: Any, action: str, obj: Any = None, summary: str = "",
+                 data: dict[str, Any] | None = None) -> AuditEvent:
+    """Append one event to the audit trail."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user, action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary[:300], data=data or {},
+    )

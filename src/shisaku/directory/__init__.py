@@ -1,0 +1,1 @@
+"""The public directory of what manufacturers can do: profiles, capabilities, search, import."""

@@ -1,0 +1,143 @@
+"""Manufacturer profiles, their capabilities and sites, and the facet index that serves filters.
+
+Multi-valued taxonomy codes are kept as JSON lists on the profile (what it says) and mirrored
+into ManufacturerFacet rows (how it is searched) by services.manufacturer_reindex, so that
+filters and facet counts are plain indexed joins on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shisaku.accounts.models import Organisation
+from shisaku.directory.choices import ProviderKind
+
+
+def _empty_list() -> list[str]:
+    return []
+
+
+def _empty_dict() -> dict[str, str]:
+    return {}
+
+
+class Manufacturer(models.Model):
+    organisation = models.OneToOneField(Organisation, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="manufacturer")
+    slug = models.SlugField(_("slug"), max_length=160, unique=True, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_local = models.CharField(_("local name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ProviderKind.choices,
+                            default=ProviderKind.MANUFACTURER)
+    # Head-office location: the one matching measures distances from.
+    country = models.CharField(_("country"), max_length=2, db_index=True)
+    region = models.CharField(_("region"), max_length=10, db_index=True)
+    block = models.CharField(_("region block"), max_length=20, db_index=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    stages = models.JSONField(_("stages"), default=_empty_list, blank=True)
+    product_fields = models.JSONField(_("product fields"), default=_empty_list, blank=True)
+    technologies = models.JSONField(_("technologies"), default=_empty_list, blank=True)
+    certifications = models.JSONField(_("certifications"), default=_empty_list, blank=True)
+    languages = models.JSONField(_("languages"), default=_empty_list, blank=True)
+    accepts_foreign = models.BooleanField(_("accepts foreign clients"), default=False)
+    startup_friendly = models.BooleanField(_("startup friendly"), default=False)
+    equipment = models.TextField(_("equipment"), blank=True)
+    description = models.JSONField(_("description"), default=_empty_dict, blank=True,
+                                   help_text=_("Per language: {\"en\": …, \"ko\": …, \"ja\": …}"))
+    website = models.URLField(_("website"), blank=True, max_length=300)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    founded = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
+    # Figures: set by imports today, computed from real RFQ events once those exist.
+    reply_median_hours = models.FloatField(_("median reply time (hours)"), null=True, blank=True)
+    rating = models.FloatField(_("quality rating"), null=True, blank=True)
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0)
+    startup_projects = models.PositiveIntegerField(_("startup projects"), default=0)
+    price_level = models.FloatField(_("price level"), default=1.0)
+    capacity_jobs = models.PositiveIntegerField(_("capacity (concurrent jobs)"), null=True,
+                                                blank=True)
+    synthetic = models.BooleanField(_("sample data"), default=False, db_index=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    # Lower-cased names, city and descriptions for substring search in any script.
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("manufacturer")
+        verbose_name_plural = _("manufacturers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def description_in(self, lang: str) -> str:
+        text = self.description or {}
+        return text.get(lang) or text.get("en") or next(iter(text.values()), "")
+
+
+class Capability(models.Model):
+    """One process a manufacturer runs, with its materials, lot range and part envelope."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE,
+                                     related_name="capabilities")
+    process = models.CharField(_("process"), max_length=40, db_index=True)
+    materials = models.JSONField(_("materials"), default=_empty_list, blank=True)
+    min_lot = models.PositiveIntegerField(_("minimum lot"), default=1)
+    max_lot = models.PositiveIntegerField(_("maximum lot"), default=1_000_000)
+    max_part_x_mm = models.FloatField(_("max part X (mm)"), null=True, blank=True)
+    max_part_y_mm = models.FloatField(_("max part Y (mm)"), null=True, blank=True)
+    max_part_z_mm = models.FloatField(_("max part Z (mm)"), null=True, blank=True)
+    tolerance_mm = models.FloatField(_("tolerance (mm)"), null=True, blank=True)
+    lead_time_days = models.PositiveIntegerField(_("typical lead time (days)"), default=14)
+
+    class Meta:
+        ordering = ["manufacturer_id", "process", "id"]
+        verbose_name = _("capability")
+        verbose_name_plural = _("capabilities")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(min_lot__lte=models.F("max_lot")),
+                                   name="capability_lot_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer_id}:{self.process}"
+
+    @property
+    def max_part_mm(self) -> list[float] | None:
+        dims = [self.max_part_x_mm, self.max_part_y_mm, self.max_part_z_mm]
+        return None if any(d is None for d in dims) else [float(d) for d in dims]  # type: ignore[arg-type]
+
+
+class Site(models.Model):
+    """A further plant or office of a manufacturer (the head office is on the profile)."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(_("name"), max_length=200)
+    region = models.CharField(_("region"), max_length=10)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+
+    class Meta:
+        ordering = ["manufacturer_id", "name", "id"]
+        verbose_name = _("site")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ManufacturerFacet(models.Model):
+    """Search index row: manufacturer × (kind, code). Written only by services."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE,
+                                     related_name="facets")
+    kind = models.CharField(max_length=20)
+    code = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["manufacturer", "kind", "code"],
+                                               name="facet_unique")]
+        indexes = [models.Index(fields=["kind", "code", "manufacturer"])]

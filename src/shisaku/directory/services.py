@@ -1,0 +1,169 @@
+"""Writes to the directory: save records (one or a whole pool), keep the facet index in step.
+
+Every write bumps the "directory" data generation so that matching indexes in every process
+are rebuilt on their next use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from shisaku import taxonomy
+from shisaku.core.services import audit_record, generation_bump
+from shisaku.directory.models import Capability, Manufacturer, ManufacturerFacet
+from shisaku.directory.records import facets_of, search_text_of
+
+GENERATION = "directory"
+
+_SCALAR_FIELDS = (
+    "name", "name_local", "kind", "country", "region", "block", "city", "lat", "lon", "stages",
+    "product_fields", "technologies", "certifications", "languages", "accepts_foreign",
+    "startup_friendly", "equipment", "description", "website", "employees", "founded",
+    "reply_median_hours", "rating", "rating_count", "startup_projects", "price_level",
+    "capacity_jobs", "synthetic", "source", "search_text",
+)
+_DEFAULTS: dict[str, Any] = {
+    "name_local": "", "kind": "manufacturer", "city": "", "stages": [], "product_fields": [],
+    "technologies": [], "certifications": [], "languages": [], "accepts_foreign": False,
+    "startup_friendly": False, "equipment": "", "description": {}, "website": "",
+    "employees": None, "founded": None, "reply_median_hours": None, "rating": None,
+    "rating_count": 0, "startup_projects": 0, "price_level": 1.0, "capacity_jobs": None,
+    "synthetic": False, "source": "",
+}
+
+
+@dataclass(frozen=True)
+class SaveSummary:
+    created: int
+    updated: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated}
+
+
+def _fields_of(record: dict[str, Any]) -> dict[str, Any]:
+    values = {k: record.get(k, _DEFAULTS.get(k)) for k in _SCALAR_FIELDS if k != "search_text"}
+    for key, default in _DEFAULTS.items():
+        if values.get(key) is None and default is not None:
+            values[key] = default
+    if not record.get("block"):
+        values["block"] = taxonomy.region(record["region"]).block
+    if not record.get("technologies"):
+        # A firm's technologies follow from its processes when it does not state them.
+        tech = {t.code: t.group for t in taxonomy.PROCESSES}
+        values["technologies"] = sorted({tech[c["process"]] for c in
+                                         record.get("capabilities") or []})
+    values["search_text"] = search_text_of(record)
+    return values
+
+
+def _capabilities(manufacturer_id: int, record: dict[str, Any]) -> list[Capability]:
+    caps = []
+    for cap in record.get("capabilities") or []:
+        envelope = cap.get("max_part_mm") or [None, None, None]
+        caps.append(Capability(
+            manufacturer_id=manufacturer_id, process=cap["process"],
+            materials=list(cap.get("materials") or []), min_lot=cap.get("min_lot") or 1,
+            max_lot=cap.get("max_lot") or 1_000_000, max_part_x_mm=envelope[0],
+            max_part_y_mm=envelope[1], max_part_z_mm=envelope[2],
+            tolerance_mm=cap.get("tolerance_mm"), lead_time_days=cap.get("lead_time_days") or 14,
+        ))
+    return caps
+
+
+def _facets(manufacturer_id: int, record: dict[str, Any]) -> list[ManufacturerFacet]:
+    return [ManufacturerFacet(manufacturer_id=manufacturer_id, kind=k, code=c)
+            for k, c in facets_of(record)]
+
+
+def _save_batch(batch: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    existing = dict(Manufacturer.objects.filter(slug__in=[r["slug"] for r in batch])
+                    .values_list("slug", "id"))
+    new_objs, updated_objs = [], []
+    for record in batch:
+        fields = _fields_of(record)
+        if record["slug"] in existing:
+            updated_objs.append(Manufacturer(id=existing[record["slug"]], slug=record["slug"],
+                                             **fields))
+        else:
+            new_objs.append(Manufacturer(slug=record["slug"], **fields))
+    if updated_objs:
+        Manufacturer.objects.bulk_update(updated_objs, list(_SCALAR_FIELDS), batch_size=500)
+        ids = [m.id for m in updated_objs]
+        Capability.objects.filter(manufacturer_id__in=ids).delete()
+        ManufacturerFacet.objects.filter(manufacturer_id__in=ids).delete()
+    created = Manufacturer.objects.bulk_create(new_objs, batch_size=1000)
+    by_slug = {m.slug: m.id for m in [*created, *updated_objs]}
+    caps: list[Capability] = []
+    facets: list[ManufacturerFacet] = []
+    for record in batch:
+        mid = by_slug[record["slug"]]
+        caps.extend(_capabilities(mid, record))
+        facets.extend(_facets(mid, record))
+    Capability.objects.bulk_create(caps, batch_size=2000)
+    ManufacturerFacet.objects.bulk_create(facets, batch_size=5000)
+    return len(created), len(updated_objs)
+
+
+def manufacturers_save(*, records: Iterable[dict[str, Any]], actor: Any = None,
+                       batch_size: int = 2000, action: str = "directory.save") -> SaveSummary:
+    """Create or update (by slug) manufacturers from valid records, all in one transaction.
+
+    Callers validate first (importer.validate_rows); a failure here rolls everything back.
+    """
+    created = updated = 0
+    with transaction.atomic():
+        batch: list[dict[str, Any]] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= batch_size:
+                c, u = _save_batch(batch)
+                created, updated = created + c, updated + u
+                batch = []
+        if batch:
+            c, u = _save_batch(batch)
+            created, updated = created + c, updated + u
+        if created or updated:
+            generation_bump(name=GENERATION)
+            audit_record(actor=actor, action=action,
+                         summary=f"{created} created, {updated} updated",
+                         data={"created": created, "updated": updated})
+    return SaveSummary(created, updated)
+
+
+def manufacturer_reindex(*, manufacturer: Manufacturer) -> None:
+    """Rebuild one profile's facet rows and search text from what it states now."""
+    from shisaku.directory.records import record_of
+
+    with transaction.atomic():
+        record = record_of(manufacturer)
+        techs = {t.code: t.group for t in taxonomy.PROCESSES}
+        record["technologies"] = sorted(set(record["technologies"]) | {
+            techs[c["process"]] for c in record["capabilities"]})
+        Manufacturer.objects.filter(pk=manufacturer.pk).update(
+            search_text=search_text_of(record), technologies=record["technologies"])
+        ManufacturerFacet.objects.filter(manufacturer=manufacturer).delete()
+        ManufacturerFacet.objects.bulk_create(_facets(manufacturer.pk, record))
+        generation_bump(name=GENERATION)
+
+
+def manufacturer_create_for(*, organisation: Any) -> Manufacturer:
+    """An empty public profile for a manufacturer organisation that just signed up.
+
+    It sits at its country's first listed region until the firm edits its profile.
+    """
+    region = next((r for r in taxonomy.REGIONS.values() if r.country == organisation.country),
+                  taxonomy.region("KR-11"))
+    record = {"slug": f"{organisation.slug}-{organisation.pk}", "name": organisation.name,
+              "country": region.country, "region": region.code, "block": region.block,
+              "lat": region.lat, "lon": region.lon, "capabilities": [],
+              "source": "self-registered"}
+    manufacturers_save(records=[record], action="directory.profile_create")
+    manufacturer = Manufacturer.objects.get(slug=record["slug"])
+    manufacturer.organisation = organisation
+    manufacturer.save(update_fields=["organisation"])
+    return manufacturer

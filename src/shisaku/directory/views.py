@@ -1,0 +1,139 @@
+"""Directory pages: the list (full page or htmx partial from one URL), a profile, own-profile edit,
+and the open-data download. Views parse, call selectors / services, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shisaku import taxonomy
+from shisaku.core.services import audit_record
+from shisaku.directory import exporter, selectors
+from shisaku.directory.filtersets import FACET_TITLES, DirectoryFilter
+from shisaku.directory.forms import CapabilityFormSet, ProfileForm
+from shisaku.directory.models import Manufacturer
+from shisaku.directory.services import manufacturer_reindex
+
+
+def _query_without(request: HttpRequest, name: str, value: str | None = None) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    if value is None:
+        params.pop(name, None)
+    else:
+        params.setlist(name, [v for v in params.getlist(name) if v != value])
+    return params.urlencode()
+
+
+@require_GET
+def manufacturer_list(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilter(request.GET)
+    status = 200
+    base = selectors.manufacturers_public()
+    if form.is_valid():
+        results = form.filter(base)
+        facets = form.facets(base)
+        chips = [{"param": p, "value": v, "label": _facet_label(facets, p, v),
+                  "remove": _query_without(request, p, v)} for p, v in form.active_filters()]
+        page_size = form.cleaned_data.get("page_size") or 20
+        page_number = form.cleaned_data.get("page") or 1
+    else:
+        status = 400
+        results, facets, chips = base.none(), {}, []
+        page_size, page_number = 20, 1
+    paginator = Paginator(results, page_size)
+    page = paginator.get_page(page_number)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form, "page": page, "count": paginator.count, "facets": facets,
+        "facet_titles": FACET_TITLES, "chips": chips, "query": params.urlencode(),
+        "lang": get_language() or "en",
+        "export_query": _query_without(request, "page_size"),
+    }
+    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
+    template = "directory/_results.html" if partial else "directory/list.html"
+    return render(request, template, context, status=status)
+
+
+def _facet_label(facets: dict[str, list[dict[str, object]]], param: str, value: str) -> str:
+    for item in facets.get(param, []):
+        if item["code"] == value:
+            return str(item["label"])
+    return value
+
+
+@require_GET
+def manufacturer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        manufacturer = selectors.manufacturer_detail(pk=pk)
+    except Manufacturer.DoesNotExist:
+        raise Http404(_("No such manufacturer.")) from None
+    lang = get_language() or "en"
+    can_edit = selectors.manufacturers_editable_by(request.user).filter(pk=pk).exists()
+    context = {
+        "m": manufacturer, "lang": lang, "can_edit": can_edit,
+        "description": manufacturer.description_in(lang),
+        "region_label": taxonomy.label("region", manufacturer.region, lang),
+        "block_label": taxonomy.label("block", manufacturer.block, lang),
+        "country_label": taxonomy.label("country", manufacturer.country, lang),
+        "labels": {
+            key: [taxonomy.label(kind, c, lang) for c in getattr(manufacturer, key)]
+            for key, kind in (("stages", "stage"), ("product_fields", "product_field"),
+                              ("technologies", "technology"),
+                              ("certifications", "certification"), ("languages", "language"))
+        },
+        "capabilities": [
+            {"cap": c, "process": taxonomy.label("process", c.process, lang),
+             "materials": [taxonomy.label("material", x, lang) for x in c.materials]}
+            for c in manufacturer.capabilities.all()
+        ],
+    }
+    return render(request, "directory/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manufacturer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    manufacturer = selectors.manufacturers_editable_by(request.user).filter(pk=pk).first()
+    if manufacturer is None:
+        raise Http404(_("No such manufacturer among the profiles you may edit."))
+    form = ProfileForm(request.POST or None, instance=manufacturer)
+    formset = CapabilityFormSet(request.POST or None, instance=manufacturer)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            form.save()
+            formset.save()
+            manufacturer_reindex(manufacturer=manufacturer)
+            audit_record(actor=request.user, action="directory.profile_edit", obj=manufacturer,
+                         summary=manufacturer.name)
+        messages.success(request, _("Profile saved."))
+        return redirect("directory:detail", pk=manufacturer.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "directory/edit.html",
+                  {"form": form, "formset": formset, "m": manufacturer}, status=status)
+
+
+@require_GET
+def manufacturer_download(request: HttpRequest) -> HttpResponse:
+    """Open data: the filtered directory as JSON, CSV or XLSX (same filters as the list)."""
+    fmt = request.GET.get("format", "json")
+    if fmt not in exporter.FORMATS:
+        return HttpResponse(_("Unknown format %(fmt)s; use json, csv or xlsx.") % {"fmt": fmt},
+                            status=400, content_type="text/plain; charset=utf-8")
+    form = DirectoryFilter(request.GET)
+    if not form.is_valid():
+        reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in form.errors_as_list())
+        return HttpResponse(reasons, status=400, content_type="text/plain; charset=utf-8")
+    data = exporter.export_bytes(form.filter(selectors.manufacturers_public()), fmt)
+    response = HttpResponse(data, content_type=exporter.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="shisaku-manufacturers.{fmt}"'
+    return response
+
