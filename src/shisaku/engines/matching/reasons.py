@@ -24,8 +24,10 @@ REASON_TEMPLATES: Mapping[str, str] = {
     "distance": "{distance_km} km from the origin",
     "reply": "replies in {hours} h median",
     "reply_unknown": "reply time not yet known",
-    "rating": "rated {rating} / 5 by {count} clients",
+    "rating": "rated {rating} / 5 in {count} reviews",
+    "rating_one": "rated {rating} / 5 in one review",
     "startup_projects": "{count} startup projects done",
+    "startup_project_one": "one startup project done",
     "product_field": "experience in {product_field}",
     "later_stages": "also covers {stages}",
     "lead_time": "typical lead time {days} days",
@@ -137,9 +139,13 @@ def build_reasons(facts: HitFacts) -> tuple[Reason, ...]:
     else:
         out.append(Reason("reply", {"hours": facts.reply_hours}))
     if facts.rating is not None:
-        out.append(Reason("rating", {"rating": facts.rating,
-                                     "count": max(facts.rating_count, 1)}))
-    if facts.startup_projects > 0:
+        if facts.rating_count > 1:
+            out.append(Reason("rating", {"rating": facts.rating, "count": facts.rating_count}))
+        else:
+            out.append(Reason("rating_one", {"rating": facts.rating}))
+    if facts.startup_projects == 1:
+        out.append(Reason("startup_project_one"))
+    elif facts.startup_projects > 1:
         out.append(Reason("startup_projects", {"count": facts.startup_projects}))
     if facts.product_field is not None:
         out.append(Reason("product_field", {"product_field": facts.product_field}))

@@ -1,0 +1,549 @@
+"""The matching index: manufacturers and capabilities as numpy columns, queried in milliseconds.
+
+Rows are manufacturers sorted by id (so row order is the tie-break order). Capabilities form
+one flat table sorted by process, then manufacturer row: the capabilities of a process are a
+contiguous slice (``proc_offsets``), so a required process only touches its own slice. A query
+narrows candidates with the capability slices first, then the per-manufacturer columns
+(bitsets for stages / certifications / product fields, country ids), computes haversine
+distances only for the survivors of a latitude band, scores only eligible rows and ranks the
+top K with ``np.partition`` and a stable (score, id) sort.
+
+Example::
+
+    >>> index = MatchIndex.build(records, generation=3)
+    >>> result = index.query({"processes": ["cnc_milling"], "quantity": 300}, top_k=10)
+    >>> index.save("match-index-3.npz"); MatchIndex.load("match-index-3.npz", generation=3)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from shisaku import taxonomy
+from shisaku.engines.matching import scoring
+from shisaku.engines.matching._columns import (
+    Vocabulary,
+    bitset_array,
+    compact_float,
+    compact_int,
+    float32_at_least,
+    has_all_bits,
+    has_bit,
+    is_member,
+    text_column,
+    text_value,
+)
+from shisaku.engines.matching.geo import EARTH_RADIUS_KM, haversine_km_array
+from shisaku.engines.matching.reasons import HitFacts, build_reasons
+from shisaku.engines.matching.requirement import Requirement, parse_requirement
+from shisaku.engines.matching.result import MatchHit, MatchResult
+
+__all__ = ["FORMAT_VERSION", "MatchIndex", "SnapshotError", "StaleSnapshotError"]
+
+FORMAT_VERSION = 1
+
+Array = npt.NDArray[Any]
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+# Vocabulary kinds (taxonomy kind names) kept by the index.
+_KINDS = ("stage", "product_field", "certification", "country", "process", "material")
+
+# Every array of an index; the snapshot stores exactly these (plus the JSON metadata).
+_ARRAYS = (
+    # manufacturers (one row each, ascending id)
+    "ids", "slug_buf", "slug_off", "name_buf", "name_off", "lat_rad", "lon_rad",
+    "stage_bits", "field_bits", "cert_bits", "country_id", "accepts_foreign",
+    "reply_hours", "rating", "rating_count", "startup_projects", "material_bits_all",
+    "lead_days_all",
+    # capabilities (sorted by process, then manufacturer row)
+    "proc_offsets", "cap_row", "cap_material_bits", "cap_min_lot", "cap_max_lot",
+    "cap_env0", "cap_env1", "cap_env2", "cap_lead_days",
+)
+
+
+class SnapshotError(ValueError):
+    """A snapshot file that cannot be used (wrong format version or damaged)."""
+
+
+class StaleSnapshotError(SnapshotError):
+    """A snapshot built from an older (or newer) data generation than the one asked for."""
+
+    def __init__(self, found: int, expected: int) -> None:
+        self.found = found
+        self.expected = expected
+        super().__init__(f"snapshot is of data generation {found}, expected {expected}")
+
+
+def _optional_float(value: object) -> float:
+    return math.nan if value is None else float(value)  # type: ignore[arg-type]
+
+
+class _Builder:
+    """Accumulates records column by column (one pass, no record kept)."""
+
+    def __init__(self) -> None:
+        self.vocab = {kind: Vocabulary(taxonomy.codes(kind)) for kind in _KINDS}
+        self.m: dict[str, list[Any]] = {name: [] for name in (
+            "ids", "slugs", "names", "lat", "lon", "stages", "fields", "certs", "country",
+            "foreign", "reply", "rating", "rating_count", "startup", "materials_all",
+            "lead_all")}
+        self.c: dict[str, list[Any]] = {name: [] for name in (
+            "row", "process", "materials", "min_lot", "max_lot", "env0", "env1", "env2",
+            "lead")}
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        v, m, c = self.vocab, self.m, self.c
+        row = len(m["ids"])
+        m["ids"].append(int(record["id"]))
+        m["slugs"].append(str(record.get("slug") or ""))
+        m["names"].append(str(record.get("name") or ""))
+        m["lat"].append(float(record["lat"]))
+        m["lon"].append(float(record["lon"]))
+        m["stages"].append(v["stage"].mask(record.get("stages")))
+        m["fields"].append(v["product_field"].mask(record.get("product_fields")))
+        m["certs"].append(v["certification"].mask(record.get("certifications")))
+        m["country"].append(v["country"].add(str(record.get("country") or "")))
+        m["foreign"].append(bool(record.get("accepts_foreign")))
+        m["reply"].append(_optional_float(record.get("reply_median_hours")))
+        m["rating"].append(_optional_float(record.get("rating")))
+        m["rating_count"].append(int(record.get("rating_count") or 0))
+        m["startup"].append(int(record.get("startup_projects") or 0))
+        materials_all = 0
+        lead_all = math.inf
+        for cap in record.get("capabilities") or ():
+            c["row"].append(row)
+            c["process"].append(v["process"].add(str(cap["process"])))
+            bits = v["material"].mask(cap.get("materials"))
+            materials_all |= bits
+            c["materials"].append(bits)
+            c["min_lot"].append(cap.get("min_lot"))
+            c["max_lot"].append(cap.get("max_lot"))
+            envelope = cap.get("max_part_mm")
+            if envelope is None:
+                room = [math.inf, math.inf, math.inf]
+            else:
+                room = sorted(float(x) for x in envelope)
+                if len(room) != 3:
+                    raise ValueError(f"manufacturer {record['id']}: max_part_mm needs 3 sizes")
+            c["env0"].append(room[0])
+            c["env1"].append(room[1])
+            c["env2"].append(room[2])
+            lead = _optional_float(cap.get("lead_time_days"))
+            c["lead"].append(lead)
+            if not math.isnan(lead):
+                lead_all = min(lead_all, lead)
+        m["materials_all"].append(materials_all)
+        m["lead_all"].append(math.nan if math.isinf(lead_all) else lead_all)
+
+    def _lots(self) -> tuple[Array, Array]:
+        lows = [0 if x is None else int(x) for x in self.c["min_lot"]]
+        highs = [None if x is None else int(x) for x in self.c["max_lot"]]
+        finite = lows + [x for x in highs if x is not None]
+        dtype: type[np.signedinteger[Any]] = np.int32
+        if finite and (max(finite) >= np.iinfo(np.int32).max or min(finite) < np.iinfo(np.int32).min):
+            dtype = np.int64
+            if max(finite) >= np.iinfo(np.int64).max:
+                raise ValueError("a lot size is too large")
+        unlimited = int(np.iinfo(dtype).max)  # stands for "no upper limit"
+        return (np.asarray(lows, dtype=dtype),
+                np.asarray([unlimited if x is None else x for x in highs], dtype=dtype))
+
+    def finish(self, generation: int) -> MatchIndex:
+        m, c, v = self.m, self.c, self.vocab
+        ids = np.asarray(m["ids"], dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        if ids.size and bool(np.any(np.diff(ids[order]) == 0)):
+            raise ValueError("manufacturer ids must be unique")
+        new_row = np.empty_like(order)
+        new_row[order] = np.arange(order.size)
+
+        def perm(values: Array) -> Array:
+            return values[order]
+
+        slug_buf, slug_off = text_column([m["slugs"][i] for i in order])
+        name_buf, name_off = text_column([m["names"][i] for i in order])
+        a: dict[str, Array] = {
+            "ids": compact_int(ids[order].tolist()),
+            "slug_buf": slug_buf, "slug_off": slug_off,
+            "name_buf": name_buf, "name_off": name_off,
+            "lat_rad": np.radians(perm(np.asarray(m["lat"], dtype=np.float64))),
+            "lon_rad": np.radians(perm(np.asarray(m["lon"], dtype=np.float64))),
+            "stage_bits": perm(bitset_array(m["stages"], len(v["stage"]))),
+            "field_bits": perm(bitset_array(m["fields"], len(v["product_field"]))),
+            "cert_bits": perm(bitset_array(m["certs"], len(v["certification"]))),
+            "country_id": perm(np.asarray(m["country"], dtype=np.int64)).astype(
+                np.uint8 if len(v["country"]) <= 256 else np.uint32),
+            "accepts_foreign": perm(np.asarray(m["foreign"], dtype=bool)),
+            "reply_hours": perm(compact_float(m["reply"])),
+            "rating": perm(compact_float(m["rating"])),
+            "rating_count": perm(compact_int(m["rating_count"])),
+            "startup_projects": perm(compact_int(m["startup"])),
+            "material_bits_all": perm(bitset_array(m["materials_all"], len(v["material"]))),
+            "lead_days_all": perm(compact_float(m["lead_all"])),
+        }
+        cap_row = new_row[np.asarray(c["row"], dtype=np.int64)]
+        cap_process = np.asarray(c["process"], dtype=np.int64)
+        cap_order = np.lexsort((cap_row, cap_process))
+        min_lot, max_lot = self._lots()
+        a["proc_offsets"] = np.searchsorted(cap_process[cap_order],
+                                            np.arange(len(v["process"]) + 1)).astype(np.int64)
+        a["cap_row"] = cap_row[cap_order].astype(np.int32 if order.size < 2**31 else np.int64)
+        a["cap_material_bits"] = bitset_array(c["materials"], len(v["material"]))[cap_order]
+        a["cap_min_lot"] = min_lot[cap_order]
+        a["cap_max_lot"] = max_lot[cap_order]
+        env = compact_float(c["env0"] + c["env1"] + c["env2"])
+        n_caps = len(c["row"])
+        for k in range(3):
+            a[f"cap_env{k}"] = np.ascontiguousarray(env[k * n_caps:(k + 1) * n_caps][cap_order])
+        a["cap_lead_days"] = compact_float(c["lead"])[cap_order]
+        vocab = {kind: list(v[kind].codes) for kind in _KINDS}
+        return MatchIndex(a, vocab, generation)
+
+
+class MatchIndex:
+    """Columnar index of manufacturers for :meth:`query`; build with :meth:`build`."""
+
+    def __init__(self, arrays: Mapping[str, Array], vocab: Mapping[str, list[str]],
+                 generation: int = 0) -> None:
+        missing = [name for name in _ARRAYS if name not in arrays]
+        if missing:
+            raise SnapshotError(f"index arrays missing: {', '.join(missing)}")
+        self.arrays: dict[str, Array] = {name: arrays[name] for name in _ARRAYS}
+        self.vocab: dict[str, list[str]] = {k: list(vocab[k]) for k in _KINDS}
+        self._ids: dict[str, dict[str, int]] = {
+            k: {code: i for i, code in enumerate(codes)} for k, codes in self.vocab.items()}
+        self.generation = int(generation)
+        a = self.arrays
+        self._lot_unlimited = int(np.iinfo(a["cap_max_lot"].dtype).max)
+        self._ids_sorted: IntArray = a["ids"].astype(np.int64)
+
+    # ----------------------------------------------------------------- building, snapshots
+    @classmethod
+    def build(cls, records: Iterable[Mapping[str, Any]], *, generation: int = 0) -> MatchIndex:
+        """Index manufacturer records (dicts of the export format; ids unique)."""
+        builder = _Builder()
+        for record in records:
+            builder.add(record)
+        return builder.finish(generation)
+
+    @property
+    def size(self) -> int:
+        """Number of manufacturers."""
+        return int(self.arrays["ids"].size)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the index arrays, in bytes."""
+        return sum(int(arr.nbytes) for arr in self.arrays.values())
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write an uncompressed ``.npz`` snapshot atomically (temp file + rename); returns it."""
+        target = Path(path)
+        meta = {"format": FORMAT_VERSION, "generation": self.generation, "vocab": self.vocab}
+        payload: dict[str, Any] = dict(self.arrays)
+        payload["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, **payload)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, generation: int | None = None) -> MatchIndex:
+        """Read a snapshot; with ``generation``, raise :class:`StaleSnapshotError` unless it
+        was built from that data generation. :class:`SnapshotError` for another format."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+        except (OSError, ValueError, KeyError) as exc:
+            raise SnapshotError(f"cannot read snapshot {os.fspath(path)!r}: {exc}") from exc
+        try:
+            meta = json.loads(bytes(arrays.pop("meta")).decode("utf-8"))
+        except (KeyError, ValueError) as exc:
+            raise SnapshotError("snapshot has no readable metadata") from exc
+        if meta.get("format") != FORMAT_VERSION:
+            raise SnapshotError(f"snapshot format {meta.get('format')!r}, "
+                                f"this version reads {FORMAT_VERSION}")
+        found = int(meta["generation"])
+        if generation is not None and found != generation:
+            raise StaleSnapshotError(found, generation)
+        return cls(arrays, meta["vocab"], found)
+
+    # ------------------------------------------------------------------------ queries
+    def query(self, requirement: object, *, top_k: int | None = 20,
+              weights: Mapping[str, float] | None = None) -> MatchResult:
+        """Every eligible manufacturer counted, the best ``top_k`` ranked (all with ``None``).
+
+        ``requirement`` is a :class:`Requirement` or its JSON object; ``weights`` overrides
+        :data:`~shisaku.engines.matching.scoring.DEFAULT_WEIGHTS` (factor name -> weight ≥ 0).
+        """
+        started = time.perf_counter()
+        req = parse_requirement(requirement)
+        resolved = scoring.validate_weights(weights)
+        if top_k is not None and top_k < 0:
+            raise ValueError("top_k must be ≥ 0")
+        rows, distance, per_process = self._eligible(req)
+        hits: tuple[MatchHit, ...] = ()
+        if rows.size and top_k != 0:
+            factors = self._factors(req, rows, distance, per_process)
+            score = scoring.combine_arrays(factors, resolved, rows.size)
+            chosen = self._top(score, rows, top_k)
+            hits = tuple(self._hit(req, int(rows[i]), float(score[i]),
+                                   None if distance is None else float(distance[i]),
+                                   {name: float(factors[name][i]) for name in scoring.FACTORS},
+                                   float(factors["_lead"][i]))
+                         for i in chosen)
+        return MatchResult(considered=self.size, eligible=int(rows.size),
+                           elapsed_ms=(time.perf_counter() - started) * 1000.0, results=hits)
+
+    def eligible_ids(self, requirement: object) -> IntArray:
+        """Ids of every eligible manufacturer, ascending."""
+        rows, _, _ = self._eligible(parse_requirement(requirement))
+        out: IntArray = self._ids_sorted[rows]
+        return out
+
+    # ------------------------------------------------------------------ eligibility
+    def _code_id(self, kind: str, code: str) -> int:
+        # Valid taxonomy codes are always in the vocabulary (it starts from the taxonomy).
+        return self._ids[kind][code]
+
+    def _capability_ok(self, req: Requirement, start: int, stop: int) -> BoolArray | None:
+        """Rule 1's lot and envelope checks over capabilities [start, stop); None = all pass."""
+        a = self.arrays
+        ok: BoolArray | None = None
+        if req.quantity is not None:
+            q = min(req.quantity, self._lot_unlimited)
+            ok = (a["cap_min_lot"][start:stop] <= q) & (a["cap_max_lot"][start:stop] >= q)
+        if req.part_size_mm is not None:
+            for k, size in enumerate(sorted(req.part_size_mm)):
+                env = a[f"cap_env{k}"][start:stop]
+                bound = float32_at_least(size) if env.dtype == np.float32 else np.float64(size)
+                fits = env >= bound
+                ok = fits if ok is None else ok & fits
+        return ok
+
+    def _by_process(self, req: Requirement
+                    ) -> tuple[IntArray, list[tuple[IntArray, Array]]]:
+        """Rows having a qualifying capability for every required process, and per process
+        the rows with one and their quickest qualifying lead time (NaN unknown)."""
+        a = self.arrays
+        offsets = a["proc_offsets"]
+        rows: IntArray | None = None
+        per_process: list[tuple[IntArray, Array]] = []
+        for process in req.processes:
+            pid = self._code_id("process", process)
+            start, stop = int(offsets[pid]), int(offsets[pid + 1])
+            ok = self._capability_ok(req, start, stop)
+            cap_rows = a["cap_row"][start:stop]
+            leads = a["cap_lead_days"][start:stop]
+            if ok is not None:
+                cap_rows, leads = cap_rows[ok], leads[ok]
+            if cap_rows.size == 0:
+                return np.zeros(0, dtype=np.int64), []
+            first = np.empty(cap_rows.size, dtype=bool)
+            first[0] = True
+            np.not_equal(cap_rows[1:], cap_rows[:-1], out=first[1:])
+            starts = np.flatnonzero(first)
+            unique_rows = cap_rows[starts].astype(np.int64)
+            per_process.append((unique_rows, np.fmin.reduceat(leads, starts)))
+            rows = unique_rows if rows is None else rows[is_member(rows, unique_rows)]
+            if rows.size == 0:
+                return rows, []
+        assert rows is not None
+        return rows, per_process
+
+    def _firm_mask(self, req: Requirement, rows: IntArray | None) -> BoolArray | None:
+        """Rules 3, 4, the country list and rule 6 over ``rows`` (all rows with None)."""
+        a = self.arrays
+        mask: BoolArray | None = None
+
+        def both(ok: BoolArray | None) -> None:
+            nonlocal mask
+            if ok is not None:
+                mask = ok if mask is None else mask & ok
+
+        if req.stage is not None:
+            both(has_bit(a["stage_bits"], self._code_id("stage", req.stage), rows))
+        both(has_all_bits(a["cert_bits"],
+                          [self._code_id("certification", c) for c in req.certifications], rows))
+        country = a["country_id"] if rows is None else a["country_id"][rows]
+        if req.countries:
+            allowed = np.zeros(len(self.vocab["country"]), dtype=bool)
+            allowed[[self._code_id("country", c) for c in req.countries]] = True
+            both(allowed[country])
+        if req.client_country is not None:
+            foreign = a["accepts_foreign"] if rows is None else a["accepts_foreign"][rows]
+            both(foreign | (country == self._code_id("country", req.client_country)))
+        return mask
+
+    def _materials_ok(self, req: Requirement, rows: IntArray) -> BoolArray:
+        """Rule 2 over ``rows``: every material on a capability of a required process."""
+        a = self.arrays
+        if not req.processes:
+            ok = has_all_bits(a["material_bits_all"],
+                              [self._code_id("material", m) for m in req.materials], rows)
+            assert ok is not None
+            return ok
+        offsets = a["proc_offsets"]
+        keep = np.ones(rows.size, dtype=bool)
+        for material in req.materials:
+            mid = self._code_id("material", material)
+            listed = np.zeros(rows.size, dtype=bool)
+            for process in req.processes:
+                pid = self._code_id("process", process)
+                start, stop = int(offsets[pid]), int(offsets[pid + 1])
+                with_material = has_bit(a["cap_material_bits"][start:stop], mid)
+                listed |= is_member(rows, a["cap_row"][start:stop][with_material])
+            keep &= listed
+        return keep
+
+    def _eligible(self, req: Requirement
+                  ) -> tuple[IntArray, FloatArray | None, list[tuple[IntArray, Array]]]:
+        """Eligible rows (ascending), their distances in km (None without an origin) and the
+        per-process lead times of :meth:`_by_process`."""
+        a = self.arrays
+        per_process: list[tuple[IntArray, Array]] = []
+        if req.processes:
+            rows, per_process = self._by_process(req)
+            if rows.size:
+                mask = self._firm_mask(req, rows)
+                if mask is not None:
+                    rows = rows[mask]
+        else:
+            mask = self._firm_mask(req, None)
+            rows = np.arange(self.size, dtype=np.int64) if mask is None else np.flatnonzero(mask)
+        if req.materials and rows.size:
+            rows = rows[self._materials_ok(req, rows)]
+        origin = req.origin_point()
+        if origin is None or rows.size == 0:
+            return rows, None, per_process
+        lat0, lon0 = math.radians(origin[0]), math.radians(origin[1])
+        if req.max_distance_km is not None:
+            # No point is closer than its latitude difference: a cheap band first.
+            band = req.max_distance_km / EARTH_RADIUS_KM * (1.0 + 1e-9) + 1e-12
+            rows = rows[np.abs(a["lat_rad"][rows] - lat0) <= band]
+        distance = haversine_km_array(lat0, lon0, a["lat_rad"][rows], a["lon_rad"][rows])
+        if req.max_distance_km is not None:
+            near = distance <= req.max_distance_km
+            rows, distance = rows[near], distance[near]
+        return rows, distance, per_process
+
+    # ---------------------------------------------------------------------- scoring
+    def _factors(self, req: Requirement, rows: IntArray, distance: FloatArray | None,
+                 per_process: list[tuple[IntArray, Array]]) -> dict[str, FloatArray]:
+        a = self.arrays
+        n = rows.size
+        neutral = np.full(n, scoring.NEUTRAL)
+        if per_process:
+            lead = np.full(n, np.nan)
+            for process_rows, lead_min in per_process:
+                lead = np.fmax(lead, lead_min[np.searchsorted(process_rows, rows)])
+        else:
+            lead = a["lead_days_all"][rows].astype(np.float64)
+        if req.product_field is not None:
+            field = has_bit(a["field_bits"], self._code_id("product_field", req.product_field),
+                            rows).astype(np.float64)
+        else:
+            field = neutral
+        if req.stage is not None:
+            later = scoring.later_stages(req.stage)
+            if later:
+                covered = np.zeros(n)
+                for stage in later:
+                    covered += has_bit(a["stage_bits"], self._code_id("stage", stage), rows)
+                stage_fit = covered / float(len(later))
+            else:
+                stage_fit = np.ones(n)
+        else:
+            stage_fit = neutral
+        return {
+            "distance": neutral if distance is None else scoring.distance_factor_array(distance),
+            "reply_speed": scoring.reply_factor_array(
+                a["reply_hours"][rows].astype(np.float64)),
+            "rating": scoring.rating_factor_array(a["rating"][rows].astype(np.float64),
+                                                  a["rating_count"][rows].astype(np.float64)),
+            "startup_experience": scoring.startup_factor_array(
+                a["startup_projects"][rows].astype(np.float64)),
+            "field_experience": field,
+            "stage_fit": stage_fit,
+            "lead_time": scoring.lead_time_factor_array(lead),
+            "_lead": lead,
+        }
+
+    def _top(self, score: FloatArray, rows: IntArray, top_k: int | None) -> IntArray:
+        """Positions of the best ``top_k``: score descending, then row (= id) ascending."""
+        negated = -score
+        if top_k is None or rows.size <= top_k:
+            out: IntArray = np.lexsort((rows, negated))
+            return out
+        kth = np.partition(negated, top_k - 1)[top_k - 1]
+        contenders = np.flatnonzero(negated <= kth)  # ties at the cut all compete on id
+        order = np.lexsort((rows[contenders], negated[contenders]))
+        out = contenders[order[:top_k]]
+        return out
+
+    # ------------------------------------------------------------------------- hits
+    def _process_max_lot(self, req: Requirement, row: int, process: str) -> int | None:
+        a = self.arrays
+        pid = self._code_id("process", process)
+        start, stop = int(a["proc_offsets"][pid]), int(a["proc_offsets"][pid + 1])
+        span = a["cap_row"][start:stop]
+        lo = start + int(np.searchsorted(span, row, side="left"))
+        hi = start + int(np.searchsorted(span, row, side="right"))
+        ok = self._capability_ok(req, lo, hi)
+        highs = a["cap_max_lot"][lo:hi] if ok is None else a["cap_max_lot"][lo:hi][ok]
+        top = int(highs.max())
+        return None if top >= self._lot_unlimited else top
+
+    def _hit(self, req: Requirement, row: int, score: float, distance: float | None,
+             factors: dict[str, float], lead: float) -> MatchHit:
+        a = self.arrays
+        reply = float(a["reply_hours"][row])
+        rating = float(a["rating"][row])
+        later: tuple[str, ...] = ()
+        if req.stage is not None:
+            later = tuple(s for s in scoring.later_stages(req.stage)
+                          if has_bit(a["stage_bits"][row:row + 1], self._code_id("stage", s))[0])
+        field = req.product_field
+        if field is not None and not has_bit(a["field_bits"][row:row + 1],
+                                             self._code_id("product_field", field))[0]:
+            field = None
+        country = self.vocab["country"][int(a["country_id"][row])]
+        facts = HitFacts(
+            process_max_lots=tuple((p, self._process_max_lot(req, row, p))
+                                   for p in req.processes),
+            materials=req.materials,
+            certifications=req.certifications,
+            distance_km=distance,
+            origin_region=req.origin_region if req.origin is None else None,
+            reply_hours=None if math.isnan(reply) else reply,
+            rating=None if math.isnan(rating) else rating,
+            rating_count=int(a["rating_count"][row]),
+            startup_projects=int(a["startup_projects"][row]),
+            product_field=field,
+            later_stages=later,
+            lead_time_days=None if math.isnan(lead) else lead,
+            foreign_client=req.client_country is not None and req.client_country != country,
+        )
+        return MatchHit(
+            id=int(self._ids_sorted[row]),
+            slug=text_value(a["slug_buf"], a["slug_off"], row),
+            name=text_value(a["name_buf"], a["name_off"], row),
+            score=score, distance_km=distance, factors=factors, reasons=build_reasons(facts))
