@@ -232,3 +232,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SHISAKU_LOG_LEVEL", "WARNING")},
 }
+
+# Without collectstatic (demo, development) whitenoise serves files straight from the apps.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG

@@ -18,7 +18,7 @@ from shisaku.accounts.services import user_signup
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, initial={"organisation_kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = user_signup(username=data["username"], email=data["email"],

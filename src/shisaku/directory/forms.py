@@ -20,6 +20,8 @@ def _multi(kind: str, label: Any) -> forms.MultipleChoiceField:
 
 class ProfileForm(forms.ModelForm):
     region = forms.ChoiceField(label=_("Region"), choices=_LazyChoices("region"))
+    website = forms.URLField(label=_("Website"), required=False, max_length=300,
+                             assume_scheme="https")
     stages = _multi("stage", _("Stages"))
     product_fields = _multi("product_field", _("Product fields"))
     technologies = _multi("technology", _("Technologies"))

@@ -52,13 +52,18 @@ def _fields_of(record: dict[str, Any]) -> dict[str, Any]:
             values[key] = default
     if not record.get("block"):
         values["block"] = taxonomy.region(record["region"]).block
-    if not record.get("technologies"):
-        # A firm's technologies follow from its processes when it does not state them.
-        tech = {t.code: t.group for t in taxonomy.PROCESSES}
-        values["technologies"] = sorted({tech[c["process"]] for c in
-                                         record.get("capabilities") or []})
+    values["technologies"] = technologies_of(record)
     values["search_text"] = search_text_of(record)
     return values
+
+
+_TECHNOLOGY_OF_PROCESS = {t.code: t.group for t in taxonomy.PROCESSES}
+
+
+def technologies_of(record: dict[str, Any]) -> list[str]:
+    """What a firm states, plus the technology of every process it runs."""
+    derived = {_TECHNOLOGY_OF_PROCESS[c["process"]] for c in record.get("capabilities") or []}
+    return sorted(set(record.get("technologies") or []) | derived)
 
 
 def _capabilities(manufacturer_id: int, record: dict[str, Any]) -> list[Capability]:
@@ -103,7 +108,7 @@ def _save_batch(batch: Sequence[dict[str, Any]]) -> tuple[int, int]:
     for record in batch:
         mid = by_slug[record["slug"]]
         caps.extend(_capabilities(mid, record))
-        facets.extend(_facets(mid, record))
+        facets.extend(_facets(mid, {**record, "technologies": technologies_of(record)}))
     Capability.objects.bulk_create(caps, batch_size=2000)
     ManufacturerFacet.objects.bulk_create(facets, batch_size=5000)
     return len(created), len(updated_objs)
@@ -141,9 +146,7 @@ def manufacturer_reindex(*, manufacturer: Manufacturer) -> None:
 
     with transaction.atomic():
         record = record_of(manufacturer)
-        techs = {t.code: t.group for t in taxonomy.PROCESSES}
-        record["technologies"] = sorted(set(record["technologies"]) | {
-            techs[c["process"]] for c in record["capabilities"]})
+        record["technologies"] = technologies_of(record)
         Manufacturer.objects.filter(pk=manufacturer.pk).update(
             search_text=search_text_of(record), technologies=record["technologies"])
         ManufacturerFacet.objects.filter(manufacturer=manufacturer).delete()
@@ -167,3 +170,27 @@ def manufacturer_create_for(*, organisation: Any) -> Manufacturer:
     manufacturer.organisation = organisation
     manufacturer.save(update_fields=["organisation"])
     return manufacturer
+
+
+def sample_load(*, size: int, seed: int = 7, batch_size: int = 5000) -> SaveSummary:
+    """Load the real maker spaces and ``size`` synthetic manufacturers, skipping those present.
+
+    Idempotent: a second call with the same size creates nothing; a larger size adds the rest.
+    """
+    from shisaku.sampledata import generate_manufacturers, load_maker_spaces
+
+    existing = set(Manufacturer.objects.values_list("slug", flat=True))
+    created = 0
+
+    def fresh() -> Iterable[dict[str, Any]]:
+        for record in load_maker_spaces():
+            if record["slug"] not in existing:
+                yield record
+        for record in generate_manufacturers(size, seed=seed):
+            if record["slug"] not in existing:
+                yield record
+
+    summary = manufacturers_save(records=fresh(), batch_size=batch_size,
+                                 action="directory.sample_load")
+    created += summary.created
+    return SaveSummary(created, 0)

@@ -48,7 +48,7 @@ def manufacturer_list(request: HttpRequest) -> HttpResponse:
         status = 400
         results, facets, chips = base.none(), {}, []
         page_size, page_number = 20, 1
-    paginator = Paginator(results, page_size)
+    paginator = Paginator(results.prefetch_related("capabilities"), page_size)
     page = paginator.get_page(page_number)
     params = request.GET.copy()
     params.pop("page", None)

@@ -1,0 +1,115 @@
+"""Sign-up, log-in throttling, password reset, hashing and CSRF as users meet them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from shisaku.accounts.models import Membership, User
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery 42"
+
+
+def signup(client: Client, kind: str = "startup", username: str = "mina") -> Any:
+    return client.post("/accounts/signup", {
+        "username": username, "email": f"{username}@example.org", "password1": PASSWORD,
+        "password2": PASSWORD, "organisation_kind": kind, "organisation_name": f"{username} Co",
+        "country": "KR",
+    })
+
+
+def test_signup_creates_user_organisation_and_owner_membership(client: Client) -> None:
+    response = signup(client)
+    assert response.status_code == 302
+    user = User.objects.get(username="mina")
+    ms = Membership.objects.get(user=user)
+    assert ms.role == "owner" and ms.organisation.kind == "startup"
+    assert user.password.startswith("argon2")
+    assert client.get("/accounts/me").status_code == 200  # logged in
+
+
+def test_manufacturer_signup_gets_an_editable_public_profile(client: Client) -> None:
+    signup(client, kind="manufacturer", username="kim")
+    user = User.objects.get(username="kim")
+    firm = user.memberships.get().organisation.manufacturer
+    page = client.get(f"/manufacturers/{firm.pk}/edit")
+    assert page.status_code == 200
+    response = client.post(f"/manufacturers/{firm.pk}/edit", {
+        "name": "Kim Tooling", "name_local": "김공업", "region": "KR-48", "city": "Changwon",
+        "stages": ["dfm", "small_lot"], "languages": ["ko", "en"], "accepts_foreign": "on",
+        "description_ko": "금형 전문", "capabilities-TOTAL_FORMS": "1",
+        "capabilities-INITIAL_FORMS": "0", "capabilities-MIN_NUM_FORMS": "0",
+        "capabilities-MAX_NUM_FORMS": "60", "capabilities-0-process": "mold_making",
+        "capabilities-0-materials": ["tool_steel"], "capabilities-0-min_lot": "1",
+        "capabilities-0-max_lot": "10", "capabilities-0-lead_time_days": "30",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    firm.refresh_from_db()
+    assert firm.region == "KR-48" and firm.block == "KR-DONGNAM"
+    listed = client.get("/api/v1/manufacturers?process=mold_making&q=김공업").json()
+    assert [r["slug"] for r in listed["results"]] == [firm.slug]
+    assert listed["results"][0]["technologies"] == ["mechanism"]
+
+
+def test_profile_edit_rejects_an_inverted_lot_range_and_keeps_the_profile(client: Client) -> None:
+    signup(client, kind="manufacturer", username="lee")
+    firm = User.objects.get(username="lee").memberships.get().organisation.manufacturer
+    response = client.post(f"/manufacturers/{firm.pk}/edit", {
+        "name": "Changed", "region": "KR-11", "capabilities-TOTAL_FORMS": "1",
+        "capabilities-INITIAL_FORMS": "0", "capabilities-MIN_NUM_FORMS": "0",
+        "capabilities-MAX_NUM_FORMS": "60", "capabilities-0-process": "cnc_milling",
+        "capabilities-0-min_lot": "500", "capabilities-0-max_lot": "10",
+        "capabilities-0-lead_time_days": "5",
+    })
+    assert response.status_code == 400
+    assert "maximum lot" in response.content.decode()
+    firm.refresh_from_db()
+    assert firm.name == "lee Co"
+
+
+def test_nobody_else_edits_a_profile(client: Client, pool: dict[str, Any]) -> None:
+    firm = pool["daehan"]
+    assert client.get(f"/manufacturers/{firm.pk}/edit").status_code == 302  # to login
+    signup(client, kind="startup", username="other")
+    assert client.get(f"/manufacturers/{firm.pk}/edit").status_code == 404
+    signup(Client(), kind="manufacturer", username="rival")
+    rival = Client()
+    rival.force_login(User.objects.get(username="rival"))
+    assert rival.get(f"/manufacturers/{firm.pk}/edit").status_code == 404
+
+
+def test_login_is_throttled_after_repeated_failures(client: Client) -> None:
+    User.objects.create_user("jun", "jun@example.org", PASSWORD)
+    for _ in range(5):
+        client.post("/accounts/login", {"username": "jun", "password": "wrong"})
+    response = client.post("/accounts/login", {"username": "jun", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_sends_a_working_link(client: Client) -> None:
+    User.objects.create_user("sora", "sora@example.org", PASSWORD)
+    client.post("/accounts/password/reset", {"email": "sora@example.org"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body)
+    assert link
+    page = client.get(link.group(1), follow=True)
+    form_url = page.redirect_chain[-1][0] if page.redirect_chain else link.group(1)
+    response = client.post(form_url, {"new_password1": "another good pass 77",
+                                      "new_password2": "another good pass 77"})
+    assert response.status_code == 302
+    assert User.objects.get(username="sora").check_password("another good pass 77")
+    fresh = Client()
+    assert fresh.post("/accounts/login", {"username": "sora",
+                                          "password": "another good pass 77"}).status_code == 302
+
+
+def test_forms_need_the_csrf_token() -> None:
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post("/accounts/login", {"username": "x", "password": "y"}).status_code == 403

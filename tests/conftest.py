@@ -1,0 +1,14 @@
+"""Shared fixtures. Browser tests live in tests/e2e and have their own conftest."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = os.environ.get("SHISAKU_DATABASE_URL", "").startswith("postgres")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs SHISAKU_DATABASE_URL (PostgreSQL)"))
