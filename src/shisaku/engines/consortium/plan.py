@@ -1,0 +1,92 @@
+"""The planning entry point shared by the CLI and the web API: request dict in, plan dict out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shisaku.engines.consortium.evaluate import Team, team_terms
+from shisaku.engines.consortium.problem import POINTS_PER_UNIT, Problem, build_problem
+from shisaku.engines.consortium.solver import SolveResult, solve
+from shisaku.errors import InputError
+
+__all__ = ["DEFAULT_TIME_LIMIT_S", "format_plan", "plan_consortium"]
+
+DEFAULT_TIME_LIMIT_S = 10.0
+
+
+def _firm_summary(problem: Problem, index: int) -> dict[str, Any]:
+    record = problem.firms[index].record
+    return {key: record.get(key) for key in ("id", "slug", "name", "country", "region", "city")}
+
+
+def _team_dict(problem: Problem, points: int, team: Team) -> dict[str, Any]:
+    distances = problem.distances_km(team.lead)
+    members: dict[str, Any] = {}
+    for package, index in zip(problem.packages, team.assignment, strict=True):
+        offer = problem.offers[problem.package_index[package.id]][index]
+        members[package.id] = {
+            "package_name": package.name,
+            "manufacturer": _firm_summary(problem, index),
+            "cost": round(offer.cost, 2),
+            "cost_source": offer.source,
+            "lead_time_days": offer.lead_time_days,
+            "distance_to_lead_km": round(float(distances[index]), 1),
+        }
+    return {
+        "lead": _firm_summary(problem, team.lead),
+        "members": members,
+        "objective": points / POINTS_PER_UNIT,
+        "terms": team_terms(problem, team),
+    }
+
+
+def format_plan(problem: Problem, result: SolveResult) -> dict[str, Any]:
+    """The plan as JSON-able data (the CLI's ``--json`` output and the API's response)."""
+    plan: dict[str, Any] = {"status": result.status}
+    if result.team is not None and result.objective_points is not None:
+        plan.update(_team_dict(problem, result.objective_points, result.team))
+        plan["bound"] = round(result.bound_points / POINTS_PER_UNIT, 2)
+        plan["gap"] = round(result.gap or 0.0, 6)
+    else:
+        plan.update({"lead": None, "members": {}, "objective": None, "terms": {}})
+    plan["alternatives"] = [_team_dict(problem, pts, team) for pts, team in result.alternatives]
+    plan["greedy"] = (
+        {"objective": result.greedy[0] / POINTS_PER_UNIT,
+         "lead": _firm_summary(problem, result.greedy[1].lead)}
+        if result.greedy is not None else None
+    )
+    plan["infeasible_packages"] = result.infeasible_packages
+    if result.reason:
+        plan["reason"] = result.reason
+    plan["packages"] = [p.to_dict() for p in problem.packages]
+    plan["solve_ms"] = round(result.solve_ms, 1)
+    plan["stats"] = result.stats
+    return plan
+
+
+def plan_consortium(
+    request: Mapping[str, Any], *, time_limit_s: float | None = None
+) -> dict[str, Any]:
+    """Plan a joint order: parse the request, optimise, and return the plan dict.
+
+    ``time_limit_s`` overrides the request's ``time_limit_s`` (default 10 s). Manufacturer
+    records must be inline (``manufacturers``); the CLI resolves ``manufacturers_file``.
+    Raises InputError / UnknownCodeError for bad input.
+    """
+    if not isinstance(request, Mapping):
+        raise InputError("", "the request must be a JSON object")
+    if "manufacturers_file" in request and "manufacturers" not in request:
+        raise InputError("manufacturers_file", "not accepted here; send the records inline")
+    limit = time_limit_s if time_limit_s is not None else request.get("time_limit_s",
+                                                                        DEFAULT_TIME_LIMIT_S)
+    seed = request.get("seed", 0)
+    gap_limit = request.get("gap_limit", 0.0)
+    for name, value in (("time_limit_s", limit), ("gap_limit", gap_limit)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise InputError(name, "a non-negative number")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise InputError("seed", "an integer")
+    problem = build_problem(request)
+    result = solve(problem, time_limit_s=float(limit), seed=seed, gap_limit=float(gap_limit))
+    return format_plan(problem, result)

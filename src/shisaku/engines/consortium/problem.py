@@ -1,0 +1,508 @@
+"""The consortium problem in numbers: parses a plan request into firms, offers and integer points.
+
+Every objective term is turned into integer *points* (``POINTS_PER_UNIT`` per objective unit)
+once, here, so that the CP-SAT model, the greedy baseline, the checker and the brute-force
+reference in the tests all add up exactly the same integers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from shisaku import taxonomy
+from shisaku.engines.consortium.eligibility import (
+    EARTH_RADIUS_KM,
+    can_lead,
+    is_eligible,
+    package_lead_time_days,
+)
+from shisaku.engines.consortium.packages import (
+    WorkPackage,
+    packages_from_dicts,
+    split_work_packages,
+)
+from shisaku.errors import InputError
+
+__all__ = [
+    "DEFAULT_RATING",
+    "DEFAULT_REPLY_HOURS",
+    "POINTS_PER_UNIT",
+    "Constraints",
+    "Firm",
+    "Offer",
+    "Problem",
+    "Weights",
+    "build_problem",
+    "firms_by_key",
+]
+
+POINTS_PER_UNIT = 100  # objective resolution: 0.01
+DEFAULT_REPLY_HOURS = 48.0  # assumed when a firm has no reply history
+DEFAULT_RATING = 3.0  # assumed quality rating (1-5) of an unrated firm
+BEST_RATING = 5.0
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Objective weights: objective units per unit of each term (cost units are the quotes').
+
+    ``cost`` per cost unit; ``lead_time_day`` per day of the critical path; ``distance_km`` per
+    km from a member to the lead (per package); ``firm`` per distinct firm in the team (lead
+    included); ``reply_hour`` per hour of median reply time (per package, and once for the
+    lead); ``quality_point`` per rating point below 5 (per package, and once for the lead).
+    """
+
+    cost: float = 1.0
+    lead_time_day: float = 50.0
+    distance_km: float = 0.5
+    firm: float = 300.0
+    reply_hour: float = 5.0
+    quality_point: float = 200.0
+
+    @classmethod
+    def from_dict(cls, data: object) -> Weights:
+        if data is None:
+            return cls()
+        if not isinstance(data, Mapping):
+            raise InputError("weights", "an object of term -> weight")
+        valid = list(cls.__dataclass_fields__)
+        unknown = sorted(set(data) - set(valid))
+        if unknown:
+            raise InputError("weights", f"unknown weights: {', '.join(unknown)}", valid=valid)
+        values: dict[str, float] = {}
+        for key, value in data.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise InputError(f"weights.{key}", "a non-negative number")
+            values[key] = float(value)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Optional constraints on the team.
+
+    ``same_country``: lead and members in one country; ``countries``: firms only from these;
+    ``max_distance_to_lead_km``: every member within this distance of the lead;
+    ``required``: package id -> firm id that must take it; ``required_lead``: firm id of the
+    lead; ``integrators``: firm ids accepted as lead without final-assembly capability.
+    Firm ids are compared as strings.
+    """
+
+    same_country: bool = False
+    countries: frozenset[str] | None = None
+    max_distance_to_lead_km: float | None = None
+    required: Mapping[str, str] = field(default_factory=dict)
+    required_lead: str | None = None
+    integrators: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Firm:
+    """A candidate firm, reduced to what the optimiser needs (the record is kept for output)."""
+
+    key: str  # str(record id)
+    record: Mapping[str, Any]
+    lat: float
+    lon: float
+    country: str
+    capacity: int  # packages it may take; the lead role takes none
+    price_level: float
+    reply_hours: float
+    rating: float
+    can_lead: bool
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What one firm would charge and need for one package (cost units, days)."""
+
+    cost: float
+    lead_time_days: int
+    source: str  # quote | estimate | price_level
+
+
+@dataclass
+class Problem:
+    """A prepared instance: packages, firms, the eligible and willing offers, integer points."""
+
+    packages: list[WorkPackage]
+    firms: list[Firm]
+    weights: Weights
+    constraints: Constraints
+    offers: list[dict[int, Offer]]  # per package: firm index -> offer (eligible and willing)
+    lead_candidates: list[int]  # firm indices that may lead (capable, willing, allowed)
+    declined: frozenset[str] = frozenset()
+    willingness: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    stage: str | None = None
+    certifications: tuple[str, ...] = ()
+    client_country: str | None = None
+
+    # ---- structure -------------------------------------------------------------------
+    @cached_property
+    def package_index(self) -> dict[str, int]:
+        return {p.id: i for i, p in enumerate(self.packages)}
+
+    @cached_property
+    def deps(self) -> list[list[int]]:
+        """Per package, the indices of the packages it depends on."""
+        return [[self.package_index[d] for d in p.depends_on] for p in self.packages]
+
+    @cached_property
+    def topological_order(self) -> list[int]:
+        order: list[int] = []
+        done: set[int] = set()
+
+        def visit(i: int) -> None:
+            for d in self.deps[i]:
+                if d not in done:
+                    visit(d)
+            done.add(i)
+            order.append(i)
+
+        for i in range(len(self.packages)):
+            if i not in done:
+                visit(i)
+        return order
+
+    @property
+    def unavailable_packages(self) -> list[str]:
+        """Packages that no eligible, willing, allowed firm can take (the cheap pre-check)."""
+        return [p.id for p, offers in zip(self.packages, self.offers, strict=True) if not offers]
+
+    # ---- integer points ----------------------------------------------------------------
+    def _points(self, value: float) -> int:
+        return round(value * POINTS_PER_UNIT)
+
+    @cached_property
+    def firm_points(self) -> int:
+        """Points per distinct firm (coordination overhead)."""
+        return self._points(self.weights.firm)
+
+    @cached_property
+    def day_points(self) -> int:
+        """Points per day of the critical path."""
+        return self._points(self.weights.lead_time_day)
+
+    @cached_property
+    def reply_points(self) -> IntArray:
+        """Per firm, reply-time penalty points (applied per package taken, and for the lead)."""
+        return np.array([self._points(self.weights.reply_hour * f.reply_hours)
+                         for f in self.firms], dtype=np.int64)
+
+    @cached_property
+    def quality_points(self) -> IntArray:
+        """Per firm, quality penalty points: weight x rating points below 5."""
+        return np.array([self._points(self.weights.quality_point * (BEST_RATING - f.rating))
+                         for f in self.firms], dtype=np.int64)
+
+    def cost_points(self, package: int, firm: int) -> int:
+        return self._points(self.weights.cost * self.offers[package][firm].cost)
+
+    def lead_points(self, firm: int) -> int:
+        """Points the lead role adds: its own reply and quality penalties, once."""
+        return int(self.reply_points[firm] + self.quality_points[firm])
+
+    @cached_property
+    def _coords_rad(self) -> tuple[FloatArray, FloatArray]:
+        lat = np.radians(np.array([f.lat for f in self.firms], dtype=np.float64))
+        lon = np.radians(np.array([f.lon for f in self.firms], dtype=np.float64))
+        return lat, lon
+
+    def distances_km(self, lead: int) -> FloatArray:
+        """Haversine km from every firm to firm ``lead`` (R = 6371.0088 km)."""
+        lat, lon = self._coords_rad
+        dlat = lat - lat[lead]
+        dlon = lon - lon[lead]
+        h = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(lat[lead]) * np.sin(dlon / 2) ** 2
+        return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h))),
+                          dtype=np.float64)
+
+    def distance_points(self, lead: int) -> IntArray:
+        """Per firm, logistics points for shipping one package to the lead."""
+        km = self.distances_km(lead)
+        return np.rint(km * (self.weights.distance_km * POINTS_PER_UNIT)).astype(np.int64)
+
+    @cached_property
+    def _country_codes(self) -> IntArray:
+        codes: dict[str, int] = {}
+        return np.array([codes.setdefault(f.country, len(codes)) for f in self.firms],
+                        dtype=np.int64)
+
+    def allowed_for_lead(self, lead: int) -> npt.NDArray[np.bool_]:
+        """Per firm, may it be a member when ``lead`` leads (same country, max distance)."""
+        allowed = np.ones(len(self.firms), dtype=bool)
+        if self.constraints.same_country:
+            allowed &= self._country_codes == self._country_codes[lead]
+        if self.constraints.max_distance_to_lead_km is not None:
+            allowed &= self.distances_km(lead) <= self.constraints.max_distance_to_lead_km
+        return allowed
+
+
+# ---- request parsing ---------------------------------------------------------------------
+
+def _firm_from_record(record: object, index: int) -> Firm:
+    where = f"manufacturers[{index}]"
+    if not isinstance(record, Mapping):
+        raise InputError(where, "a manufacturer record must be an object")
+    if record.get("id") is None:
+        raise InputError(f"{where}.id", "every manufacturer needs an id")
+    lat, lon = record.get("lat"), record.get("lon")
+    if lat is None or lon is None:
+        region_code = record.get("region")
+        if not isinstance(region_code, str):
+            raise InputError(f"{where}.lat", "lat/lon or a region code is required")
+        lat, lon = taxonomy.region_centroid(region_code)
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
+        raise InputError(f"{where}.lat", "lat and lon must be numbers (degrees)")
+    caps = record.get("capabilities")
+    if caps is None:
+        caps = []
+    if not isinstance(caps, list) or not all(isinstance(c, Mapping) for c in caps):
+        raise InputError(f"{where}.capabilities", "a list of capability objects")
+    capacity = record.get("capacity_jobs")
+    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int)
+                                 or capacity < 0):
+        raise InputError(f"{where}.capacity_jobs", "a non-negative integer or null")
+    price_level = _number(record.get("price_level"), 1.0, f"{where}.price_level")
+    reply = _number(record.get("reply_median_hours"), DEFAULT_REPLY_HOURS,
+                    f"{where}.reply_median_hours")
+    rating = _number(record.get("rating"), DEFAULT_RATING, f"{where}.rating")
+    return Firm(
+        key=str(record["id"]),
+        record=record,
+        lat=float(lat),
+        lon=float(lon),
+        country=str(record.get("country") or ""),
+        capacity=capacity if capacity is not None else 1_000_000,
+        price_level=price_level,
+        reply_hours=reply,
+        rating=min(BEST_RATING, max(1.0, rating)),
+        can_lead=False,  # set by build_problem once the integrators are known
+    )
+
+
+def _number(value: object, default: float, field_name: str) -> float:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InputError(field_name, "a number")
+    return float(value)
+
+
+def _priced(items: object, field_name: str, packages: set[str]) -> dict[tuple[str, str], Offer]:
+    """Quotes or estimates: [{"package", "manufacturer", "total_cost", "lead_time_days"?}]."""
+    if items is None:
+        return {}
+    if not isinstance(items, list):
+        raise InputError(field_name, "a list of {package, manufacturer, total_cost}")
+    source = "quote" if field_name == "quotes" else "estimate"
+    out: dict[tuple[str, str], Offer] = {}
+    for i, item in enumerate(items):
+        where = f"{field_name}[{i}]"
+        if not isinstance(item, Mapping):
+            raise InputError(where, "an object")
+        package = item.get("package")
+        if package not in packages:
+            raise InputError(f"{where}.package", "unknown package id", valid=sorted(packages))
+        if item.get("manufacturer") is None:
+            raise InputError(f"{where}.manufacturer", "a manufacturer id is required")
+        cost = item.get("total_cost")
+        if isinstance(cost, bool) or not isinstance(cost, int | float) or cost < 0:
+            raise InputError(f"{where}.total_cost", "a non-negative number of cost units")
+        days = item.get("lead_time_days")
+        if days is not None and (isinstance(days, bool) or not isinstance(days, int | float)
+                                 or days < 0):
+            raise InputError(f"{where}.lead_time_days", "a non-negative number of days")
+        out[(str(package), str(item["manufacturer"]))] = Offer(
+            cost=float(cost), lead_time_days=-1 if days is None else math.ceil(days),
+            source=source)
+    return out
+
+
+def _id_set(value: object, field_name: str) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list):
+        raise InputError(field_name, "a list of manufacturer ids")
+    return frozenset(str(v) for v in value)
+
+
+def _constraints(data: object, package_ids: set[str]) -> Constraints:
+    if data is None:
+        return Constraints()
+    if not isinstance(data, Mapping):
+        raise InputError("constraints", "an object")
+    valid = ["same_country", "countries", "max_distance_to_lead_km", "required",
+             "required_lead", "integrators"]
+    unknown = sorted(set(data) - set(valid))
+    if unknown:
+        raise InputError("constraints", f"unknown constraints: {', '.join(unknown)}", valid=valid)
+    countries = data.get("countries")
+    if countries is not None:
+        if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
+            raise InputError("constraints.countries", "a list of ISO country codes")
+        known = set(taxonomy.COUNTRIES)
+        bad = sorted(set(countries) - known)
+        if bad:
+            raise InputError("constraints.countries", f"unknown countries: {', '.join(bad)}",
+                             valid=sorted(known))
+    max_km = data.get("max_distance_to_lead_km")
+    if max_km is not None and (isinstance(max_km, bool) or not isinstance(max_km, int | float)
+                               or max_km < 0):
+        raise InputError("constraints.max_distance_to_lead_km", "a non-negative number of km")
+    required = data.get("required") or {}
+    if not isinstance(required, Mapping):
+        raise InputError("constraints.required", "an object of package id -> manufacturer id")
+    bad = sorted(set(required) - package_ids)
+    if bad:
+        raise InputError("constraints.required", f"unknown packages: {', '.join(bad)}",
+                         valid=sorted(package_ids))
+    lead = data.get("required_lead")
+    return Constraints(
+        same_country=bool(data.get("same_country", False)),
+        countries=frozenset(countries) if countries is not None else None,
+        max_distance_to_lead_km=float(max_km) if max_km is not None else None,
+        required={str(k): str(v) for k, v in required.items()},
+        required_lead=str(lead) if lead is not None else None,
+        integrators=_id_set(data.get("integrators"), "constraints.integrators"),
+    )
+
+
+def _willingness(data: object, package_ids: set[str]) -> dict[str, frozenset[str]]:
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise InputError("willingness", "an object of manufacturer id -> [package ids, 'lead']")
+    out: dict[str, frozenset[str]] = {}
+    valid = [*sorted(package_ids), "lead"]
+    for key, value in data.items():
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InputError(f"willingness.{key}", "a list of package ids (and 'lead')")
+        bad = sorted(set(value) - set(valid))
+        if bad:
+            raise InputError(f"willingness.{key}", f"unknown packages: {', '.join(bad)}",
+                             valid=valid)
+        out[str(key)] = frozenset(value)
+    return out
+
+
+def build_problem(request: Mapping[str, Any]) -> Problem:
+    """Parse and validate a plan request (see docs/CONSORTIUM.md) into a :class:`Problem`.
+
+    Needs ``packages`` (work package dicts) or ``parts`` (split with
+    :func:`split_work_packages`) and ``manufacturers`` (records). Raises InputError or
+    UnknownCodeError on bad input.
+    """
+    if not isinstance(request, Mapping):
+        raise InputError("", "the request must be a JSON object")
+    if request.get("packages") is not None:
+        packages = packages_from_dicts(request["packages"])
+    elif request.get("parts") is not None:
+        parts = request["parts"]
+        if not isinstance(parts, list) or not parts:
+            raise InputError("parts", "a non-empty list of parts")
+        packages = split_work_packages(parts)
+    else:
+        raise InputError("packages", "give 'packages' (work packages) or 'parts'")
+    package_ids = {p.id for p in packages}
+
+    records = request.get("manufacturers")
+    if not isinstance(records, list):
+        raise InputError("manufacturers", "a list of manufacturer records")
+    firms = [_firm_from_record(r, i) for i, r in enumerate(records)]
+    keys = [f.key for f in firms]
+    if len(set(keys)) != len(keys):
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        raise InputError("manufacturers.id", f"duplicate ids: {', '.join(dup[:10])}")
+
+    stage = request.get("stage")
+    if stage is not None:
+        taxonomy.validate_codes("stage", [stage])
+    certifications = request.get("certifications") or []
+    if not isinstance(certifications, list):
+        raise InputError("certifications", "a list of certification codes")
+    taxonomy.validate_codes("certification", certifications)
+    client_country = request.get("client_country")
+    if client_country is not None and not isinstance(client_country, str):
+        raise InputError("client_country", "an ISO country code")
+
+    weights = Weights.from_dict(request.get("weights"))
+    constraints = _constraints(request.get("constraints"), package_ids)
+    declined = _id_set(request.get("declined"), "declined")
+    willingness = _willingness(request.get("willingness"), package_ids)
+    quotes = _priced(request.get("quotes"), "quotes", package_ids)
+    estimates = _priced(request.get("estimates"), "estimates", package_ids)
+
+    firms = [
+        Firm(**{**f.__dict__, "can_lead": can_lead(f.record, constraints.integrators)})
+        for f in firms
+    ]
+    offers: list[dict[int, Offer]] = []
+    for package in packages:
+        required = constraints.required.get(package.id)
+        per_firm: dict[int, Offer] = {}
+        for index, firm in enumerate(firms):
+            if firm.key in declined or firm.capacity < 1:
+                continue
+            if required is not None and firm.key != required:
+                continue
+            if firm.key in willingness and package.id not in willingness[firm.key]:
+                continue
+            if not is_eligible(firm.record, package, stage=stage, certifications=certifications,
+                               client_country=client_country, countries=constraints.countries):
+                continue
+            per_firm[index] = _offer(firm, package, quotes, estimates)
+        offers.append(per_firm)
+
+    lead_candidates = [
+        i for i, f in enumerate(firms)
+        if f.can_lead
+        and f.key not in declined
+        and (f.key not in willingness or "lead" in willingness[f.key])
+        and (constraints.required_lead is None or f.key == constraints.required_lead)
+        and (constraints.countries is None or f.country in constraints.countries)
+        and (client_country is None or client_country == f.country
+             or f.record.get("accepts_foreign", True))
+    ]
+    return Problem(
+        packages=packages, firms=firms, weights=weights, constraints=constraints,
+        offers=offers, lead_candidates=lead_candidates, declined=declined,
+        willingness=willingness, stage=stage, certifications=tuple(certifications),
+        client_country=client_country,
+    )
+
+
+def _offer(
+    firm: Firm,
+    package: WorkPackage,
+    quotes: Mapping[tuple[str, str], Offer],
+    estimates: Mapping[tuple[str, str], Offer],
+) -> Offer:
+    """Cost from the quote, else the estimate, else price_level x the package's base cost."""
+    key = (package.id, firm.key)
+    given = quotes.get(key) or estimates.get(key)
+    if given is not None:
+        days = given.lead_time_days
+        if days < 0:
+            days = package_lead_time_days(firm.record, package)
+        return Offer(cost=given.cost, lead_time_days=days, source=given.source)
+    return Offer(
+        cost=firm.price_level * package.effective_base_cost,
+        lead_time_days=package_lead_time_days(firm.record, package),
+        source="price_level",
+    )
+
+
+def firms_by_key(problem: Problem) -> dict[str, int]:
+    """Firm id (as a string) -> firm index."""
+    return {f.key: i for i, f in enumerate(problem.firms)}
