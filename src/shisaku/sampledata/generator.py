@@ -237,9 +237,10 @@ def _certifications(r: Any, arch: _Arch, country: str, size: int, field_mask: in
     out: list[str] = []
     medical = field_mask & _FIELD_BIT["medical_welfare"]
     aero = field_mask & _FIELD_BIT["aerospace"]
-    iso13485 = r() < (p.get("iso_13485", 0.0) or (0.3 if medical else 0.01))
-    as9100 = r() < (p.get("as9100", 0.0) or (0.3 if aero else 0.005))
-    iatf = automotive and r() < (0.35, 0.5, 0.7)[size]
+    iso13485 = r() < (p.get("iso_13485", 0.0) or (0.15 if medical else 0.005))
+    as9100 = r() < (p.get("as9100", 0.0) or (0.12 if aero else 0.003))
+    # IATF 16949 certifies production sites, so design, test and print services never hold it.
+    iatf = automotive and arch.spec.code not in _NON_AUTOMOTIVE and r() < (0.35, 0.5, 0.7)[size]
     # ISO 13485, AS9100 and IATF 16949 are built on ISO 9001; holders keep both certificates.
     if iso13485 or as9100 or iatf or r() < p.get("iso_9001", 0.3) + size_shift:
         out.append("iso_9001")
@@ -413,7 +414,8 @@ def generate_with_archetypes(n: int, *, seed: int = 7,
         if r() < 0.15:
             field_mask |= 1 << bisect_right(fcum, r() * fcum[-1])
         automotive = r() < c.automotive * (0.15 if spec.code in _NON_AUTOMOTIVE else 1.0)
-        if automotive:
+        # The taxonomy has no automotive field: car-industry suppliers count it as "other".
+        if automotive and field_mask.bit_count() < 3:
             field_mask |= _FIELD_BIT["other"]
         product_fields = list(field_lists[field_mask])
         certifications = _certifications(r, arch, country, size, field_mask, automotive)
