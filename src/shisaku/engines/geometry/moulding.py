@@ -1,0 +1,111 @@
+"""Mouldability along a pull direction: draft angles of the side walls and undercut area.
+
+A two-plate mould opens along the pull axis: a surface facing +pull must be released upwards,
+one facing −pull downwards. A surface sample whose release ray hits the part again is an
+undercut and needs a side action (slide or lifter). Areas in mm², angles in degrees.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from shisaku.engines.geometry.measure import SurfaceSamples
+from shisaku.engines.geometry.rays import RayCaster
+
+__all__ = ["AXES", "draft_analysis", "mould_analysis", "undercut_analysis"]
+
+AXES = ("x", "y", "z")
+WALL_LIMIT_DEG = 10.0  # faces steeper than this (draft < 10°) count as side walls
+
+
+def draft_analysis(mesh: Any, axis: int) -> dict[str, Any]:
+    """Draft of each face = asin(|n · pull|) (0° = parallel to the pull, no draft).
+
+    Returns the side-wall area (draft < 10°) and the parts of it with draft < 0.5° and < 1°.
+    """
+    normals = np.asarray(mesh.face_normals, dtype=np.float64)
+    areas = np.asarray(mesh.area_faces, dtype=np.float64)
+    draft = np.degrees(np.arcsin(np.clip(np.abs(normals[:, axis]), 0.0, 1.0)))
+    walls = draft < WALL_LIMIT_DEG
+    return {
+        "wall_area_mm2": round(float(areas[walls].sum()), 2),
+        "no_draft_area_mm2": round(float(areas[draft < 0.5].sum()), 2),
+        "low_draft_area_mm2": round(float(areas[draft < 1.0].sum()), 2),
+        "min_wall_draft_deg": round(float(draft[walls].min()), 3) if np.any(walls) else None,
+    }
+
+
+def undercut_analysis(
+    mesh: Any, samples: SurfaceSamples, caster: RayCaster, axis: int
+) -> dict[str, Any]:
+    """Undercut area along ``axis`` estimated from surface samples, and side actions needed.
+
+    Samples on faces within 2.9° of parallel to the pull are skipped (they slide out).
+    Side actions: the undercut samples' normals are binned into the four directions across
+    the pull (slides) plus one along it (lifters); each bin holding ≥ 1 % of the surface
+    (and ≥ 3 samples) counts as one action.
+    """
+    n = samples.normals
+    s = n[:, axis]
+    test = np.abs(s) > math.sin(math.radians(2.9))
+    direction = np.zeros_like(n)
+    direction[:, axis] = np.sign(s)
+    diag = float(np.linalg.norm(mesh.extents))
+    eps = 1e-6 * diag
+    lo, hi = mesh.bounds
+    idx = np.flatnonzero(test)
+    origins = samples.points[idx] + n[idx] * eps
+    d = direction[idx]
+    reach = np.where(d[:, axis] > 0, hi[axis] - origins[:, axis], origins[:, axis] - lo[axis])
+    dist, _ = caster.first_hit(origins, d, t_min=eps, t_max=np.maximum(reach, 0.0) + eps)
+    under = np.zeros(len(s), dtype=bool)
+    under[idx] = np.isfinite(dist)
+    area = float(under.sum()) * samples.area_per_sample
+    actions = 0
+    if np.any(under):
+        un = n[under]
+        across = [i for i in range(3) if i != axis]
+        comp = np.abs(un[:, across])
+        lateral = comp.max(axis=1) >= np.abs(un[:, axis])
+        which = np.where(
+            lateral,
+            np.argmax(comp, axis=1) * 2 + (np.take_along_axis(un[:, across], np.argmax(comp, axis=1)[:, None], 1)[:, 0] > 0),
+            4,
+        )
+        counts = np.bincount(which, minlength=5)
+        min_count = max(3, 0.01 * len(s))
+        actions = int((counts >= min_count).sum())
+    return {
+        "undercut_area_mm2": round(area, 2),
+        "undercut_samples": int(under.sum()),
+        "side_actions": actions,
+    }
+
+
+def mould_analysis(
+    mesh: Any,
+    samples: SurfaceSamples,
+    caster: RayCaster,
+    projected: dict[str, float],
+    pull_axis: str | None = None,
+) -> dict[str, Any]:
+    """Draft and undercuts for ``pull_axis`` (x, y or z), or for the best axis: the one with
+    the least undercut area, ties broken by the largest projected area (parting plane)."""
+    axes = [AXES.index(pull_axis)] if pull_axis else [0, 1, 2]
+    results = {}
+    for axis in axes:
+        results[axis] = undercut_analysis(mesh, samples, caster, axis)
+    best = min(
+        axes,
+        key=lambda a: (round(results[a]["undercut_area_mm2"], 1), -projected[AXES[a]]),
+    )
+    out: dict[str, Any] = {"pull_axis": AXES[best]}
+    out.update(results[best])
+    out.update(draft_analysis(mesh, best))
+    out["projected_area_mm2"] = round(projected[AXES[best]], 2)
+    out["depth_mm"] = round(float(mesh.extents[best]), 3)
+    out["by_axis"] = {AXES[a]: results[a]["undercut_area_mm2"] for a in axes}
+    return out
