@@ -423,3 +423,17 @@ def test_maker_space_places(maker_spaces: list[dict[str, Any]],
     # Beijing is not a listed region: the lab keeps its real coordinates and says so.
     beijing = next(m for m in maker_spaces if m["name"] == "Beijing Fablab")
     assert "nearest listed region" in beijing["description"]["en"]
+
+
+# --- command line ----------------------------------------------------------------------------
+
+def test_command_line_writes_records_and_timings(tmp_path: Any, capsys: Any) -> None:
+    from shisaku.sampledata.cli import main
+
+    out = tmp_path / "firms.json"
+    assert main(["generate", "--n", "5", "--seed", "3", "--start-id", "10", "--out", str(out)]) == 0
+    records = json.loads(out.read_text("utf-8"))
+    assert records == list(generate_manufacturers(5, seed=3, start_id=10))
+    assert main(["time", "--n", "50"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["n"] == 50 and figures["seconds"] >= 0

@@ -9,6 +9,7 @@ See docs/SAMPLE_DATA.md for what is real and what is invented.
 from __future__ import annotations
 
 from shisaku.sampledata._geo import COUNTRY_WEIGHTS
+from shisaku.sampledata.cli import measure_generation
 from shisaku.sampledata.generator import (
     GENERATOR_VERSION,
     generate_manufacturers,
@@ -25,6 +26,7 @@ __all__ = [
     "generate_manufacturers",
     "generate_with_archetypes",
     "load_maker_spaces",
+    "measure_generation",
     "validate_record",
     "validate_records",
 ]
