@@ -200,8 +200,10 @@ def test_lot_ranges_envelopes_and_tolerances_make_sense(
                 assert hi <= 500
             if p == "urethane_casting":
                 assert lo <= 10 and hi <= 200
-            if p in ("injection_molding", "die_casting"):
+            if p == "die_casting":
                 assert lo >= 500 and hi >= 100_000
+            if p == "injection_molding":  # mould makers' try-out presses shoot a few hundred
+                assert lo >= 100 and hi >= 5_000
             if p in ("cnc_milling", "cnc_turning"):
                 assert lo <= 100
             env = cap["max_part_mm"]
@@ -230,6 +232,8 @@ def test_stages_follow_capabilities(sample: list[tuple[str, dict[str, Any]]]) ->
             assert processes & design or arch in ("design_house", "electronics_design")
         if "prototyping" in stages:
             assert any(c["min_lot"] <= 10 for c in caps)
+        if "small_lot" in stages:
+            assert any(c["min_lot"] <= 1000 and c["max_lot"] >= 100 for c in caps)
         if arch == "design_house":
             assert {"business_design", "spec_review", "prototyping", "dfm"} <= stages
         if arch == "injection_molder":
@@ -287,6 +291,38 @@ def test_names_are_in_local_script_with_latin_forms(
             assert local.endswith("有限公司")
         if country == "VN":
             assert local.startswith("Công ty")
+
+
+# Equipment words and the process a firm must offer to own such a machine.
+EQUIPMENT_NEEDS = {
+    "lathe": {"cnc_turning"}, "machining centre": {"cnc_milling"}, "gantry mill": {"cnc_milling"},
+    "press brake": {"sheet_metal"}, "fiber laser": {"laser_cutting"}, "SMT": {"pcb_assembly"},
+    "die-casting": {"die_casting"}, "moulding machine": {"injection_molding"},
+    "FDM printers": {"fdm_printing"}, "SLA printers": {"sla_printing"},
+    "vacuum casting": {"urethane_casting"}, "crimp": {"cable_harness"},
+    "lamination press": {"pcb_fabrication"}, "welding": {"welding", "final_assembly"},
+}
+
+
+def test_equipment_matches_capabilities(sample: list[tuple[str, dict[str, Any]]]) -> None:
+    for _, rec in sample:
+        processes = {c["process"] for c in rec["capabilities"]}
+        for word, needs in EQUIPMENT_NEEDS.items():
+            if word in rec["equipment"]:
+                assert processes & needs, (word, rec["equipment"], processes)
+
+
+def test_specialists_keep_their_field_and_small_tools(
+        sample: list[tuple[str, dict[str, Any]]]) -> None:
+    for arch, rec in sample:
+        if arch == "medical":
+            assert "medical_welfare" in rec["product_fields"]
+        if arch == "aero_machining":
+            assert "aerospace" in rec["product_fields"]
+        if arch == "design_house":
+            for cap in rec["capabilities"]:
+                if cap["process"].endswith("_printing"):
+                    assert cap["max_lot"] <= 20
 
 
 # --- distributions -------------------------------------------------------------------------

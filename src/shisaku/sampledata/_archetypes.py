@@ -158,7 +158,8 @@ PROCESS_STAGES: Mapping[str, tuple[str, ...]] = {
     "certification_support": ("spec_review", "dfm"),
 }
 MASS_LOT = 10_000      # a capability whose max_lot reaches this serves mass production
-SMALL_LOT = 1_000      # ... whose min_lot is at most this serves small lots
+SMALL_LOT = 1_000      # ... whose min_lot is at most this (and max_lot >= SMALL_LOT_REACH)
+SMALL_LOT_REACH = 100  #     serves small lots
 PROTO_LOT = 10         # ... whose min_lot is at most this serves prototyping
 
 PRODUCT_FIELD_CODES = ("iot_ict", "robotics_machinery", "medical_welfare", "aerospace", "other")
@@ -173,7 +174,11 @@ class Archetype:
     PRODUCT_FIELD_CODES. ``employees`` is the median head-count (log-normal, sigma 0.9).
     ``certs`` maps certification codes to a probability (iso_9001 grows with size in the
     generator; kc / pse / iso_13485 / as9100 / iatf_16949 are also adjusted there).
-    ``name_kind`` selects the industry word of firm names (see ``_names``).
+    ``lots`` overrides a process's (min_lots, max_lots) options (a design house's printers
+    make a handful of prototypes, not production runs). ``primary_field`` is always among
+    the firm's product fields. ``name_kinds`` select the industry word of firm names (see
+    ``_names``). ``equipment`` lines may start with ``"process:"``: such a line is only used
+    when the firm offers that process, so equipment never contradicts capabilities.
     """
 
     code: str
@@ -183,6 +188,8 @@ class Archetype:
     optional: Mapping[str, float] = field(default_factory=dict)
     materials: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     fields: tuple[float, float, float, float, float] = (1, 1, 1, 1, 1)
+    primary_field: str = ""
+    lots: Mapping[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
     employees: float = 25
     startup_friendly: float = 0.5
     electronics: bool = False
@@ -205,8 +212,9 @@ ARCHETYPES: tuple[Archetype, ...] = (
         fields=(3, 5, 2, 1, 2), employees=18, startup_friendly=0.6,
         certs={"iso_9001": 0.45, "iso_14001": 0.15},
         name_kinds=("precision", "machinery", "industrial"),
-        equipment=("3-axis vertical machining centre x{n}", "5-axis machining centre x{k}",
-                   "CNC lathe x{k}", "CMM inspection room", "wire EDM x{k}")),
+        equipment=("cnc_milling:3-axis vertical machining centre x{n}",
+                   "cnc_milling:5-axis machining centre x{k}", "cnc_turning:CNC lathe x{k}",
+                   "CMM inspection room", "wire EDM x{k}")),
     Archetype(
         "turning", 6, _lab("CNC turning shop", "CNC 선반 가공 업체", "CNC旋盤加工メーカー"),
         ("cnc_turning",), {"cnc_milling": 0.35, "surface_finishing": 0.2},
@@ -215,8 +223,9 @@ ARCHETYPES: tuple[Archetype, ...] = (
         fields=(3, 5, 3, 1, 2), employees=15, startup_friendly=0.45,
         certs={"iso_9001": 0.4},
         name_kinds=("precision", "industrial"),
-        equipment=("Swiss-type automatic lathe x{n}", "CNC lathe with bar feeder x{k}",
-                   "multi-spindle lathe x{k}", "profile projector")),
+        equipment=("cnc_turning:Swiss-type automatic lathe x{n}",
+                   "cnc_turning:CNC lathe with bar feeder x{k}", "cnc_milling:vertical machining centre x{k}",
+                   "profile projector")),
     Archetype(
         "sheet_metal", 9, _lab("sheet-metal fabricator", "판금 가공 업체", "板金加工メーカー"),
         ("sheet_metal", "laser_cutting"), {"welding": 0.7, "surface_finishing": 0.4,
@@ -224,8 +233,9 @@ ARCHETYPES: tuple[Archetype, ...] = (
         fields=(3, 5, 1, 1, 3), employees=22, startup_friendly=0.5,
         certs={"iso_9001": 0.45, "iso_14001": 0.2},
         name_kinds=("sheetmetal", "industrial", "metal"),
-        equipment=("fiber laser cutter 6 kW x{k}", "CNC press brake x{n}", "turret punch press",
-                   "TIG / MIG welding booth x{k}", "powder-coating line")),
+        equipment=("laser_cutting:fiber laser cutter 6 kW x{k}", "sheet_metal:CNC press brake x{n}",
+                   "sheet_metal:turret punch press", "welding:TIG / MIG welding booth x{k}",
+                   "surface_finishing:powder-coating line")),
     Archetype(
         "stamping", 6, _lab("metal stamping plant", "프레스 금형·가공 업체", "プレス加工メーカー"),
         ("sheet_metal", "mold_making"), {"welding": 0.4, "surface_finishing": 0.3,
@@ -234,8 +244,8 @@ ARCHETYPES: tuple[Archetype, ...] = (
         fields=(2, 4, 1, 1, 4), employees=45, startup_friendly=0.25, price=0.95,
         certs={"iso_9001": 0.6, "iso_14001": 0.35},
         name_kinds=("press", "industrial", "metal"),
-        equipment=("servo press 200 t x{k}", "progressive die press line x{n}",
-                   "transfer press 400 t", "die shop with wire EDM")),
+        equipment=("sheet_metal:servo press 200 t x{k}", "sheet_metal:progressive die press line x{n}",
+                   "sheet_metal:transfer press 400 t", "mold_making:die shop with wire EDM")),
     Archetype(
         "welding", 4, _lab("welding and frame fabricator", "용접·제관 업체", "溶接・製缶メーカー"),
         ("welding", "sheet_metal"), {"cnc_milling": 0.4, "laser_cutting": 0.5,
@@ -244,8 +254,8 @@ ARCHETYPES: tuple[Archetype, ...] = (
         fields=(1, 6, 1, 1, 3), employees=20, startup_friendly=0.35,
         certs={"iso_9001": 0.4},
         name_kinds=("metal", "industrial", "engineering"),
-        equipment=("robotic MIG welding cell x{k}", "TIG welders x{n}", "large gantry mill",
-                   "overhead crane 10 t")),
+        equipment=("welding:robotic MIG welding cell x{k}", "welding:TIG welders x{n}",
+                   "cnc_milling:large gantry mill", "overhead crane 10 t")),
     Archetype(
         "die_casting", 5, _lab("die-casting foundry", "다이캐스팅 업체", "ダイカストメーカー"),
         ("die_casting", "cnc_milling", "surface_finishing"), {"mold_making": 0.5,
@@ -256,18 +266,19 @@ ARCHETYPES: tuple[Archetype, ...] = (
         fields=(2, 4, 1, 1, 4), employees=60, startup_friendly=0.25, price=0.95,
         certs={"iso_9001": 0.65, "iso_14001": 0.4},
         name_kinds=("diecast", "industrial", "metal"),
-        equipment=("cold-chamber die-casting machine 350 t x{n}", "800 t die-casting cell",
-                   "X-ray porosity inspection", "trimming press x{k}",
-                   "machining centres x{k}")),
+        equipment=("die_casting:cold-chamber die-casting machine 350 t x{n}",
+                   "die_casting:800 t die-casting cell", "die_casting:X-ray porosity inspection",
+                   "die_casting:trimming press x{k}", "cnc_milling:machining centres x{k}")),
     Archetype(
         "mold_shop", 6, _lab("mould maker", "금형 제작 업체", "金型メーカー"),
         ("mold_making", "cnc_milling"), {"injection_molding": 0.4, "mechanical_design": 0.3},
         materials={"cnc_milling": (("tool_steel", "aluminum_7075"), ("stainless_304",))},
+        lots={"injection_molding": ((100, 500), (5000, 10000, 20000))},
         fields=(3, 3, 2, 1, 3), employees=20, startup_friendly=0.4,
         certs={"iso_9001": 0.45},
         name_kinds=("mold", "precision"),
-        equipment=("high-speed machining centre x{n}", "sinker EDM x{k}", "wire EDM x{k}",
-                   "try-out press 180 t", "mould design CAD/CAM seats x{n}")),
+        equipment=("cnc_milling:high-speed machining centre x{n}", "sinker EDM x{k}", "wire EDM x{k}",
+                   "injection_molding:try-out press 180 t", "mould design CAD/CAM seats x{n}")),
     Archetype(
         "injection_molder", 10, _lab("plastic injection moulder", "플라스틱 사출 업체",
                                      "プラスチック射出成形メーカー"),
@@ -278,8 +289,9 @@ ARCHETYPES: tuple[Archetype, ...] = (
         fields=(5, 3, 2, 1, 4), employees=45, startup_friendly=0.3, price=0.95,
         certs={"iso_9001": 0.6, "iso_14001": 0.35, "rohs": 0.3},
         name_kinds=("plastics", "mold", "industrial"),
-        equipment=("injection moulding machines 80-450 t x{n}", "two-shot moulding machine",
-                   "mould shop with EDM x{k}", "pad printing and ultrasonic welding")),
+        equipment=("injection_molding:injection moulding machines 80-450 t x{n}",
+                   "injection_molding:two-shot moulding machine", "mold_making:mould shop with EDM x{k}",
+                   "final_assembly:pad printing and ultrasonic welding")),
     Archetype(
         "rapid_proto", 5, _lab("rapid prototyping studio", "시제품 제작 업체", "試作品製作メーカー"),
         ("cnc_milling", "urethane_casting", "sla_printing"), {"fdm_printing": 0.5,
@@ -287,11 +299,12 @@ ARCHETYPES: tuple[Archetype, ...] = (
                                                               "mechanical_design": 0.3},
         materials={"cnc_milling": (("aluminum_6061", "abs", "pom", "pmma"), ("pc", "stainless_304")),
                    "surface_finishing": (("abs", "aluminum_6061"), ("pc",))},
+        lots={"cnc_milling": ((1,), (50, 100, 200, 500))},
         fields=(5, 3, 2, 1, 2), employees=12, startup_friendly=0.85, price=1.1,
         certs={"iso_9001": 0.2},
         name_kinds=("proto", "tech"),
-        equipment=("vacuum casting chamber x{k}", "SLA printers x{n}", "3-axis machining centre x{k}",
-                   "paint booth")),
+        equipment=("urethane_casting:vacuum casting chamber x{k}", "sla_printing:SLA printers x{n}",
+                   "cnc_milling:3-axis machining centre x{k}", "surface_finishing:paint booth")),
     Archetype(
         "print_bureau", 6, _lab("3D printing bureau", "3D 프린팅 출력 업체", "3Dプリント出力サービス"),
         ("fdm_printing", "sla_printing"), {"sls_printing": 0.4, "mjf_printing": 0.3,
@@ -300,16 +313,17 @@ ARCHETYPES: tuple[Archetype, ...] = (
         fields=(5, 3, 2, 1, 3), employees=8, startup_friendly=0.85, price=1.05,
         certs={"iso_9001": 0.1},
         name_kinds=("printing", "tech"),
-        equipment=("FDM printers x{n}", "SLA printers x{k}", "SLS / MJF system",
-                   "post-processing and dyeing station")),
+        equipment=("fdm_printing:FDM printers x{n}", "sla_printing:SLA printers x{k}",
+                   "sls_printing:SLS system x{k}", "mjf_printing:MJF printer x{k}",
+                   "metal_printing:metal powder-bed printer", "post-processing and dyeing station")),
     Archetype(
         "pcb_house", 6, _lab("PCB manufacturer", "PCB 제조 업체", "プリント基板メーカー"),
         ("pcb_fabrication", "pcb_assembly"), {"circuit_design": 0.2},
         fields=(7, 3, 2, 1, 1), employees=70, startup_friendly=0.45, electronics=True, price=0.95,
         certs={"iso_9001": 0.7, "iso_14001": 0.45, "ul": 0.5, "rohs": 0.6},
         name_kinds=("pcb", "electronics"),
-        equipment=("multilayer lamination press", "laser via drilling x{k}",
-                   "SMT line (Yamaha / Fuji) x{n}", "AOI and X-ray inspection",
+        equipment=("pcb_fabrication:multilayer lamination press", "pcb_fabrication:laser via drilling x{k}",
+                   "pcb_assembly:SMT line x{n}", "pcb_assembly:AOI and X-ray inspection",
                    "flying-probe tester")),
     Archetype(
         "ems", 7, _lab("electronics manufacturing service (EMS)", "전자 제품 위탁 생산(EMS) 업체",
@@ -321,8 +335,9 @@ ARCHETYPES: tuple[Archetype, ...] = (
         fields=(7, 4, 2, 1, 2), employees=90, startup_friendly=0.4, electronics=True, price=0.95,
         certs={"iso_9001": 0.75, "iso_14001": 0.5, "ul": 0.3, "ce": 0.2, "rohs": 0.6},
         name_kinds=("electronics", "tech"),
-        equipment=("SMT lines x{n}", "selective wave soldering", "box-build lines x{k}",
-                   "ICT / functional test stations", "conformal coating line")),
+        equipment=("pcb_assembly:SMT lines x{n}", "pcb_assembly:selective wave soldering",
+                   "final_assembly:box-build lines x{k}", "ICT / functional test stations",
+                   "pcb_assembly:conformal coating line")),
     Archetype(
         "harness", 4, _lab("cable and wire-harness maker", "케이블·하네스 업체",
                            "ケーブル・ワイヤーハーネスメーカー"),
@@ -332,29 +347,32 @@ ARCHETYPES: tuple[Archetype, ...] = (
         fields=(4, 4, 2, 1, 4), employees=40, startup_friendly=0.35, electronics=True, price=0.9,
         certs={"iso_9001": 0.6, "ul": 0.4, "rohs": 0.5},
         name_kinds=("harness", "electronics"),
-        equipment=("automatic cut-strip-crimp machines x{n}", "harness boards x{n}",
-                   "over-moulding press x{k}", "continuity testers")),
+        equipment=("cable_harness:automatic cut-strip-crimp machines x{n}", "cable_harness:harness boards x{n}",
+                   "injection_molding:over-moulding press x{k}", "continuity testers")),
     Archetype(
         "design_house", 6, _lab("product design house", "제품 디자인·설계 회사",
                                 "製品デザイン・設計会社"),
         ("industrial_design", "mechanical_design"), {"circuit_design": 0.5, "firmware": 0.4,
                                                      "fdm_printing": 0.5, "sla_printing": 0.2},
+        lots={"fdm_printing": ((1,), (5, 10, 20)), "sla_printing": ((1,), (5, 10, 20))},
         fields=(6, 4, 3, 1, 3), employees=10, startup_friendly=0.85, price=1.1,
         certs={"iso_9001": 0.1},
         name_kinds=("design",),
-        equipment=("CAD seats (SolidWorks / Creo) x{n}", "desktop FDM printers x{k}",
-                   "resin printer", "rendering workstation"),
+        equipment=("CAD seats (SolidWorks / Creo) x{n}", "fdm_printing:desktop FDM printers x{k}",
+                   "sla_printing:resin printer", "industrial_design:rendering workstation"),
         extra_stages=("business_design",)),
     Archetype(
         "electronics_design", 5, _lab("electronics and firmware design house",
                                       "전자 회로·펌웨어 설계 회사", "電子回路・ファームウェア設計会社"),
         ("circuit_design", "firmware"), {"pcb_assembly": 0.4, "mechanical_design": 0.3,
                                          "certification_support": 0.2},
+        lots={"pcb_assembly": ((1,), (10, 50, 100))},
         fields=(8, 3, 2, 1, 1), employees=12, startup_friendly=0.8, electronics=True, price=1.1,
         certs={"iso_9001": 0.15},
         name_kinds=("electronics", "tech", "design"),
-        equipment=("EDA seats (Altium / KiCad) x{n}", "oscilloscopes and logic analysers",
-                   "pick-and-place for prototypes", "RF pre-compliance test set"),
+        equipment=("circuit_design:EDA seats (Altium / KiCad) x{n}", "oscilloscopes and logic analysers",
+                   "pcb_assembly:pick-and-place for prototypes",
+                   "certification_support:RF pre-compliance test set"),
         extra_stages=("business_design",)),
     Archetype(
         "test_lab", 3, _lab("test and certification laboratory", "시험·인증 기관", "試験・認証機関"),
@@ -370,8 +388,8 @@ ARCHETYPES: tuple[Archetype, ...] = (
         fields=(2, 4, 2, 1, 4), employees=20, startup_friendly=0.4, price=0.95,
         certs={"iso_9001": 0.45, "iso_14001": 0.4, "rohs": 0.3},
         name_kinds=("finishing", "industrial"),
-        equipment=("anodising line", "electroless nickel plating line",
-                   "powder-coating booth x{k}", "laser marker", "bead-blasting cabinet")),
+        equipment=("anodising line", "electroless nickel plating line", "powder-coating booth x{k}",
+                   "laser marker", "bead-blasting cabinet", "cnc_milling:machining centre x{k}")),
     Archetype(
         "medical", 3, _lab("medical-device contract manufacturer", "의료기기 위탁 생산 업체",
                            "医療機器受託製造メーカー"),
@@ -383,11 +401,12 @@ ARCHETYPES: tuple[Archetype, ...] = (
                    "cnc_turning": (("titanium", "stainless_316"), ("peek",)),
                    "injection_molding": (("pc", "pp"), ("peek", "silicone", "abs")),
                    "mold_making": (("tool_steel",), ())},
-        fields=(1, 1, 10, 1, 1), employees=50, startup_friendly=0.4, price=1.25,
+        fields=(1, 1, 10, 1, 1), primary_field="medical_welfare", employees=50, startup_friendly=0.4, price=1.25,
         certs={"iso_9001": 0.85, "iso_14001": 0.4, "iso_13485": 0.85},
         name_kinds=("medical", "precision"),
-        equipment=("ISO 7 clean room", "Swiss-type lathes x{n}", "5-axis machining centre x{k}",
-                   "laser marking for UDI", "validated cleaning and packaging line")),
+        equipment=("ISO 7 clean room", "cnc_turning:Swiss-type lathes x{n}",
+                   "cnc_milling:5-axis machining centre x{k}", "laser marking for UDI",
+                   "validated cleaning and packaging line", "injection_molding:clean-room moulding cell")),
     Archetype(
         "aero_machining", 2, _lab("aerospace machining supplier", "항공 부품 가공 업체",
                                   "航空機部品加工メーカー"),
@@ -398,9 +417,9 @@ ARCHETYPES: tuple[Archetype, ...] = (
                    "cnc_turning": (("titanium", "aluminum_7075"), ("stainless_316",)),
                    "metal_printing": (("titanium",), ("stainless_316",)),
                    "surface_finishing": (("aluminum_7075",), ("titanium",))},
-        fields=(1, 2, 1, 10, 1), employees=70, startup_friendly=0.3, price=1.3,
+        fields=(1, 2, 1, 10, 1), primary_field="aerospace", employees=70, startup_friendly=0.3, price=1.3,
         certs={"iso_9001": 0.9, "iso_14001": 0.4, "as9100": 0.8},
         name_kinds=("precision", "engineering"),
-        equipment=("5-axis machining centres x{n}", "horizontal machining cells x{k}",
-                   "CMM x{k}", "NADCAP-style process control")),
+        equipment=("cnc_milling:5-axis machining centres x{n}", "cnc_milling:horizontal machining cells x{k}",
+                   "cnc_turning:CNC turning centres x{k}", "CMM x{k}", "NADCAP-style process control")),
 )

@@ -26,6 +26,7 @@ from shisaku.sampledata._archetypes import (
     PRODUCT_FIELD_CODES,
     PROTO_LOT,
     SMALL_LOT,
+    SMALL_LOT_REACH,
     Archetype,
 )
 from shisaku.sampledata._geo import CLUSTERS, COUNTRY_WEIGHTS, LOCAL_LANGUAGE, Cluster
@@ -116,8 +117,9 @@ class _Arch:
     spec: Archetype
     caps: tuple[tuple[_Cap, float], ...]  # canonical process order; core ones with p = 1
     field_cum: tuple[float, ...]
+    primary_field_bits: int
     extra_stage_bits: int
-    equipment: tuple[str, ...]
+    equipment: tuple[tuple[str, str], ...]  # (process or "", text)
 
 
 def _sized(options: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
@@ -142,6 +144,7 @@ def _round_dim(mm: float) -> int:
 def _resolve_cap(arch: Archetype, process: str) -> _Cap:
     spec = PROCESS_SPECS[process]
     core, optional = arch.materials.get(process, (spec.materials, spec.optional_materials))
+    min_lots, max_lots = arch.lots.get(process, (spec.min_lots, spec.max_lots))
     optional = tuple(m for m in optional if m not in core)
     envelopes = None
     if spec.envelope is not None:
@@ -157,7 +160,7 @@ def _resolve_cap(arch: Archetype, process: str) -> _Cap:
             bits |= _STAGE_BIT[stage]
     return _Cap(
         process=process, materials=core, optional_materials=optional,
-        min_lots=_sized(spec.min_lots), max_lots=_sized(spec.max_lots), envelopes=envelopes,
+        min_lots=_sized(min_lots), max_lots=_sized(max_lots), envelopes=envelopes,
         tolerances=None if spec.tolerances is None else _sized(spec.tolerances), lead_lo=spec.lead_days[0],
         lead_span=spec.lead_days[1] - spec.lead_days[0] + 1, stage_bits=bits,
         proto_bit=_STAGE_BIT["prototyping"] if "prototyping" in stages else 0,
@@ -173,7 +176,10 @@ def _resolve_arch(arch: Archetype) -> _Arch:
     extra = 0
     for stage in arch.extra_stages:
         extra |= _STAGE_BIT[stage]
-    return _Arch(arch, caps, tuple(accumulate(arch.fields)), extra, arch.equipment)
+    equipment = tuple((line.split(":", 1)[0], line.split(":", 1)[1]) if ":" in line
+                      else ("", line) for line in arch.equipment)
+    primary = _FIELD_BIT[arch.primary_field] if arch.primary_field else 0
+    return _Arch(arch, caps, tuple(accumulate(arch.fields)), primary, extra, equipment)
 
 
 _ARCHS = {a.code: _resolve_arch(a) for a in ARCHETYPES}
@@ -282,7 +288,8 @@ def _certifications(r: Any, arch: _Arch, country: str, size: int, field_mask: in
 _PROCESS_LISTS: dict[tuple[str, ...], tuple[str, str, str]] = {}
 
 
-def _description(site: _Site, arch: _Arch, name: str, name_local: str, processes: list[str],
+def _description(site: _Site, arch: _Arch, name: str, name_local: str,
+                 processes: tuple[str, ...],
                  founded: int | None, employees: int | None, automotive: bool,
                  startup_friendly: bool) -> dict[str, str]:
     label = arch.spec.label
@@ -296,10 +303,9 @@ def _description(site: _Site, arch: _Arch, name: str, name_local: str, processes
         en.append(f"Founded in {founded}, about {employees} staff.")
         ko.append(f"{founded}년 설립, 직원 약 {employees}명.")
         ja.append(f"{founded}年設立、従業員約{employees}名。")
-    key = tuple(processes)
-    lists = _PROCESS_LISTS.get(key)
+    lists = _PROCESS_LISTS.get(processes)
     if lists is None:
-        lists = _PROCESS_LISTS[key] = (
+        lists = _PROCESS_LISTS[processes] = (
             "Main processes: " + ", ".join(_PROCESS_LABELS["en"][p] for p in processes) + ".",
             "주요 공정: " + ", ".join(_PROCESS_LABELS["ko"][p] for p in processes) + ".",
             "主な工程：" + "、".join(_PROCESS_LABELS["ja"][p] for p in processes) + "。")
@@ -320,8 +326,18 @@ def _description(site: _Site, arch: _Arch, name: str, name_local: str, processes
     return {"en": " ".join(en), "ko": " ".join(ko), "ja": "".join(ja)}
 
 
-def _equipment(r: Any, arch: _Arch, size: int) -> str:
-    items = arch.equipment
+# Equipment lines an archetype may list for a given process combination (cached).
+_EQUIPMENT_LINES: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _equipment(r: Any, arch: _Arch, size: int, processes: tuple[str, ...]) -> str:
+    key = (arch.spec.code, processes)
+    items = _EQUIPMENT_LINES.get(key)
+    if items is None:
+        items = _EQUIPMENT_LINES[key] = tuple(
+            text for process, text in arch.equipment if not process or process in processes)
+    if not items:
+        return ""
     count = 2 + int(r() * 3)
     start = int(r() * len(items))
     n_max = (4, 8, 20)[size]
@@ -368,7 +384,7 @@ def generate_with_archetypes(n: int, *, seed: int = 7,
     source = f"shisaku sample generator {GENERATOR_VERSION} (seed {seed})"
     sites, site_cum = _SITES, _SITE_CUM
     site_total = site_cum[-1]
-    proto_lot, small_lot, mass_lot = PROTO_LOT, SMALL_LOT, MASS_LOT
+    proto_lot, small_lot, small_reach, mass_lot = PROTO_LOT, SMALL_LOT, SMALL_LOT_REACH, MASS_LOT
     field_lists, stage_lists, tech_lists = _FIELD_LISTS, _STAGE_LISTS, _TECH_LISTS
     for i in range(n):
         firm_id = start_id + i
@@ -422,16 +438,16 @@ def generate_with_archetypes(n: int, *, seed: int = 7,
             stage_mask |= cp.stage_bits
             if min_lot <= proto_lot:
                 stage_mask |= cp.proto_bit
-            if min_lot <= small_lot:
+            if min_lot <= small_lot and max_lot >= small_reach:
                 stage_mask |= cp.small_bit
             if max_lot >= mass_lot:
                 stage_mask |= cp.mass_bit
             tech_mask |= cp.tech_bit
-        processes = [cp.process for cp in caps_spec]
+        processes = tuple(cp.process for cp in caps_spec)
 
         # Product fields: one by archetype weight, a second and a third sometimes.
         fcum = arch.field_cum
-        field_mask = 1 << bisect_right(fcum, r() * fcum[-1])
+        field_mask = arch.primary_field_bits | 1 << bisect_right(fcum, r() * fcum[-1])
         if r() < 0.45:
             field_mask |= 1 << bisect_right(fcum, r() * fcum[-1])
         if r() < 0.15:
@@ -508,7 +524,7 @@ def generate_with_archetypes(n: int, *, seed: int = 7,
             "employees": employees_out,
             "founded": founded,
             "website": "",
-            "equipment": _equipment(r, arch, size),
+            "equipment": _equipment(r, arch, size, processes),
             "description": _description(site, arch, name, name_local, processes, founded,
                                         employees_out, automotive, startup_friendly),
             "synthetic": True,
