@@ -10,8 +10,11 @@ dominator never makes a team worse, so an optimal team survives. See docs/CONSOR
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +30,8 @@ __all__ = ["SolveResult", "solve"]
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 _INF = float("inf")
+_MIN_GROUP = 3  # groups this small are split into single leads without a relaxed model
+_LEADS_TRIED = 8  # leads tried with a group relaxation's members for a quick incumbent
 
 
 @dataclass
@@ -62,6 +67,7 @@ class _Tables:
     share_points: list[FloatArray]  # a lower bound on each candidate's share of its firm cost
     min_days_path: int  # critical path with every package at its fastest candidate
     capacity: IntArray  # per firm, packages it may take
+    packages_per_firm: IntArray  # per firm, packages it is a candidate for
 
 
 def _tables(problem: Problem) -> _Tables:
@@ -83,53 +89,56 @@ def _tables(problem: Problem) -> _Tables:
     for p in problem.topological_order:
         fastest = int(days[p].min()) if len(days[p]) else 0
         finish[p] = max((finish[d] for d in problem.deps[p]), default=0) + fastest
-    return _Tables(candidates, own, days, share, max(finish.values(), default=0), capacity)
+    return _Tables(candidates, own, days, share, max(finish.values(), default=0), capacity,
+                   count)
 
 
-def _lead_bounds(problem: Problem, tables: _Tables, members_bound: float) -> dict[int, float]:
-    """A lower bound of the best objective per lead (inf when some package has no member).
+def _lead_bounds(
+    problem: Problem,
+    tables: _Tables,
+    distance_of: Callable[[int], IntArray],
+    allowed_of: Callable[[int], npt.NDArray[np.bool_]],
+) -> dict[int, float]:
+    """A cheap lower bound of the best objective per lead (inf when a package has no member).
 
-    The larger of two bounds: (1) per package the cheapest allowed candidate counting its
-    distance to the lead and a share of its firm cost, plus the fastest critical path; (2) the
-    members-only relaxation's bound (``members_bound``: cost, lead time, firms, penalties,
-    no distance) plus per package the shortest allowed distance to the lead.
+    Per package the cheapest allowed candidate counting its distance to the lead and a share
+    of its firm cost (1/k for a firm that can take at most k packages), plus the firm cost of
+    the lead, its own penalties and the critical path with every package at its fastest.
     """
     bounds: dict[int, float] = {}
     base = problem.firm_points + problem.day_points * tables.min_days_path
     for lead in problem.lead_candidates:
-        distance = problem.distance_points(lead)
-        allowed = problem.allowed_for_lead(lead)
-        separable = float(base + problem.lead_points(lead))
-        relaxed = members_bound + problem.lead_points(lead)
+        distance = distance_of(lead)
+        allowed = allowed_of(lead)
+        total = float(base + problem.lead_points(lead))
         for cand, own, share in zip(tables.candidates, tables.own_points, tables.share_points,
                                     strict=True):
             ok = allowed[cand]
             if not ok.any():
-                separable = _INF
+                total = _INF
                 break
             value = own + distance[cand] + np.where(cand == lead, 0.0, share)
-            separable += float(value[ok].min())
-            relaxed += float(distance[cand][ok].min())
-        bounds[lead] = max(separable, relaxed)
+            total += float(value[ok].min())
+        bounds[lead] = total
     return bounds
 
 
 def _survivors(
-    problem: Problem, tables: _Tables, lead: int | None
+    problem: Problem,
+    tables: _Tables,
+    distance: IntArray,
+    allowed: npt.NDArray[np.bool_],
+    lead: int | None,
 ) -> list[tuple[IntArray, IntArray, IntArray]] | None:
     """Per package (firms, points incl. distance, days) after the dominance test; None if empty.
 
+    ``distance`` holds each firm's logistics points, ``allowed`` which firms may be members.
     Candidate f is dropped when the candidates g ranked before it that satisfy
     points(g) + firm cost + day cost x max(0, days(g) - days(f)) <= points(f)
-    hold at least P package slots between them (capacities, each counted up to P).
-    ``lead=None`` gives the lead-free relaxation (no distance, no lead constraints).
+    hold at least P package slots between them (capacities, each counted up to P). The firm
+    cost is waived when f can take no other package (and is not the lead): swapping it out
+    then removes it from the team.
     """
-    if lead is None:
-        distance = np.zeros(len(problem.firms), dtype=np.int64)
-        allowed = np.ones(len(problem.firms), dtype=bool)
-    else:
-        distance = problem.distance_points(lead)
-        allowed = problem.allowed_for_lead(lead)
     n_packages = len(problem.packages)
     out = []
     firm_cost, day_cost = problem.firm_points, problem.day_points
@@ -146,7 +155,10 @@ def _survivors(
         if n > 1:
             pool = min(n, max(4 * n_packages, 32))
             slower = np.maximum(0, days[:pool, None] - days[None, :])
-            beats = (points[:pool, None] + firm_cost + day_cost * slower) <= points[None, :]
+            extra_firm = np.where((tables.packages_per_firm[cand] > 1) | (cand == lead),
+                                  firm_cost, 0)
+            beats = (points[:pool, None] + extra_firm[None, :] + day_cost * slower
+                     ) <= points[None, :]
             beats &= np.arange(pool)[:, None] < np.arange(n)[None, :]
             # The other P - 1 packages fill at most P - 1 of the dominators' slots, so once
             # the dominators hold P slots one of them is free to take this package instead.
@@ -166,14 +178,17 @@ def _solve_lead(
     time_limit_s: float,
     seed: int,
     num_workers: int,
+    gap_limit: float = 0.0,
+    constant: int = 0,
 ) -> tuple[str, Team | None, int | None, float]:
     """Solve one lead's model; returns (status, team, objective, bound) in points.
 
-    ``lead=None`` solves the members-only relaxation (every member firm counted, no lead
-    points); its team has lead -1.
+    ``lead=None`` solves a group relaxation (every member firm counted, ``constant`` added;
+    its team has lead -1).
     """
     model = cp_model.CpModel()
-    constant = 0 if lead is None else problem.firm_points + problem.lead_points(lead)
+    if lead is not None:
+        constant = problem.firm_points + problem.lead_points(lead)
     objective: list[tuple[cp_model.IntVar, int]] = []
     choice: list[list[tuple[int, cp_model.IntVar]]] = []
     by_firm: dict[int, list[cp_model.IntVar]] = {}
@@ -214,8 +229,18 @@ def _solve_lead(
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = num_workers
     solver.parameters.max_time_in_seconds = max(0.001, time_limit_s)
-    # Measured on these models: the stronger LP relaxation roughly halves the solve time.
-    solver.parameters.linearization_level = 2
+    # Measured on these small models (docs/CONSORTIUM.md): a full LP relaxation without the
+    # cut families, presolve, probing and symmetry detection solves them 3x faster.
+    params = solver.parameters
+    params.linearization_level = 2
+    params.cp_model_presolve = False
+    params.cp_model_probing_level = 0
+    params.symmetry_level = 0
+    params.add_cg_cuts = False
+    params.add_mir_cuts = False
+    params.add_zero_half_cuts = False
+    if gap_limit > 0:
+        solver.parameters.relative_gap_limit = gap_limit
     status = solver.solve(model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         assignment = tuple(
@@ -261,19 +286,26 @@ def solve(
                            reason, elapsed_ms(), {})
 
     tables = _tables(problem)
-    members_bound = 0.0
-    relaxation = _survivors(problem, tables, None)
-    if relaxation is not None:
-        _, _, _, members_bound = _solve_lead(
-            problem, None, relaxation, cutoff=None, seed=seed, num_workers=num_workers,
-            time_limit_s=min(time_limit_s / 4, deadline - time.perf_counter()))
-        members_bound = max(0.0, members_bound)
-    bounds = _lead_bounds(problem, tables, members_bound)
+    distance_cache: dict[int, IntArray] = {}
+    allowed_cache: dict[int, npt.NDArray[np.bool_]] = {}
+
+    def distance_of(lead: int) -> IntArray:
+        if lead not in distance_cache:
+            distance_cache[lead] = problem.distance_points(lead)
+        return distance_cache[lead]
+
+    def allowed_of(lead: int) -> npt.NDArray[np.bool_]:
+        if lead not in allowed_cache:
+            allowed_cache[lead] = problem.allowed_for_lead(lead)
+        return allowed_cache[lead]
+
+    bounds = _lead_bounds(problem, tables, distance_of, allowed_of)
     order = sorted((b, lead) for lead, b in bounds.items() if b < _INF)
     stats: dict[str, float] = {
         "leads": len(problem.lead_candidates),
         "candidates": int(sum(len(c) for c in tables.candidates)),
         "leads_solved": 0,
+        "groups_solved": 0,
         "candidates_kept": 0,
     }
     if not order:
@@ -300,7 +332,7 @@ def solve(
         return _INF if value is None else value * (1.0 - gap_limit)
 
     def explore(lead: int, cutoff: int | None) -> None:
-        survivors = _survivors(problem, tables, lead)
+        survivors = _survivors(problem, tables, distance_of(lead), allowed_of(lead), lead)
         stats["leads_solved"] += 1
         if survivors is None:
             lead_bound[lead] = _INF
@@ -308,37 +340,102 @@ def solve(
         stats["candidates_kept"] += sum(len(c) for c, _, _ in survivors)
         _, team, value, bound = _solve_lead(
             problem, lead, survivors, cutoff=cutoff, seed=seed, num_workers=num_workers,
-            time_limit_s=deadline - time.perf_counter())
+            gap_limit=gap_limit, time_limit_s=deadline - time.perf_counter())
         lead_bound[lead] = max(bound, bounds[lead])
+        bounds[lead] = lead_bound[lead]
         if team is not None and value is not None:
             known = best_per_lead.get(lead)
             if known is None or value < known[0]:
                 best_per_lead[lead] = (value, team)
 
+    def relax_group(group: tuple[int, ...]) -> None:
+        """Bound every lead of a group with one model: distances to the group's nearest lead."""
+        distance = distance_of(group[0]).copy()
+        allowed = allowed_of(group[0]).copy()
+        for lead in group[1:]:
+            np.minimum(distance, distance_of(lead), out=distance)
+            allowed |= allowed_of(lead)
+        survivors = _survivors(problem, tables, distance, allowed, None)
+        stats["groups_solved"] += 1
+        if survivors is None:
+            for lead in group:
+                bounds[lead] = _INF
+            return
+        _, members, _, relaxed = _solve_lead(
+            problem, None, survivors, cutoff=None, seed=seed, num_workers=num_workers,
+            gap_limit=gap_limit / 2, time_limit_s=deadline - time.perf_counter())
+        for lead in group:
+            bounds[lead] = max(bounds[lead], relaxed + problem.lead_points(lead))
+        if members is not None:
+            # The relaxation's members under the group's most promising leads: a cheap team.
+            for lead in sorted(group, key=lambda g: (bounds[g], g))[:_LEADS_TRIED]:
+                if allowed_of(lead)[list(members.assignment)].all():
+                    team = Team(lead, members.assignment)
+                    value = objective_points(problem, team)
+                    known = best_per_lead.get(lead)
+                    if known is None or value < known[0]:
+                        best_per_lead[lead] = (value, team)
+
+    lat = np.array([problem.firms[lead].lat for lead in problem.lead_candidates])
+    lon = np.array([problem.firms[lead].lon for lead in problem.lead_candidates])
+    position = {lead: i for i, lead in enumerate(problem.lead_candidates)}
+
+    def split(group: tuple[int, ...]) -> list[tuple[int, ...]]:
+        """Halve a group of leads along its longer side (km), at the median."""
+        rows = np.array([position[lead] for lead in group])
+        ys, xs = lat[rows], lon[rows] * math.cos(math.radians(float(lat[rows].mean())))
+        key = ys if np.ptp(ys) >= np.ptp(xs) else xs
+        ordered = [group[i] for i in np.lexsort((np.array(group), key))]
+        half = len(ordered) // 2
+        return [tuple(sorted(ordered[:half])), tuple(sorted(ordered[half:]))]
+
+    # Best-first search over groups of leads (a spatial branch and bound): a group's bound is
+    # the least bound of its leads; a group is first bounded by one relaxed model, then split;
+    # single leads are solved exactly.
+    counter = itertools.count()
+    root = tuple(sorted(lead for _, lead in order))
+    heap: list[tuple[float, int, tuple[int, ...], bool]] = [
+        (min(bounds[lead] for lead in root), next(counter), root, len(root) == 1)]
     timed_out = False
-    for bound, lead in order:
+    while heap:
+        bound, _, group, relaxed = heapq.heappop(heap)
         if math.ceil(bound - 1e-6) >= stop_bound():
+            heapq.heappush(heap, (bound, next(counter), group, relaxed))
             break
         if time.perf_counter() >= deadline:
+            heapq.heappush(heap, (bound, next(counter), group, relaxed))
             timed_out = True
             break
-        explore(lead, incumbent())
+        if len(group) == 1:
+            explore(group[0], incumbent())
+            continue
+        if not relaxed and len(group) > _MIN_GROUP:
+            relax_group(group)
+            heapq.heappush(heap, (min(bounds[lead] for lead in group), next(counter), group,
+                                  True))
+            continue
+        children = split(group) if len(group) > _MIN_GROUP else [(lead,) for lead in group]
+        for child in children:
+            child_bound = min(bounds[lead] for lead in child)
+            if child_bound < _INF:
+                heapq.heappush(heap, (child_bound, next(counter), child, len(child) == 1))
 
     best = ranked()[0] if best_per_lead else None
     # Alternatives: the best teams under the next leads in bound order (solved without cutoff).
     others = [e for e in ranked() if best is None or e[1].lead != best[1].lead]
-    for _, lead in order:
+    for _, lead in sorted((bounds[lead], lead) for _, lead in order):
         if best is None or len(others) >= alternatives or time.perf_counter() >= deadline:
             break
-        if lead == best[1].lead or lead in best_per_lead:
+        if lead == best[1].lead or lead in best_per_lead or bounds[lead] == _INF:
             continue
         explore(lead, None)
         others = [e for e in ranked() if e[1].lead != best[1].lead]
 
-    unexplored = [b for b, lead in order if lead not in lead_bound]
+    unexplored = [bounds[lead] for _, lead in order if lead not in lead_bound]
     if timed_out or time.perf_counter() >= deadline:
         timed_out = True
-    bound_points = min([*lead_bound.values(), *unexplored], default=_INF)
+    bound_points = min([*lead_bound.values(), *unexplored, *(b for b, *_ in heap)],
+                       default=_INF)
     stats["leads_pruned"] = len(unexplored)
     if best is None:
         if not timed_out:
