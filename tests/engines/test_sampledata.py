@@ -395,6 +395,29 @@ def test_validate_record_names_the_faulty_field(mutate: Any, field: str) -> None
     assert all(isinstance(reason, str) and reason for _, reason in problems)
 
 
+JUNK = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+                 st.text(max_size=5), st.lists(st.one_of(st.text(max_size=3), st.integers(),
+                                                         st.lists(st.integers())), max_size=3),
+                 st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+FIELDS = sorted(next(generate_manufacturers(1))) + ["capabilities.0"] + [
+    f"capabilities.0.{k}" for k in ("process", "materials", "min_lot", "max_lot", "max_part_mm",
+                                    "tolerance_mm", "lead_time_days")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(field=st.sampled_from(FIELDS), junk=JUNK)
+def test_validate_record_never_raises_on_junk(field: str, junk: Any) -> None:
+    record = _valid()
+    if field == "capabilities.0":
+        record["capabilities"][0] = junk
+    elif field.startswith("capabilities.0."):
+        record["capabilities"][0][field.rsplit(".", 1)[1]] = junk
+    else:
+        record[field] = junk
+    problems = validate_record(record)
+    assert all(isinstance(f, str) and isinstance(r, str) and r for f, r in problems)
+
+
 def test_validate_record_accepts_a_minimal_record_and_rejects_non_objects() -> None:
     assert validate_record({"name": "X", "country": "JP", "region": "JP-27"}) == []
     assert validate_record([]) == [("", "record must be an object")]  # type: ignore[arg-type, unused-ignore]

@@ -42,6 +42,11 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
+    kind = type(value)
+    if kind is int:
+        return True
+    if kind is float:
+        return math.isfinite(value)
     return (isinstance(value, int | float) and not isinstance(value, bool)
             and math.isfinite(value))
 
@@ -51,6 +56,11 @@ def _check_codes(field: str, kind: str, value: Any, out: list[Problem]) -> None:
         out.append((field, "must be a list of codes"))
         return
     valid = _VALID[kind]
+    try:
+        if valid.issuperset(value) and len(set(value)) == len(value):
+            return  # the common case: known codes, no duplicates
+    except TypeError:  # unhashable entries: reported below
+        pass
     bad = [v for v in value if not isinstance(v, str) or v not in valid]
     if bad:
         out.append((field, f"unknown {kind} code(s): {', '.join(map(str, bad))}"))
@@ -81,7 +91,7 @@ def _check_capability(index: int, cap: Any, out: list[Problem]) -> None:
         out.append((where, "must be an object"))
         return
     process = cap.get("process")
-    if process not in _VALID["process"]:
+    if not isinstance(process, str) or process not in _VALID["process"]:
         out.append((f"{where}.process", f"unknown process code: {process}"))
     materials = cap.get("materials", [])
     if materials is None:
@@ -113,8 +123,9 @@ def _check_capability(index: int, cap: Any, out: list[Problem]) -> None:
 
 def _check_place(record: dict[str, Any], out: list[Problem]) -> None:
     country = record.get("country")
-    if country is not None and country not in _VALID["country"]:
+    if country is not None and (not isinstance(country, str) or country not in _VALID["country"]):
         out.append(("country", f"unknown country code: {country}"))
+        country = None
     code = record.get("region")
     region = taxonomy.REGIONS.get(code) if isinstance(code, str) else None
     if code is not None and region is None:
@@ -123,7 +134,7 @@ def _check_place(record: dict[str, Any], out: list[Problem]) -> None:
         out.append(("region", f"region {code} is not in country {country}"))
     block = record.get("block")
     if block is not None and block != "":
-        if block not in taxonomy.BLOCKS:
+        if not isinstance(block, str) or block not in taxonomy.BLOCKS:
             out.append(("block", f"unknown block code: {block}"))
         elif region is not None and region.block != block:
             out.append(("block", f"region {code} belongs to block {region.block}, not {block}"))
@@ -178,7 +189,7 @@ def validate_record(record: dict[str, Any]) -> list[tuple[str, str]]:
     if record.get("id") is not None and not _is_int(record["id"]):
         out.append(("id", "must be an integer or null"))
     kind = record.get("kind")
-    if kind is not None and kind not in RECORD_KINDS:
+    if kind is not None and (not isinstance(kind, str) or kind not in RECORD_KINDS):
         out.append(("kind", f"must be one of {', '.join(RECORD_KINDS)}"))
     _check_texts(record, out)
     _check_place(record, out)
