@@ -1,0 +1,198 @@
+"""Sourcing plan: the cheapest sensible process × region at each quantity (landed unit cost to
+the client's country), the quantities where the best process or region changes, and a target
+unit-cost check with the drivers that would close the gap. Money in USD.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from shisaku.engines.costing.models import Estimate, PartFacts, estimate_process
+from shisaku.engines.costing.params import Parameters
+
+__all__ = ["Options", "crossovers", "plan_rows", "target_check"]
+
+EstimateFn = Callable[[str, str, int], Estimate]
+
+
+@dataclass
+class Options:
+    """Every (process, region) considered, with one estimate function for any quantity."""
+
+    params: Parameters
+    facts: PartFacts
+    processes: Sequence[str]
+    regions: Sequence[str]
+    client_country: str
+    material: str | None = None
+    _memo: dict[tuple[str, str, int], Estimate] = field(default_factory=dict, repr=False)
+
+    def estimate(self, process: str, region: str, quantity: int) -> Estimate:
+        key = (process, region, quantity)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = estimate_process(
+                self.params, self.facts, process, material=self.material, region=region,
+                quantity=quantity, client_country=self.client_country,
+            )
+            self._memo[key] = hit
+        return hit
+
+    def all(self, quantity: int) -> list[Estimate]:
+        return [self.estimate(p, r, quantity) for p in self.processes for r in self.regions]
+
+    def best(self, quantity: int, *, process: str | None = None) -> Estimate | None:
+        """The cheapest sensible option (ties: shorter lead time, then process and region
+        code order), optionally for one process only."""
+        pool = [
+            e for e in (self.all(quantity) if process is None
+                        else [self.estimate(process, r, quantity) for r in self.regions])
+            if e.sensible
+        ]
+        if not pool:
+            return None
+        return min(pool, key=lambda e: (e.unit_cost, e.lead_time_days, e.process, e.region))
+
+
+def plan_rows(options: Options, quantities: Sequence[int]) -> list[dict[str, Any]]:
+    """One row per quantity: the best option with its landed unit cost, total, tooling, lead
+    time, and the runner-up of a different process or region."""
+    rows: list[dict[str, Any]] = []
+    for q in quantities:
+        pool = sorted(
+            (e for e in options.all(q) if e.sensible),
+            key=lambda e: (e.unit_cost, e.lead_time_days, e.process, e.region),
+        )
+        if not pool:
+            rows.append({"quantity": q, "process": None, "region": None, "unit_cost": None,
+                         "note": "no sensible process for this part and quantity"})
+            continue
+        best = pool[0]
+        row: dict[str, Any] = {
+            "quantity": q,
+            "process": best.process,
+            "region": best.region,
+            "material": best.material,
+            "unit_cost": best.unit_cost,
+            "total_cost": best.total_cost,
+            "tooling_cost": best.tooling_cost,
+            "lead_time_days": best.lead_time_days,
+            "currency": best.currency,
+        }
+        other = next((e for e in pool[1:] if e.process != best.process), None)
+        if other:
+            row["next_process"] = {"process": other.process, "region": other.region,
+                                   "unit_cost": other.unit_cost}
+        abroad = next((e for e in pool[1:] if e.region != best.region), None)
+        if abroad:
+            row["next_region"] = {"process": abroad.process, "region": abroad.region,
+                                  "unit_cost": abroad.unit_cost}
+        rows.append(row)
+    return rows
+
+
+def _grid(q_max: int, points: int = 25) -> list[int]:
+    out = sorted({max(1, round(10 ** (i * math.log10(q_max) / (points - 1)))) for i in range(points)})
+    return out
+
+
+def _switch(lo: int, hi: int, key: Callable[[int], Any]) -> int:
+    """Smallest quantity in (lo, hi] whose key differs from key(lo) (bisection)."""
+    start = key(lo)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if key(mid) == start:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def crossovers(options: Options, q_max: int = 100_000) -> dict[str, list[dict[str, Any]]]:
+    """Quantities where the best process changes (over all regions), where the best region
+    changes in the plan, and for each process where its cheapest region changes."""
+
+    def best_key(q: int) -> tuple[str | None, str | None]:
+        b = options.best(q)
+        return (b.process, b.region) if b else (None, None)
+
+    grid = _grid(q_max)
+    process_x: list[dict[str, Any]] = []
+    region_x: list[dict[str, Any]] = []
+    keys = [best_key(q) for q in grid]
+    for (q0, k0), (q1, k1) in zip(zip(grid, keys, strict=True), zip(grid[1:], keys[1:], strict=True), strict=False):
+        if k0 == k1:
+            continue
+        if k0[0] != k1[0]:
+            at = _switch(q0, q1, lambda q: best_key(q)[0])
+            process_x.append({"from": k0[0], "to": best_key(at)[0], "quantity": at})
+        if k0[1] != k1[1]:
+            at = _switch(q0, q1, lambda q: best_key(q)[1])
+            region_x.append({"from": k0[1], "to": best_key(at)[1], "quantity": at})
+    per_process: list[dict[str, Any]] = []
+    for proc in options.processes:
+        def region_of(q: int, proc: str = proc) -> str | None:
+            b = options.best(q, process=proc)
+            return b.region if b else None
+
+        regions = [region_of(q) for q in grid]
+        for i in range(1, len(grid)):
+            if regions[i] != regions[i - 1] and regions[i] and regions[i - 1]:
+                at = _switch(grid[i - 1], grid[i], region_of)
+                per_process.append({"process": proc, "from": regions[i - 1], "to": region_of(at),
+                                    "quantity": at})
+    return {"process": process_x, "region": region_x, "region_by_process": per_process}
+
+
+def target_check(
+    options: Options, plan: Sequence[dict[str, Any]], target_unit_cost: float
+) -> list[dict[str, Any]]:
+    """Compare each plan row with the target unit cost (USD): the gap, the largest cost drivers
+    of the chosen option, and what would close the gap (a quantity, a region or a process)."""
+    grid = _grid(1_000_000, 30)
+    reach = next((q for q in grid if (b := options.best(q)) and b.unit_cost <= target_unit_cost), None)
+    out: list[dict[str, Any]] = []
+    for row in plan:
+        if row.get("process") is None:
+            continue
+        q = int(row["quantity"])
+        est = options.estimate(row["process"], row["region"], q)
+        gap = est.unit_cost - target_unit_cost
+        drivers = sorted(
+            ((k, v) for k, v in est.breakdown.items() if v > 0), key=lambda kv: -kv[1]
+        )[:3]
+        entry: dict[str, Any] = {
+            "quantity": q,
+            "unit_cost": est.unit_cost,
+            "target_unit_cost": target_unit_cost,
+            "gap": round(gap, 4),
+            "gap_pct": round(100 * gap / target_unit_cost, 1) if target_unit_cost else None,
+            "met": gap <= 0,
+            "drivers": [{"item": k, "unit_cost": v, "share_pct": round(100 * v / est.unit_cost, 1)}
+                        for k, v in drivers],
+            "levers": [],
+        }
+        if gap > 0:
+            levers = entry["levers"]
+            if reach is not None and reach > q:
+                levers.append(f"the plan reaches {target_unit_cost:g} USD from about {reach:,} units")
+            top = drivers[0][0] if drivers else ""
+            if top == "tooling_amortised":
+                levers.append("tooling dominates: a larger lot, fewer side actions or a simpler/"
+                              "aluminium mould lowers it")
+            elif top == "material":
+                levers.append("material dominates: less volume (thinner walls, cored sections) "
+                              "or a cheaper material lowers it")
+            elif top in ("machine", "labour", "finishing"):
+                levers.append(f"{top} time dominates: a lower-rate region or a faster process "
+                              "(e.g. moulding instead of printing) lowers it")
+            elif top in ("shipping", "cross_border", "duty"):
+                levers.append("landed costs dominate: consolidate shipments or make it closer "
+                              "to the client")
+            elif top == "setup":
+                levers.append("set-up dominates: order more per batch")
+        out.append(entry)
+    return out
