@@ -273,7 +273,8 @@ def solve(
     ``alternatives`` teams are the best found under other leads, in objective order.
     """
     started = time.perf_counter()
-    deadline = started + time_limit_s
+    # Keep a little of the budget for the alternatives and the answer itself.
+    deadline = started + time_limit_s - min(0.25, 0.05 * time_limit_s)
 
     def elapsed_ms() -> float:
         return (time.perf_counter() - started) * 1000.0
@@ -363,7 +364,7 @@ def solve(
             return
         _, members, _, relaxed = _solve_lead(
             problem, None, survivors, cutoff=None, seed=seed, num_workers=num_workers,
-            gap_limit=gap_limit / 2, time_limit_s=deadline - time.perf_counter())
+            gap_limit=gap_limit / 2, time_limit_s=(deadline - time.perf_counter()) / 3)
         for lead in group:
             bounds[lead] = max(bounds[lead], relaxed + problem.lead_points(lead))
         if members is not None:
