@@ -153,7 +153,11 @@ def projected_area(mesh: Any, axis: int, resolution: int = 256) -> float:
     rasterised on a grid of ``resolution`` pixels along the longer side: each triangle is cut
     by the rows of pixel centres it spans, and the covered runs are summed per row."""
     others = [i for i in range(3) if i != axis]
-    tri = np.asarray(mesh.triangles, dtype=np.float64)[:, :, others]
+    tri = np.asarray(mesh.triangles, dtype=np.float64)
+    if mesh.is_watertight:
+        # a closed surface's silhouette is covered by its faces looking one way
+        tri = tri[np.asarray(mesh.face_normals)[:, axis] > 0]
+    tri = tri[:, :, others]
     if len(tri) == 0:
         return 0.0
     lo = tri.reshape(-1, 2).min(axis=0)
@@ -288,9 +292,9 @@ def sheet_metal_candidate(
     # two opposite faces, and n flanges need n - 1 bends.
     normals = np.asarray(mesh.face_normals)
     areas = np.asarray(mesh.area_faces)
-    keys = np.round(normals, 1)
-    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-    per_dir = np.bincount(inverse.ravel(), weights=areas, minlength=len(uniq))
+    q = (np.round(normals, 1) * 10).astype(np.int64) + 10  # 0..20 per component
+    keys = (q[:, 0] * 21 + q[:, 1]) * 21 + q[:, 2]
+    per_dir = np.bincount(keys, weights=areas, minlength=21**3)
     big = int((per_dir >= 0.03 * areas.sum()).sum())
     out["bends"] = max(0, big // 2 - 1)
     out["candidate"] = bool(uniform and thin and consistent)

@@ -24,6 +24,7 @@ __all__ = [
     "has_all_bits",
     "has_bit",
     "is_member",
+    "rows_bits",
     "text_column",
     "text_value",
 ]
@@ -144,10 +145,21 @@ def is_member(values: IntArray, sorted_pool: Array) -> BoolArray:
     """For each of ``values``, whether it occurs in ``sorted_pool`` (ascending, repeats allowed)."""
     if sorted_pool.size == 0:
         return np.zeros(values.size, dtype=bool)
-    pos = np.searchsorted(sorted_pool, values)
+    # Same dtype on both sides, or searchsorted would copy the whole pool to a common one.
+    pos = np.searchsorted(sorted_pool, values.astype(sorted_pool.dtype, copy=False))
     np.minimum(pos, sorted_pool.size - 1, out=pos)
     out: BoolArray = sorted_pool[pos] == values
     return out
+
+
+def rows_bits(column: Array, rows: IntArray) -> list[int]:
+    """Some rows of a bitset column as Python ints (bit i = code i)."""
+    if column.shape[1] == 1:
+        out: list[int] = column[rows, 0].tolist()
+        return out
+    width = column.dtype.itemsize * 8
+    return [sum(int(v) << (width * w) for w, v in enumerate(words))
+            for words in column[rows].tolist()]
 
 
 def text_column(texts: Sequence[str]) -> tuple[Array, Array]:

@@ -40,6 +40,7 @@ from shisaku.engines.matching._columns import (
     has_all_bits,
     has_bit,
     is_member,
+    rows_bits,
     text_column,
     text_value,
 )
@@ -305,11 +306,11 @@ class MatchIndex:
             factors = self._factors(req, rows, distance, per_process)
             score = scoring.combine_arrays(factors, resolved, rows.size)
             chosen = self._top(score, rows, top_k)
-            hits = tuple(self._hit(req, int(rows[i]), float(score[i]),
-                                   None if distance is None else float(distance[i]),
-                                   {name: float(factors[name][i]) for name in scoring.FACTORS},
-                                   float(factors["_lead"][i]))
-                         for i in chosen)
+            hits = self._hits(
+                req, rows[chosen], score[chosen].tolist(),
+                None if distance is None else distance[chosen].tolist(),
+                {name: factors[name][chosen].tolist() for name in scoring.FACTORS},
+                factors["_lead"][chosen].tolist())
         return MatchResult(considered=self.size, eligible=int(rows.size),
                            elapsed_ms=(time.perf_counter() - started) * 1000.0, results=hits)
 
@@ -500,50 +501,85 @@ class MatchIndex:
         return out
 
     # ------------------------------------------------------------------------- hits
-    def _process_max_lot(self, req: Requirement, row: int, process: str) -> int | None:
+    def _process_max_lots(self, req: Requirement, top_rows: IntArray) -> list[list[int | None]]:
+        """Per required process, per hit: the largest max_lot among its qualifying
+        capabilities (None when one has no upper limit). Same checks as _capability_ok,
+        done in Python floats on the few capabilities of the hits."""
         a = self.arrays
-        pid = self._code_id("process", process)
-        start, stop = int(a["proc_offsets"][pid]), int(a["proc_offsets"][pid + 1])
-        span = a["cap_row"][start:stop]
-        lo = start + int(np.searchsorted(span, row, side="left"))
-        hi = start + int(np.searchsorted(span, row, side="right"))
-        ok = self._capability_ok(req, lo, hi)
-        highs = a["cap_max_lot"][lo:hi] if ok is None else a["cap_max_lot"][lo:hi][ok]
-        top = int(highs.max())
-        return None if top >= self._lot_unlimited else top
+        unlimited = self._lot_unlimited
+        quantity = None if req.quantity is None else min(req.quantity, unlimited)
+        part = sorted(req.part_size_mm) if req.part_size_mm is not None else None
+        out: list[list[int | None]] = []
+        for process in req.processes:
+            pid = self._code_id("process", process)
+            start, stop = int(a["proc_offsets"][pid]), int(a["proc_offsets"][pid + 1])
+            span = a["cap_row"][start:stop]
+            needles = top_rows.astype(span.dtype)  # same dtype: no copy of the span
+            bounds = zip((np.searchsorted(span, needles, "left") + start).tolist(),
+                         (np.searchsorted(span, needles, "right") + start).tolist(), strict=True)
+            groups = [range(lo, hi) for lo, hi in bounds]
+            caps = [i for group in groups for i in group]
+            lows = a["cap_min_lot"][caps].tolist()
+            highs = a["cap_max_lot"][caps].tolist()
+            envs = [a[f"cap_env{k}"][caps].tolist() for k in range(3)]
+            per_hit: list[int | None] = []
+            j = 0
+            for group in groups:
+                best = -1
+                for _ in group:
+                    ok = quantity is None or lows[j] <= quantity <= highs[j]
+                    if ok and part is not None:
+                        ok = all(envs[k][j] >= part[k] for k in range(3))
+                    if ok:
+                        best = max(best, highs[j])
+                    j += 1
+                per_hit.append(None if best >= unlimited else best)
+            out.append(per_hit)
+        return out
 
-    def _hit(self, req: Requirement, row: int, score: float, distance: float | None,
-             factors: dict[str, float], lead: float) -> MatchHit:
+    def _hits(self, req: Requirement, top_rows: IntArray, score: list[float],
+              distance: list[float] | None, factors: dict[str, list[float]],
+              lead: list[float]) -> tuple[MatchHit, ...]:
+        """The ranked hits with their reasons (only the top K pay for this)."""
         a = self.arrays
-        reply = float(a["reply_hours"][row])
-        rating = float(a["rating"][row])
-        later: tuple[str, ...] = ()
-        if req.stage is not None:
-            later = tuple(s for s in scoring.later_stages(req.stage)
-                          if has_bit(a["stage_bits"][row:row + 1], self._code_id("stage", s))[0])
-        field = req.product_field
-        if field is not None and not has_bit(a["field_bits"][row:row + 1],
-                                             self._code_id("product_field", field))[0]:
-            field = None
-        country = self.vocab["country"][int(a["country_id"][row])]
-        facts = HitFacts(
-            process_max_lots=tuple((p, self._process_max_lot(req, row, p))
-                                   for p in req.processes),
-            materials=req.materials,
-            certifications=req.certifications,
-            distance_km=distance,
-            origin_region=req.origin_region if req.origin is None else None,
-            reply_hours=None if math.isnan(reply) else reply,
-            rating=None if math.isnan(rating) else rating,
-            rating_count=int(a["rating_count"][row]),
-            startup_projects=int(a["startup_projects"][row]),
-            product_field=field,
-            later_stages=later,
-            lead_time_days=None if math.isnan(lead) else lead,
-            foreign_client=req.client_country is not None and req.client_country != country,
-        )
-        return MatchHit(
-            id=int(self._ids_sorted[row]),
-            slug=text_value(a["slug_buf"], a["slug_off"], row),
-            name=text_value(a["name_buf"], a["name_off"], row),
-            score=score, distance_km=distance, factors=factors, reasons=build_reasons(facts))
+        lots = self._process_max_lots(req, top_rows)
+        stage_bits = rows_bits(a["stage_bits"], top_rows)
+        field_bits = rows_bits(a["field_bits"], top_rows)
+        later_ids = [(s, self._code_id("stage", s)) for s in
+                     (scoring.later_stages(req.stage) if req.stage is not None else ())]
+        field_id = (None if req.product_field is None
+                    else self._code_id("product_field", req.product_field))
+        countries = self.vocab["country"]
+        columns = {name: a[name][top_rows].tolist() for name in (
+            "reply_hours", "rating", "rating_count", "startup_projects", "country_id")}
+        ids = self._ids_sorted[top_rows].tolist()
+        origin_region = req.origin_region if req.origin is None else None
+        hits = []
+        for i, row in enumerate(top_rows.tolist()):
+            reply, rating = columns["reply_hours"][i], columns["rating"][i]
+            country = countries[columns["country_id"][i]]
+            facts = HitFacts(
+                process_max_lots=tuple((p, lots[n][i]) for n, p in enumerate(req.processes)),
+                materials=req.materials,
+                certifications=req.certifications,
+                distance_km=None if distance is None else distance[i],
+                origin_region=origin_region,
+                reply_hours=None if math.isnan(reply) else reply,
+                rating=None if math.isnan(rating) else rating,
+                rating_count=columns["rating_count"][i],
+                startup_projects=columns["startup_projects"][i],
+                product_field=(req.product_field if field_id is not None
+                               and field_bits[i] >> field_id & 1 else None),
+                later_stages=tuple(s for s, sid in later_ids if stage_bits[i] >> sid & 1),
+                lead_time_days=None if math.isnan(lead[i]) else lead[i],
+                foreign_client=req.client_country is not None and req.client_country != country,
+            )
+            hits.append(MatchHit(
+                id=ids[i],
+                slug=text_value(a["slug_buf"], a["slug_off"], row),
+                name=text_value(a["name_buf"], a["name_off"], row),
+                score=score[i],
+                distance_km=None if distance is None else distance[i],
+                factors={name: factors[name][i] for name in scoring.FACTORS},
+                reasons=build_reasons(facts)))
+        return tuple(hits)
