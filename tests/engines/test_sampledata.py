@@ -240,6 +240,30 @@ def test_stages_follow_capabilities(sample: list[tuple[str, dict[str, Any]]]) ->
             assert {"dfm", "mass_production"} <= stages
 
 
+def _reference_stages(arch: str, caps: list[dict[str, Any]]) -> list[str]:
+    """Stages by plain loops over the process table: the reference for the generator's masks."""
+    from shisaku.sampledata._archetypes import ARCHETYPES, PROCESS_STAGES
+
+    stages = set(next(a for a in ARCHETYPES if a.code == arch).extra_stages)
+    for cap in caps:
+        for stage in PROCESS_STAGES[cap["process"]]:
+            if stage == "prototyping" and cap["min_lot"] > 10:
+                continue
+            if stage == "small_lot" and not (cap["min_lot"] <= 1000 and cap["max_lot"] >= 100):
+                continue
+            if stage == "mass_production" and cap["max_lot"] < 10_000:
+                continue
+            stages.add(stage)
+    return [s for s in taxonomy.codes("stage") if s in stages]
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32))
+def test_stage_masks_agree_with_the_reference(seed: int) -> None:
+    for arch, rec in generate_with_archetypes(40, seed=seed):
+        assert rec["stages"] == _reference_stages(arch, rec["capabilities"])
+
+
 def test_places_are_consistent_and_cluster_shaped(
         sample: list[tuple[str, dict[str, Any]]]) -> None:
     for _, rec in sample:
@@ -416,6 +440,22 @@ def test_validate_record_never_raises_on_junk(field: str, junk: Any) -> None:
         record[field] = junk
     problems = validate_record(record)
     assert all(isinstance(f, str) and isinstance(r, str) and r for f, r in problems)
+
+
+@settings(max_examples=150, deadline=None)
+@given(field_kind=st.sampled_from([("stages", "stage"), ("languages", "language"),
+                                   ("certifications", "certification")]),
+       data=st.data())
+def test_code_list_check_agrees_with_the_reference(field_kind: tuple[str, str],
+                                                   data: st.DataObject) -> None:
+    field, kind = field_kind
+    pool = [*taxonomy.codes(kind), "bogus", "", "KR"]
+    values = data.draw(st.lists(st.sampled_from(pool), max_size=5))
+    record = _valid()
+    record[field] = values
+    flagged = field in [f for f, _ in validate_record(record)]
+    valid = set(taxonomy.codes(kind))
+    assert flagged == (any(v not in valid for v in values) or len(set(values)) != len(values))
 
 
 def test_validate_record_accepts_a_minimal_record_and_rejects_non_objects() -> None:
