@@ -5,10 +5,13 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shisaku.bench.consortium import make_request
 from shisaku.engines.consortium import (
+    Problem,
     Team,
     build_problem,
     check_team,
@@ -19,6 +22,7 @@ from shisaku.engines.consortium import (
     plan_consortium,
     solve,
 )
+from shisaku.engines.consortium.solver import _solve_lead
 
 PROCESS_SETS = [
     ["injection_molding"], ["cnc_milling", "surface_finishing"], ["pcb_assembly"],
@@ -168,3 +172,62 @@ def test_format_plan_reports_every_alternative() -> None:
     assert len(plan["alternatives"]) == 2
     leads = {plan["lead"]["id"], *(a["lead"]["id"] for a in plan["alternatives"])}
     assert len(leads) == 3
+
+
+def direct_optimum(problem: Problem) -> int | None:
+    """Reference for the search: every lead solved exactly with all its candidates (no
+    dominance pruning, no bounds, no groups), the best kept."""
+    best: int | None = None
+    for lead in problem.lead_candidates:
+        distance = problem.distance_points(lead)
+        allowed = problem.allowed_for_lead(lead)
+        rows = []
+        for p, offers in enumerate(problem.offers):
+            cand = np.array([f for f in sorted(offers) if allowed[f]], dtype=np.int64)
+            if not len(cand):
+                break
+            own = np.array([problem.cost_points(p, int(f)) + int(problem.reply_points[f])
+                            + int(problem.quality_points[f]) + int(distance[f]) for f in cand],
+                           dtype=np.int64)
+            days = np.array([offers[int(f)].lead_time_days for f in cand], dtype=np.int64)
+            rows.append((cand, own, days))
+        else:
+            _, _, value, _ = _solve_lead(problem, lead, rows, cutoff=None, time_limit_s=20,
+                                         seed=0, num_workers=1)
+            if value is not None and (best is None or value < best):
+                best = value
+    return best
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 6), st.integers(3, 12), st.integers(0, 10_000),
+       st.sampled_from([{}, {"same_country": True}, {"max_distance_to_lead_km": 600}]))
+def test_search_finds_the_direct_optimum(
+    n_packages: int, candidates: int, seed: int, constraints: dict[str, Any]
+) -> None:
+    request = make_request(n_packages, candidates, seed)
+    request["constraints"] = constraints
+    problem = build_problem(request)
+    result = solve(problem, time_limit_s=30)
+    reference = direct_optimum(problem)
+    if reference is None:
+        assert result.team is None
+        return
+    assert result.status == "optimal"
+    assert result.team is not None
+    assert check_team(problem, result.team) == []
+    assert result.objective_points == reference
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10_000))
+def test_gap_limit_is_honoured_and_never_worse_than_greedy(seed: int) -> None:
+    problem = build_problem(make_request(8, 40, seed))
+    result = solve(problem, time_limit_s=30, gap_limit=0.03)
+    assert result.team is not None and result.objective_points is not None
+    assert result.gap is not None and result.gap <= 0.03
+    assert result.bound_points <= result.objective_points
+    assert check_team(problem, result.team) == []
+    greedy = greedy_team(problem)
+    if greedy is not None:
+        assert result.objective_points <= objective_points(problem, greedy)
