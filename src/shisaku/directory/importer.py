@@ -75,14 +75,35 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=["cp949", "shift_jis"]).best()
-    if best is None:
+    # Legacy spreadsheets: Korean offices save CP949, Japanese ones Shift_JIS. Of the two
+    # strict decodings, keep the one whose non-ASCII text is mostly in its own script.
+    scored = []
+    for name in ("cp949", "shift_jis"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        scored.append((_script_share(text, name), name, text))
+    if not scored:
         raise InputError("encoding", "cannot tell the encoding; give --encoding "
                          "(utf-8, cp949 or shift_jis)")
-    name = "cp949" if best.encoding in ("cp949", "euc_kr") else "shift_jis"
-    return data.decode(name), name
+    _score, name, text = max(scored)
+    return text, name
+
+
+def _script_share(text: str, encoding: str) -> float:
+    """Share of non-ASCII characters that belong to the script ``encoding`` is made for."""
+    def korean(c: str) -> bool:
+        return "\uac00" <= c <= "\ud7a3" or "\u3130" <= c <= "\u318f"
+
+    def japanese(c: str) -> bool:
+        return "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" or c in "\u3000\u3001\u3002"
+
+    wide = [c for c in text if ord(c) > 127]
+    if not wide:
+        return 1.0
+    test = korean if encoding == "cp949" else japanese
+    return sum(1 for c in wide if test(c)) / len(wide)
 
 
 def _flat_rows_from_csv(text: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -121,13 +142,16 @@ def _flat_rows_from_xlsx(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
 
 def _check_header(header: list[str]) -> None:
     names = {h.strip() for h in header if h}
-    missing = [c for c in ("name", "country", "region") if c not in names]
+    problems = []
+    missing = [c for c in _REQUIRED if c not in names]
     if missing:
-        raise InputError("header", f"missing column(s): {', '.join(missing)}; "
-                         f"expected columns: {', '.join((*FIRM_COLUMNS, *CAPABILITY_COLUMNS))}")
+        problems.append(f"missing column(s): {', '.join(missing)}")
     unknown = sorted(names - set(FIRM_COLUMNS) - set(CAPABILITY_COLUMNS) - {"id"})
     if unknown:
-        raise InputError("header", f"unknown column(s): {', '.join(unknown)}")
+        problems.append(f"unknown column(s): {', '.join(unknown)}")
+    if problems:
+        raise InputError("header", "; ".join(problems) + "; expected columns: "
+                         + ", ".join((*FIRM_COLUMNS, *CAPABILITY_COLUMNS)))
 
 
 # -- rows to records ----------------------------------------------------------------------------
@@ -193,8 +217,15 @@ def _capability_from_cells(cells: dict[str, str],
 
 
 def _slug_for(rec: dict[str, Any]) -> str:
-    base = slugify(f"{rec.get('name', '')}-{rec.get('region', '')}", allow_unicode=True)
-    return base[:150] or "manufacturer"
+    """An ASCII slug from the name and region; names in Hangul or Kanji get a stable hash."""
+    import hashlib
+
+    base = slugify(f"{rec.get('name', '')}", allow_unicode=False)[:120]
+    region = slugify(str(rec.get("region") or ""))
+    if not base:
+        digest = hashlib.sha1(str(rec.get("name", "")).encode(), usedforsecurity=False)
+        base = f"firm-{digest.hexdigest()[:10]}"
+    return f"{base}-{region}" if region else base
 
 
 def _records_from_flat(rows: Iterator[tuple[int, dict[str, str]]],

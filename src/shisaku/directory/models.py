@@ -132,8 +132,9 @@ class Site(models.Model):
 class ManufacturerFacet(models.Model):
     """Search index row: manufacturer × (kind, code). Written only by services."""
 
+    # No separate index on manufacturer: the unique constraint below starts with it.
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE,
-                                     related_name="facets")
+                                     related_name="facets", db_index=False)
     kind = models.CharField(max_length=20)
     code = models.CharField(max_length=40)
 

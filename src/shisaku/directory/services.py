@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from shisaku import taxonomy
 from shisaku.core.services import audit_record, generation_bump
@@ -66,23 +67,65 @@ def technologies_of(record: dict[str, Any]) -> list[str]:
     return sorted(set(record.get("technologies") or []) | derived)
 
 
-def _capabilities(manufacturer_id: int, record: dict[str, Any]) -> list[Capability]:
-    caps = []
+def _capability_rows(manufacturer_id: int, record: dict[str, Any],
+                     materials_prep: Any) -> Iterable[tuple[Any, ...]]:
     for cap in record.get("capabilities") or []:
         envelope = cap.get("max_part_mm") or [None, None, None]
-        caps.append(Capability(
-            manufacturer_id=manufacturer_id, process=cap["process"],
-            materials=list(cap.get("materials") or []), min_lot=cap.get("min_lot") or 1,
-            max_lot=cap.get("max_lot") or 1_000_000, max_part_x_mm=envelope[0],
-            max_part_y_mm=envelope[1], max_part_z_mm=envelope[2],
-            tolerance_mm=cap.get("tolerance_mm"), lead_time_days=cap.get("lead_time_days") or 14,
-        ))
-    return caps
+        yield (manufacturer_id, cap["process"], materials_prep(list(cap.get("materials") or [])),
+               cap.get("min_lot") or 1, cap.get("max_lot") or 1_000_000, envelope[0],
+               envelope[1], envelope[2], cap.get("tolerance_mm"),
+               cap.get("lead_time_days") or 14)
 
 
 def _facets(manufacturer_id: int, record: dict[str, Any]) -> list[ManufacturerFacet]:
     return [ManufacturerFacet(manufacturer_id=manufacturer_id, kind=k, code=c)
             for k, c in facets_of(record)]
+
+
+def _insert_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]],
+                 chunk: int = 20_000) -> None:
+    """executemany in chunks: a pool of 100,000 firms has some two million index rows, too
+    many to build as model instances within the demo's time budget."""
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - fixed identifiers
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cursor:
+        buffer: list[tuple[Any, ...]] = []
+        for row in rows:
+            buffer.append(row)
+            if len(buffer) >= chunk:
+                cursor.executemany(sql, buffer)
+                buffer = []
+        if buffer:
+            cursor.executemany(sql, buffer)
+
+
+def _insert_manufacturers(objs: Sequence[Manufacturer]) -> None:
+    """Insert new profiles without the ORM's per-field compilation (the demo loads 100,000)."""
+    if not objs:
+        return
+    now = timezone.now()
+    fields = [f for f in Manufacturer._meta.concrete_fields if not f.primary_key]
+    preps = []
+    for f in fields:
+        if f.attname in ("created_at", "updated_at"):
+            preps.append((f, None))
+        elif isinstance(f, models.JSONField):
+            preps.append((f, f.get_db_prep_save))
+        else:
+            preps.append((f, None))
+    rows = []
+    for obj in objs:
+        row = []
+        for f, prep in preps:
+            value = now if f.attname in ("created_at", "updated_at") else getattr(obj, f.attname)
+            row.append(prep(value, connection) if prep else value)
+        rows.append(tuple(row))
+    _insert_rows(Manufacturer._meta.db_table, [f.column for f in fields], rows)
+
+
+_CAPABILITY_COLUMNS = ("manufacturer_id", "process", "materials", "min_lot", "max_lot",
+                       "max_part_x_mm", "max_part_y_mm", "max_part_z_mm", "tolerance_mm",
+                       "lead_time_days")
 
 
 def _save_batch(batch: Sequence[dict[str, Any]]) -> tuple[int, int]:
@@ -101,16 +144,21 @@ def _save_batch(batch: Sequence[dict[str, Any]]) -> tuple[int, int]:
         ids = [m.id for m in updated_objs]
         Capability.objects.filter(manufacturer_id__in=ids).delete()
         ManufacturerFacet.objects.filter(manufacturer_id__in=ids).delete()
-    created = Manufacturer.objects.bulk_create(new_objs, batch_size=1000)
-    by_slug = {m.slug: m.id for m in [*created, *updated_objs]}
-    caps: list[Capability] = []
-    facets: list[ManufacturerFacet] = []
-    for record in batch:
-        mid = by_slug[record["slug"]]
-        caps.extend(_capabilities(mid, record))
-        facets.extend(_facets(mid, {**record, "technologies": technologies_of(record)}))
-    Capability.objects.bulk_create(caps, batch_size=2000)
-    ManufacturerFacet.objects.bulk_create(facets, batch_size=5000)
+    _insert_manufacturers(new_objs)
+    by_slug = {m.slug: m.id for m in updated_objs}
+    by_slug.update(Manufacturer.objects.filter(slug__in=[m.slug for m in new_objs])
+                   .values_list("slug", "id"))
+    created = new_objs
+    materials_field = Capability._meta.get_field("materials")
+
+    def prep(value: list[str]) -> Any:
+        return materials_field.get_db_prep_save(value, connection)
+
+    _insert_rows(Capability._meta.db_table, _CAPABILITY_COLUMNS,
+                 (row for r in batch for row in _capability_rows(by_slug[r["slug"]], r, prep)))
+    _insert_rows(ManufacturerFacet._meta.db_table, ("manufacturer_id", "kind", "code"),
+                 ((by_slug[r["slug"]], k, c) for r in batch
+                  for k, c in facets_of({**r, "technologies": technologies_of(r)})))
     return len(created), len(updated_objs)
 
 

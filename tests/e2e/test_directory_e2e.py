@@ -1,0 +1,68 @@
+"""A visitor filters the directory, opens a profile and switches the language — in Chromium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.factories import capability, record
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def directory(transactional_db: Any) -> None:
+    from shisaku.directory.services import manufacturers_save
+
+    manufacturers_save(records=[
+        record("Daehan Precision", "KR-47", slug="daehan", name_local="대한정밀",
+               capabilities=[capability("cnc_milling")], certifications=["iso_13485"]),
+        record("Yamada Seisakusho", "JP-26", slug="yamada", name_local="山田製作所",
+               capabilities=[capability("injection_molding", materials=["abs"],
+                                        min_lot=1000, max_lot=100000)]),
+        record("Huaxin Hardware", "CN-GD", slug="huaxin",
+               capabilities=[capability("sheet_metal", materials=["stainless_304"])]),
+    ])
+
+
+def test_filter_open_profile_switch_language(page: Any, live_server: Any, directory: None) -> None:
+    page.goto(f"{live_server.url}/manufacturers/")
+    count = page.get_by_test_id("result-count")
+    assert count.inner_text().startswith("3 results")
+
+    # Ticking a facet updates the list through htmx, without a full page load.
+    page.evaluate("window.__same_page = true")
+    page.locator('fieldset[data-facet="process"] input[value="injection_molding"]').check()
+    page.wait_for_function(
+        "document.querySelector('[data-testid=result-count]').innerText.startsWith('1 result')")
+    assert page.evaluate("window.__same_page") is True
+    assert "process=injection_molding" in page.url  # the URL can be shared and reloaded
+    assert page.locator("table.results tbody tr").count() == 1
+
+    page.get_by_role("link", name="Yamada Seisakusho").click()
+    page.wait_for_url("**/manufacturers/*/")
+    assert page.locator("h1").inner_text().startswith("Yamada Seisakusho")
+    assert page.locator('tr[data-process="injection_molding"]').count() == 1
+
+    # Switch to Korean: interface strings and taxonomy labels change.
+    page.select_option("#language", "ko")
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.documentElement.lang === 'ko'")
+    assert "사출 성형" in page.locator('tr[data-process="injection_molding"]').inner_text()
+    assert "역량" in page.content()  # "Capabilities" heading in Korean
+
+    # And Japanese.
+    page.select_option("#language", "ja")
+    page.wait_for_function("document.documentElement.lang === 'ja'")
+    assert "射出成形" in page.locator('tr[data-process="injection_molding"]').inner_text()
+
+
+def test_the_same_url_works_without_javascript(browser: Any, live_server: Any,
+                                               directory: None) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/manufacturers/?country=KR")
+    assert page.get_by_test_id("result-count").inner_text().startswith("1 result")
+    assert "Daehan Precision" in page.content()
+    context.close()
