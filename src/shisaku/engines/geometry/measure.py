@@ -288,15 +288,13 @@ def sheet_metal_candidate(
             "cut_length_mm": round(float(max(rim_area, 0.0) / t), 1),
         }
     )
-    # Bends: distinct flange orientations among large planar regions; each flange shows
-    # two opposite faces, and n flanges need n - 1 bends.
-    normals = np.asarray(mesh.face_normals)
-    areas = np.asarray(mesh.area_faces)
-    q = (np.round(normals, 1) * 10).astype(np.int64) + 10  # 0..20 per component
-    keys = (q[:, 0] * 21 + q[:, 1]) * 21 + q[:, 2]
-    per_dir = np.bincount(keys, weights=areas, minlength=21**3)
-    big = int((per_dir >= 0.03 * areas.sum()).sum())
-    out["bends"] = max(0, big // 2 - 1)
+    # Bends: every flat flange shows two large planar faces (inside and outside); n flanges
+    # need n - 1 bends. Large = at least 2 % of the surface.
+    bends = 0
+    if uniform and thin:
+        big = int((np.asarray(mesh.facets_area) >= 0.02 * area_mm2).sum()) if len(mesh.facets) else 0
+        bends = max(0, round(big / 2) - 1)
+    out["bends"] = bends
     out["candidate"] = bool(uniform and thin and consistent)
     if not out["candidate"]:
         why = []

@@ -74,7 +74,13 @@ def first_hit_bruteforce(
 
 
 class RayCaster:
-    """First-hit queries on one triangle soup (``triangles``: float array (n, 3, 3))."""
+    """First-hit queries on one triangle soup (``triangles``: float array (n, 3, 3)).
+
+    ``dense_pairs``: up to this many ray-triangle pairs a query tests all pairs directly
+    (faster for small meshes); set it to 0 to force the indexed path.
+    """
+
+    dense_pairs: int = _DENSE_PAIRS
 
     def __init__(self, triangles: FloatArray) -> None:
         self.triangles = np.ascontiguousarray(triangles, dtype=np.float64)
@@ -116,7 +122,7 @@ class RayCaster:
         if n == 0 or len(self.triangles) == 0:
             return dist, face
         limits = np.broadcast_to(np.asarray(t_max, dtype=np.float64), (n,)).copy()
-        if n * len(self.triangles) <= _DENSE_PAIRS:
+        if n * len(self.triangles) <= self.dense_pairs:
             self._dense(origins, directions, t_min, limits, dist, face)
             return dist, face
         if piece_length is None:
