@@ -1,0 +1,96 @@
+"""`shisaku estimate FILE --json` and the engine function behind it: the JSON of
+ARCHITECTURE.md, agreement between plan and estimates, and bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from shisaku.commands import estimate as command
+from shisaku.engines.costing import estimate_file
+from shisaku.errors import InputError
+from shisaku.taxonomy import UnknownCodeError
+
+PARTS = Path(__file__).resolve().parents[1] / "data" / "parts"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict:
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    assert command.run(parser.parse_args(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_json_has_the_architecture_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run([str(PARTS / "idler_riser.STL"), "--qty", "1,100,1000", "--json"], capsys)
+    assert {"geometry", "dfm", "estimates", "plan"} <= set(out)
+    g = out["geometry"]
+    assert {"volume_mm3", "area_mm2", "bbox_mm", "bodies", "watertight", "units_assumed"} <= set(g)
+    assert g["units_assumed"] == "inch"
+    for f in out["dfm"]:
+        assert {"check", "severity", "message"} <= set(f)
+    keys = {"process", "material", "region", "quantity", "unit_cost", "tooling_cost", "total_cost",
+            "currency", "lead_time_days", "breakdown", "assumptions"}
+    assert out["estimates"] and all(keys <= set(e) for e in out["estimates"])
+    assert {e["quantity"] for e in out["estimates"]} == {1, 100, 1000}
+    assert all(e["currency"] == "USD" and e["region"] == "KR" for e in out["estimates"])
+    assert [r["quantity"] for r in out["plan"]] == [1, 100, 1000]
+    for row in out["plan"]:
+        assert {"quantity", "process", "region", "unit_cost"} <= set(row)
+
+
+def test_cli_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    plot = tmp_path / "plot.svg"
+    out = run([str(PARTS / "angle_block.STL"), "--units", "inch", "--process", "cnc_milling",
+               "--process", "injection_molding", "--material", "pom", "--qty", "10,5000",
+               "--client-country", "JP", "--target", "5", "--plot", str(plot), "--json"], capsys)
+    assert {e["process"] for e in out["estimates"]} == {"cnc_milling", "injection_molding"}
+    assert {e["material"] for e in out["estimates"]} == {"pom"}
+    assert {e["region"] for e in out["estimates"]} == {"JP"}
+    assert len(out["target"]) == 2
+    assert plot.read_text().startswith("<svg")
+    assert "plot_svg" not in out
+
+
+def test_plan_agrees_with_the_estimates() -> None:
+    out = estimate_file(PARTS / "plate_holes.STL", quantities=[1, 300, 30000], region="CN",
+                        client_country="KR", include_plot=True)
+    listed = {(e["process"], e["quantity"]): e for e in out["estimates"]}
+    for row in out["plan"]:
+        if row["region"] == "CN":
+            assert listed[(row["process"], row["quantity"])]["unit_cost"] == row["unit_cost"]
+        sensible = [e["unit_cost"] for e in out["estimates"]
+                    if e["quantity"] == row["quantity"] and e["sensible"]]
+        assert row["unit_cost"] <= min(sensible)  # the plan may pick another region
+    assert out["engine"]["currency"] == "USD" and out["engine"]["parameters_version"]
+    assert out["plot_svg"].startswith("<svg")
+    json.dumps(out)
+
+
+def test_bad_input_is_reported_as_input_errors(tmp_path: Path) -> None:
+    part = PARTS / "plate_holes.STL"
+    with pytest.raises(UnknownCodeError):
+        estimate_file(part, processes=["nope"])
+    with pytest.raises(InputError) as err:
+        estimate_file(part, processes=["welding"])
+    assert err.value.field == "process" and "cnc_milling" in err.value.valid
+    with pytest.raises(InputError):
+        estimate_file(part, processes=["fdm_printing"], material="titanium")
+    with pytest.raises(InputError):
+        estimate_file(part, region="US")
+    with pytest.raises(InputError):
+        estimate_file(part, client_country="ZZ")
+    with pytest.raises(InputError):
+        estimate_file(part, quantities=[0])
+    bad = tmp_path / "bad.stl"
+    bad.write_text("garbage")
+    with pytest.raises(InputError) as err:
+        estimate_file(bad)
+    assert err.value.field == "file"
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    with pytest.raises(InputError):
+        command.run(parser.parse_args([str(part), "--qty", "1,x"]))
