@@ -315,6 +315,9 @@ def test_names_are_in_local_script_with_latin_forms(
             assert local.endswith("有限公司")
         if country == "VN":
             assert local.startswith("Công ty")
+        en = rec["description"]["en"]
+        assert en.startswith(name) and en.endswith("(Synthetic sample data.)")
+        assert not re.search(r" a [aeiou]", en), en
 
 
 # Equipment words and the process a firm must offer to own such a machine.

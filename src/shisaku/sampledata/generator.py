@@ -30,7 +30,7 @@ from shisaku.sampledata._archetypes import (
     Archetype,
 )
 from shisaku.sampledata._geo import CLUSTERS, COUNTRY_WEIGHTS, LOCAL_LANGUAGE, Cluster
-from shisaku.sampledata._names import BRANDS, INDUSTRY_WORDS, LEGAL_FORMS, Piece
+from shisaku.sampledata._names import BRANDS, INDUSTRY_WORDS, LEGAL_FORMS, Piece, slugify
 
 GENERATOR_VERSION = "v1"
 KM_PER_DEG = 111.195
@@ -46,7 +46,6 @@ _STAGE_LISTS = tuple(tuple(s for s in _STAGES if m & _STAGE_BIT[s]) for m in ran
 _TECH_LISTS = tuple(tuple(t for t in _TECHS if m & _TECH_BIT[t]) for m in range(1 << len(_TECHS)))
 _FIELD_LISTS = tuple(tuple(f for f in PRODUCT_FIELD_CODES if m & _FIELD_BIT[f])
                      for m in range(1 << len(PRODUCT_FIELD_CODES)))
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +160,8 @@ def _resolve_cap(arch: Archetype, process: str) -> _Cap:
     return _Cap(
         process=process, materials=core, optional_materials=optional,
         min_lots=_sized(min_lots), max_lots=_sized(max_lots), envelopes=envelopes,
-        tolerances=None if spec.tolerances is None else _sized(spec.tolerances), lead_lo=spec.lead_days[0],
-        lead_span=spec.lead_days[1] - spec.lead_days[0] + 1, stage_bits=bits,
+        tolerances=None if spec.tolerances is None else _sized(spec.tolerances),
+        lead_lo=spec.lead_days[0], lead_span=spec.lead_days[1] - spec.lead_days[0] + 1, stage_bits=bits,
         proto_bit=_STAGE_BIT["prototyping"] if "prototyping" in stages else 0,
         small_bit=_STAGE_BIT["small_lot"] if "small_lot" in stages else 0,
         mass_bit=_STAGE_BIT["mass_production"] if "mass_production" in stages else 0,
@@ -172,7 +171,8 @@ def _resolve_cap(arch: Archetype, process: str) -> _Cap:
 
 def _resolve_arch(arch: Archetype) -> _Arch:
     probs = {p: 1.0 for p in arch.core} | dict(arch.optional)
-    caps = tuple((_resolve_cap(arch, p), probs[p]) for p in sorted(probs, key=lambda p: _PROCESS_ORDER[p]))
+    ordered = sorted(probs, key=lambda p: _PROCESS_ORDER[p])
+    caps = tuple((_resolve_cap(arch, p), probs[p]) for p in ordered)
     extra = 0
     for stage in arch.extra_stages:
         extra |= _STAGE_BIT[stage]
@@ -195,6 +195,7 @@ class _Site:
     region_ja: str
     city_ko: str
     city_ja: str
+    city_slug: str
     sig_lat: float
     sig_lon: float
     archs: tuple[_Arch, ...]
@@ -215,6 +216,7 @@ def _build_sites() -> tuple[tuple[_Site, ...], tuple[float, ...]]:
                 region_ko=region.label("ko"), region_ja=region.label("ja"),
                 city_ko=c.city_local if country == "KR" else c.city,
                 city_ja=c.city_local if country in ("JP", "CN", "TW") else c.city,
+                city_slug=slugify(c.city),
                 sig_lat=c.sigma_km / KM_PER_DEG,
                 sig_lon=c.sigma_km / (KM_PER_DEG * math.cos(math.radians(c.lat))),
                 archs=archs, arch_cum=tuple(accumulate(arch_w)),
@@ -242,7 +244,7 @@ def _name(rng: random.Random, site: _Site, arch: _Arch, firm_id: int) -> tuple[s
     local = local_t.format(b=b[0], s=s[0], c=c.city_local)
     latin = latin_t.format(B=b[1], S=s[1], C=c.city)
     if country == "CN":
-        slug = f"{c.city.lower()}-{b[2]}-{s[2]}-{firm_id}"
+        slug = f"{site.city_slug}-{b[2]}-{s[2]}-{firm_id}"
     else:
         slug = f"{b[2]}-{s[2]}-{firm_id}"
     return latin, local, slug
@@ -294,7 +296,8 @@ def _description(site: _Site, arch: _Arch, name: str, name_local: str,
                  startup_friendly: bool) -> dict[str, str]:
     label = arch.spec.label
     c = site.cluster
-    en = [f"{name} is a {label['en']} in {c.city}, {site.region_en}."]
+    article = "an" if label["en"][0] in "aeiou" else "a"
+    en = [f"{name} is {article} {label['en']} in {c.city}, {site.region_en}."]
     ko_name = name_local if site.country == "KR" else name
     ja_name = name_local if site.country in ("JP", "CN", "TW") else name
     ko = [f"{ko_name}은(는) {site.city_ko}({site.region_ko})에 있는 {label['ko']}입니다."]
