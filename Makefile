@@ -26,7 +26,7 @@ imports: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy src/shisaku/engines src/shisaku/taxonomy
+	$(BIN)/mypy src/shisaku/engines src/shisaku/taxonomy src/shisaku/sampledata
 
 migrations-check: $(VENV)/.installed-dev
 	$(BIN)/shisaku manage makemigrations --check --dry-run
@@ -38,8 +38,8 @@ test: lint imports typecheck migrations-check pytest
 
 # Regenerate translation catalogues after changing user-facing strings (needs GNU gettext).
 messages: $(VENV)/.installed-dev
-	cd src/shisaku && ../../$(BIN)/django-admin makemessages -l ko -l ja -l en --no-obsolete --settings=shisaku.settings
-	cd src/shisaku && ../../$(BIN)/django-admin compilemessages --settings=shisaku.settings
+	cd src/shisaku && ../../$(PY) -m django makemessages -l ko -l ja -l en --no-obsolete --ignore "engines/*" --ignore "sampledata/*"
+	$(PY) -c "import glob, polib; [polib.pofile(p).save_as_mofile(p[:-2] + 'mo') for p in glob.glob('src/shisaku/locale/*/LC_MESSAGES/django.po')]"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -57,11 +57,11 @@ def flat_rows(records: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
         caps = r.get("capabilities") or [None]
         for cap in caps:
             if cap is None:
-                yield firm + [""] * len(CAPABILITY_COLUMNS)
+                yield [*firm, *([""] * len(CAPABILITY_COLUMNS))]
                 continue
             envelope = cap.get("max_part_mm")
-            yield firm + [
-                cap["process"], LIST_SEPARATOR.join(cap.get("materials") or []),
+            yield [
+                *firm, cap["process"], LIST_SEPARATOR.join(cap.get("materials") or []),
                 cap["min_lot"], cap["max_lot"],
                 "x".join(f"{d:g}" for d in envelope) if envelope else "",
                 _cell(cap.get("tolerance_mm")), cap["lead_time_days"],

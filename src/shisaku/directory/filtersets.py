@@ -154,7 +154,7 @@ class DirectoryFilter(forms.Form):
             if param == "kind":
                 terms = [(c, str(lab)) for c, lab in ProviderKind.choices]
             else:
-                kind = param if param not in TAXONOMY_PARAMS else TAXONOMY_PARAMS[param]
+                kind = TAXONOMY_PARAMS.get(param, param)
                 terms = [(t.code, t.label(lang)) for t in taxonomy.terms(kind)]
             found = counts.get(param, {})
             out[param] = [

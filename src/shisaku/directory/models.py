@@ -142,3 +142,6 @@ class ManufacturerFacet(models.Model):
         constraints = [models.UniqueConstraint(fields=["manufacturer", "kind", "code"],
                                                name="facet_unique")]
         indexes = [models.Index(fields=["kind", "code", "manufacturer"])]
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer_id}:{self.kind}={self.code}"
