@@ -180,11 +180,13 @@ def _solve_lead(
     num_workers: int,
     gap_limit: float = 0.0,
     constant: int = 0,
+    group: frozenset[int] | None = None,
 ) -> tuple[str, Team | None, int | None, float]:
     """Solve one lead's model; returns (status, team, objective, bound) in points.
 
-    ``lead=None`` solves a group relaxation (every member firm counted, ``constant`` added;
-    its team has lead -1).
+    ``lead=None`` solves a group relaxation: every member firm counted, plus one firm for the
+    lead unless a member belongs to ``group`` (the group's leads), ``constant`` added; its
+    team has lead -1.
     """
     model = cp_model.CpModel()
     if lead is not None:
@@ -201,6 +203,7 @@ def _solve_lead(
             objective.append((var, pts))
         model.add_exactly_one(v for _, v in row)
         choice.append(row)
+    leads_used: list[cp_model.IntVar] = []
     for f, variables in by_firm.items():
         if len(variables) > problem.firms[f].capacity:
             model.add(sum(variables) <= problem.firms[f].capacity)
@@ -209,6 +212,16 @@ def _solve_lead(
             for var in variables:
                 model.add_implication(var, used)
             objective.append((used, problem.firm_points))
+            if group is not None and f in group:
+                leads_used.append(used)
+    if group is not None and problem.firm_points > 0:
+        # The lead comes from the group: unless a member is one of the group's leads, the
+        # team has one more firm than its members.
+        constant += problem.firm_points
+        if leads_used:
+            member_leads = model.new_bool_var("member_is_lead")
+            model.add(member_leads <= sum(leads_used))
+            objective.append((member_leads, -problem.firm_points))
     expression = cp_model.LinearExpr.weighted_sum([v for v, _ in objective],
                                                   [c for _, c in objective])
     if problem.day_points > 0:
@@ -364,6 +377,7 @@ def solve(
             return
         _, members, _, relaxed = _solve_lead(
             problem, None, survivors, cutoff=None, seed=seed, num_workers=num_workers,
+            group=frozenset(group),
             gap_limit=gap_limit / 2, time_limit_s=(deadline - time.perf_counter()) / 3)
         for lead in group:
             bounds[lead] = max(bounds[lead], relaxed + problem.lead_points(lead))
