@@ -31,6 +31,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 _INF = float("inf")
 _MIN_GROUP = 3  # groups this small are split into single leads without a relaxed model
+_GROUP_GAP = 0.002  # a group relaxation only needs a bound: stop it within 0.2 %
 _LEADS_TRIED = 8  # leads tried with a group relaxation's members for a quick incumbent
 
 
@@ -378,7 +379,8 @@ def solve(
         _, members, _, relaxed = _solve_lead(
             problem, None, survivors, cutoff=None, seed=seed, num_workers=num_workers,
             group=frozenset(group),
-            gap_limit=gap_limit / 2, time_limit_s=(deadline - time.perf_counter()) / 3)
+            gap_limit=max(gap_limit / 2, _GROUP_GAP),
+            time_limit_s=(deadline - time.perf_counter()) / 3)
         for lead in group:
             bounds[lead] = max(bounds[lead], relaxed + problem.lead_points(lead))
         if members is not None:
