@@ -446,6 +446,7 @@ def solve(
         if lead == best[1].lead or lead in best_per_lead or bounds[lead] == _INF:
             continue
         explore(lead, None)
+        best = ranked()[0]  # with a gap limit, a lead solved here may beat the incumbent
         others = [e for e in ranked() if e[1].lead != best[1].lead]
 
     unexplored = [bounds[lead] for _, lead in order if lead not in lead_bound]
