@@ -10,9 +10,10 @@ import pytest
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path: object) -> None:
-    env = {**os.environ, "SHISAKU_PRODUCTION": "1", "SHISAKU_HOME": str(tmp_path),
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update({"SHISAKU_PRODUCTION": "1", "SHISAKU_HOME": str(tmp_path),
            "SHISAKU_SECRET_KEY": "k" * 20 + "-not-a-real-secret-" + "z" * 30,
-           "SHISAKU_ALLOWED_HOSTS": "shisaku.example.org"}
+           "SHISAKU_ALLOWED_HOSTS": "shisaku.example.org"})
     result = subprocess.run(
         [sys.executable, "-m", "shisaku.cli", "manage", "check", "--deploy",
          "--fail-level", "WARNING"], env=env, capture_output=True, text=True, timeout=120)
