@@ -416,6 +416,8 @@ def solve(
     timed_out = False
     while heap:
         bound, _, group, relaxed = heapq.heappop(heap)
+        if bound == _INF:  # no lead of the group can have a team: nothing left to search
+            continue
         if math.ceil(bound - 1e-6) >= stop_bound():
             heapq.heappush(heap, (bound, next(counter), group, relaxed))
             break
