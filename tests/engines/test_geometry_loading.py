@@ -176,3 +176,8 @@ def test_oversized_file(tmp_path: Path) -> None:
     path.write_bytes(b"\0" * 2000)
     with pytest.raises(InputError, match="exceed"):
         load_part(path, limits=LoadLimits(max_bytes=1000))
+
+
+def test_step_size_limit() -> None:
+    data = (PARTS / "featuretype.STEP").read_bytes()
+    assert "STEP limit" in str(_error(data, "x.step", limits=LoadLimits(max_step_bytes=1000)))

@@ -67,6 +67,12 @@ def _text_report(result: dict[str, Any]) -> str:
         lines.append(f"crossover: {x['from']} -> {x['to']} at {x['quantity']:,} units")
     for x in result["crossovers"]["region"]:
         lines.append(f"region change: {x['from']} -> {x['to']} at {x['quantity']:,} units")
+    for x in result["crossovers"].get("near_ties", []):
+        where = f"{x['process']}: " if x.get("process") else ""
+        lines.append(
+            f"near tie: {where}{' and '.join(x['regions'])} within 2 % from "
+            f"{x['from_quantity']:,} to {x['to_quantity']:,} units"
+        )
     for t in result.get("target", []):
         state = "met" if t["met"] else f"gap {t['gap']:+.2f}"
         lines.append(f"target at {t['quantity']:,}: {state}; " + "; ".join(t["levers"]))

@@ -111,9 +111,36 @@ def _switch(lo: int, hi: int, key: Callable[[int], Any]) -> int:
     return hi
 
 
+TIE_PCT = 2.0  # a region change that reverts while the two regions stay this close is a tie
+
+
+def _drop_ties(
+    changes: list[dict[str, Any]], cost: Callable[[str, int], float], ties: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Remove back-and-forth region changes (A->B, then B->A) between near-equal regions."""
+    out = list(changes)
+    i = 0
+    while i + 1 < len(out):
+        a, b = out[i], out[i + 1]
+        same = a.get("process") == b.get("process")
+        if same and a["from"] == b["to"] and a["to"] == b["from"]:
+            mid = (a["quantity"] + b["quantity"]) // 2
+            ca, cb = cost(a["from"], mid), cost(a["to"], mid)
+            if abs(ca - cb) <= TIE_PCT / 100 * max(ca, cb):
+                ties.append({k: v for k, v in (("process", a.get("process")),) if v}
+                            | {"regions": sorted([a["from"], a["to"]]),
+                               "from_quantity": a["quantity"], "to_quantity": b["quantity"]})
+                del out[i:i + 2]
+                i = max(0, i - 1)
+                continue
+        i += 1
+    return out
+
+
 def crossovers(options: Options, q_max: int = 100_000) -> dict[str, list[dict[str, Any]]]:
     """Quantities where the best process changes (over all regions), where the best region
-    changes in the plan, and for each process where its cheapest region changes."""
+    changes in the plan, and for each process where its cheapest region changes. Back-and-forth
+    changes between regions within 2 % of each other are listed under ``near_ties`` instead."""
 
     def best_key(q: int) -> tuple[str | None, str | None]:
         b = options.best(q)
@@ -144,7 +171,24 @@ def crossovers(options: Options, q_max: int = 100_000) -> dict[str, list[dict[st
                 at = _switch(grid[i - 1], grid[i], region_of)
                 per_process.append({"process": proc, "from": regions[i - 1], "to": region_of(at),
                                     "quantity": at})
-    return {"process": process_x, "region": region_x, "region_by_process": per_process}
+    ties: list[dict[str, Any]] = []
+
+    def plan_cost(region: str, q: int) -> float:
+        b = options.best(q)
+        proc = b.process if b else options.processes[0]
+        return options.estimate(proc, region, q).unit_cost
+
+    region_x = _drop_ties(region_x, plan_cost, ties)
+    by_process: list[dict[str, Any]] = []
+    for proc in options.processes:
+        mine = [x for x in per_process if x["process"] == proc]
+
+        def proc_cost(region: str, q: int, proc: str = proc) -> float:
+            return options.estimate(proc, region, q).unit_cost
+
+        by_process += _drop_ties(mine, proc_cost, ties)
+    return {"process": process_x, "region": region_x, "region_by_process": by_process,
+            "near_ties": ties}
 
 
 def target_check(

@@ -54,6 +54,7 @@ class LoadLimits:
     max_bytes: int = 200_000_000
     max_triangles: int = 2_000_000
     max_uncompressed_bytes: int = 400_000_000  # 3MF: sum of the zip entries once inflated
+    max_step_bytes: int = 50_000_000  # STEP is tessellated in one native call: keep it bounded
 
 
 @dataclass
@@ -269,6 +270,10 @@ def load_part(
     elif fmt == "3mf":
         _check_3mf(data, limits)
     else:
+        if len(data) > limits.max_step_bytes:
+            raise InputError(
+                "file", f"{len(data):,} bytes exceed the STEP limit of {limits.max_step_bytes:,}"
+            )
         _check_step(data)
 
     file_type = "step" if fmt == "step" else fmt

@@ -289,10 +289,18 @@ def sheet_metal_candidate(
         }
     )
     # Bends: every flat flange shows two large planar faces (inside and outside); n flanges
-    # need n - 1 bends. Large = at least 2 % of the surface.
+    # need n - 1 bends. Planes are binned by normal (0.1 steps) and offset (0.05 mm); large =
+    # at least 2 % of the surface.
     bends = 0
     if uniform and thin:
-        big = int((np.asarray(mesh.facets_area) >= 0.02 * area_mm2).sum()) if len(mesh.facets) else 0
+        normals = np.asarray(mesh.face_normals)
+        offsets = np.einsum("ij,ij->i", normals, np.asarray(mesh.triangles_center))
+        q = (np.round(normals, 1) * 10).astype(np.int64) + 10
+        offset_bins = np.round(offsets / 0.05).astype(np.int64) + (1 << 31)
+        keys = ((q[:, 0] * 21 + q[:, 1]) * 21 + q[:, 2]) * (1 << 32) + offset_bins
+        _, inverse = np.unique(keys, return_inverse=True)
+        per_plane = np.bincount(inverse.ravel(), weights=np.asarray(mesh.area_faces))
+        big = int((per_plane >= 0.02 * area_mm2).sum())
         bends = max(0, round(big / 2) - 1)
     out["bends"] = bends
     out["candidate"] = bool(uniform and thin and consistent)

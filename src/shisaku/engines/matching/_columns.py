@@ -91,7 +91,7 @@ def has_bit(column: Array, code_id: int, rows: IntArray | None = None) -> BoolAr
     if word >= column.shape[1]:
         size = column.shape[0] if rows is None else rows.size
         return np.zeros(size, dtype=bool)
-    values = column[:, word] if rows is None else column[rows, word]
+    values = column[:, word] if rows is None else np.take(column[:, word], rows)
     out: BoolArray = (values & bit) != 0
     return out
 
@@ -108,7 +108,7 @@ def has_all_bits(column: Array, code_ids: Iterable[int], rows: IntArray | None =
         if word >= column.shape[1]:
             size = column.shape[0] if rows is None else rows.size
             return np.zeros(size, dtype=bool)
-        values = column[:, word] if rows is None else column[rows, word]
+        values = column[:, word] if rows is None else np.take(column[:, word], rows)
         mask = column.dtype.type(bits)
         ok = (values & mask) == mask
         out = ok if out is None else out & ok
@@ -141,14 +141,12 @@ def float32_at_least(value: float) -> np.float32:
     return narrow
 
 
-def is_member(values: IntArray, sorted_pool: Array) -> BoolArray:
-    """For each of ``values``, whether it occurs in ``sorted_pool`` (ascending, repeats allowed)."""
-    if sorted_pool.size == 0:
-        return np.zeros(values.size, dtype=bool)
-    # Same dtype on both sides, or searchsorted would copy the whole pool to a common one.
-    pos = np.searchsorted(sorted_pool, values.astype(sorted_pool.dtype, copy=False))
-    np.minimum(pos, sorted_pool.size - 1, out=pos)
-    out: BoolArray = sorted_pool[pos] == values
+def is_member(values: IntArray, pool: Array, universe: int) -> BoolArray:
+    """For each of ``values``, whether it occurs in ``pool``; both hold integers in
+    [0, universe). A scratch mark array beats binary search at these sizes."""
+    mark = np.zeros(universe, dtype=bool)
+    mark[pool] = True
+    out: BoolArray = mark[values]
     return out
 
 

@@ -67,7 +67,7 @@ _ARRAYS = (
     "ids", "slug_buf", "slug_off", "name_buf", "name_off", "lat_rad", "lon_rad",
     "stage_bits", "field_bits", "cert_bits", "country_id", "accepts_foreign",
     "reply_hours", "rating", "rating_count", "startup_projects", "material_bits_all",
-    "lead_days_all",
+    "lead_days_all", "cos_lat", "firm_partial",
     # capabilities (sorted by process, then manufacturer row)
     "proc_offsets", "cap_row", "cap_material_bits", "cap_min_lot", "cap_max_lot",
     "cap_env0", "cap_env1", "cap_env2", "cap_lead_days",
@@ -85,6 +85,23 @@ class StaleSnapshotError(SnapshotError):
         self.found = found
         self.expected = expected
         super().__init__(f"snapshot is of data generation {found}, expected {expected}")
+
+
+def firm_factors(arrays: Mapping[str, Array], rows: IntArray) -> dict[str, FloatArray]:
+    """The firm-only factors (FIRM_FACTORS) of ``rows``, from the raw columns."""
+    return {
+        "reply_speed": scoring.reply_factor_array(arrays["reply_hours"][rows].astype(np.float64)),
+        "rating": scoring.rating_factor_array(arrays["rating"][rows].astype(np.float64),
+                                              arrays["rating_count"][rows].astype(np.float64)),
+        "startup_experience": scoring.startup_factor_array(
+            arrays["startup_projects"][rows].astype(np.float64)),
+    }
+
+
+def firm_partial(arrays: Mapping[str, Array], rows: IntArray,
+                 weights: Mapping[str, float]) -> FloatArray:
+    """Σ wᵢ·fᵢ of the firm-only factors of ``rows`` (the ``firm_partial`` column)."""
+    return scoring.firm_partial_array(firm_factors(arrays, rows), weights)
 
 
 def _optional_float(value: object) -> float:
@@ -161,7 +178,7 @@ class _Builder:
         return (np.asarray(lows, dtype=dtype),
                 np.asarray([unlimited if x is None else x for x in highs], dtype=dtype))
 
-    def finish(self, generation: int) -> MatchIndex:
+    def finish(self, generation: int, weights: Mapping[str, float]) -> MatchIndex:
         m, c, v = self.m, self.c, self.vocab
         ids = np.asarray(m["ids"], dtype=np.int64)
         order = np.argsort(ids, kind="stable")
@@ -209,15 +226,17 @@ class _Builder:
         for k in range(3):
             a[f"cap_env{k}"] = np.ascontiguousarray(env[k * n_caps:(k + 1) * n_caps][cap_order])
         a["cap_lead_days"] = compact_float(c["lead"])[cap_order]
+        a["cos_lat"] = np.cos(a["lat_rad"])
+        a["firm_partial"] = firm_partial(a, np.arange(order.size), weights)
         vocab = {kind: list(v[kind].codes) for kind in _KINDS}
-        return MatchIndex(a, vocab, generation)
+        return MatchIndex(a, vocab, generation, firm_weights=weights)
 
 
 class MatchIndex:
     """Columnar index of manufacturers for :meth:`query`; build with :meth:`build`."""
 
     def __init__(self, arrays: Mapping[str, Array], vocab: Mapping[str, list[str]],
-                 generation: int = 0) -> None:
+                 generation: int = 0, *, firm_weights: Mapping[str, float]) -> None:
         missing = [name for name in _ARRAYS if name not in arrays]
         if missing:
             raise SnapshotError(f"index arrays missing: {', '.join(missing)}")
@@ -226,18 +245,26 @@ class MatchIndex:
         self._ids: dict[str, dict[str, int]] = {
             k: {code: i for i, code in enumerate(codes)} for k, codes in self.vocab.items()}
         self.generation = int(generation)
+        # The weights the firm_partial column was computed with.
+        self.firm_weights = {name: float(firm_weights[name]) for name in scoring.FIRM_FACTORS}
         a = self.arrays
         self._lot_unlimited = int(np.iinfo(a["cap_max_lot"].dtype).max)
         self._ids_sorted: IntArray = a["ids"].astype(np.int64)
 
     # ----------------------------------------------------------------- building, snapshots
     @classmethod
-    def build(cls, records: Iterable[Mapping[str, Any]], *, generation: int = 0) -> MatchIndex:
-        """Index manufacturer records (dicts of the export format; ids unique)."""
+    def build(cls, records: Iterable[Mapping[str, Any]], *, generation: int = 0,
+              weights: Mapping[str, float] | None = None) -> MatchIndex:
+        """Index manufacturer records (dicts of the export format; ids unique).
+
+        ``weights`` are the deployment's scoring weights: queries with the same weights for
+        the firm-only factors use a precomputed column (others compute it per query).
+        """
+        resolved = scoring.validate_weights(weights)
         builder = _Builder()
         for record in records:
             builder.add(record)
-        return builder.finish(generation)
+        return builder.finish(generation, resolved)
 
     @property
     def size(self) -> int:
@@ -252,7 +279,8 @@ class MatchIndex:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write an uncompressed ``.npz`` snapshot atomically (temp file + rename); returns it."""
         target = Path(path)
-        meta = {"format": FORMAT_VERSION, "generation": self.generation, "vocab": self.vocab}
+        meta = {"format": FORMAT_VERSION, "generation": self.generation, "vocab": self.vocab,
+                "firm_weights": self.firm_weights}
         payload: dict[str, Any] = dict(self.arrays)
         payload["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -285,7 +313,10 @@ class MatchIndex:
         found = int(meta["generation"])
         if generation is not None and found != generation:
             raise StaleSnapshotError(found, generation)
-        return cls(arrays, meta["vocab"], found)
+        try:
+            return cls(arrays, meta["vocab"], found, firm_weights=meta["firm_weights"])
+        except KeyError as exc:
+            raise SnapshotError(f"snapshot lacks {exc}") from exc
 
     # ------------------------------------------------------------------------ queries
     def query(self, requirement: object, *, top_k: int | None = 20,
@@ -303,14 +334,24 @@ class MatchIndex:
         rows, distance, per_process = self._eligible(req)
         hits: tuple[MatchHit, ...] = ()
         if rows.size and top_k != 0:
-            factors = self._factors(req, rows, distance, per_process)
-            score = scoring.combine_arrays(factors, resolved, rows.size)
+            factors, lead = self._factors(req, rows, distance, per_process)
+            if all(resolved[name] == self.firm_weights[name] for name in scoring.FIRM_FACTORS):
+                partial = self.arrays["firm_partial"][rows]
+            else:
+                partial = firm_partial(self.arrays, rows, resolved)
+            score = scoring.combine_arrays(factors, resolved, partial)
             chosen = self._top(score, rows, top_k)
+            top_rows = rows[chosen]
+            values: dict[str, list[float]] = {
+                name: column.tolist() for name, column in
+                firm_factors(self.arrays, top_rows).items()}
+            for name, factor in factors.items():
+                values[name] = (factor[chosen].tolist() if isinstance(factor, np.ndarray)
+                                else [factor] * chosen.size)
             hits = self._hits(
-                req, rows[chosen], score[chosen].tolist(),
+                req, top_rows, score[chosen].tolist(),
                 None if distance is None else distance[chosen].tolist(),
-                {name: factors[name][chosen].tolist() for name in scoring.FACTORS},
-                factors["_lead"][chosen].tolist())
+                values, lead[chosen].tolist())
         return MatchResult(considered=self.size, eligible=int(rows.size),
                            elapsed_ms=(time.perf_counter() - started) * 1000.0, results=hits)
 
@@ -364,7 +405,7 @@ class MatchIndex:
             starts = np.flatnonzero(first)
             unique_rows = cap_rows[starts].astype(np.int64)
             per_process.append((unique_rows, np.fmin.reduceat(leads, starts)))
-            rows = unique_rows if rows is None else rows[is_member(rows, unique_rows)]
+            rows = unique_rows if rows is None else rows[is_member(rows, unique_rows, self.size)]
             if rows.size == 0:
                 return rows, []
         assert rows is not None
@@ -384,7 +425,9 @@ class MatchIndex:
             both(has_bit(a["stage_bits"], self._code_id("stage", req.stage), rows))
         both(has_all_bits(a["cert_bits"],
                           [self._code_id("certification", c) for c in req.certifications], rows))
-        country = a["country_id"] if rows is None else a["country_id"][rows]
+        country = None
+        if req.countries or req.client_country is not None:
+            country = a["country_id"] if rows is None else a["country_id"][rows]
         if req.countries:
             allowed = np.zeros(len(self.vocab["country"]), dtype=bool)
             allowed[[self._code_id("country", c) for c in req.countries]] = True
@@ -411,7 +454,7 @@ class MatchIndex:
                 pid = self._code_id("process", process)
                 start, stop = int(offsets[pid]), int(offsets[pid + 1])
                 with_material = has_bit(a["cap_material_bits"][start:stop], mid)
-                listed |= is_member(rows, a["cap_row"][start:stop][with_material])
+                listed |= is_member(rows, a["cap_row"][start:stop][with_material], self.size)
             keep &= listed
         return keep
 
@@ -440,7 +483,8 @@ class MatchIndex:
             # No point is closer than its latitude difference: a cheap band first.
             band = req.max_distance_km / EARTH_RADIUS_KM * (1.0 + 1e-9) + 1e-12
             rows = rows[np.abs(a["lat_rad"][rows] - lat0) <= band]
-        distance = haversine_km_array(lat0, lon0, a["lat_rad"][rows], a["lon_rad"][rows])
+        distance = haversine_km_array(lat0, lon0, a["lat_rad"][rows], a["lon_rad"][rows],
+                                      a["cos_lat"][rows])
         if req.max_distance_km is not None:
             near = distance <= req.max_distance_km
             rows, distance = rows[near], distance[near]
@@ -448,45 +492,43 @@ class MatchIndex:
 
     # ---------------------------------------------------------------------- scoring
     def _factors(self, req: Requirement, rows: IntArray, distance: FloatArray | None,
-                 per_process: list[tuple[IntArray, Array]]) -> dict[str, FloatArray]:
+                 per_process: list[tuple[IntArray, Array]]
+                 ) -> tuple[dict[str, FloatArray | float], FloatArray]:
+        """The factors that depend on the requirement (a float when equal for all rows),
+        and the lead time in days of each row (NaN unknown)."""
         a = self.arrays
         n = rows.size
-        neutral = np.full(n, scoring.NEUTRAL)
         if per_process:
             lead = np.full(n, np.nan)
             for process_rows, lead_min in per_process:
-                lead = np.fmax(lead, lead_min[np.searchsorted(process_rows, rows)])
+                # rows ⊆ process_rows: scatter into a scratch column, read back at rows
+                scratch = np.empty(self.size, dtype=lead_min.dtype)
+                scratch[process_rows] = lead_min
+                np.fmax(lead, scratch[rows], out=lead)
         else:
             lead = a["lead_days_all"][rows].astype(np.float64)
+        field: FloatArray | float = scoring.NEUTRAL
         if req.product_field is not None:
             field = has_bit(a["field_bits"], self._code_id("product_field", req.product_field),
                             rows).astype(np.float64)
-        else:
-            field = neutral
+        stage_fit: FloatArray | float = scoring.NEUTRAL
         if req.stage is not None:
             later = scoring.later_stages(req.stage)
+            stage_fit = 1.0
             if later:
                 covered = np.zeros(n)
                 for stage in later:
                     covered += has_bit(a["stage_bits"], self._code_id("stage", stage), rows)
-                stage_fit = covered / float(len(later))
-            else:
-                stage_fit = np.ones(n)
-        else:
-            stage_fit = neutral
-        return {
-            "distance": neutral if distance is None else scoring.distance_factor_array(distance),
-            "reply_speed": scoring.reply_factor_array(
-                a["reply_hours"][rows].astype(np.float64)),
-            "rating": scoring.rating_factor_array(a["rating"][rows].astype(np.float64),
-                                                  a["rating_count"][rows].astype(np.float64)),
-            "startup_experience": scoring.startup_factor_array(
-                a["startup_projects"][rows].astype(np.float64)),
+                covered /= float(len(later))
+                stage_fit = covered
+        factors: dict[str, FloatArray | float] = {
+            "distance": (scoring.NEUTRAL if distance is None
+                         else scoring.distance_factor_array(distance)),
             "field_experience": field,
             "stage_fit": stage_fit,
             "lead_time": scoring.lead_time_factor_array(lead),
-            "_lead": lead,
         }
+        return factors, lead
 
     def _top(self, score: FloatArray, rows: IntArray, top_k: int | None) -> IntArray:
         """Positions of the best ``top_k``: score descending, then row (= id) ascending."""
@@ -495,9 +537,11 @@ class MatchIndex:
             out: IntArray = np.lexsort((rows, negated))
             return out
         kth = np.partition(negated, top_k - 1)[top_k - 1]
-        contenders = np.flatnonzero(negated <= kth)  # ties at the cut all compete on id
-        order = np.lexsort((rows[contenders], negated[contenders]))
-        out = contenders[order[:top_k]]
+        better = np.flatnonzero(negated < kth)
+        # Ties at the cut: positions ascend with id, so the first ones win.
+        tied = np.flatnonzero(negated == kth)[: top_k - better.size]
+        contenders = np.concatenate((better, tied))
+        out = contenders[np.lexsort((rows[contenders], negated[contenders]))]
         return out
 
     # ------------------------------------------------------------------------- hits

@@ -98,7 +98,8 @@ class HitFacts:
 
     ``process_max_lots`` has one entry per required process: the largest ``max_lot`` among the
     capabilities that qualify for it (``None`` when one has no upper limit). Distances in km,
-    reply times in hours, lead times in days.
+    reply times in hours, lead times in days. Reply hours and ratings are shown to one
+    decimal (so the index keeps them as float32).
     """
 
     process_max_lots: tuple[tuple[str, int | None], ...] = ()
@@ -137,12 +138,13 @@ def build_reasons(facts: HitFacts) -> tuple[Reason, ...]:
     if facts.reply_hours is None:
         out.append(Reason("reply_unknown"))
     else:
-        out.append(Reason("reply", {"hours": facts.reply_hours}))
+        out.append(Reason("reply", {"hours": round(facts.reply_hours, 1)}))
     if facts.rating is not None:
         if facts.rating_count > 1:
-            out.append(Reason("rating", {"rating": facts.rating, "count": facts.rating_count}))
+            out.append(Reason("rating", {"rating": round(facts.rating, 1),
+                                         "count": facts.rating_count}))
         else:
-            out.append(Reason("rating_one", {"rating": facts.rating}))
+            out.append(Reason("rating_one", {"rating": round(facts.rating, 1)}))
     if facts.startup_projects == 1:
         out.append(Reason("startup_project_one"))
     elif facts.startup_projects > 1:

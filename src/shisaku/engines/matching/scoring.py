@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "DISTANCE_HALF_KM",
     "FACTORS",
+    "FIRM_FACTORS",
     "LEAD_HALF_DAYS",
     "NEUTRAL",
     "RATING_PRIOR_COUNT",
@@ -42,6 +43,7 @@ __all__ = [
     "distance_factor",
     "distance_factor_array",
     "field_factor",
+    "firm_partial_array",
     "later_stages",
     "lead_time_factor",
     "lead_time_factor_array",
@@ -57,9 +59,11 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
+# The firm-only factors come first: their partial sum is precomputed per firm by the index
+# (summation order matters for bit-identical scores between the index and the reference).
+FIRM_FACTORS: tuple[str, ...] = ("reply_speed", "rating", "startup_experience")
 FACTORS: tuple[str, ...] = (
-    "distance", "reply_speed", "rating", "startup_experience", "field_experience",
-    "stage_fit", "lead_time",
+    *FIRM_FACTORS, "distance", "field_experience", "stage_fit", "lead_time",
 )
 
 # Defaults sum to 1; a deployment overrides any of them (settings), the rest keep these values.
@@ -110,14 +114,26 @@ def combine(factors: Mapping[str, float], weights: Mapping[str, float]) -> float
     return acc / total
 
 
-def combine_arrays(factors: Mapping[str, FloatArray], weights: Mapping[str, float],
-                   size: int) -> FloatArray:
-    """Weighted mean of many firms' factors; ``factors[name]`` has one value per firm."""
+def firm_partial_array(factors: Mapping[str, FloatArray], weights: Mapping[str, float]
+                       ) -> FloatArray:
+    """Σ wᵢ·fᵢ over FIRM_FACTORS, in :func:`combine`'s order (the index keeps it per firm)."""
+    acc = np.zeros(np.shape(factors[FIRM_FACTORS[0]]), dtype=np.float64)
+    for name in FIRM_FACTORS:
+        acc += weights[name] * factors[name]
+    return acc
+
+
+def combine_arrays(factors: Mapping[str, FloatArray | float], weights: Mapping[str, float],
+                   firm_partial: FloatArray) -> FloatArray:
+    """Weighted mean of many firms' factors, from :func:`firm_partial_array` of the firm-only
+    factors plus the others (``factors[name]``: one value per firm, or one for all)."""
     total = 0.0
-    acc = np.zeros(size, dtype=np.float64)
     for name in FACTORS:
         total += weights[name]
-        acc += weights[name] * factors[name]
+    acc = firm_partial.copy()
+    for name in FACTORS[len(FIRM_FACTORS):]:
+        weight = weights[name]
+        acc += weight * factors[name]
     out: FloatArray = acc / total
     return out
 
@@ -129,7 +145,9 @@ def distance_factor(distance_km: float | None) -> float:
 
 
 def distance_factor_array(distance_km: FloatArray) -> FloatArray:
-    out: FloatArray = 1.0 / (1.0 + distance_km / DISTANCE_HALF_KM)
+    out: FloatArray = distance_km / DISTANCE_HALF_KM
+    out += 1.0
+    np.divide(1.0, out, out=out)
     return out
 
 
@@ -183,9 +201,11 @@ def lead_time_factor(days: float | None) -> float:
 
 def lead_time_factor_array(days: FloatArray) -> FloatArray:
     """``days`` is NaN where unknown."""
-    with np.errstate(invalid="ignore"):
-        known = 1.0 / (1.0 + np.maximum(days, 0.0) / LEAD_HALF_DAYS)
-    out: FloatArray = np.where(np.isnan(days), NEUTRAL, known)
+    out: FloatArray = np.maximum(days, 0.0)
+    out /= LEAD_HALF_DAYS
+    out += 1.0
+    np.divide(1.0, out, out=out)
+    out[np.isnan(days)] = NEUTRAL
     return out
 
 
