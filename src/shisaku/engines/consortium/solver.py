@@ -189,7 +189,6 @@ def _solve_lead(
     gap_limit: float = 0.0,
     constant: int = 0,
     group: frozenset[int] | None = None,
-    hint: tuple[int, ...] | None = None,
 ) -> tuple[str, Team | None, int | None, float]:
     """Solve one lead's model; returns (status, team, objective, bound) in points.
 
@@ -247,10 +246,6 @@ def _solve_lead(
     if cutoff is not None:
         model.add(expression <= cutoff - 1 - constant)
     model.minimize(expression)
-    if hint is not None:
-        for p, row in enumerate(choice):
-            for f, var in row:
-                model.add_hint(var, f == hint[p])
     solver = cp_model.CpSolver()
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = num_workers
@@ -358,14 +353,6 @@ def solve(
         value = incumbent()
         return _INF if value is None else value * (1.0 - gap_limit)
 
-    group_members: dict[tuple[int, ...], tuple[int, ...]] = {}
-    parent_of: dict[tuple[int, ...], tuple[int, ...]] = {}
-
-    def hint_for(group: tuple[int, ...]) -> tuple[int, ...] | None:
-        while group not in group_members and group in parent_of:
-            group = parent_of[group]
-        return group_members.get(group)
-
     def explore(lead: int, cutoff: int | None) -> None:
         survivors = _survivors(problem, tables, distance_of(lead), allowed_of(lead), lead)
         stats["leads_solved"] += 1
@@ -375,8 +362,7 @@ def solve(
         stats["candidates_kept"] += sum(len(c) for c, _, _ in survivors)
         _, team, value, bound = _solve_lead(
             problem, lead, survivors, cutoff=cutoff, seed=seed, num_workers=num_workers,
-            gap_limit=gap_limit, time_limit_s=deadline - time.perf_counter(),
-            hint=hint_for((lead,)))
+            gap_limit=gap_limit, time_limit_s=deadline - time.perf_counter())
         lead_bound[lead] = max(bound, bounds[lead])
         bounds[lead] = lead_bound[lead]
         if team is not None and value is not None:
@@ -399,13 +385,12 @@ def solve(
             return
         _, members, _, relaxed = _solve_lead(
             problem, None, survivors, cutoff=None, seed=seed, num_workers=num_workers,
-            group=frozenset(group), hint=hint_for(group),
+            group=frozenset(group),
             gap_limit=max(gap_limit / 2, _GROUP_GAP),
             time_limit_s=(deadline - time.perf_counter()) / 3)
         for lead in group:
             bounds[lead] = max(bounds[lead], relaxed + problem.lead_points(lead))
         if members is not None:
-            group_members[group] = members.assignment
             # The relaxation's members under the group's most promising leads: a cheap team.
             for lead in sorted(group, key=lambda g: (bounds[g], g))[:_LEADS_TRIED]:
                 if allowed_of(lead)[list(members.assignment)].all():
@@ -457,7 +442,6 @@ def solve(
             continue
         children = split(group) if len(group) > _MIN_GROUP else [(lead,) for lead in group]
         for child in children:
-            parent_of[child] = group
             child_bound = min(bounds[lead] for lead in child)
             if child_bound < _INF:
                 heapq.heappush(heap, (child_bound, next(counter), child, len(child) == 1))
