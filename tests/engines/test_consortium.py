@@ -211,6 +211,9 @@ def test_greedy_baseline_picks_cheapest_per_package() -> None:
         ({"willingness": {"1": ["roof"]}}, InputError),
         ({"stage": "launch"}, UnknownCodeError),
         ({"manufacturers_file": "x.json", "manufacturers": None}, InputError),
+        ({"manufacturers": [{"id": 1, "lat": 1, "lon": 2, "capabilities": [
+            {"process": "final_assembly", "max_part_mm": [10, 20]}]}]}, InputError),
+        ({"manufacturers": [{"id": 1, "capabilities": []}]}, InputError),
     ],
 )
 def test_bad_requests_name_the_field(request_patch: dict[str, object], error: type) -> None:

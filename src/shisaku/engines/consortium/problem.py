@@ -269,6 +269,8 @@ def _firm_from_record(record: object, index: int) -> Firm:
         caps = []
     if not isinstance(caps, list) or not all(isinstance(c, Mapping) for c in caps):
         raise InputError(f"{where}.capabilities", "a list of capability objects")
+    for j, cap in enumerate(caps):
+        _check_capability(cap, f"{where}.capabilities[{j}]")
     capacity = record.get("capacity_jobs")
     if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int)
                                  or capacity < 0):
@@ -289,6 +291,25 @@ def _firm_from_record(record: object, index: int) -> Firm:
         rating=min(BEST_RATING, max(1.0, rating)),
         can_lead=False,  # set by build_problem once the integrators are known
     )
+
+
+def _check_capability(cap: Mapping[str, Any], where: str) -> None:
+    """Reject capabilities the eligibility check could not read (types only; codes are free)."""
+    if not isinstance(cap.get("process"), str):
+        raise InputError(f"{where}.process", "a process code")
+    envelope = cap.get("max_part_mm")
+    if envelope is not None and (
+        not isinstance(envelope, list | tuple) or len(envelope) != 3
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in envelope)
+    ):
+        raise InputError(f"{where}.max_part_mm", "three numbers (mm) or null")
+    for key in ("min_lot", "max_lot", "lead_time_days"):
+        value = cap.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise InputError(f"{where}.{key}", "a number or null")
+    materials = cap.get("materials")
+    if materials is not None and not isinstance(materials, list):
+        raise InputError(f"{where}.materials", "a list of material codes")
 
 
 def _number(value: object, default: float, field_name: str) -> float:
