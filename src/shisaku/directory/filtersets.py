@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import Count, F, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
 from shisaku.directory.choices import FACET_KINDS, DirectorySort, ProviderKind
+from shisaku.core.services import generation_current
 from shisaku.directory.models import Capability, Manufacturer, ManufacturerFacet
 
 # parameter name -> taxonomy kind; the order is the order of the filter panel.
@@ -34,6 +36,37 @@ FACET_TITLES = {
     "certification": _("Certification"), "language": _("Language"),
 }
 PAGE_SIZES = (20, 50, 100)
+COLUMN_FACETS = ("kind", *LOCATION_PARAMS)
+
+
+def _counts(qs: QuerySet[Manufacturer], only: str | None = None) -> dict[str, dict[str, int]]:
+    """kind -> {code: firms of ``qs`` having it}; ``only`` limits it to one column facet."""
+    counts: dict[str, dict[str, int]] = {k: {} for k in (*FACET_KINDS, *COLUMN_FACETS)}
+    if only is None:
+        rows = (ManufacturerFacet.objects.filter(manufacturer__in=qs.values("id"))
+                .values_list("kind", "code").annotate(n=Count("id")).order_by())
+        for kind, code, n in rows:
+            counts.setdefault(kind, {})[code] = n
+    for param in COLUMN_FACETS if only is None else (only,):
+        counts[param] = dict(qs.values_list(param).annotate(n=Count("id")).order_by())
+    return counts
+
+
+def _unfiltered_counts(base: QuerySet[Manufacturer]) -> dict[str, dict[str, int]]:
+    """The landing page's counts: one GROUP BY over the facet index, cached per data
+    generation (at 100,000 firms the filtered form of this query took 6.6 s on SQLite)."""
+    key = f"directory:facets:{generation_current(name='directory')}"
+    counts: dict[str, dict[str, int]] | None = cache.get(key)
+    if counts is None:
+        counts = {k: {} for k in (*FACET_KINDS, *COLUMN_FACETS)}
+        rows = (ManufacturerFacet.objects.values_list("kind", "code")
+                .annotate(n=Count("manufacturer_id")).order_by())
+        for kind, code, n in rows:
+            counts.setdefault(kind, {})[code] = n
+        for param in COLUMN_FACETS:
+            counts[param] = dict(base.values_list(param).annotate(n=Count("id")).order_by())
+        cache.set(key, counts, timeout=24 * 3600)
+    return counts
 
 
 def _choices(kind: str) -> list[tuple[str, str]]:
@@ -139,15 +172,13 @@ class DirectoryFilter(forms.Form):
     def facets(self, base: QuerySet[Manufacturer]) -> dict[str, list[dict[str, Any]]]:
         """Counts per code for every facet, with labels in the active language."""
         lang = get_language() or "en"
-        current = self._apply(base)
-        counts: dict[str, dict[str, int]] = {k: {} for k in FACET_KINDS}
-        rows = (ManufacturerFacet.objects.filter(manufacturer__in=current.values("id"))
-                .values("kind", "code").annotate(n=Count("id")).order_by())
-        for row in rows:
-            counts.setdefault(row["kind"], {})[row["code"]] = row["n"]
-        for param in ("kind", *LOCATION_PARAMS):
-            qs = self._apply(base, skip=param) if self.cleaned_data.get(param) else current
-            counts[param] = dict(qs.values_list(param).annotate(n=Count("id")).order_by())
+        if self.has_filters():
+            counts = _counts(self._apply(base))
+            for param in ("kind", *LOCATION_PARAMS):
+                if self.cleaned_data.get(param):
+                    counts[param] = _counts(self._apply(base, skip=param), only=param)[param]
+        else:
+            counts = _unfiltered_counts(base)
         selected = {p: set(self.cleaned_data.get(p) or []) for p in FACET_TITLES}
         out: dict[str, list[dict[str, Any]]] = {}
         for param in FACET_TITLES:
@@ -163,6 +194,11 @@ class DirectoryFilter(forms.Form):
                 for code, label in terms if found.get(code) or code in selected[param]
             ]
         return out
+
+    def has_filters(self) -> bool:
+        """Whether any parameter narrows the result (sorting and paging do not)."""
+        return any(v not in (None, "", []) for k, v in self.cleaned_data.items()
+                   if k not in ("sort", "page", "page_size"))
 
     def active_filters(self) -> list[tuple[str, str]]:
         """(parameter, value) pairs that are set, for 'remove this filter' chips."""

@@ -67,6 +67,7 @@ class Manufacturer(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name", "id"], name="manufacturer_name_id")]
         verbose_name = _("manufacturer")
         verbose_name_plural = _("manufacturers")
 
