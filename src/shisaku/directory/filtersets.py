@@ -18,8 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
-from shisaku.directory.choices import FACET_KINDS, DirectorySort, ProviderKind
 from shisaku.core.services import generation_current
+from shisaku.directory.choices import FACET_KINDS, DirectorySort, ProviderKind
 from shisaku.directory.models import Capability, Manufacturer, ManufacturerFacet
 
 # parameter name -> taxonomy kind; the order is the order of the filter panel.
