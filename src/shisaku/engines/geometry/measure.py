@@ -73,9 +73,12 @@ def _sharp_edges(mesh: Any) -> FloatArray:
     if len(mesh.face_adjacency):
         sharp = mesh.face_adjacency_angles > SHARP_ANGLE_RAD
         segs.append(mesh.vertices[mesh.face_adjacency_edges[sharp]])
-    boundary = trimesh.grouping.group_rows(  # type: ignore[no-untyped-call]
-        mesh.edges_sorted, require_count=1
-    )
+    if mesh.is_watertight:  # every edge is shared by two faces: no boundary to look for
+        boundary: Any = []
+    else:
+        boundary = trimesh.grouping.group_rows(  # type: ignore[no-untyped-call]
+            mesh.edges_sorted, require_count=1
+        )
     if len(boundary):
         segs.append(mesh.vertices[mesh.edges_sorted[boundary]])
     if not segs:

@@ -42,7 +42,6 @@ from shisaku.engines.matching._columns import (
     is_member,
     rows_bits,
     text_column,
-    text_value,
 )
 from shisaku.engines.matching.geo import EARTH_RADIUS_KM, haversine_km_array
 from shisaku.engines.matching.reasons import HitFacts, build_reasons
@@ -250,6 +249,7 @@ class MatchIndex:
         a = self.arrays
         self._lot_unlimited = int(np.iinfo(a["cap_max_lot"].dtype).max)
         self._ids_sorted: IntArray = a["ids"].astype(np.int64)
+        self._text_views = {"slug": a["slug_buf"].data, "name": a["name_buf"].data}
 
     # ----------------------------------------------------------------- building, snapshots
     @classmethod
@@ -581,6 +581,13 @@ class MatchIndex:
             out.append(per_hit)
         return out
 
+    def _texts(self, column: str, rows: IntArray) -> list[str]:
+        """Slugs or names of ``rows``."""
+        view = self._text_views[column]
+        offsets = self.arrays[f"{column}_off"]
+        starts, stops = offsets[rows].tolist(), offsets[rows + 1].tolist()
+        return [bytes(view[a:b]).decode("utf-8") for a, b in zip(starts, stops, strict=True)]
+
     def _hits(self, req: Requirement, top_rows: IntArray, score: list[float],
               distance: list[float] | None, factors: dict[str, list[float]],
               lead: list[float]) -> tuple[MatchHit, ...]:
@@ -597,9 +604,11 @@ class MatchIndex:
         columns = {name: a[name][top_rows].tolist() for name in (
             "reply_hours", "rating", "rating_count", "startup_projects", "country_id")}
         ids = self._ids_sorted[top_rows].tolist()
+        slugs = self._texts("slug", top_rows)
+        names = self._texts("name", top_rows)
         origin_region = req.origin_region if req.origin is None else None
         hits = []
-        for i, row in enumerate(top_rows.tolist()):
+        for i in range(top_rows.size):
             reply, rating = columns["reply_hours"][i], columns["rating"][i]
             country = countries[columns["country_id"][i]]
             facts = HitFacts(
@@ -620,8 +629,8 @@ class MatchIndex:
             )
             hits.append(MatchHit(
                 id=ids[i],
-                slug=text_value(a["slug_buf"], a["slug_off"], row),
-                name=text_value(a["name_buf"], a["name_off"], row),
+                slug=slugs[i],
+                name=names[i],
                 score=score[i],
                 distance_km=None if distance is None else distance[i],
                 factors={name: factors[name][i] for name in scoring.FACTORS},

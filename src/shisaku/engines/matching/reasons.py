@@ -9,7 +9,8 @@ message ids to put into the catalogues).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from shisaku import taxonomy
 
@@ -65,16 +66,17 @@ def _render_param(name: str, value: object, lang: str) -> str:
     return str(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
     """One reason: a stable ``code``, its English ``template`` and the ``params`` it fills in.
+
+    An immutable named tuple (cheap: the top K of every query make a dozen each).
 
     Code-valued params (process, materials, certification, …) hold taxonomy codes, numbers
     hold raw values (km, hours, days, units); :meth:`render` formats both for a language.
     """
 
     code: str
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = MappingProxyType({})
 
     @property
     def template(self) -> str:
@@ -92,8 +94,7 @@ class Reason:
         return {"code": self.code, "template": self.template, "params": params}
 
 
-@dataclass(frozen=True, slots=True)
-class HitFacts:
+class HitFacts(NamedTuple):
     """What the reasons are made of, gathered the same way by the index and the reference.
 
     ``process_max_lots`` has one entry per required process: the largest ``max_lot`` among the
