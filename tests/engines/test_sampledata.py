@@ -522,9 +522,10 @@ def test_maker_space_places(maker_spaces: list[dict[str, Any]],
     assert named["FabLab DongGuan"] == "CN-GD"
     assert named["POSTECH Maker Campus"] == "KR-47"
     assert named["Ota Fab"] == "JP-13"
-    # Beijing is not a listed region: the lab keeps its real coordinates and says so.
+    # Beijing, Chengdu, Kaohsiung and Da Nang are listed regions too.
     beijing = next(m for m in maker_spaces if m["name"] == "Beijing Fablab")
-    assert "nearest listed region" in beijing["description"]["en"]
+    assert (beijing["region"], beijing["block"]) == ("CN-BJ", "CN-JJJ")
+    assert "nearest listed region" not in beijing["description"]["en"]
 
 
 # --- command line ----------------------------------------------------------------------------
