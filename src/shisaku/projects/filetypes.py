@@ -1,0 +1,144 @@
+"""Upload checks: the type of a file from its content (magic bytes), never from its name.
+
+Pure (no ORM). :func:`inspect_upload` reads a seekable binary stream and returns the detected
+type or raises InputError("file", reason) naming what is wrong in plain words.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+from pathlib import PurePath
+from typing import BinaryIO
+
+from shisaku.errors import InputError
+
+__all__ = ["ALLOWED", "EXTENSIONS", "detect", "inspect_upload"]
+
+# Detected type -> the file kinds that accept it.
+ALLOWED: dict[str, frozenset[str]] = {
+    "stl": frozenset({"cad"}),
+    "step": frozenset({"cad"}),
+    "3mf": frozenset({"cad"}),
+    "obj": frozenset({"cad"}),
+    "pdf": frozenset({"drawing"}),
+    "png": frozenset({"drawing", "image"}),
+    "jpeg": frozenset({"drawing", "image"}),
+    "webp": frozenset({"image"}),
+}
+# File-name extensions and the type their content must have.
+EXTENSIONS: dict[str, str] = {
+    ".stl": "stl", ".step": "step", ".stp": "step", ".3mf": "3mf", ".obj": "obj",
+    ".pdf": "pdf", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp",
+}
+_NAMES = {"stl": "an STL model", "step": "a STEP model", "3mf": "a 3MF model",
+          "obj": "an OBJ model", "pdf": "a PDF document", "png": "a PNG image",
+          "jpeg": "a JPEG image", "webp": "a WebP image", "zip": "a ZIP archive",
+          "unknown": "of no supported type"}
+
+HEAD_BYTES = 64 * 1024
+# A 3MF is a zip: refuse archives that would expand beyond this (zip bombs) or hold too many
+# entries, before trusting their content.
+ZIP_MAX_ENTRIES = 2_000
+ZIP_MAX_RATIO = 200
+
+_OBJ_VERTEX = re.compile(rb"^v\s+[-+0-9.eE]+\s+[-+0-9.eE]+\s+[-+0-9.eE]+", re.M)
+_OBJ_FACE = re.compile(rb"^f\s+\d", re.M)
+
+
+def _binary_stl_triangles(head: bytes, size: int) -> int | None:
+    """The triangle count when the size is exactly 84 + 50 n, else None."""
+    if size < 84 or len(head) < 84:
+        return None
+    (count,) = struct.unpack_from("<I", head, 80)
+    return count if count > 0 and size == 84 + 50 * count else None
+
+
+def _zip_is_3mf(stream: BinaryIO, size: int) -> str:
+    """``"3mf"`` for a sane zip holding ``3D/3dmodel.model``, ``"zip"`` for another zip."""
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            infos = archive.infolist()
+            if len(infos) > ZIP_MAX_ENTRIES:
+                raise InputError("file", f"the archive holds {len(infos)} entries; at most "
+                                         f"{ZIP_MAX_ENTRIES} are accepted")
+            total = sum(i.file_size for i in infos)
+            if total > max(size, 1) * ZIP_MAX_RATIO:
+                raise InputError("file", "the archive expands to "
+                                         f"{total // (1024 * 1024)} MB: refused as unsafe")
+            names = {i.filename.lower() for i in infos}
+    except zipfile.BadZipFile:
+        raise InputError("file", "the file starts like a ZIP archive but is damaged") from None
+    return "3mf" if "3d/3dmodel.model" in names else "zip"
+
+
+def _refuse_truncated_stl(head: bytes, size: int) -> None:
+    """A binary STL whose size is near, but not exactly, what its header announces."""
+    if size < 84 or len(head) < 84 or b"\x00" not in head[80:]:
+        return
+    (count,) = struct.unpack_from("<I", head, 80)
+    expected = 84 + 50 * count
+    if count > 0 and abs(expected - size) <= max(expected, size) // 2 + 50:
+        raise InputError("file", f"binary STL damaged: its header announces {count} "
+                                 f"triangles ({expected} bytes) but the file has {size} bytes")
+
+
+def detect(stream: BinaryIO, size: int) -> str:
+    """The content type of ``stream`` (``size`` bytes): one of ALLOWED, ``"zip"`` or
+    ``"unknown"``. Raises InputError for damaged STL / ZIP content it recognises."""
+    stream.seek(0)
+    head = stream.read(HEAD_BYTES)
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_is_3mf(stream, size)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"ISO-10303-21;"):
+        return "step"
+    # Binary STL first: its 80-byte header may itself start with "solid".
+    if _binary_stl_triangles(head, size) is not None:
+        return "stl"
+    if head.lstrip()[:5].lower() == b"solid" and b"facet" in head and b"vertex" in head:
+        return "stl"
+    if b"\x00" not in head and _OBJ_VERTEX.search(head) and _OBJ_FACE.search(head):
+        return "obj"
+    _refuse_truncated_stl(head, size)
+    if head.lstrip()[:5].lower() == b"solid":
+        raise InputError("file", "starts like an ASCII STL ('solid') but has no facet / "
+                                 "vertex lines")
+    return "unknown"
+
+
+def inspect_upload(stream: BinaryIO, *, name: str, size: int, kind: str,
+                   max_bytes: int) -> str:
+    """Check an upload of file kind ``kind`` (cad | drawing | image); return its detected type.
+
+    Refuses: empty or oversized files, content of no supported type, content the kind does
+    not accept, and names whose extension promises another type (a ``.stl`` that is a zip).
+    """
+    if size <= 0:
+        raise InputError("file", "the file is empty")
+    if size > max_bytes:
+        raise InputError("file", f"the file has {size / 1048576:.1f} MB; the limit is "
+                                 f"{max_bytes // 1048576} MB")
+    detected = detect(stream, size)
+    stream.seek(0)
+    suffix = PurePath(name).suffix.lower()
+    claimed = EXTENSIONS.get(suffix)
+    if claimed is not None and claimed != detected:
+        raise InputError("file", f"named {suffix} but the content is {_NAMES[detected]}")
+    if detected not in ALLOWED:
+        raise InputError("file", f"the content is {_NAMES[detected]}; accepted: STL, STEP, "
+                                 "3MF, OBJ, PDF, PNG, JPEG, WebP")
+    if kind not in ALLOWED[detected]:
+        accepted = sorted(t for t, kinds in ALLOWED.items() if kind in kinds)
+        raise InputError("file", f"{_NAMES[detected]} is not accepted as {kind}; "
+                                 f"accepted: {', '.join(accepted)}")
+    return detected
