@@ -294,8 +294,9 @@ def load_part(
     for body in bodies:
         if not np.all(np.isfinite(body.vertices)):
             raise InputError("file", "the mesh has non-finite vertex coordinates")
-        body.merge_vertices()  # tessellated solids arrive with split seams
-        body.remove_unreferenced_vertices()
+        if not body.is_watertight:  # tessellated solids (STEP) arrive with split seams
+            body.merge_vertices()
+            body.remove_unreferenced_vertices()
     body_count = sum(int(b.body_count) for b in bodies)
     mesh: Any = trimesh.util.concatenate(bodies) if len(bodies) > 1 else bodies[0]
     extent = float(np.max(mesh.extents)) if len(mesh.vertices) else 0.0
