@@ -94,3 +94,27 @@ def test_bad_input_is_reported_as_input_errors(tmp_path: Path) -> None:
     command.add_arguments(parser)
     with pytest.raises(InputError):
         command.run(parser.parse_args([str(part), "--qty", "1,x"]))
+
+
+def test_cli_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from shisaku import cli
+
+    part = str(PARTS / "plate_holes.STL")
+    assert cli.main(["estimate", part, "--process", "welding", "--json"]) == 2
+    err = capsys.readouterr().err
+    assert '"field": "process"' in err and "cnc_milling" in err
+    assert cli.main(["estimate", part, "--process", "no_such_process", "--json"]) == 2
+    empty = tmp_path / "empty.stl"
+    empty.write_bytes(b"")
+    assert cli.main(["estimate", str(empty), "--json"]) == 2
+    assert '"field": "file"' in capsys.readouterr().err
+    assert cli.main(["estimate", part, "--qty", "5", "--process", "cnc_milling"]) == 0
+    assert "cnc_milling" in capsys.readouterr().out
+
+
+def test_estimate_file_accepts_uploaded_bytes() -> None:
+    data = (PARTS / "angle_block.STL").read_bytes()
+    out = estimate_file(data, filename="upload.stl", processes=["cnc_milling"], quantities=[1, 50])
+    assert out["geometry"]["units_assumed"] == "inch"
+    assert out["geometry"]["bbox_mm"] == pytest.approx([34.0, 25.4, 34.34], abs=0.01)
+    assert [r["quantity"] for r in out["plan"]] == [1, 50]
