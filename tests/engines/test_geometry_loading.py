@@ -181,3 +181,12 @@ def test_oversized_file(tmp_path: Path) -> None:
 def test_step_size_limit() -> None:
     data = (PARTS / "featuretype.STEP").read_bytes()
     assert "STEP limit" in str(_error(data, "x.step", limits=LoadLimits(max_step_bytes=1000)))
+
+
+def test_inside_out_mesh_is_flipped() -> None:
+    box = trimesh.creation.box(extents=(10.0, 20.0, 30.0))
+    box.invert()
+    assert box.volume < 0
+    part = load_part(_stl_bytes(box), filename="inverted.stl")
+    assert part.mesh.volume == pytest.approx(6000.0)
+    assert any("flipped" in note for note in part.notes)

@@ -297,6 +297,9 @@ def load_part(
         if not body.is_watertight:  # tessellated solids (STEP) arrive with split seams
             body.merge_vertices()
             body.remove_unreferenced_vertices()
+    inverted = [b for b in bodies if b.is_watertight and b.volume < 0]
+    for body in inverted:  # faces wound inside out: flip so volumes and normals are right
+        body.invert()
     body_count = sum(int(b.body_count) for b in bodies)
     mesh: Any = trimesh.util.concatenate(bodies) if len(bodies) > 1 else bodies[0]
     extent = float(np.max(mesh.extents)) if len(mesh.vertices) else 0.0
@@ -304,6 +307,8 @@ def load_part(
         raise InputError("file", "the mesh is degenerate (zero size)")
 
     notes: list[str] = []
+    if inverted:
+        notes.append(f"{len(inverted)} body(ies) had inward-facing normals and were flipped")
     file_unit = _TRIMESH_UNITS.get(str(declared_units).lower()) if declared_units else None
     if units != "auto":
         unit, unit_source = units, "user"
