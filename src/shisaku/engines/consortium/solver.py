@@ -437,6 +437,11 @@ def solve(
             continue
         if not relaxed and len(group) > _MIN_GROUP:
             relax_group(group)
+            if group == root:
+                # One exact lead early (the best bound) gives a strong incumbent to prune with.
+                first = min(group, key=lambda g: (bounds[g], g))
+                if bounds[first] < _INF:
+                    explore(first, incumbent())
             heapq.heappush(heap, (min(bounds[lead] for lead in group), next(counter), group,
                                   True))
             continue
