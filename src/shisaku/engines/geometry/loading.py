@@ -12,10 +12,14 @@ tessellated by cascadio (through trimesh) in metres and converted; 3MF states it
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import struct
+import sys
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,6 +231,24 @@ def _to_bodies(loaded: Any) -> tuple[list[Any], str | None]:
     return meshes, units
 
 
+@contextlib.contextmanager
+def _native_stdout_to_stderr() -> Iterator[None]:
+    """OpenCascade (inside cascadio) prints diagnostics on the process's stdout, which would
+    corrupt JSON printed by the CLI: point file descriptor 1 at stderr while it runs."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):  # no real stdout (embedded, captured)
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def load_part(
     source: str | Path | bytes,
     *,
@@ -276,12 +298,15 @@ def load_part(
             )
         _check_step(data)
 
-    file_type = "step" if fmt == "step" else fmt
     try:
-        loaded = trimesh.load(io.BytesIO(data), file_type=file_type, process=True)
-    except InputError:
-        raise
+        if fmt == "step":
+            with _native_stdout_to_stderr():
+                loaded = trimesh.load(io.BytesIO(data), file_type="step", process=True)
+        else:
+            loaded = trimesh.load(io.BytesIO(data), file_type=fmt, process=True)
     except Exception as exc:  # parsers raise anything from ValueError to IndexError
+        if fmt == "step":  # cascadio's errors name temporary files: keep them out
+            raise InputError("file", "cannot read the STEP file (damaged or no solids)") from exc
         raise InputError("file", f"cannot parse the {fmt.upper()} file: {exc}") from exc
     bodies, declared_units = _to_bodies(loaded)
     if not bodies:
