@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -106,7 +106,7 @@ def list_projects(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("", response={201: ProjectOut, 404: ErrorOut, 422: ErrorOut},
              summary="Create a project for your startup")
-def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[str, Any]]:
+def create_project(request: HttpRequest, payload: ProjectIn) -> Status[dict[str, Any]]:
     data = _given(payload)
     startups = selectors.startups_of(request.user)
     org_id = data.pop("organisation", None)
@@ -115,7 +115,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[
     if organisation is None:
         raise InputError("organisation", "you are not a member of such a startup")
     project = services.project_create(actor=request.user, organisation=organisation, data=data)
-    return 201, _project_out(project)
+    return Status(201, _project_out(project))
 
 
 @router.get("/{project_id}", response={200: ProjectOut, 404: ErrorOut})
@@ -134,12 +134,12 @@ def update_project(request: HttpRequest, project_id: int, payload: ProjectIn) ->
 
 
 @router.delete("/{project_id}", response={204: None, 404: ErrorOut})
-def delete_project(request: HttpRequest, project_id: int) -> tuple[int, None]:
+def delete_project(request: HttpRequest, project_id: int) -> Status[None]:
     project = _project(request, project_id)
     if not selectors.project_is_startup_member(user=request.user, project=project):
         raise HttpError(404, "no such project")
     services.project_delete(actor=request.user, project=project)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{project_id}/stage", response={200: ProjectOut, **_ERRORS},
@@ -183,10 +183,10 @@ def list_parts(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
 
 @router.post("/{project_id}/parts", response={201: PartOut, **_ERRORS})
 def create_part(request: HttpRequest, project_id: int,
-                payload: PartIn) -> tuple[int, dict[str, Any]]:
+                payload: PartIn) -> Status[dict[str, Any]]:
     project = _project(request, project_id)
     part = services.part_create(actor=request.user, project=project, data=_given(payload))
-    return 201, _part_out(part)
+    return Status(201, _part_out(part))
 
 
 @router.get("/{project_id}/parts/{part_id}", response={200: PartOut, 404: ErrorOut})
@@ -204,15 +204,15 @@ def update_part(request: HttpRequest, project_id: int, part_id: int,
 
 
 @router.delete("/{project_id}/parts/{part_id}", response={204: None, 404: ErrorOut})
-def delete_part(request: HttpRequest, project_id: int, part_id: int) -> tuple[int, None]:
+def delete_part(request: HttpRequest, project_id: int, part_id: int) -> Status[None]:
     services.part_delete(actor=request.user, part=_part(request, project_id, part_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{project_id}/parts/{part_id}/files", response={201: PartFileOut, **_ERRORS},
              summary="Upload a CAD model, drawing or image (multipart: kind, file)")
 def upload_file(request: HttpRequest, project_id: int, part_id: int,
-                kind: Form[str], file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+                kind: Form[str], file: File[UploadedFile]) -> Status[dict[str, Any]]:
     part = _part(request, project_id, part_id)
     record = services.part_file_add(actor=request.user, part=part, upload=file, kind=kind)
-    return 201, _file_out(record)
+    return Status(201, _file_out(record))
