@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import trimesh
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shisaku.engines import geometry
 from shisaku.engines.geometry import LoadLimits, guess_units, load_part
@@ -193,3 +195,38 @@ def test_inside_out_mesh_is_flipped() -> None:
     part = load_part(_stl_bytes(box), filename="inverted.stl")
     assert part.mesh.volume == pytest.approx(6000.0)
     assert any("flipped" in note for note in part.notes)
+
+
+_GOOD_STL = _stl_bytes(trimesh.creation.box(extents=(10.0, 10.0, 10.0)))
+_GOOD_OBJ = trimesh.creation.box(extents=(10.0, 10.0, 10.0)).export(file_type="obj").encode()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    base=st.sampled_from(["stl", "stl_ascii", "obj", "3mf"]),
+    cut=st.floats(0.0, 1.0),
+    junk=st.binary(max_size=64),
+    flips=st.lists(st.tuples(st.floats(0.0, 1.0), st.integers(0, 255)), max_size=8),
+)
+def test_damaged_files_load_or_raise_input_error(
+    base: str, cut: float, junk: bytes, flips: list[tuple[float, int]]
+) -> None:
+    box = trimesh.creation.box(extents=(10.0, 10.0, 10.0))
+    if base == "stl":
+        data, name = bytearray(_GOOD_STL), "x.stl"
+    elif base == "stl_ascii":
+        data, name = bytearray(_stl_bytes(box, ascii=True)), "x.stl"
+    elif base == "obj":
+        data, name = bytearray(_GOOD_OBJ), "x.obj"
+    else:
+        data, name = bytearray(box.export(file_type="3mf")), "x.3mf"
+    for where, value in flips:
+        data[min(int(where * len(data)), len(data) - 1)] = value
+    damaged = bytes(data[: int(cut * len(data))]) + junk
+    try:
+        part = load_part(damaged, filename=name)
+    except InputError as exc:
+        assert exc.field == "file"
+    else:
+        assert len(part.mesh.faces) > 0
+        assert np.all(np.isfinite(part.mesh.vertices))
