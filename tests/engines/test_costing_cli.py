@@ -66,6 +66,7 @@ def test_plan_agrees_with_the_estimates() -> None:
                     if e["quantity"] == row["quantity"] and e["sensible"]]
         assert row["unit_cost"] <= min(sensible)  # the plan may pick another region
     assert out["engine"]["currency"] == "USD" and out["engine"]["parameters_version"]
+    assert len(out["engine"]["parameters_sha256"]) == 64
     assert out["plot_svg"].startswith("<svg")
     json.dumps(out)
 

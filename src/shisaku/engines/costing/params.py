@@ -6,6 +6,7 @@ to any estimate function. Each parameter is ``{"value": …, "source": "…"}``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
@@ -24,6 +25,7 @@ class Parameters:
         self.tree = tree
         self._cache: dict[tuple[str, ...], Any] = {}
         self._processes: dict[str, dict[str, Any]] = {}
+        self._digest: str | None = None
 
     def _node(self, *path: str) -> Any:
         node: Any = self.tree
@@ -62,6 +64,14 @@ class Parameters:
     @property
     def version(self) -> str:
         return str(self.get("version"))
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the parameter tree (canonical JSON): identifies the exact numbers used."""
+        if self._digest is None:
+            text = json.dumps(self.tree, sort_keys=True, ensure_ascii=False)
+            self._digest = hashlib.sha256(text.encode()).hexdigest()
+        return self._digest
 
     @property
     def regions(self) -> list[str]:

@@ -178,6 +178,7 @@ def estimate_file(
     out["engine"] = {
         "version": ENGINE_VERSION,
         "parameters_version": params.version,
+        "parameters_sha256": params.digest,
         "currency": str(params.get("currency")),
         "currency_note": "all money in USD (internal currency)",
     }
