@@ -173,3 +173,17 @@ def test_ray_caster_agrees_with_brute_force(seed: int, mesh_index: int, pieces: 
     assert np.all(face[~ok] == -1)
     dense = RayCaster(np.asarray(mesh.triangles)).first_hit(origins, dirs, t_max=reach)[0]
     assert np.allclose(np.where(ok, dense, 0), np.where(ok, ref_dist, 0), atol=1e-9)
+
+
+def test_edge_samples_are_excluded_from_wall_thickness() -> None:
+    from shisaku.engines.geometry.measure import sample_surface, wall_thickness
+
+    mesh = load_part(PARTS / "plate_holes.STL").mesh
+    samples = sample_surface(mesh, 3000)
+    caster = RayCaster(np.asarray(mesh.triangles))
+    kept = wall_thickness(mesh, samples, caster)
+    everything = wall_thickness(mesh, samples, caster, exclude_edges=False)
+    assert kept["p95"] == pytest.approx(12.7, abs=0.01)
+    assert kept["max"] < 20  # rim faces (the plate's width) are not walls
+    assert everything["max"] > 200
+    assert kept["kept"] < everything["kept"]
