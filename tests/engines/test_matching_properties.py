@@ -7,10 +7,13 @@ either implementation) checks that every ranked firm satisfies every rule.
 from __future__ import annotations
 
 import math
+import random
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -222,3 +225,58 @@ def test_queries_are_deterministic_and_survive_a_snapshot(records: list[dict[str
 def test_valid_requirements_round_trip_through_their_json(req: dict[str, Any]) -> None:
     parsed = parse_requirement(req)
     assert parse_requirement(parsed.as_dict()) == parsed
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(directories(), requirements(), st.sampled_from([1, 3, 10]))
+def test_the_rough_distance_pass_changes_nothing(records: list[dict[str, Any]],
+                                                 req: dict[str, Any], top_k: int) -> None:
+    """Large sets first rank on float32 distances; forced on here for every size."""
+    import shisaku.engines.matching.index as index_module
+
+    want = reference_match(records, req, top_k=top_k)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "_EXACT_ROWS", 0)
+        got = MatchIndex.build(records).query(req, top_k=top_k)
+    assert got.eligible == want.eligible
+    assert [h.id for h in got.results] == [h.id for h in want.results]
+    assert all(abs(m.score - t.score) <= 1e-9 for m, t in zip(got.results, want.results))
+
+
+def test_a_large_directory_agrees_with_the_reference_on_the_fast_paths() -> None:
+    """6,000 firms: enough for the sampled top-K threshold and the rough distance pass."""
+    rng = random.Random(11)
+    records = []
+    for firm_id in range(1, 6001):
+        records.append({
+            "id": firm_id * 7 % 60013, "slug": f"f-{firm_id}", "name": f"F {firm_id}",
+            "country": rng.choice(COUNTRIES), "lat": rng.uniform(25, 42),
+            "lon": rng.uniform(110, 142), "stages": rng.sample(STAGES, 3),
+            "product_fields": rng.sample(FIELDS, 1), "certifications": [],
+            "accepts_foreign": rng.random() < 0.5,
+            "capabilities": [{"process": rng.choice(PROCESSES[:2]), "materials": ["abs"],
+                              "min_lot": 1, "max_lot": rng.choice([100, 1000, None]),
+                              "max_part_mm": None, "lead_time_days": rng.choice([5, 10, 20])}],
+            "reply_median_hours": rng.choice([None, 2.0, 5.5, 24.0]),
+            "rating": rng.choice([None, 3.5, 4.0, 4.5]), "rating_count": rng.randint(0, 9),
+            "startup_projects": rng.randint(0, 6),
+        })
+    index = MatchIndex.build(records)
+    assert index.query({"origin_region": "KR-11"}).eligible == 6000
+    for req in ({"origin_region": "KR-11"}, {"processes": ["cnc_milling"], "origin_region": "JP-13"},
+                {"origin": {"lat": 30.0, "lon": 120.0}, "max_distance_km": 1500},
+                {"quantity": 500, "processes": ["cnc_turning"]}, {}):
+        got, want = index.query(req, top_k=15), reference_match(records, req, top_k=15)
+        assert got.eligible == want.eligible > 500
+        assert [h.id for h in got.results] == [h.id for h in want.results]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([0.1, 0.5, 0.25, 0.75, 1.0]) | st.floats(0, 1), min_size=1,
+                max_size=30), st.integers(1, 25), st.integers(1, 400))
+def test_the_sampled_kth_largest_is_exact(pattern: list[float], k: int, repeat: int) -> None:
+    from shisaku.engines.matching.index import _kth_largest
+
+    values = np.array((pattern * (30_000 // len(pattern) + 1))[: 20_000 + repeat])
+    k = min(k, values.size)
+    assert _kth_largest(values, k) == np.sort(values)[-k]

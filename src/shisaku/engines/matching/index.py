@@ -66,11 +66,39 @@ _ARRAYS = (
     "ids", "slug_buf", "slug_off", "name_buf", "name_off", "lat_rad", "lon_rad",
     "stage_bits", "field_bits", "cert_bits", "country_id", "accepts_foreign",
     "reply_hours", "rating", "rating_count", "startup_projects", "material_bits_all",
-    "lead_days_all", "cos_lat", "firm_partial",
+    "lead_days_all", "firm_partial", "lat_rad32", "lon_rad32", "cos_lat32",
     # capabilities (sorted by process, then manufacturer row)
     "proc_offsets", "cap_row", "cap_material_bits", "cap_min_lot", "cap_max_lot",
     "cap_env0", "cap_env1", "cap_env2", "cap_lead_days",
 )
+
+
+# Float32 haversine error bound used by the rough pass, in km. The float32 error is below
+# 0.05 km up to _ROUGH_LIMIT_KM (inputs rounded to 2^-24 relative, a few ulp in the formula);
+# beyond it (near antipodes, asin is ill-conditioned) only exact distances are used.
+ROUGH_KM = 1.0
+_ROUGH_LIMIT_KM = 18_000.0
+# Up to this many eligible rows, distances and scores are computed exactly for all of them.
+_EXACT_ROWS = 2048
+
+
+def _kth_largest(values: FloatArray, k: int) -> float:
+    """The k-th largest value (1-based). A strided sample finds a value that at least k exceed
+    or equal, so the exact selection runs on a few dozen values instead of all."""
+    n = values.size
+    if n > 16 * k + 4096:
+        sample = values[:: n // 2048]
+        q = min(sample.size, -(-4 * k * sample.size // n))  # about 4k expected above it
+        floor = np.partition(sample, sample.size - q)[sample.size - q]
+        above = values[values >= floor]
+        if above.size >= k:
+            values = above
+    return float(np.partition(values, values.size - k)[values.size - k])
+
+
+def _kth_lower_bound(values: FloatArray, k: int) -> float:
+    """A value ≤ the k-th largest of ``values`` (here: the k-th largest itself)."""
+    return _kth_largest(values, min(k, values.size))
 
 
 class SnapshotError(ValueError):
@@ -225,7 +253,10 @@ class _Builder:
         for k in range(3):
             a[f"cap_env{k}"] = np.ascontiguousarray(env[k * n_caps:(k + 1) * n_caps][cap_order])
         a["cap_lead_days"] = compact_float(c["lead"])[cap_order]
-        a["cos_lat"] = np.cos(a["lat_rad"])
+        # float32 copies for the approximate first pass over large candidate sets
+        a["lat_rad32"] = a["lat_rad"].astype(np.float32)
+        a["lon_rad32"] = a["lon_rad"].astype(np.float32)
+        a["cos_lat32"] = np.cos(a["lat_rad"]).astype(np.float32)
         a["firm_partial"] = firm_partial(a, np.arange(order.size), weights)
         vocab = {kind: list(v[kind].codes) for kind in _KINDS}
         return MatchIndex(a, vocab, generation, firm_weights=weights)
@@ -331,29 +362,60 @@ class MatchIndex:
         resolved = scoring.validate_weights(weights)
         if top_k is not None and top_k < 0:
             raise ValueError("top_k must be ≥ 0")
-        rows, distance, per_process = self._eligible(req)
+        rows, rough_km, per_process = self._eligible(req)
         hits: tuple[MatchHit, ...] = ()
         if rows.size and top_k != 0:
-            factors, lead = self._factors(req, rows, distance, per_process)
-            if all(resolved[name] == self.firm_weights[name] for name in scoring.FIRM_FACTORS):
-                partial = self.arrays["firm_partial"][rows]
-            else:
-                partial = firm_partial(self.arrays, rows, resolved)
-            score = scoring.combine_arrays(factors, resolved, partial)
-            chosen = self._top(score, rows, top_k)
-            top_rows = rows[chosen]
-            values: dict[str, list[float]] = {
-                name: column.tolist() for name, column in
-                firm_factors(self.arrays, top_rows).items()}
-            for name, factor in factors.items():
-                values[name] = (factor[chosen].tolist() if isinstance(factor, np.ndarray)
-                                else [factor] * chosen.size)
-            hits = self._hits(
-                req, top_rows, score[chosen].tolist(),
-                None if distance is None else distance[chosen].tolist(),
-                values, lead[chosen].tolist())
+            hits = self._rank(req, resolved, rows, rough_km, per_process, top_k)
         return MatchResult(considered=self.size, eligible=int(rows.size),
                            elapsed_ms=(time.perf_counter() - started) * 1000.0, results=hits)
+
+    def _rank(self, req: Requirement, weights: Mapping[str, float], rows: IntArray,
+              rough_km: FloatArray | None, per_process: list[tuple[IntArray, Array]],
+              top_k: int | None) -> tuple[MatchHit, ...]:
+        """Score the eligible rows and return the best ``top_k`` as hits.
+
+        With an origin and many rows, a first pass ranks on float32 distances (each within
+        ROUGH_KM of the exact one), keeps every row that could still reach the top K given
+        that error, and computes exact distances and scores only for those.
+        """
+        factors, lead = self._factors(req, rows, per_process)
+        if all(weights[name] == self.firm_weights[name] for name in scoring.FIRM_FACTORS):
+            partial = self.arrays["firm_partial"][rows]
+        else:
+            partial = firm_partial(self.arrays, rows, weights)
+        if (rough_km is not None and top_k is not None and rows.size > _EXACT_ROWS
+                and float(rough_km.max()) <= _ROUGH_LIMIT_KM):
+            rough = dict(factors)
+            rough["distance"] = scoring.distance_factor_array(rough_km.astype(np.float64))
+            score = scoring.combine_arrays(rough, weights, partial)
+            # Score error from a distance error e: ≤ w_distance / Σw · e / DISTANCE_HALF_KM.
+            slack = (weights["distance"] / sum(weights.values())
+                     * ROUGH_KM / scoring.DISTANCE_HALF_KM + 1e-12)
+            keep = np.flatnonzero(score >= _kth_lower_bound(score, top_k) - 2.0 * slack)
+            rows, partial, lead = rows[keep], partial[keep], lead[keep]
+            factors = {name: f[keep] if isinstance(f, np.ndarray) else f
+                       for name, f in factors.items()}
+        distance: FloatArray | None = None
+        if rough_km is not None:
+            origin = req.origin_point()
+            assert origin is not None
+            a = self.arrays
+            distance = haversine_km_array(math.radians(origin[0]), math.radians(origin[1]),
+                                          a["lat_rad"][rows], a["lon_rad"][rows])
+            factors["distance"] = scoring.distance_factor_array(distance)
+        else:
+            factors["distance"] = scoring.NEUTRAL
+        score = scoring.combine_arrays(factors, weights, partial)
+        chosen = self._top(score, rows, top_k)
+        top_rows = rows[chosen]
+        values: dict[str, list[float]] = {
+            name: column.tolist() for name, column in firm_factors(self.arrays, top_rows).items()}
+        for name, factor in factors.items():
+            values[name] = (factor[chosen].tolist() if isinstance(factor, np.ndarray)
+                            else [factor] * chosen.size)
+        return self._hits(req, top_rows, score[chosen].tolist(),
+                          None if distance is None else distance[chosen].tolist(),
+                          values, lead[chosen].tolist())
 
     def eligible_ids(self, requirement: object) -> IntArray:
         """Ids of every eligible manufacturer, ascending."""
@@ -460,8 +522,11 @@ class MatchIndex:
 
     def _eligible(self, req: Requirement
                   ) -> tuple[IntArray, FloatArray | None, list[tuple[IntArray, Array]]]:
-        """Eligible rows (ascending), their distances in km (None without an origin) and the
-        per-process lead times of :meth:`_by_process`."""
+        """Eligible rows (ascending), their rough (float32, within ROUGH_KM) distances in km
+        (None without an origin) and the per-process lead times of :meth:`_by_process`.
+
+        The distance limit itself is exact: rows within ROUGH_KM of it are decided on the
+        float64 haversine."""
         a = self.arrays
         per_process: list[tuple[IntArray, Array]] = []
         if req.processes:
@@ -483,19 +548,29 @@ class MatchIndex:
             # No point is closer than its latitude difference: a cheap band first.
             band = req.max_distance_km / EARTH_RADIUS_KM * (1.0 + 1e-9) + 1e-12
             rows = rows[np.abs(a["lat_rad"][rows] - lat0) <= band]
-        distance = haversine_km_array(lat0, lon0, a["lat_rad"][rows], a["lon_rad"][rows],
-                                      a["cos_lat"][rows])
-        if req.max_distance_km is not None:
-            near = distance <= req.max_distance_km
-            rows, distance = rows[near], distance[near]
-        return rows, distance, per_process
+        rough = haversine_km_array(lat0, lon0, a["lat_rad32"][rows], a["lon_rad32"][rows],
+                                   a["cos_lat32"][rows])
+        limit = req.max_distance_km
+        if limit is not None:
+            if limit + ROUGH_KM > _ROUGH_LIMIT_KM:  # near antipodes float32 is not good enough
+                exact = haversine_km_array(lat0, lon0, a["lat_rad"][rows], a["lon_rad"][rows])
+                near = exact <= limit
+            else:
+                near = rough <= limit - ROUGH_KM
+                unsure = np.flatnonzero(~near & (rough <= limit + ROUGH_KM))
+                if unsure.size:
+                    exact = haversine_km_array(lat0, lon0, a["lat_rad"][rows[unsure]],
+                                               a["lon_rad"][rows[unsure]])
+                    near[unsure] = exact <= limit
+            rows, rough = rows[near], rough[near]
+        return rows, rough.astype(np.float64), per_process
 
     # ---------------------------------------------------------------------- scoring
-    def _factors(self, req: Requirement, rows: IntArray, distance: FloatArray | None,
+    def _factors(self, req: Requirement, rows: IntArray,
                  per_process: list[tuple[IntArray, Array]]
                  ) -> tuple[dict[str, FloatArray | float], FloatArray]:
-        """The factors that depend on the requirement (a float when equal for all rows),
-        and the lead time in days of each row (NaN unknown)."""
+        """The factors that depend on the requirement, distance aside (a float when equal
+        for all rows), and the lead time in days of each row (NaN unknown)."""
         a = self.arrays
         n = rows.size
         if per_process:
@@ -522,8 +597,6 @@ class MatchIndex:
                 covered /= float(len(later))
                 stage_fit = covered
         factors: dict[str, FloatArray | float] = {
-            "distance": (scoring.NEUTRAL if distance is None
-                         else scoring.distance_factor_array(distance)),
             "field_experience": field,
             "stage_fit": stage_fit,
             "lead_time": scoring.lead_time_factor_array(lead),
@@ -536,7 +609,7 @@ class MatchIndex:
         if top_k is None or rows.size <= top_k:
             out: IntArray = np.lexsort((rows, negated))
             return out
-        kth = np.partition(negated, top_k - 1)[top_k - 1]
+        kth = -_kth_largest(score, top_k)
         better = np.flatnonzero(negated < kth)
         # Ties at the cut: positions ascend with id, so the first ones win.
         tied = np.flatnonzero(negated == kth)[: top_k - better.size]
