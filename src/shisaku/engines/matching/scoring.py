@@ -130,12 +130,16 @@ def combine_arrays(factors: Mapping[str, FloatArray | float], weights: Mapping[s
     total = 0.0
     for name in FACTORS:
         total += weights[name]
-    acc = firm_partial.copy()
+    acc: FloatArray | None = None
     for name in FACTORS[len(FIRM_FACTORS):]:
-        weight = weights[name]
-        acc += weight * factors[name]
-    out: FloatArray = acc / total
-    return out
+        term = weights[name] * factors[name]
+        if acc is None:
+            acc = firm_partial + term  # the first term also makes the copy
+        else:
+            acc += term
+    assert acc is not None
+    acc /= total
+    return acc
 
 
 def distance_factor(distance_km: float | None) -> float:
