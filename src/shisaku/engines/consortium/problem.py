@@ -133,7 +133,10 @@ class Offer:
 
 @dataclass
 class Problem:
-    """A prepared instance: packages, firms, the eligible and willing offers, integer points."""
+    """A prepared instance: packages, firms, the eligible and willing offers, integer points.
+
+    ``firms`` holds only the firms that can take a package or lead (the others cannot matter).
+    """
 
     packages: list[WorkPackage]
     firms: list[Firm]
@@ -146,6 +149,7 @@ class Problem:
     stage: str | None = None
     certifications: tuple[str, ...] = ()
     client_country: str | None = None
+    _distance_cache: dict[int, IntArray] = field(default_factory=dict, repr=False)
 
     # ---- structure -------------------------------------------------------------------
     @cached_property
@@ -228,9 +232,13 @@ class Problem:
                           dtype=np.float64)
 
     def distance_points(self, lead: int) -> IntArray:
-        """Per firm, logistics points for shipping one package to the lead."""
-        km = self.distances_km(lead)
-        return np.rint(km * (self.weights.distance_km * POINTS_PER_UNIT)).astype(np.int64)
+        """Per firm, logistics points for shipping one package to the lead (cached per lead)."""
+        cached = self._distance_cache.get(lead)
+        if cached is None:
+            km = self.distances_km(lead)
+            cached = np.rint(km * (self.weights.distance_km * POINTS_PER_UNIT)).astype(np.int64)
+            self._distance_cache[lead] = cached
+        return cached
 
     @cached_property
     def _country_codes(self) -> IntArray:
@@ -293,22 +301,26 @@ def _firm_from_record(record: object, index: int) -> Firm:
     )
 
 
+_NUMBER = (int, float)
+
+
 def _check_capability(cap: Mapping[str, Any], where: str) -> None:
     """Reject capabilities the eligibility check could not read (types only; codes are free)."""
-    if not isinstance(cap.get("process"), str):
+    if type(cap.get("process")) is not str:
         raise InputError(f"{where}.process", "a process code")
     envelope = cap.get("max_part_mm")
     if envelope is not None and (
-        not isinstance(envelope, list | tuple) or len(envelope) != 3
-        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in envelope)
+        type(envelope) not in (list, tuple) or len(envelope) != 3
+        or type(envelope[0]) not in _NUMBER or type(envelope[1]) not in _NUMBER
+        or type(envelope[2]) not in _NUMBER
     ):
         raise InputError(f"{where}.max_part_mm", "three numbers (mm) or null")
     for key in ("min_lot", "max_lot", "lead_time_days"):
         value = cap.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        if value is not None and type(value) not in _NUMBER:
             raise InputError(f"{where}.{key}", "a number or null")
     materials = cap.get("materials")
-    if materials is not None and not isinstance(materials, list):
+    if materials is not None and type(materials) is not list:
         raise InputError(f"{where}.materials", "a list of material codes")
 
 
@@ -495,6 +507,12 @@ def build_problem(request: Mapping[str, Any]) -> Problem:
         and (client_country is None or client_country == f.country
              or f.record.get("accepts_foreign", True))
     ]
+    # Only firms that can take a package or lead matter: keep those (distances are per firm).
+    relevant = sorted({i for per_firm in offers for i in per_firm} | set(lead_candidates))
+    renumber = {old: new for new, old in enumerate(relevant)}
+    firms = [firms[i] for i in relevant]
+    offers = [{renumber[i]: offer for i, offer in per_firm.items()} for per_firm in offers]
+    lead_candidates = [renumber[i] for i in lead_candidates]
     return Problem(
         packages=packages, firms=firms, weights=weights, constraints=constraints,
         offers=offers, lead_candidates=lead_candidates, declined=declined,

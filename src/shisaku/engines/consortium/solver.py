@@ -308,13 +308,8 @@ def solve(
                            reason, elapsed_ms(), {})
 
     tables = _tables(problem)
-    distance_cache: dict[int, IntArray] = {}
+    distance_of = problem.distance_points  # cached per lead by the problem
     allowed_cache: dict[int, npt.NDArray[np.bool_]] = {}
-
-    def distance_of(lead: int) -> IntArray:
-        if lead not in distance_cache:
-            distance_cache[lead] = problem.distance_points(lead)
-        return distance_cache[lead]
 
     def allowed_of(lead: int) -> npt.NDArray[np.bool_]:
         if lead not in allowed_cache:
