@@ -229,3 +229,16 @@ def test_upload_over_the_limit_is_refused(client: Client, world: World, settings
     response = client.post(f"/projects/{world.project.pk}/parts/{world.part.pk}/files",
                            {"kind": "cad", "file": SimpleUploadedFile("big.stl", big)})
     assert response.status_code == 400 and "the limit is 1 MB" in response.content.decode()
+
+
+def test_removing_a_part_removes_its_files_after_commit(client: Client, world: World,
+                                                       settings: Any,
+                                                       django_capture_on_commit_callbacks: Any
+                                                       ) -> None:
+    stored = settings.MEDIA_ROOT / world.part_file.file.name
+    assert stored.is_file()
+    client.force_login(world.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/projects/{world.project.pk}/parts/{world.part.pk}/delete")
+    assert response.status_code == 302
+    assert not PartFile.objects.exists() and not stored.exists()

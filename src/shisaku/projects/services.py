@@ -276,30 +276,33 @@ def stage_move(*, actor: Any, project: Project, to_stage: str, note: str = "") -
     """
     if to_stage not in STAGE_ORDER:
         raise InputError("to_stage", f"unknown stage {to_stage!r}", valid=list(STAGE_ORDER))
-    source = project.stage
-    move = transition_move(source, to_stage)
-    if move is None:
-        raise InputError("to_stage", f"cannot move from {source} to {to_stage}: forward moves "
-                                     "go one stage at a time")
     note = (note or "").strip()
-    if transition_note_required(source, to_stage) and not note:
-        raise InputError("note", "say why the project goes back a stage")
-    if move == "forward":
-        ticked = set(project.checklist_ticks.values_list("item", flat=True))
-        missing = checklist_missing(source, ticked)
-        if missing:
-            raise InputError("to_stage", "finish the checklist first: "
-                                         + "; ".join(str(i.label) for i in missing))
-    now = timezone.now()
     with transaction.atomic():
-        change = StageChange.objects.create(project=project, from_stage=source,
+        # Lock the row: two people pressing "next stage" at once must not skip a stage.
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        source = locked.stage
+        move = transition_move(source, to_stage)
+        if move is None:
+            raise InputError("to_stage", f"cannot move from {source} to {to_stage}: forward "
+                                         "moves go one stage at a time")
+        if transition_note_required(source, to_stage) and not note:
+            raise InputError("note", "say why the project goes back a stage")
+        if move == "forward":
+            ticked = set(locked.checklist_ticks.values_list("item", flat=True))
+            missing = checklist_missing(source, ticked)
+            if missing:
+                raise InputError("to_stage", "finish the checklist first: "
+                                             + "; ".join(str(i.label) for i in missing))
+        now = timezone.now()
+        change = StageChange.objects.create(project=locked, from_stage=source,
                                             to_stage=to_stage, at=now, by=actor, note=note)
-        project.stage = to_stage
-        project.stage_changed_at = now
-        project.save(update_fields=["stage", "stage_changed_at", "updated_at"])
-        audit_record(actor=actor, action="projects.stage_move", obj=project,
+        locked.stage = to_stage
+        locked.stage_changed_at = now
+        locked.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+        audit_record(actor=actor, action="projects.stage_move", obj=locked,
                      summary=f"{source} -> {to_stage}",
                      data={"from": source, "to": to_stage, "note": note})
+    project.stage, project.stage_changed_at = locked.stage, locked.stage_changed_at
     return change
 
 
@@ -356,14 +359,15 @@ def part_delete(*, actor: Any, part: Part) -> None:
                      data={"project": part.project_id})
         files = [f.file.name for f in part.files.all()]
         part.delete()
-        transaction.on_commit(lambda: [_storage_delete(name) for name in files])
+        transaction.on_commit(lambda: _storage_delete(*files))
 
 
-def _storage_delete(name: str) -> None:
+def _storage_delete(*names: str) -> None:
     from django.core.files.storage import default_storage
 
-    if name and default_storage.exists(name):
-        default_storage.delete(name)
+    for name in names:
+        if name and default_storage.exists(name):
+            default_storage.delete(name)
 
 
 def part_file_add(*, actor: Any, part: Part, upload: UploadedFile, kind: str) -> PartFile:
