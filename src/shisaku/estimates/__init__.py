@@ -1,0 +1,1 @@
+"""Instant estimates from CAD files: the web and API face of engines.geometry and engines.costing."""

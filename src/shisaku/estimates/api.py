@@ -1,0 +1,69 @@
+"""`/api/v1/estimates`: upload a part with options, get geometry, DFM, costs and the plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from shisaku.errors import InputError
+from shisaku.estimates import selectors
+from shisaku.estimates.forms import parse_quantities
+from shisaku.estimates.models import Estimate
+from shisaku.estimates.services import DEFAULT_QUANTITIES, EstimateOptions, estimate_create
+
+router = Router(tags=["estimates"], auth=django_auth)
+
+
+class EstimateOut(Schema):
+    id: int
+    original_name: str
+    sha256: str
+    engine_version: str
+    parameters_sha256: str
+    elapsed_ms: float
+    options: dict[str, Any]
+    result: dict[str, Any]
+
+
+def _out(e: Estimate) -> dict[str, Any]:
+    result = {k: v for k, v in e.result.items() if k != "plot_svg"}
+    return {"id": e.pk, "original_name": e.original_name, "sha256": e.sha256,
+            "engine_version": e.engine_version, "parameters_sha256": e.parameters_sha256,
+            "elapsed_ms": e.elapsed_ms, "options": e.options, "result": result}
+
+
+@router.post("", response={201: EstimateOut}, summary="Estimate a CAD file")
+def create_estimate(request: HttpRequest, file: File[UploadedFile],
+                    units: Form[str] = "auto", processes: Form[str] = "",
+                    material: Form[str] = "", quantities: Form[str] = "",
+                    region: Form[str] = "KR", client_country: Form[str] = "KR",
+                    target_unit_cost: Form[float | None] = None) -> Status[dict[str, Any]]:
+    """``processes`` is comma-separated codes; ``quantities`` e.g. ``10,300,5000``.
+    Money is in USD. The answer is the JSON of `shisaku estimate --json` inside ``result``."""
+    if units not in ("auto", "mm", "inch", "m"):
+        raise InputError("units", "use auto, mm, inch or m")
+    try:
+        qty = parse_quantities(quantities) if quantities else DEFAULT_QUANTITIES
+    except Exception as exc:  # django ValidationError carries the message
+        raise InputError("quantities", "; ".join(getattr(exc, "messages", [str(exc)]))) from None
+    if target_unit_cost is not None and target_unit_cost <= 0:
+        raise InputError("target_unit_cost", "must be above zero")
+    options = EstimateOptions(
+        units=units, processes=tuple(p.strip() for p in processes.split(",") if p.strip()),
+        material=material or None, quantities=qty, region=region,
+        client_country=client_country, target_unit_cost=target_unit_cost)
+    estimate = estimate_create(owner=request.user, upload=file, options=options)
+    return Status(201, _out(estimate))
+
+
+@router.get("/{estimate_id}", response=EstimateOut, summary="A stored estimate")
+def get_estimate(request: HttpRequest, estimate_id: int) -> dict[str, Any]:
+    estimate = selectors.estimates_of(request.user).filter(pk=estimate_id).first()
+    if estimate is None:
+        raise HttpError(404, "no such estimate")
+    return _out(estimate)

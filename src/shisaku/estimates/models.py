@@ -1,0 +1,34 @@
+"""A stored estimate: the file it was made from, the options, the result and the engine used."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _upload_to(instance: Estimate, filename: str) -> str:
+    return f"estimates/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class Estimate(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="estimates")
+    file = models.FileField(_("CAD file"), upload_to=_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    options = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)
+    engine_version = models.CharField(max_length=60)
+    parameters_sha256 = models.CharField(max_length=64)
+    elapsed_ms = models.FloatField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("estimate")
+        verbose_name_plural = _("estimates")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.created_at:%Y-%m-%d})"

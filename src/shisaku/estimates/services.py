@@ -1,0 +1,86 @@
+"""Make and store an estimate: check the upload, run the engines, keep result and versions."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from shisaku.core.services import audit_record
+from shisaku.errors import InputError
+from shisaku.estimates.models import Estimate
+
+ALLOWED_SUFFIXES = (".stl", ".obj", ".3mf", ".step", ".stp")
+DEFAULT_QUANTITIES = (1, 10, 100, 300, 1000, 5000, 30000)
+
+
+@dataclass(frozen=True)
+class EstimateOptions:
+    units: str = "auto"
+    processes: tuple[str, ...] = ()
+    material: str | None = None
+    quantities: tuple[int, ...] = DEFAULT_QUANTITIES
+    region: str = "KR"
+    client_country: str = "KR"
+    target_unit_cost: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"units": self.units, "processes": list(self.processes),
+                "material": self.material, "quantities": list(self.quantities),
+                "region": self.region, "client_country": self.client_country,
+                "target_unit_cost": self.target_unit_cost}
+
+
+def _read_upload(upload: UploadedFile) -> bytes:
+    limit = settings.SHISAKU_MAX_UPLOAD_MB * 1024 * 1024
+    name = upload.name or ""
+    if not name.lower().endswith(ALLOWED_SUFFIXES):
+        raise InputError("file", f"{name!r} is not a CAD file this estimator reads "
+                         f"({', '.join(ALLOWED_SUFFIXES)})")
+    if upload.size is not None and upload.size > limit:
+        raise InputError("file", f"larger than {settings.SHISAKU_MAX_UPLOAD_MB} MB")
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise InputError("file", f"larger than {settings.SHISAKU_MAX_UPLOAD_MB} MB")
+    if not data:
+        raise InputError("file", "the file is empty")
+    return data
+
+
+def estimate_create(*, owner: Any, upload: UploadedFile, options: EstimateOptions) -> Estimate:
+    """Analyse and cost an uploaded part; store it only when the engines accepted it."""
+    from shisaku.engines.costing import estimate_file
+
+    data = _read_upload(upload)
+    started = time.perf_counter()
+    result = estimate_file(
+        data, filename=upload.name, units=options.units,
+        processes=list(options.processes) or None, material=options.material,
+        quantities=list(options.quantities), region=options.region,
+        client_country=options.client_country, target_unit_cost=options.target_unit_cost,
+        include_plot=True,
+    )
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    digest = hashlib.sha256(data).hexdigest()
+    name = (upload.name or "part").rsplit("/", 1)[-1][:200]
+    with transaction.atomic():
+        estimate = Estimate(owner=owner, original_name=name, size_bytes=len(data), sha256=digest,
+                            options=options.as_dict(), result=result,
+                            engine_version=result["engine"]["version"],
+                            parameters_sha256=result["engine"]["parameters_sha256"],
+                            elapsed_ms=elapsed_ms)
+        estimate.file.save(name, ContentFile(data), save=False)
+        try:
+            estimate.save()
+            audit_record(actor=owner, action="estimates.create", obj=estimate, summary=name)
+        except Exception:
+            estimate.file.delete(save=False)  # nothing half-saved
+            raise
+    return estimate

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from shisaku.estimates import views
+
+app_name = "estimates"
+urlpatterns = [
+    path("", views.estimate_new, name="new"),
+    path("<int:pk>/", views.estimate_detail, name="detail"),
+]
