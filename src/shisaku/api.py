@@ -29,4 +29,5 @@ def _unknown_code(request: HttpRequest, exc: UnknownCodeError) -> HttpResponse:
 
 
 api.add_router("/manufacturers", "shisaku.directory.api.router")
+api.add_router("/estimates", "shisaku.estimates.api.router")
 api.add_router("/projects", "shisaku.projects.api.router")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shisaku.core",
     "shisaku.accounts",
     "shisaku.directory",
+    "shisaku.estimates",
     "shisaku.projects",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("shisaku.core.urls")),
     path("accounts/", include("shisaku.accounts.urls")),
     path("manufacturers/", include("shisaku.directory.urls")),
+    path("estimate/", include("shisaku.estimates.urls")),
     path("projects/", include("shisaku.projects.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -18,6 +18,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if roles.startup or roles.coordinator:
         items.append((reverse("projects:list"), _("My projects")))
+    if roles.authenticated:
+        items.append((reverse("estimates:new"), _("Estimate")))
     if roles.is_staff:
         items.append((reverse("admin:index"), _("Admin")))
     items.append((reverse("api-1.0.0:openapi-view"), _("API docs")))
