@@ -216,3 +216,22 @@ def test_rfq_threshold_comes_from_the_coordinator(api: Client) -> None:
                                     rfq_min_completeness=0.7)
     assert selectors.part_ready_for_rfq(part)
     assert api.get(f"/api/v1/projects/{pid}/parts/{qid}").json()["ready_for_rfq"]
+
+
+def test_idempotency_key_makes_create_retries_safe(api: Client) -> None:
+    def create(key: str, title: str = "Glove") -> Any:
+        return api.post("/api/v1/projects", data=json.dumps({"title": title}),
+                        content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+
+    first, retry = create("k-1"), create("k-1", title="Glove (retry)")
+    assert first.status_code == retry.status_code == 201
+    assert first.json()["id"] == retry.json()["id"]
+    assert Project.objects.count() == 1 and Project.objects.get().title == "Glove"
+    assert create("k-2").json()["id"] != first.json()["id"]
+    pid = first.json()["id"]
+    parts = [api.post(f"/api/v1/projects/{pid}/parts", data=json.dumps({"name": "Lid"}),
+                      content_type="application/json", HTTP_IDEMPOTENCY_KEY="p-1")
+             for _ in range(2)]
+    assert parts[0].json()["id"] == parts[1].json()["id"]
+    assert Part.objects.count() == 1
+    assert detail(create("x" * 65))["field"] == "Idempotency-Key"

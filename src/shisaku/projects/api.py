@@ -105,7 +105,8 @@ def list_projects(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("", response={201: ProjectOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Create a project for your startup")
+             summary="Create a project for your startup (send an Idempotency-Key header to "
+                     "make retries safe)")
 def create_project(request: HttpRequest, payload: ProjectIn) -> Status[dict[str, Any]]:
     data = _given(payload)
     startups = selectors.startups_of(request.user)
@@ -114,7 +115,8 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status[dict[str,
                     else startups.first())
     if organisation is None:
         raise InputError("organisation", "you are not a member of such a startup")
-    project = services.project_create(actor=request.user, organisation=organisation, data=data)
+    project = services.project_create(actor=request.user, organisation=organisation, data=data,
+                                      client_key=request.headers.get("Idempotency-Key", ""))
     return Status(201, _project_out(project))
 
 
@@ -185,7 +187,8 @@ def list_parts(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
 def create_part(request: HttpRequest, project_id: int,
                 payload: PartIn) -> Status[dict[str, Any]]:
     project = _project(request, project_id)
-    part = services.part_create(actor=request.user, project=project, data=_given(payload))
+    part = services.part_create(actor=request.user, project=project, data=_given(payload),
+                                client_key=request.headers.get("Idempotency-Key", ""))
     return Status(201, _part_out(part))
 
 

@@ -67,9 +67,15 @@ class Project(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Soft delete: the project disappears from every page and endpoint, its audit trail stays.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The API client's Idempotency-Key of the create request: a retried POST returns the same
+    # project instead of a second one.
+    client_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["organisation", "client_key"], condition=~models.Q(client_key=""),
+            name="project_unique_client_key")]
         indexes = [models.Index(fields=["coordinator", "stage"]),
                    models.Index(fields=["organisation", "deleted_at"])]
         verbose_name = _("project")
@@ -137,11 +143,15 @@ class Part(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     spec = models.JSONField(_("specification"), default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
+    client_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["project", "client_key"], condition=~models.Q(client_key=""),
+            name="part_unique_client_key")]
         verbose_name = _("part")
         verbose_name_plural = _("parts")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -228,17 +228,47 @@ def _tolerance_mm(value: Any) -> Decimal | None:
 
 # --- projects ---------------------------------------------------------------------------------
 
-def project_create(*, actor: Any, organisation: Organisation, data: Mapping[str, Any]) -> Project:
-    """A new project of ``organisation`` (a startup ``actor`` belongs to) at business design."""
+def _client_key(value: str) -> str:
+    key = (value or "").strip()
+    if len(key) > 64:
+        raise InputError("Idempotency-Key", "at most 64 characters")
+    return key
+
+
+def project_create(*, actor: Any, organisation: Organisation, data: Mapping[str, Any],
+                   client_key: str = "") -> Project:
+    """A new project of ``organisation`` (a startup ``actor`` belongs to) at business design.
+
+    With a ``client_key`` (the API's Idempotency-Key) a retried request returns the project the
+    first one created.
+    """
     if organisation.kind != "startup" or not organisation.memberships.filter(user=actor).exists():
         raise InputError("organisation", "you can create projects only for your own startup")
     clean = project_clean(data)
     if "title" not in clean:
         raise InputError("title", "a title is needed")
+    client_key = _client_key(client_key)
+    if client_key:
+        existing = Project.objects.filter(organisation=organisation, client_key=client_key).first()
+        if existing is not None:
+            return existing
     now = timezone.now()
+    try:
+        project = _project_insert(actor, organisation, clean, client_key, now)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its project.
+        if not client_key:
+            raise
+        return Project.objects.get(organisation=organisation, client_key=client_key)
+    return project
+
+
+def _project_insert(actor: Any, organisation: Organisation, clean: dict[str, Any],
+                    client_key: str, now: datetime.datetime) -> Project:
     with transaction.atomic():
         project = Project.objects.create(organisation=organisation, created_by=actor,
-                                         stage=STAGE_ORDER[0], stage_changed_at=now, **clean)
+                                         stage=STAGE_ORDER[0], stage_changed_at=now,
+                                         client_key=client_key, **clean)
         StageChange.objects.create(project=project, from_stage="", to_stage=project.stage,
                                    at=now, by=actor, note="")
         audit_record(actor=actor, action="projects.create", obj=project, summary=project.title)
@@ -322,16 +352,29 @@ def checklist_tick(*, actor: Any, project: Project, item: str, done: bool) -> No
 
 # --- parts ------------------------------------------------------------------------------------
 
-def part_create(*, actor: Any, project: Project, data: Mapping[str, Any]) -> Part:
+def part_create(*, actor: Any, project: Project, data: Mapping[str, Any],
+                client_key: str = "") -> Part:
+    """A new BOM line at the end of the list (``client_key``: as for :func:`project_create`)."""
     clean = part_clean(data)
     if "name" not in clean:
         raise InputError("name", "a name is needed")
-    with transaction.atomic():
-        position = (project.parts.aggregate(m=Max("position"))["m"] or 0) + 1
-        part = Part.objects.create(project=project, position=position, **clean)
-        project.save(update_fields=["updated_at"])
-        audit_record(actor=actor, action="projects.part_create", obj=part, summary=part.name,
-                     data={"project": project.pk})
+    client_key = _client_key(client_key)
+    if client_key:
+        existing = project.parts.filter(client_key=client_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            position = (project.parts.aggregate(m=Max("position"))["m"] or 0) + 1
+            part = Part.objects.create(project=project, position=position,
+                                       client_key=client_key, **clean)
+            project.save(update_fields=["updated_at"])
+            audit_record(actor=actor, action="projects.part_create", obj=part,
+                         summary=part.name, data={"project": project.pk})
+    except IntegrityError:
+        if not client_key:
+            raise
+        return project.parts.get(client_key=client_key)
     return part
 
 
