@@ -229,3 +229,23 @@ def test_work_package_round_trip() -> None:
     package = WorkPackage(id="frame", name="Frame", processes=("cnc_milling",),
                           part_size_mm=(10.0, 20.0, 30.0), quantity=5)
     assert WorkPackage.from_dict(package.to_dict()) == package
+
+
+def test_nearest_lead_distance_is_a_tight_lower_bound() -> None:
+    import random
+
+    import numpy as np
+
+    rng = random.Random(3)
+    firms = [{"id": i, "lat": rng.uniform(20, 45), "lon": rng.uniform(100, 145),
+              "capabilities": [{"process": "final_assembly"}]} for i in range(400)]
+    problem = build_problem({"packages": [{"id": "a", "processes": ["final_assembly"]}],
+                             "manufacturers": firms})
+    for leads in ([5], list(range(0, 400, 7)), list(range(1, 400, 2))):
+        fast = problem.nearest_lead_points(leads)
+        exact = np.min([problem.distance_points(lead) for lead in leads], axis=0)
+        assert (fast <= exact).all()
+        assert (fast >= exact - 1).all()
+        # a firm's distance does not depend on the subset it is computed in
+        subset = np.array(leads[:3], dtype=np.int64)
+        assert (problem.distance_points(9, subset) == problem.distance_points(9)[subset]).all()

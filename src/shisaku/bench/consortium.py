@@ -15,7 +15,7 @@ import statistics
 import time
 from typing import Any
 
-__all__ = ["add_arguments", "make_request", "run"]
+__all__ = ["SAMPLE_PARTS", "add_arguments", "make_request", "run", "sample_request"]
 
 # Process sets of the non-integration packages, cycled through as P grows.
 _TEMPLATES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
@@ -50,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="optimiser time limit per instance, seconds")
     parser.add_argument("--gap-limit", type=float, default=0.0,
                         help="stop when within this relative gap of the bound (0 = prove)")
+    parser.add_argument("--sample-records", type=int, default=0, metavar="N",
+                        help="instead of random instances: N records of the sample-data "
+                             "generator (seed S + i) and a fixed four-package project")
 
 
 def make_request(n_packages: int, candidates: int, seed: int) -> dict[str, Any]:
@@ -115,6 +118,24 @@ def make_request(n_packages: int, candidates: int, seed: int) -> dict[str, Any]:
     return {"packages": packages, "manufacturers": firms, "quotes": quotes}
 
 
+SAMPLE_PARTS: tuple[dict[str, Any], ...] = (
+    {"name": "case", "processes": ["mold_making", "injection_molding"], "materials": ["abs"],
+     "quantity": 1000, "part_size_mm": [120, 80, 30]},
+    {"name": "frame", "processes": ["cnc_milling", "surface_finishing"],
+     "materials": ["aluminum_6061"], "quantity": 1000, "part_size_mm": [100, 60, 10]},
+    {"name": "board", "processes": ["pcb_fabrication", "pcb_assembly"], "materials": ["fr4"],
+     "quantity": 1000},
+)
+
+
+def sample_request(n_records: int, seed: int) -> dict[str, Any]:
+    """A housing + frame + board + integration project over sample-data records."""
+    from shisaku.sampledata.generator import generate_manufacturers
+
+    return {"parts": [dict(p) for p in SAMPLE_PARTS],
+            "manufacturers": list(generate_manufacturers(n_records, seed=seed))}
+
+
 def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 3) if values else None
 
@@ -137,7 +158,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     optimal = worse = no_team = 0
     leads_solved: list[float] = []
     for i in range(args.instances):
-        request = make_request(args.packages, args.candidates, args.seed + i)
+        if args.sample_records:
+            request = sample_request(args.sample_records, args.seed + i)
+        else:
+            request = make_request(args.packages, args.candidates, args.seed + i)
         started = time.perf_counter()
         problem = build_problem(request)
         cpu_started = time.process_time()
@@ -155,9 +179,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             greedy = result.greedy[0]
             improvements.append((greedy - result.objective_points) / greedy)
             worse += result.objective_points > greedy
+    sample = args.sample_records > 0
     return {
-        "packages": args.packages,
-        "candidates_per_package": args.candidates,
+        "packages": len(SAMPLE_PARTS) + 1 if sample else args.packages,
+        "candidates_per_package": None if sample else args.candidates,
+        "sample_records": args.sample_records or None,
         "instances": args.instances,
         "seed": args.seed,
         "time_limit_s": args.time_limit,

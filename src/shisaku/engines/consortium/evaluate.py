@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from shisaku.engines.consortium.eligibility import can_lead, haversine_km, is_eligible
 from shisaku.engines.consortium.problem import POINTS_PER_UNIT, Problem
 
@@ -51,13 +53,14 @@ def critical_path_days(problem: Problem, team: Team) -> int:
 
 
 def _term_points(problem: Problem, team: Team) -> dict[str, int]:
-    distance = problem.distance_points(team.lead)
+    members = np.array(team.assignment, dtype=np.int64)
+    distance = problem.distance_points(team.lead, members)
     cost = reply = quality = logistics = 0
     for p, firm in enumerate(team.assignment):
         cost += problem.cost_points(p, firm)
         reply += int(problem.reply_points[firm])
         quality += int(problem.quality_points[firm])
-        logistics += int(distance[firm])
+        logistics += int(distance[p])
     reply += int(problem.reply_points[team.lead])
     quality += int(problem.quality_points[team.lead])
     firms = len({*team.assignment, team.lead})

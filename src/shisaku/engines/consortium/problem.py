@@ -8,7 +8,7 @@ reference in the tests all add up exactly the same integers.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -47,6 +47,8 @@ POINTS_PER_UNIT = 100  # objective resolution: 0.01
 DEFAULT_REPLY_HOURS = 48.0  # assumed when a firm has no reply history
 DEFAULT_RATING = 3.0  # assumed quality rating (1-5) of an unrated firm
 BEST_RATING = 5.0
+_NEAREST_BY_LOOP = 32  # groups of leads up to this size: exact minimum by a loop
+_LEAD_CHUNK = 256  # leads per matrix product when finding each firm's nearest lead
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -149,7 +151,6 @@ class Problem:
     stage: str | None = None
     certifications: tuple[str, ...] = ()
     client_country: str | None = None
-    _distance_cache: dict[int, IntArray] = field(default_factory=dict, repr=False)
 
     # ---- structure -------------------------------------------------------------------
     @cached_property
@@ -217,28 +218,63 @@ class Problem:
         return int(self.reply_points[firm] + self.quality_points[firm])
 
     @cached_property
-    def _coords_rad(self) -> tuple[FloatArray, FloatArray]:
+    def _unit_vectors(self) -> FloatArray:
+        """Each firm's position as a unit vector (N x 3), for fast great-circle distances."""
         lat = np.radians(np.array([f.lat for f in self.firms], dtype=np.float64))
         lon = np.radians(np.array([f.lon for f in self.firms], dtype=np.float64))
-        return lat, lon
+        return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)],
+                        axis=1)
 
-    def distances_km(self, lead: int) -> FloatArray:
-        """Haversine km from every firm to firm ``lead`` (R = 6371.0088 km)."""
-        lat, lon = self._coords_rad
-        dlat = lat - lat[lead]
-        dlon = lon - lon[lead]
-        h = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(lat[lead]) * np.sin(dlon / 2) ** 2
-        return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h))),
+    def distances_km(self, lead: int, firms: IntArray | None = None) -> FloatArray:
+        """Great-circle km from each firm (all, or the indices ``firms``) to firm ``lead``.
+
+        The haversine distance (R = 6371.0088 km) in chord form, ``sin(d / 2R) = c / 2`` with
+        ``c`` the straight line between unit vectors: no trigonometry per firm. Element-wise
+        arithmetic only, so a firm's distance is the same whichever subset it is computed in.
+        """
+        vectors = self._unit_vectors if firms is None else self._unit_vectors[firms]
+        u = self._unit_vectors[lead]
+        dot = vectors[:, 0] * u[0] + vectors[:, 1] * u[1] + vectors[:, 2] * u[2]
+        chord = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * dot))
+        return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2)),
                           dtype=np.float64)
 
-    def distance_points(self, lead: int) -> IntArray:
-        """Per firm, logistics points for shipping one package to the lead (cached per lead)."""
-        cached = self._distance_cache.get(lead)
-        if cached is None:
-            km = self.distances_km(lead)
-            cached = np.rint(km * (self.weights.distance_km * POINTS_PER_UNIT)).astype(np.int64)
-            self._distance_cache[lead] = cached
-        return cached
+    def distance_points(self, lead: int, firms: IntArray | None = None) -> IntArray:
+        """Logistics points for shipping one package from each firm (or ``firms``) to ``lead``."""
+        km = self.distances_km(lead, firms)
+        return np.rint(km * (self.weights.distance_km * POINTS_PER_UNIT)).astype(np.int64)
+
+    def nearest_lead_points(self, leads: Sequence[int]) -> IntArray:
+        """Per firm, a lower bound of the logistics points to the nearest of ``leads``.
+
+        Exact minimum over the leads for small groups; for large ones the nearest lead comes
+        from dot products of unit vectors (a matrix product), less one point in case rounding
+        picked a lead a hair farther than the nearest.
+        """
+        if len(leads) <= _NEAREST_BY_LOOP:
+            best = self.distance_points(leads[0]).copy()
+            for lead in leads[1:]:
+                np.minimum(best, self.distance_points(lead), out=best)
+            return best
+        group = np.asarray(leads, dtype=np.int64)
+        v = self._unit_vectors
+        # The nearest lead has the largest dot product; a matrix product per chunk of leads.
+        best_dot = np.full(len(v), -2.0)
+        nearest = np.zeros(len(v), dtype=np.int64)
+        for start in range(0, len(group), _LEAD_CHUNK):
+            chunk = group[start:start + _LEAD_CHUNK]
+            dots = v @ v[chunk].T
+            column = dots.argmax(axis=1)
+            value = dots[np.arange(len(v)), column]
+            better = value > best_dot
+            best_dot[better] = value[better]
+            nearest[better] = chunk[column[better]]
+        u = v[nearest]
+        dot = v[:, 0] * u[:, 0] + v[:, 1] * u[:, 1] + v[:, 2] * u[:, 2]
+        chord = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * dot))
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2))
+        points = np.rint(km * (self.weights.distance_km * POINTS_PER_UNIT)).astype(np.int64)
+        return np.asarray(np.maximum(0, points - 1), dtype=np.int64)
 
     @cached_property
     def _country_codes(self) -> IntArray:

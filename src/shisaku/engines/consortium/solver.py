@@ -308,7 +308,7 @@ def solve(
                            reason, elapsed_ms(), {})
 
     tables = _tables(problem)
-    distance_of = problem.distance_points  # cached per lead by the problem
+    distance_of = problem.distance_points
     allowed_cache: dict[int, npt.NDArray[np.bool_]] = {}
 
     def allowed_of(lead: int) -> npt.NDArray[np.bool_]:
@@ -367,11 +367,11 @@ def solve(
 
     def relax_group(group: tuple[int, ...]) -> None:
         """Bound every lead of a group with one model: distances to the group's nearest lead."""
-        distance = distance_of(group[0]).copy()
+        distance = problem.nearest_lead_points(group)
         allowed = allowed_of(group[0]).copy()
-        for lead in group[1:]:
-            np.minimum(distance, distance_of(lead), out=distance)
-            allowed |= allowed_of(lead)
+        if not allowed.all():
+            for lead in group[1:]:
+                allowed |= allowed_of(lead)
         survivors = _survivors(problem, tables, distance, allowed, None)
         stats["groups_solved"] += 1
         if survivors is None:
