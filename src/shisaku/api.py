@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from shisaku.errors import InputError
 from shisaku.taxonomy import UnknownCodeError
@@ -22,6 +23,19 @@ def _input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
     return api.create_response(request, {"detail": [exc.as_dict()]}, status=422)
 
 
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Schema errors in the same shape as ours: the field (its path) and the reason."""
+    detail = []
+    for error in exc.errors:
+        path = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "form",
+                                                                  "path", "file")]
+        # ninja puts the parameter's own name first for a body schema; the field follows.
+        field = ".".join(path[1:] if len(path) > 1 else path)
+        detail.append({"field": field, "reason": error.get("msg", "invalid")})
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
 @api.exception_handler(UnknownCodeError)
 def _unknown_code(request: HttpRequest, exc: UnknownCodeError) -> HttpResponse:
     detail = {"field": exc.kind, "reason": str(exc), "valid": exc.valid}
@@ -29,5 +43,6 @@ def _unknown_code(request: HttpRequest, exc: UnknownCodeError) -> HttpResponse:
 
 
 api.add_router("/manufacturers", "shisaku.directory.api.router")
+api.add_router("/match", "shisaku.directory.api.match_router")
 api.add_router("/estimates", "shisaku.estimates.api.router")
 api.add_router("/projects", "shisaku.projects.api.router")

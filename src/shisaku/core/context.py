@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     roles = roles_of(request.user)
     items = [
         (reverse("directory:list"), _("Directory")),
+        (reverse("directory:find"), _("Find manufacturers")),
     ]
     if roles.startup or roles.coordinator:
         items.append((reverse("projects:list"), _("My projects")))

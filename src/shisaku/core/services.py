@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, F, Value
+from django.db.models.functions import Greatest
 
 from shisaku.core.models import AuditEvent, DataGeneration
 
 
 def generation_bump(*, name: str) -> None:
-    """Raise the generation number of ``name`` (call inside the writing transaction)."""
-    updated = DataGeneration.objects.filter(name=name).update(number=F("number") + 1)
+    """Raise the generation number of ``name`` (call inside the writing transaction).
+
+    The new number is at least the current time in microseconds, so that a number is never
+    reused even when a transaction that raised it is rolled back (a cache keyed by an old
+    number must never be mistaken for the present data).
+    """
+    now_us = time.time_ns() // 1000
+    bumped = Greatest(F("number") + 1, Value(now_us, output_field=BigIntegerField()))
+    updated = DataGeneration.objects.filter(name=name).update(number=bumped)
     if not updated:
         with transaction.atomic():
             obj, created = DataGeneration.objects.select_for_update().get_or_create(
-                name=name, defaults={"number": 1})
+                name=name, defaults={"number": now_us})
             if not created:
-                DataGeneration.objects.filter(pk=obj.pk).update(number=F("number") + 1)
+                DataGeneration.objects.filter(pk=obj.pk).update(number=bumped)
 
 
 def generation_current(*, name: str) -> int:

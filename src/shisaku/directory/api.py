@@ -69,3 +69,58 @@ def get_manufacturer(request: HttpRequest, manufacturer_id: int) -> dict[str, ob
     if manufacturer is None:
         raise HttpError(404, "no such manufacturer")
     return record_of(manufacturer)
+
+
+match_router = Router(tags=["matching"])
+
+
+class RequirementIn(Schema):
+    """The requirement of ARCHITECTURE.md; every field optional, unknown fields refused."""
+
+    model_config = {"extra": "forbid"}
+
+    processes: list[str] | None = None
+    materials: list[str] | None = None
+    quantity: int | None = None
+    stage: str | None = None
+    product_field: str | None = None
+    certifications: list[str] | None = None
+    part_size_mm: list[float] | None = None
+    origin_region: str | None = None
+    origin: dict[str, float] | None = None
+    countries: list[str] | None = None
+    max_distance_km: float | None = None
+    client_country: str | None = None
+
+
+class MatchHitOut(Schema):
+    id: int
+    slug: str
+    name: str
+    score: float
+    distance_km: float | None
+    factors: dict[str, float]
+    reasons: list[str]
+
+
+class MatchOut(Schema):
+    considered: int
+    eligible: int
+    elapsed_ms: float
+    results: list[MatchHitOut]
+
+
+@match_router.post("", response={200: MatchOut, 422: ErrorOut},
+                   summary="Rank the manufacturers eligible for a requirement")
+def match_requirement(request: HttpRequest, requirement: RequirementIn,
+                      top: int = 20) -> dict[str, object]:
+    """Eligibility rules and score: docs/MATCHING.md. Reasons come in the request's language."""
+    from django.utils.translation import get_language
+
+    from shisaku.directory.adapters import match
+    from shisaku.directory.matching import translate_reason
+
+    if not 0 <= top <= 1000:
+        raise InputError("top", "must be between 0 and 1000")
+    result = match(requirement.model_dump(exclude_none=True), top_k=top)
+    return result.to_dict(get_language() or "en", translate_reason)

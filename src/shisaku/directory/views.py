@@ -137,3 +137,36 @@ def manufacturer_download(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="shisaku-manufacturers.{fmt}"'
     return response
 
+
+
+@require_GET
+def manufacturer_find(request: HttpRequest) -> HttpResponse:
+    """The matching page: a requirement in the query string, ranked results with reasons."""
+    from shisaku.directory.adapters import match
+    from shisaku.directory.matching import FACTOR_LABELS, FindForm, translate_reason
+    from shisaku.errors import InputError
+    from shisaku.taxonomy import UnknownCodeError
+
+    form = FindForm(request.GET or None)
+    result = None
+    status = 200
+    lang = get_language() or "en"
+    if request.GET and form.is_valid() and not form.is_blank():
+        try:
+            outcome = match(form.requirement(), top_k=form.cleaned_data.get("top") or 20)
+        except InputError as exc:
+            form.add_error(None, f"{exc.field}: {exc.reason}")
+            status = 400
+        except UnknownCodeError as exc:
+            form.add_error(None, str(exc))
+            status = 400
+        else:
+            result = outcome.to_dict(lang, translate_reason)
+            for hit in result["results"]:
+                hit["factor_rows"] = [{"label": FACTOR_LABELS.get(k, k), "value": v}
+                                      for k, v in hit["factors"].items()]
+    elif request.GET and not form.is_valid():
+        status = 400
+    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
+    template = "directory/_find_results.html" if partial else "directory/find.html"
+    return render(request, template, {"form": form, "result": result}, status=status)

@@ -1,0 +1,38 @@
+"""Core services: data generations never repeat, the audit trail keeps what happened."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from shisaku.core.models import AuditEvent
+from shisaku.core.services import audit_record, generation_bump, generation_current
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generation_rises_and_is_not_reused_after_a_rollback() -> None:
+    assert generation_current(name="x") == 0
+    generation_bump(name="x")
+    first = generation_current(name="x")
+    assert first > 0
+    try:
+        with transaction.atomic():
+            generation_bump(name="x")
+            rolled_back = generation_current(name="x")
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert generation_current(name="x") == first
+    generation_bump(name="x")
+    assert generation_current(name="x") > rolled_back > first
+
+
+def test_audit_trail_survives_the_object() -> None:
+    from shisaku.accounts.services import organisation_create
+
+    org = organisation_create(name="Gone Co", kind="startup")
+    audit_record(actor=None, action="test.delete", obj=org, summary="Gone Co")
+    org.delete()
+    event = AuditEvent.objects.get(action="test.delete")
+    assert (event.object_type, event.summary) == ("accounts.organisation", "Gone Co")
