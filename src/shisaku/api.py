@@ -45,4 +45,5 @@ def _unknown_code(request: HttpRequest, exc: UnknownCodeError) -> HttpResponse:
 api.add_router("/manufacturers", "shisaku.directory.api.router")
 api.add_router("/match", "shisaku.directory.api.match_router")
 api.add_router("/estimates", "shisaku.estimates.api.router")
+api.add_router("/consortia", "shisaku.consortia.api.router")
 api.add_router("/projects", "shisaku.projects.api.router")

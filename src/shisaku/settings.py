@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shisaku.accounts",
     "shisaku.directory",
     "shisaku.estimates",
+    "shisaku.consortia",
     "shisaku.projects",
 ]
 

@@ -1,0 +1,1 @@
+"""Joint orders: the consortium planner over the directory (the coordinator's window comes next)."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsortiaConfig(AppConfig):
+    name = "shisaku.consortia"
+    label = "consortia"
+    verbose_name = _("Joint orders")
