@@ -242,10 +242,12 @@ def test_nearest_lead_distance_is_a_tight_lower_bound() -> None:
     problem = build_problem({"packages": [{"id": "a", "processes": ["final_assembly"]}],
                              "manufacturers": firms})
     for leads in ([5], list(range(0, 400, 7)), list(range(1, 400, 2))):
-        fast = problem.nearest_lead_points(leads)
+        everyone = np.arange(len(problem.firms), dtype=np.int64)
+        fast = problem.nearest_lead_points(leads, everyone)
         exact = np.min([problem.distance_points(lead) for lead in leads], axis=0)
         assert (fast <= exact).all()
-        assert (fast >= exact - 1).all()
+        # the chord is shorter than the arc by (d / R)^2 / 24: under 3 % below 5,000 km
+        assert (fast >= exact * 0.97 - 2).all()
         # a firm's distance does not depend on the subset it is computed in
         subset = np.array(leads[:3], dtype=np.int64)
         assert (problem.distance_points(9, subset) == problem.distance_points(9)[subset]).all()
