@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "shisaku.estimates",
     "shisaku.consortia",
     "shisaku.projects",
+    "shisaku.rfq",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Requests for quotation: invitations with reply-time promises, quotes, comparison, award."""

@@ -1,0 +1,254 @@
+"""RFQs, invitations (with reply-time promises), quotes and their lines, the award, message
+threads, currency rates, notifications and idempotency records.
+
+No rules here: states move in ``services.py`` through the tables of ``choices.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shisaku.directory.models import Manufacturer
+from shisaku.projects.choices import Currency
+from shisaku.projects.models import Part, Project
+from shisaku.rfq.choices import (
+    DeclineReason,
+    InvitationStatus,
+    NotificationKind,
+    QuoteStatus,
+    RFQStatus,
+)
+
+
+class RFQ(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="rfqs",
+                                verbose_name=_("project"))
+    title = models.CharField(_("title"), max_length=200)
+    parts = models.ManyToManyField(Part, related_name="rfqs", verbose_name=_("parts"))
+    # Quantities of products to price, ascending, e.g. [10, 300, 5000].
+    quantity_tiers = models.JSONField(_("quantity tiers"), default=list)
+    quote_deadline = models.DateTimeField(_("quote deadline"))
+    sealed = models.BooleanField(_("sealed until the deadline"), default=False)
+    auto_invite_next = models.BooleanField(_("invite the next match when one is overdue"),
+                                           default=False)
+    status = models.CharField(_("status"), max_length=12, choices=RFQStatus.choices,
+                              default=RFQStatus.DRAFT)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "quote_deadline"])]
+        verbose_name = _("request for quotation")
+        verbose_name_plural = _("requests for quotation")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Invitation(models.Model):
+    rfq = models.ForeignKey(RFQ, on_delete=models.CASCADE, related_name="invitations")
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.PROTECT,
+                                     related_name="rfq_invitations")
+    status = models.CharField(_("status"), max_length=12, choices=InvitationStatus.choices,
+                              default=InvitationStatus.SENT)
+    sent_at = models.DateTimeField(_("sent at"))
+    viewed_at = models.DateTimeField(_("viewed at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    ack_deadline = models.DateTimeField(_("acknowledge by"))
+    quote_deadline = models.DateTimeField(_("quote by"))
+    overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
+    decline_reason = models.CharField(_("decline reason"), max_length=20, blank=True,
+                                      choices=DeclineReason.choices)
+    decline_note = models.TextField(_("decline note"), blank=True)
+    # The invitation whose silence made the platform invite this firm (auto-invite-next).
+    replaces = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    match_score = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["rfq", "manufacturer"],
+                                               name="invitation_unique_firm")]
+        indexes = [models.Index(fields=["status", "ack_deadline"])]
+        verbose_name = _("invitation")
+
+    def __str__(self) -> str:
+        return f"{self.rfq} → {self.manufacturer}"
+
+
+class Quote(models.Model):
+    """One revision of a firm's quote; a revision replaces the previous one (kept, status
+    ``revised``)."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="quotes")
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    status = models.CharField(_("status"), max_length=12, choices=QuoteStatus.choices,
+                              default=QuoteStatus.SUBMITTED)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    tooling_cost = models.DecimalField(_("tooling / NRE"), max_digits=16, decimal_places=2,
+                                       default=0)
+    lead_time_days = models.PositiveIntegerField(_("lead time (days)"))
+    valid_until = models.DateField(_("valid until"))
+    notes = models.TextField(_("notes"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        ordering = ["invitation", "-revision"]
+        constraints = [models.UniqueConstraint(fields=["invitation", "revision"],
+                                               name="quote_unique_revision")]
+        verbose_name = _("quote")
+
+    def __str__(self) -> str:
+        return f"{self.invitation.manufacturer} r{self.revision}"
+
+
+class QuoteLine(models.Model):
+    """Unit price of one part at one quantity tier (pieces of the part = tier x per-unit)."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    tier = models.PositiveIntegerField(_("quantity tier"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=16, decimal_places=4)
+
+    class Meta:
+        ordering = ["part", "tier"]
+        constraints = [models.UniqueConstraint(fields=["quote", "part", "tier"],
+                                               name="quote_line_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.part_id} x{self.tier}: {self.unit_price}"
+
+
+class Award(models.Model):
+    rfq = models.OneToOneField(RFQ, on_delete=models.CASCADE, related_name="award")
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("award")
+
+    def __str__(self) -> str:
+        return f"{self.rfq}: {self.quote}"
+
+
+def message_file_path(instance: Message, filename: str) -> str:
+    from pathlib import PurePath
+
+    from django.utils.text import get_valid_filename
+    safe = get_valid_filename(PurePath(filename).name)[-80:] or "file"
+    return f"rfq/{instance.invitation.rfq_id}/{instance.invitation_id}/{safe}"
+
+
+class Message(models.Model):
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE,
+                                   related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+")
+    from_manufacturer = models.BooleanField(default=False)
+    body = models.TextField(_("message"))
+    file = models.FileField(_("file"), upload_to=message_file_path, max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class CurrencyRate(models.Model):
+    """How many US dollars one unit of ``currency`` was worth on ``as_of`` (coordinators
+    edit this table in the admin; the newest row per currency is used)."""
+
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    rate_to_usd = models.DecimalField(_("USD per unit"), max_digits=20, decimal_places=10)
+    as_of = models.DateField(_("as of"))
+
+    class Meta:
+        ordering = ["currency", "-as_of"]
+        constraints = [models.UniqueConstraint(fields=["currency", "as_of"],
+                                               name="currency_rate_unique_day")]
+        verbose_name = _("currency rate")
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate_to_usd} USD ({self.as_of})"
+
+
+class ReplyStats(models.Model):
+    """A firm's reply-time figures from its invitations (``services.reply_stats_update``)."""
+
+    manufacturer = models.OneToOneField(Manufacturer, on_delete=models.CASCADE,
+                                        related_name="reply_stats")
+    ack_median_hours = models.FloatField(null=True, blank=True)
+    ack_p90_hours = models.FloatField(null=True, blank=True)
+    quote_median_hours = models.FloatField(null=True, blank=True)
+    quote_p90_hours = models.FloatField(null=True, blank=True)
+    response_rate = models.FloatField(null=True, blank=True)
+    invitations = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer_id}: {self.ack_median_hours} h"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NotificationMute(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notification_mutes")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"],
+                                               name="notification_mute_unique")]
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+class IdempotencyRecord(models.Model):
+    """The response to an API request sent with an ``Idempotency-Key`` (per user and scope)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"],
+                                               name="idempotency_unique_key")]
+
+    def __str__(self) -> str:
+        return self.key
