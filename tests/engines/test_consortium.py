@@ -207,6 +207,8 @@ def test_greedy_baseline_picks_cheapest_per_package() -> None:
         ({"weights": {"speed": 1}}, InputError),
         ({"weights": {"cost": -1}}, InputError),
         ({"constraints": {"required": {"nope": 1}}}, InputError),
+        ({"constraints": {"required": {"frame": 99}}}, InputError),
+        ({"constraints": {"required_lead": 99}}, InputError),
         ({"quotes": [{"package": "housing", "manufacturer": 1}]}, InputError),
         ({"willingness": {"1": ["roof"]}}, InputError),
         ({"stage": "launch"}, UnknownCodeError),

@@ -508,6 +508,13 @@ def build_problem(request: Mapping[str, Any]) -> Problem:
 
     weights = Weights.from_dict(request.get("weights"))
     constraints = _constraints(request.get("constraints"), package_ids)
+    known = set(keys)
+    for name, ids in (("required", set(constraints.required.values())),
+                      ("required_lead", {constraints.required_lead} - {None})):
+        missing = sorted(str(i) for i in ids - known)
+        if missing:
+            raise InputError(f"constraints.{name}",
+                             f"not among the manufacturers: {', '.join(missing)}")
     declined = _id_set(request.get("declined"), "declined")
     willingness = _willingness(request.get("willingness"), package_ids)
     quotes = _priced(request.get("quotes"), "quotes", package_ids)
