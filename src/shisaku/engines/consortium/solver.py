@@ -411,7 +411,7 @@ def solve(
             problem, None, survivors, cutoff=None, seed=seed, num_workers=num_workers,
             group=frozenset(group),
             gap_limit=max(gap_limit / 2, _GROUP_GAP),
-            time_limit_s=(deadline - time.perf_counter()) / 3)
+            time_limit_s=(deadline - time.perf_counter()) / 10)
         for lead in group:
             bounds[lead] = max(bounds[lead], relaxed + problem.lead_points(lead))
         if members is not None:
