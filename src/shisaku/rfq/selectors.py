@@ -1,0 +1,204 @@
+"""Who sees which RFQ, invitation and quote: every read goes through these querysets.
+
+- Startup side: members of the project's startup and of its coordinator organisation see the
+  RFQ, all its invitations and (unless sealed and before the deadline) every quote. Only the
+  startup's members change anything (create, send, award, message).
+- Manufacturer side: members of the invited firm's organisation see their own invitation, the
+  RFQ's parts and their own quotes, nothing of the competitors.
+Everyone else gets None / an empty queryset (the pages and the API answer 404).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shisaku.directory.models import Manufacturer
+from shisaku.projects.selectors import projects_visible_to
+from shisaku.rfq.choices import RFQStatus
+from shisaku.rfq.models import RFQ, CurrencyRate, Invitation, Notification, Quote
+
+__all__ = [
+    "comparison",
+    "comparison_table",
+    "inbox_of",
+    "invitation_for_firm",
+    "invitation_for_startup",
+    "live_quote",
+    "manufacturers_of",
+    "notifications_of",
+    "quotes_visible",
+    "rates_latest",
+    "rfq_for_startup",
+    "rfq_is_editor",
+    "rfqs_visible_to",
+    "sealed_now",
+]
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def rfqs_visible_to(user: Any) -> QuerySet[RFQ]:
+    """RFQs of projects the user sees as startup member or coordinator."""
+    if not _authenticated(user):
+        return RFQ.objects.none()
+    return RFQ.objects.filter(project__in=projects_visible_to(user)).select_related(
+        "project", "project__organisation")
+
+
+def rfq_for_startup(*, user: Any, pk: int) -> RFQ | None:
+    return rfqs_visible_to(user).filter(pk=pk).first()
+
+
+def rfq_is_editor(*, user: Any, rfq: RFQ) -> bool:
+    """Members of the startup that owns the project may send, award and write; its
+    coordinator reads only."""
+    return _authenticated(user) and rfq.project.organisation.memberships.filter(
+        user=user).exists()
+
+
+def manufacturers_of(user: Any) -> QuerySet[Manufacturer]:
+    """Directory firms whose organisation the user is a member of."""
+    if not _authenticated(user):
+        return Manufacturer.objects.none()
+    return Manufacturer.objects.filter(organisation__memberships__user=user).distinct()
+
+
+def inbox_of(user: Any) -> QuerySet[Invitation]:
+    """The invitations of the user's firms (never drafts: a draft sends nothing)."""
+    if not _authenticated(user):
+        return Invitation.objects.none()
+    return (Invitation.objects.filter(manufacturer__in=manufacturers_of(user))
+            .exclude(rfq__status=RFQStatus.DRAFT)
+            .select_related("rfq", "rfq__project", "manufacturer")
+            .order_by("-sent_at", "-id"))
+
+
+def invitation_for_firm(*, user: Any, pk: int) -> Invitation | None:
+    return inbox_of(user).filter(pk=pk).first()
+
+
+def invitation_for_startup(*, user: Any, pk: int) -> Invitation | None:
+    return (Invitation.objects.filter(pk=pk, rfq__in=rfqs_visible_to(user))
+            .select_related("rfq", "rfq__project", "manufacturer").first())
+
+
+def sealed_now(rfq: RFQ, now: Any = None) -> bool:
+    """Sealed quotes stay hidden from the startup until the quote deadline."""
+    return rfq.sealed and (now or timezone.now()) < rfq.quote_deadline
+
+
+def quotes_visible(*, user: Any, rfq: RFQ, now: Any = None) -> QuerySet[Quote]:
+    """Every revision the user may read: the startup side sees all (none while sealed); a
+    firm sees its own only."""
+    base = Quote.objects.filter(invitation__rfq=rfq).select_related(
+        "invitation", "invitation__manufacturer").prefetch_related("lines")
+    if rfqs_visible_to(user).filter(pk=rfq.pk).exists():
+        return base.none() if sealed_now(rfq, now) else base
+    if not _authenticated(user):
+        return base.none()
+    return base.filter(invitation__manufacturer__in=manufacturers_of(user))
+
+
+def rates_latest() -> dict[str, tuple[Decimal, Any]]:
+    """currency -> (USD per unit, as_of) from the newest row of each currency."""
+    out: dict[str, tuple[Decimal, Any]] = {}
+    for cur, rate, as_of in CurrencyRate.objects.order_by("currency", "-as_of").values_list(
+            "currency", "rate_to_usd", "as_of"):
+        out.setdefault(cur, (rate, as_of))
+    return out
+
+
+def notifications_of(user: Any) -> QuerySet[Notification]:
+    if not _authenticated(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user)
+
+
+def live_quote(quotes: list[Quote]) -> Quote | None:
+    """The revision that counts: the newest one that was not replaced or withdrawn."""
+    live = [q for q in quotes if q.status not in ("revised", "withdrawn")]
+    return max(live, key=lambda q: q.revision) if live else None
+
+
+def comparison(*, user: Any, rfq: RFQ, quantity: int | None = None, currency: str = "",
+               now: Any = None) -> dict[str, Any]:
+    """The side-by-side table of an RFQ for the startup side: one row per invitation with its
+    live quote converted to ``currency`` (default: the project's currency) and totalled for
+    ``quantity`` products (default: the first tier). Sealed RFQs show no prices before the
+    deadline."""
+    from shisaku.rfq.comparison import QuoteRow, compare
+
+    now = now or timezone.now()
+    currency = currency or rfq.project.currency
+    tiers = list(rfq.quantity_tiers)
+    quantity = quantity or (tiers[0] if tiers else 1)
+    parts = list(rfq.parts.all())
+    rates_full = rates_latest()
+    rates = {cur: rate for cur, (rate, _d) in rates_full.items()}
+    by_inv: dict[int, list[Quote]] = {}
+    for q in quotes_visible(user=user, rfq=rfq, now=now):
+        by_inv.setdefault(q.invitation_id, []).append(q)
+    invitations = list(rfq.invitations.select_related("manufacturer",
+                                                      "manufacturer__reply_stats"))
+    live = {inv.pk: live_quote(by_inv.get(inv.pk, [])) for inv in invitations}
+    quote_rows = [QuoteRow(q.pk, q.currency,
+                           {(ln.part_id, ln.tier): ln.unit_price for ln in q.lines.all()},
+                           q.tooling_cost)
+                  for q in live.values() if q is not None]
+    results = {r.key: r for r in compare(quote_rows, parts={p.pk: p.quantity_per_unit
+                                                            for p in parts},
+                                         tiers=tiers, quantity=quantity, currency=currency,
+                                         rates=rates)}
+    today = timezone.localdate(now)
+    rows = []
+    for inv in invitations:
+        q = live[inv.pk]
+        res = results.get(q.pk) if q is not None else None
+        stats = getattr(inv.manufacturer, "reply_stats", None)
+        rows.append({
+            "invitation": inv, "manufacturer": inv.manufacturer, "quote": q,
+            "cells": [[res.unit.get((p.pk, t)) if res else None for t in tiers] for p in parts],
+            "tooling": res.tooling if res else None, "total": res.total if res else None,
+            "complete": res.complete if res else False,
+            "rate_missing": res.rate_missing if res else False,
+            "expired": q is not None and (q.status == "expired" or (
+                q.status == "submitted" and q.valid_until < today)),
+            "reply_hours": inv.manufacturer.reply_median_hours, "stats": stats,
+            "rating": inv.manufacturer.rating, "rating_count": inv.manufacturer.rating_count,
+        })
+    rows.sort(key=lambda r: (r["total"] is None, r["total"] or 0, r["invitation"].pk))
+    used = sorted({r["quote"].currency for r in rows if r["quote"] is not None} | {currency})
+    return {"rfq": rfq, "parts": parts, "tiers": tiers, "quantity": quantity,
+            "currency": currency, "rows": rows, "sealed": sealed_now(rfq, now),
+            "rates": [(c, rates_full[c][0], rates_full[c][1]) for c in used
+                      if c in rates_full and c != "USD"]}
+
+
+def comparison_table(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the comparison for CSV / XLSX export (plain values)."""
+    header = ["manufacturer", "status", "revision", "quote_currency"]
+    for part in data["parts"]:
+        header += [f"{part.name} @ {t} ({data['currency']})" for t in data["tiers"]]
+    header += [f"tooling ({data['currency']})",
+               f"total for {data['quantity']} ({data['currency']})", "lead_time_days",
+               "valid_until", "expired", "reply_median_hours", "rating"]
+    out = []
+    for r in data["rows"]:
+        q = r["quote"]
+        line: list[Any] = [r["manufacturer"].name, r["invitation"].status,
+                           q.revision if q else "", q.currency if q else ""]
+        for cells in r["cells"]:
+            line += ["" if c is None else c for c in cells]
+        line += ["" if r["tooling"] is None else r["tooling"],
+                 "" if r["total"] is None else r["total"],
+                 q.lead_time_days if q else "", q.valid_until.isoformat() if q else "",
+                 "yes" if r["expired"] else "", "" if r["reply_hours"] is None
+                 else r["reply_hours"], "" if r["rating"] is None else r["rating"]]
+        out.append(line)
+    return header, out

@@ -1,0 +1,604 @@
+"""Every write of the quotation workflow: create and send an RFQ, the firm's view /
+acknowledge / quote / decline, messages, the award (exactly once), the reply-deadline job and
+the reply-time statistics. Each state change goes through ``choices.check_transition`` and is
+audited.
+
+Times: ``now`` arguments are aware datetimes (default ``timezone.now()``); tests move the clock
+by passing it. Money is ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shisaku.core.services import audit_record, generation_bump
+from shisaku.directory.models import Manufacturer
+from shisaku.directory.services import GENERATION
+from shisaku.errors import InputError
+from shisaku.projects import specs
+from shisaku.projects.choices import MAX_QUANTITY, Currency
+from shisaku.projects.models import Project
+from shisaku.projects.selectors import part_ready_for_rfq
+from shisaku.rfq.choices import (
+    DeclineReason,
+    IllegalTransition,
+    InvitationStatus,
+    NotificationKind,
+    QuoteStatus,
+    RFQStatus,
+    check_transition,
+)
+from shisaku.rfq.models import (
+    RFQ,
+    Award,
+    Invitation,
+    Message,
+    Quote,
+    QuoteLine,
+    ReplyStats,
+)
+from shisaku.rfq.notify import members_of, notify
+from shisaku.rfq.selectors import sealed_now
+from shisaku.rfq.stats import InvitationEvents, reply_figures
+
+__all__ = [
+    "ack_hours", "award_create", "invitation_acknowledge", "invitation_decline",
+    "invitation_view", "message_post", "quote_submit", "reply_deadlines_check",
+    "reply_stats_update", "rfq_candidates", "rfq_create", "rfq_requirement", "rfq_send",
+]
+
+MAX_TIERS = 6
+MAX_INVITES = 20
+DEFAULT_INVITES = 3
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def ack_hours() -> float:
+    """Hours a firm has to acknowledge an invitation (setting ``SHISAKU_ACK_HOURS``, default
+    2; plain clock hours, see docs/RFQ.md)."""
+    return float(getattr(settings, "SHISAKU_ACK_HOURS", 2))
+
+
+def _set_status(obj: Any, entity: str, target: str) -> None:
+    check_transition(entity, obj.status, target)
+    obj.status = target
+
+
+# --- create -------------------------------------------------------------------------------
+
+def _tiers(value: Any) -> list[int]:
+    if not isinstance(value, list | tuple) or not value:
+        raise InputError("quantity_tiers", "give one to six quantities, e.g. 10, 300, 5000")
+    tiers = []
+    for raw in value:
+        if isinstance(raw, bool) or not isinstance(raw, int | str):
+            raise InputError("quantity_tiers", "quantities must be whole numbers")
+        try:
+            n = int(str(raw).replace(",", "").strip())
+        except ValueError:
+            raise InputError("quantity_tiers", f"not a whole number: {raw!r}") from None
+        if not 1 <= n <= MAX_QUANTITY:
+            raise InputError("quantity_tiers", f"quantities must be between 1 and {MAX_QUANTITY}")
+        tiers.append(n)
+    tiers = sorted(set(tiers))
+    if len(tiers) > MAX_TIERS:
+        raise InputError("quantity_tiers", f"at most {MAX_TIERS} quantities")
+    return tiers
+
+
+def rfq_create(*, actor: Any, project: Project, part_ids: Sequence[int],
+               quantity_tiers: Sequence[Any], quote_deadline: dt.datetime, title: str = "",
+               sealed: bool = False, auto_invite_next: bool = False, notes: str = "",
+               now: dt.datetime | None = None) -> RFQ:
+    """A draft RFQ for parts of ``project`` that are complete enough for an RFQ; any other
+    part is refused with field ``parts`` and the reason."""
+    now = _now(now)
+    if not part_ids:
+        raise InputError("parts", "choose at least one part")
+    parts = {p.pk: p for p in project.parts.filter(pk__in=list(part_ids))
+             .prefetch_related("files")}
+    for pid in part_ids:
+        part = parts.get(int(pid))
+        if part is None:
+            raise InputError("parts", f"part {pid} is not a part of this project")
+        if not part_ready_for_rfq(part):
+            missing = ", ".join(m["label"] for m in specs.completeness(part).missing)
+            raise InputError("parts", f"{part.name}: the specification is not complete enough "
+                                      f"for an RFQ (missing: {missing})")
+    tiers = _tiers(list(quantity_tiers))
+    if quote_deadline is None or quote_deadline <= now:
+        raise InputError("quote_deadline", "must be in the future")
+    title = (title or "").strip()[:200] or _("Quotation for %(project)s") % {
+        "project": project.title}
+    with transaction.atomic():
+        rfq = RFQ.objects.create(project=project, title=title, quantity_tiers=tiers,
+                                 quote_deadline=quote_deadline, sealed=bool(sealed),
+                                 auto_invite_next=bool(auto_invite_next), notes=notes or "",
+                                 created_by=actor if actor.is_authenticated else None)
+        rfq.parts.set(parts.values())
+        audit_record(actor=actor, action="rfq.create", obj=rfq, summary=rfq.title,
+                     data={"parts": sorted(parts), "tiers": tiers})
+    return rfq
+
+
+# --- matching and sending -----------------------------------------------------------------
+
+def rfq_requirement(rfq: RFQ) -> dict[str, Any]:
+    """The matching requirement of an RFQ: the parts' processes and materials, the largest
+    tier as quantity and the project's stage."""
+    processes: list[str] = []
+    materials: list[str] = []
+    for part in rfq.parts.all():
+        processes.extend(part.process_hints or [])
+        if part.material:
+            materials.append(part.material)
+    req: dict[str, Any] = {"processes": list(dict.fromkeys(processes)),
+                           "materials": list(dict.fromkeys(materials)),
+                           "quantity": max(rfq.quantity_tiers or [1])}
+    if rfq.project.stage:
+        req["stage"] = rfq.project.stage
+    return req
+
+
+def rfq_candidates(*, rfq: RFQ, limit: int = 10) -> list[tuple[Manufacturer, float]]:
+    """The best matches not yet invited, best first, with their scores.
+
+    Tries the full requirement, then without materials, then without the stage, until enough
+    firms are eligible (a firm that does every process but not the exact material still
+    deserves to be asked).
+    """
+    from shisaku.directory.adapters import match
+
+    invited = set(rfq.invitations.values_list("manufacturer_id", flat=True))
+    req = rfq_requirement(rfq)
+    hits: dict[int, float] = {}
+    for drop in ((), ("materials",), ("materials", "stage")):
+        attempt = {k: v for k, v in req.items() if k not in drop and v not in ([], None)}
+        for hit in match(attempt, top_k=limit + len(invited)).results:
+            if hit.id not in invited and hit.id not in hits:
+                hits[hit.id] = hit.score
+        if len(hits) >= limit:
+            break
+    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    firms = Manufacturer.objects.in_bulk([i for i, _s in ranked])
+    return [(firms[i], s) for i, s in ranked if i in firms]
+
+
+def _rfq_url(rfq: RFQ) -> str:
+    return reverse("rfq:detail", args=[rfq.pk])
+
+
+def _invitation_url(inv: Invitation) -> str:
+    return reverse("rfq:invitation", args=[inv.pk])
+
+
+def _invite(*, actor: Any, rfq: RFQ, manufacturer: Manufacturer, now: dt.datetime,
+            score: float | None = None, replaces: Invitation | None = None) -> Invitation:
+    inv = Invitation.objects.create(
+        rfq=rfq, manufacturer=manufacturer, sent_at=now,
+        ack_deadline=now + dt.timedelta(hours=ack_hours()),
+        quote_deadline=rfq.quote_deadline, match_score=score, replaces=replaces)
+    audit_record(actor=actor, action="rfq.invite", obj=inv,
+                 summary=f"{rfq.title} → {manufacturer.name}",
+                 data={"rfq": rfq.pk, "manufacturer": manufacturer.pk,
+                       "replaces": replaces.pk if replaces else None})
+    notify(users=members_of(manufacturer.organisation), kind=NotificationKind.INVITED,
+           url=_invitation_url(inv),
+           text=lambda: _("New request for quotation: %(title)s. Please acknowledge within "
+                          "%(hours)s hours.") % {"title": rfq.title, "hours": f"{ack_hours():g}"})
+    return inv
+
+
+def rfq_send(*, actor: Any, rfq: RFQ, manufacturer_ids: Sequence[int] | None = None,
+             now: dt.datetime | None = None) -> list[Invitation]:
+    """Send a draft RFQ to the chosen firms (default: the top ``DEFAULT_INVITES`` matches)."""
+    now = _now(now)
+    if manufacturer_ids is None:
+        manufacturer_ids = [m.pk for m, _s in rfq_candidates(rfq=rfq, limit=DEFAULT_INVITES)]
+    ids = list(dict.fromkeys(int(i) for i in manufacturer_ids))
+    if not ids:
+        raise InputError("manufacturers", "choose at least one manufacturer")
+    if len(ids) > MAX_INVITES:
+        raise InputError("manufacturers", f"at most {MAX_INVITES} manufacturers")
+    firms = Manufacturer.objects.in_bulk(ids)
+    unknown = [i for i in ids if i not in firms]
+    if unknown:
+        raise InputError("manufacturers", f"no such manufacturer: {unknown[0]}")
+    if rfq.quote_deadline <= now:
+        raise InputError("quote_deadline", "the quote deadline has passed; set a new one")
+    with transaction.atomic():
+        locked = RFQ.objects.select_for_update().get(pk=rfq.pk)
+        _set_status(locked, "rfq", RFQStatus.SENT)
+        locked.sent_at = now
+        locked.save(update_fields=["status", "sent_at"])
+        audit_record(actor=actor, action="rfq.send", obj=locked, summary=locked.title,
+                     data={"manufacturers": ids})
+        invitations = [_invite(actor=actor, rfq=locked, manufacturer=firms[i], now=now)
+                       for i in ids]
+    rfq.status, rfq.sent_at = locked.status, locked.sent_at
+    return invitations
+
+
+# --- the firm's side ----------------------------------------------------------------------
+
+def _lock(inv: Invitation) -> Invitation:
+    return Invitation.objects.select_for_update(of=("self",)).select_related(
+        "rfq", "rfq__project", "manufacturer").get(pk=inv.pk)
+
+
+def _require_open(rfq: RFQ, target: str) -> None:
+    if rfq.status != RFQStatus.SENT:
+        raise IllegalTransition("rfq", rfq.status, target,
+                                reason=f"the request is {rfq.status}, no longer open")
+
+
+def _startup_users(rfq: RFQ) -> list[Any]:
+    return members_of(rfq.project.organisation)
+
+
+def invitation_view(*, actor: Any, invitation: Invitation,
+                    now: dt.datetime | None = None) -> Invitation:
+    """The firm opened the invitation: ``sent`` becomes ``viewed`` (later views change
+    nothing)."""
+    if invitation.status != InvitationStatus.SENT:
+        return invitation
+    now = _now(now)
+    with transaction.atomic():
+        inv = _lock(invitation)
+        if inv.status == InvitationStatus.SENT:
+            _set_status(inv, "invitation", InvitationStatus.VIEWED)
+            inv.viewed_at = now
+            inv.save(update_fields=["status", "viewed_at"])
+            audit_record(actor=actor, action="rfq.invitation.view", obj=inv)
+    invitation.status, invitation.viewed_at = inv.status, inv.viewed_at
+    return inv
+
+
+def invitation_acknowledge(*, actor: Any, invitation: Invitation,
+                           now: dt.datetime | None = None) -> Invitation:
+    now = _now(now)
+    with transaction.atomic():
+        inv = _lock(invitation)
+        _require_open(inv.rfq, InvitationStatus.ACKNOWLEDGED)
+        _set_status(inv, "invitation", InvitationStatus.ACKNOWLEDGED)
+        inv.acknowledged_at = now
+        inv.viewed_at = inv.viewed_at or now
+        inv.save(update_fields=["status", "acknowledged_at", "viewed_at"])
+        audit_record(actor=actor, action="rfq.invitation.acknowledge", obj=inv)
+        notify(users=_startup_users(inv.rfq), kind=NotificationKind.ACKNOWLEDGED,
+               url=_rfq_url(inv.rfq),
+               text=lambda: _("%(firm)s acknowledged %(title)s.") % {
+                   "firm": inv.manufacturer.name, "title": inv.rfq.title})
+        reply_stats_update(manufacturer=inv.manufacturer, now=now)
+    return inv
+
+
+def _money(field: str, value: Any, *, positive: bool) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        raise InputError(field, "must be a number") from None
+    if not amount.is_finite() or amount < 0 or (positive and amount == 0):
+        raise InputError(field, "must be more than 0" if positive else "must not be negative")
+    if amount >= Decimal("1e12"):
+        raise InputError(field, "too large")
+    return amount
+
+
+def _lines(rfq: RFQ, lines: Iterable[Mapping[str, Any]]) -> list[tuple[int, int, Decimal]]:
+    part_ids = set(rfq.parts.values_list("pk", flat=True))
+    tiers = set(rfq.quantity_tiers)
+    out: dict[tuple[int, int], Decimal] = {}
+    for i, line in enumerate(lines):
+        try:
+            part, tier = int(line.get("part", 0)), int(line.get("tier", 0))
+        except (TypeError, ValueError):
+            raise InputError(f"lines[{i}]", "part and tier must be whole numbers") from None
+        if part not in part_ids:
+            raise InputError(f"lines[{i}].part", "not a part of this request")
+        if tier not in tiers:
+            raise InputError(f"lines[{i}].tier", "not one of the request's quantities")
+        out[(part, tier)] = _money(f"lines[{i}].unit_price", line.get("unit_price"),
+                                   positive=True)
+    if not out:
+        raise InputError("lines", "price at least one part at one quantity")
+    return [(p, t, price) for (p, t), price in sorted(out.items())]
+
+
+def quote_submit(*, actor: Any, invitation: Invitation, lines: Iterable[Mapping[str, Any]],
+                 currency: str, lead_time_days: Any, valid_until: dt.date,
+                 tooling_cost: Any = 0, notes: str = "",
+                 now: dt.datetime | None = None) -> Quote:
+    """A quote, or a new revision of it (the previous revision stays, status ``revised``).
+
+    ``lines``: ``{"part": id, "tier": quantity, "unit_price": amount}`` in ``currency``.
+    """
+    now = _now(now)
+    if currency not in Currency.values:
+        raise InputError("currency", "unknown currency", valid=list(Currency.values))
+    tooling = _money("tooling_cost", tooling_cost or 0, positive=False)
+    try:
+        lead = int(lead_time_days)
+    except (TypeError, ValueError):
+        raise InputError("lead_time_days", "must be a whole number of days") from None
+    if not 1 <= lead <= 3650:
+        raise InputError("lead_time_days", "must be between 1 and 3650 days")
+    if not isinstance(valid_until, dt.date) or valid_until < timezone.localdate(now):
+        raise InputError("valid_until", "must be a date from today on")
+    with transaction.atomic():
+        inv = _lock(invitation)
+        _require_open(inv.rfq, InvitationStatus.QUOTED)
+        if now > inv.quote_deadline:
+            raise IllegalTransition("invitation", inv.status, InvitationStatus.QUOTED,
+                                    reason="the quote deadline has passed")
+        _set_status(inv, "invitation", InvitationStatus.QUOTED)
+        priced = _lines(inv.rfq, lines)
+        previous = inv.quotes.filter(status=QuoteStatus.SUBMITTED).first()
+        if previous is not None:
+            _set_status(previous, "quote", QuoteStatus.REVISED)
+            previous.save(update_fields=["status"])
+        revision = (inv.quotes.order_by("-revision").values_list("revision", flat=True)
+                    .first() or 0) + 1
+        quote = Quote.objects.create(
+            invitation=inv, revision=revision, currency=currency, tooling_cost=tooling,
+            lead_time_days=lead, valid_until=valid_until, notes=(notes or "")[:5000],
+            submitted_by=actor if actor.is_authenticated else None, submitted_at=now)
+        QuoteLine.objects.bulk_create(QuoteLine(quote=quote, part_id=p, tier=t, unit_price=v)
+                                      for p, t, v in priced)
+        inv.replied_at = inv.replied_at or now
+        inv.viewed_at = inv.viewed_at or now
+        inv.save(update_fields=["status", "replied_at", "viewed_at"])
+        audit_record(actor=actor, action="rfq.quote.submit", obj=quote,
+                     summary=f"{inv.manufacturer.name} r{revision}",
+                     data={"invitation": inv.pk, "revision": revision, "currency": currency,
+                           "lines": len(priced)})
+        notify(users=_startup_users(inv.rfq), kind=NotificationKind.QUOTE,
+               url=_rfq_url(inv.rfq),
+               text=lambda: _("%(firm)s sent a quote (revision %(rev)s) for %(title)s.") % {
+                   "firm": inv.manufacturer.name, "rev": revision, "title": inv.rfq.title})
+        reply_stats_update(manufacturer=inv.manufacturer, now=now)
+    return quote
+
+
+def invitation_decline(*, actor: Any, invitation: Invitation, reason: str, note: str = "",
+                       now: dt.datetime | None = None) -> Invitation:
+    now = _now(now)
+    if reason not in DeclineReason.values:
+        raise InputError("reason", "choose a reason from the list",
+                         valid=list(DeclineReason.values))
+    note = (note or "").strip()
+    if reason == DeclineReason.OTHER and not note:
+        raise InputError("note", "say why when the reason is 'other'")
+    with transaction.atomic():
+        inv = _lock(invitation)
+        _set_status(inv, "invitation", InvitationStatus.DECLINED)
+        inv.decline_reason, inv.decline_note = reason, note[:2000]
+        inv.replied_at = inv.replied_at or now
+        inv.save(update_fields=["status", "decline_reason", "decline_note", "replied_at"])
+        audit_record(actor=actor, action="rfq.invitation.decline", obj=inv,
+                     summary=reason, data={"reason": reason})
+        label = DeclineReason(reason).label
+        notify(users=_startup_users(inv.rfq), kind=NotificationKind.DECLINED,
+               url=_rfq_url(inv.rfq),
+               text=lambda: _("%(firm)s declined %(title)s: %(reason)s.") % {
+                   "firm": inv.manufacturer.name, "title": inv.rfq.title,
+                   "reason": str(label)})
+        reply_stats_update(manufacturer=inv.manufacturer, now=now)
+    return inv
+
+
+def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufacturer: bool,
+                 upload: UploadedFile | None = None) -> Message:
+    """A message in the invitation's thread (optionally with a file); the other side is
+    notified."""
+    body = (body or "").strip()
+    if not body:
+        raise InputError("body", "write a message")
+    if len(body) > 5000:
+        raise InputError("body", "at most 5000 characters")
+    limit = int(getattr(settings, "SHISAKU_MAX_UPLOAD_MB", 50)) * 1024 * 1024
+    if upload is not None and (upload.size or 0) > limit:
+        raise InputError("file", f"larger than {limit // (1024 * 1024)} MB")
+    if invitation.rfq.status == RFQStatus.DRAFT:
+        raise IllegalTransition("rfq", invitation.rfq.status, "sent",
+                                reason="the request has not been sent")
+    with transaction.atomic():
+        msg = Message(invitation=invitation, author=actor, body=body,
+                      from_manufacturer=from_manufacturer)
+        if upload is not None:
+            msg.file.save(upload.name or "file", upload, save=False)
+        msg.save()
+        audit_record(actor=actor, action="rfq.message", obj=msg,
+                     data={"invitation": invitation.pk, "file": bool(upload)})
+        rfq = invitation.rfq
+        if from_manufacturer:
+            users, url = _startup_users(rfq), _invitation_url(invitation)
+        else:
+            users, url = members_of(invitation.manufacturer.organisation), _invitation_url(
+                invitation)
+        notify(users=users, kind=NotificationKind.MESSAGE, url=url, exclude=actor,
+               text=lambda: _("New message about %(title)s.") % {"title": rfq.title})
+    return msg
+
+
+# --- award --------------------------------------------------------------------------------
+
+def award_create(*, actor: Any, rfq: RFQ, quote_id: int, note: str = "",
+                 now: dt.datetime | None = None) -> Award:
+    """Award the RFQ to one quote, exactly once (the RFQ row is locked; the one-to-one
+    ``Award.rfq`` is the last guard). Other live quotes become ``lost``; every other firm
+    that was invited and did not decline is told, politely."""
+    now = _now(now)
+    try:
+        with transaction.atomic():
+            locked = RFQ.objects.select_for_update(of=("self",)).select_related("project").get(
+                pk=rfq.pk)
+            if locked.status == RFQStatus.AWARDED:
+                raise IllegalTransition("rfq", locked.status, RFQStatus.AWARDED,
+                                        reason="this request has already been awarded")
+            check_transition("rfq", locked.status, RFQStatus.AWARDED)
+            if sealed_now(locked, now):
+                raise IllegalTransition("rfq", locked.status, RFQStatus.AWARDED,
+                                        reason="sealed quotes open at the quote deadline")
+            quote = (Quote.objects.select_for_update(of=("self",))
+                     .select_related("invitation__manufacturer")
+                     .filter(pk=quote_id, invitation__rfq=locked).first())
+            if quote is None:
+                raise InputError("quote", "not a quote of this request")
+            if quote.status == QuoteStatus.SUBMITTED and quote.valid_until < timezone.localdate(
+                    now):
+                raise IllegalTransition("quote", QuoteStatus.EXPIRED, QuoteStatus.AWARDED,
+                                        reason="this quote is no longer valid")
+            _set_status(quote, "quote", QuoteStatus.AWARDED)
+            quote.save(update_fields=["status"])
+            with transaction.atomic():
+                award = Award.objects.create(rfq=locked, quote=quote, note=(note or "")[:2000],
+                                             created_by=actor if actor.is_authenticated
+                                             else None)
+            _set_status(locked, "rfq", RFQStatus.AWARDED)
+            locked.closed_at = locked.closed_at or now
+            locked.save(update_fields=["status", "closed_at"])
+            audit_record(actor=actor, action="rfq.award", obj=award,
+                         summary=f"{locked.title} → {quote.invitation.manufacturer.name}",
+                         data={"rfq": locked.pk, "quote": quote.pk})
+            _award_notify(actor, locked, quote)
+    except IntegrityError:
+        raise IllegalTransition("rfq", RFQStatus.AWARDED, RFQStatus.AWARDED,
+                                reason="this request has already been awarded") from None
+    rfq.status = RFQStatus.AWARDED
+    return award
+
+
+def _award_notify(actor: Any, rfq: RFQ, winner: Quote) -> None:
+    for q in Quote.objects.filter(invitation__rfq=rfq, status__in=[QuoteStatus.SUBMITTED,
+                                                                   QuoteStatus.EXPIRED]):
+        _set_status(q, "quote", QuoteStatus.LOST)
+        q.save(update_fields=["status"])
+        audit_record(actor=actor, action="rfq.quote.lost", obj=q)
+    win_inv = winner.invitation
+    notify(users=members_of(win_inv.manufacturer.organisation), kind=NotificationKind.AWARD_WON,
+           url=_invitation_url(win_inv),
+           text=lambda: _("Good news: your quote for %(title)s was selected.") % {
+               "title": rfq.title})
+    others = (Invitation.objects.filter(rfq=rfq).exclude(pk=win_inv.pk)
+              .exclude(status=InvitationStatus.DECLINED).select_related("manufacturer"))
+    for inv in others:
+        notify(users=members_of(inv.manufacturer.organisation),
+               kind=NotificationKind.AWARD_LOST, url=_invitation_url(inv),
+               text=lambda: _("Thank you for your time on %(title)s. The startup has chosen "
+                              "another offer this time; we hope to work with you again.") % {
+                   "title": rfq.title})
+
+
+# --- the reply-deadline job and statistics ------------------------------------------------
+
+def reply_deadlines_check(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Mark overdue invitations (no acknowledgement by the ack deadline, or no quote or
+    decline by the quote deadline), remind the firm, tell the startup and the project's
+    coordinator, invite the next best match when the RFQ opted in; expire quotes past their
+    validity; close RFQs past their quote deadline. Safe to run concurrently and repeatedly."""
+    now = _now(now)
+    counts = {"overdue": 0, "invited_next": 0, "expired": 0, "closed": 0}
+    late = (Invitation.objects.filter(overdue_at__isnull=True, rfq__status=RFQStatus.SENT)
+            .filter(Q(status__in=[InvitationStatus.SENT, InvitationStatus.VIEWED],
+                      ack_deadline__lt=now)
+                    | Q(status__in=[InvitationStatus.SENT, InvitationStatus.VIEWED,
+                                    InvitationStatus.ACKNOWLEDGED], quote_deadline__lt=now))
+            .select_related("rfq", "rfq__project", "manufacturer").order_by("id"))
+    touched: dict[int, Manufacturer] = {}
+    for inv in late:
+        with transaction.atomic():
+            if not Invitation.objects.filter(pk=inv.pk, overdue_at__isnull=True).update(
+                    overdue_at=now):
+                continue  # another worker got it
+            counts["overdue"] += 1
+            touched[inv.manufacturer_id] = inv.manufacturer
+            audit_record(actor=None, action="rfq.invitation.overdue", obj=inv,
+                         data={"status": inv.status})
+            _overdue_notify(inv)
+            if inv.rfq.auto_invite_next and now < inv.rfq.quote_deadline:
+                counts["invited_next"] += _invite_next(inv, now)
+    for quote in Quote.objects.filter(status=QuoteStatus.SUBMITTED,
+                                      valid_until__lt=timezone.localdate(now)):
+        _set_status(quote, "quote", QuoteStatus.EXPIRED)
+        quote.save(update_fields=["status"])
+        audit_record(actor=None, action="rfq.quote.expire", obj=quote)
+        counts["expired"] += 1
+    for rfq in RFQ.objects.filter(status=RFQStatus.SENT, quote_deadline__lt=now):
+        with transaction.atomic():
+            if RFQ.objects.filter(pk=rfq.pk, status=RFQStatus.SENT).update(
+                    status=RFQStatus.CLOSED, closed_at=now):
+                audit_record(actor=None, action="rfq.close", obj=rfq)
+                counts["closed"] += 1
+    for firm in touched.values():
+        reply_stats_update(manufacturer=firm, now=now)
+    return counts
+
+
+def _overdue_notify(inv: Invitation) -> None:
+    rfq = inv.rfq
+    notify(users=members_of(inv.manufacturer.organisation), kind=NotificationKind.OVERDUE,
+           url=_invitation_url(inv),
+           text=lambda: _("Reminder: %(title)s is waiting for your reply (overdue).") % {
+               "title": rfq.title})
+    notify(users=members_of(rfq.project.organisation, rfq.project.coordinator),
+           kind=NotificationKind.OVERDUE, url=_rfq_url(rfq),
+           text=lambda: _("%(firm)s has not replied to %(title)s in time.") % {
+               "firm": inv.manufacturer.name, "title": rfq.title})
+
+
+def _invite_next(inv: Invitation, now: dt.datetime) -> int:
+    rfq = RFQ.objects.select_for_update().get(pk=inv.rfq_id)
+    if rfq.status != RFQStatus.SENT:
+        return 0
+    candidates = rfq_candidates(rfq=rfq, limit=1)
+    if not candidates:
+        return 0
+    firm, score = candidates[0]
+    new = _invite(actor=None, rfq=rfq, manufacturer=firm, now=now, score=score, replaces=inv)
+    notify(users=members_of(rfq.project.organisation), kind=NotificationKind.NEXT_INVITED,
+           url=_rfq_url(rfq),
+           text=lambda: _("%(old)s did not reply in time; %(new)s was invited to %(title)s.")
+           % {"old": inv.manufacturer.name, "new": new.manufacturer.name, "title": rfq.title})
+    return 1
+
+
+def reply_stats_update(*, manufacturer: Manufacturer,
+                       now: dt.datetime | None = None) -> ReplyStats:
+    """Recompute the firm's reply figures from its invitations; write the acknowledgement
+    median to ``Manufacturer.reply_median_hours`` (what matching scores) and bump the
+    directory generation when it changed."""
+    now = _now(now)
+    rows = (Invitation.objects.filter(manufacturer=manufacturer)
+            .exclude(rfq__status=RFQStatus.DRAFT)
+            .annotate(first_quote_at=Min("quotes__submitted_at"))
+            .values_list("sent_at", "ack_deadline", "acknowledged_at", "replied_at",
+                         "first_quote_at"))
+    fig = reply_figures([InvitationEvents(*row) for row in rows], now=now)
+    stats, _created = ReplyStats.objects.update_or_create(
+        manufacturer=manufacturer, defaults={
+            "ack_median_hours": fig.ack_median_hours, "ack_p90_hours": fig.ack_p90_hours,
+            "quote_median_hours": fig.quote_median_hours,
+            "quote_p90_hours": fig.quote_p90_hours, "response_rate": fig.response_rate,
+            "invitations": len(rows), "answered": fig.answered})
+    if fig.ack_median_hours is not None and manufacturer.reply_median_hours != \
+            fig.ack_median_hours:
+        Manufacturer.objects.filter(pk=manufacturer.pk).update(
+            reply_median_hours=fig.ack_median_hours)
+        manufacturer.reply_median_hours = fig.ack_median_hours
+        generation_bump(name=GENERATION)
+    return stats

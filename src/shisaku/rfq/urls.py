@@ -1,0 +1,21 @@
+from django.urls import path
+
+from shisaku.rfq import views
+
+app_name = "rfq"
+urlpatterns = [
+    path("", views.rfq_list, name="list"),
+    path("new/<int:project_pk>", views.rfq_create, name="create"),
+    path("<int:pk>/", views.rfq_detail, name="detail"),
+    path("<int:pk>/send", views.rfq_send, name="send"),
+    path("<int:pk>/compare", views.rfq_compare, name="compare"),
+    path("<int:pk>/award", views.rfq_award, name="award"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("invitations/<int:pk>/", views.invitation_detail, name="invitation"),
+    path("invitations/<int:pk>/acknowledge", views.invitation_acknowledge, name="acknowledge"),
+    path("invitations/<int:pk>/quote", views.invitation_quote, name="quote"),
+    path("invitations/<int:pk>/decline", views.invitation_decline, name="decline"),
+    path("invitations/<int:pk>/messages", views.message_post, name="message"),
+    path("messages/<int:pk>/file", views.message_file, name="message_file"),
+    path("notifications/", views.notifications, name="notifications"),
+]

@@ -1,0 +1,347 @@
+"""RFQ pages: the startup's RFQs (create, invite, watch, compare, export, award), the
+manufacturer's inbox (view, acknowledge, ask, quote, decline) and the notifications list.
+
+Access is decided by ``selectors``: anything a user may not see is a 404. A refused state change
+(``IllegalTransition``) shows its reason and answers 409.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shisaku.errors import InputError
+from shisaku.projects.choices import Currency
+from shisaku.projects.models import Project
+from shisaku.projects.selectors import (
+    part_ready_for_rfq,
+    project_get,
+    project_is_startup_member,
+    projects_visible_to,
+)
+from shisaku.rfq import selectors, services
+from shisaku.rfq.choices import IllegalTransition, RFQStatus
+from shisaku.rfq.forms import DeclineForm, MessageForm, MuteForm, QuoteMetaForm, RFQForm
+from shisaku.rfq.models import RFQ, Invitation, Message, NotificationMute
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
+
+
+def _rfq_or_404(request: HttpRequest, pk: int, *, edit: bool = False) -> RFQ:
+    rfq = selectors.rfq_for_startup(user=request.user, pk=pk)
+    if rfq is None or (edit and not selectors.rfq_is_editor(user=request.user, rfq=rfq)):
+        raise Http404(_("No such request for quotation."))
+    return rfq
+
+
+def _firm_invitation_or_404(request: HttpRequest, pk: int) -> Invitation:
+    inv = selectors.invitation_for_firm(user=request.user, pk=pk)
+    if inv is None:
+        raise Http404(_("No such invitation."))
+    return inv
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], back: str) -> HttpResponse:
+    """Run a service call; show its refusal (422 input / 409 state) as a message."""
+    try:
+        action()
+    except InputError as exc:
+        messages.error(request, f"{exc.field}: {exc.reason}")
+    except IllegalTransition as exc:
+        messages.error(request, exc.reason)
+        response = redirect(back)
+        response.status_code = 303
+        return response
+    return redirect(back)
+
+
+# --- startup side -------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def rfq_list(request: HttpRequest) -> HttpResponse:
+    rfqs = selectors.rfqs_visible_to(request.user).prefetch_related("invitations")
+    projects = [p for p in projects_visible_to(request.user).select_related("organisation")
+                if project_is_startup_member(user=request.user, project=p)]
+    return render(request, "rfq/list.html", {
+        "rfqs": rfqs, "projects": projects,
+        "is_manufacturer": selectors.manufacturers_of(request.user).exists()})
+
+
+def _project_for_editor(request: HttpRequest, project_pk: int) -> Project:
+    project = project_get(user=request.user, pk=project_pk)
+    if project is None or not project_is_startup_member(user=request.user, project=project):
+        raise Http404(_("No such project among the projects you may see."))
+    return project
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rfq_create(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = _project_for_editor(request, project_pk)
+    parts = list(project.parts.prefetch_related("files"))
+    ready = [p for p in parts if part_ready_for_rfq(p)]
+    form = RFQForm(request.POST or None, part_choices=[(p.pk, p.name) for p in ready],
+                   initial={"parts": [p.pk for p in ready],
+                            "quote_deadline": timezone.localtime() + timezone.timedelta(days=7)})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            rfq = services.rfq_create(
+                actor=request.user, project=project, part_ids=d["parts"],
+                quantity_tiers=form.tiers(), quote_deadline=d["quote_deadline"],
+                title=d["title"], sealed=d["sealed"], auto_invite_next=d["auto_invite_next"],
+                notes=d["notes"])
+        except InputError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+        else:
+            return redirect("rfq:detail", rfq.pk)
+    return render(request, "rfq/create.html", {
+        "project": project, "form": form,
+        "not_ready": [p for p in parts if p not in ready]},
+        status=422 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rfq = _rfq_or_404(request, pk)
+    editor = selectors.rfq_is_editor(user=request.user, rfq=rfq)
+    candidates: list[Any] = []
+    if rfq.status == RFQStatus.DRAFT and editor:
+        candidates = services.rfq_candidates(rfq=rfq, limit=10)
+    now = timezone.now()
+    invitations = list(rfq.invitations.select_related("manufacturer").prefetch_related(
+        "quotes"))
+    return render(request, "rfq/detail.html", {
+        "rfq": rfq, "editor": editor, "parts": list(rfq.parts.all()),
+        "invitations": invitations, "candidates": candidates,
+        "preselected": services.DEFAULT_INVITES, "now": now,
+        "sealed": selectors.sealed_now(rfq, now)})
+
+
+@login_required
+@require_POST
+def rfq_send(request: HttpRequest, pk: int) -> HttpResponse:
+    rfq = _rfq_or_404(request, pk, edit=True)
+    ids = [int(i) for i in request.POST.getlist("manufacturers") if i.isdigit()]
+    return _attempt(request, lambda: services.rfq_send(actor=request.user, rfq=rfq,
+                                                       manufacturer_ids=ids),
+                    f"/rfqs/{rfq.pk}/")
+
+
+def _comparison(request: HttpRequest, rfq: RFQ) -> dict[str, Any]:
+    raw_q = request.GET.get("quantity", "")
+    quantity = int(raw_q) if raw_q.isdigit() and 0 < int(raw_q) <= 10**8 else None
+    currency = request.GET.get("currency", "")
+    if currency not in Currency.values:
+        currency = ""
+    return selectors.comparison(user=request.user, rfq=rfq, quantity=quantity,
+                                currency=currency)
+
+
+@login_required
+@require_GET
+def rfq_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    rfq = _rfq_or_404(request, pk)
+    data = _comparison(request, rfq)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx") and not data["sealed"]:
+        return _export(rfq, data, fmt)
+    data.update(editor=selectors.rfq_is_editor(user=request.user, rfq=rfq),
+                currencies=Currency.values,
+                can_award=rfq.status in (RFQStatus.SENT, RFQStatus.CLOSED))
+    template = "rfq/_compare_table.html" if _is_htmx(request) else "rfq/compare.html"
+    return render(request, template, data)
+
+
+def _export(rfq: RFQ, data: dict[str, Any], fmt: str) -> HttpResponse:
+    header, rows = selectors.comparison_table(data)
+    name = f"rfq-{rfq.pk}-comparison"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "comparison"
+    ws.append(header)
+    for row in rows:
+        ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def rfq_award(request: HttpRequest, pk: int) -> HttpResponse:
+    rfq = _rfq_or_404(request, pk, edit=True)
+    raw = request.POST.get("quote", "")
+    quote_id = int(raw) if raw.isdigit() else 0
+    try:
+        services.award_create(actor=request.user, rfq=rfq, quote_id=quote_id,
+                              note=request.POST.get("note", ""))
+    except InputError as exc:
+        messages.error(request, exc.reason)
+    except IllegalTransition as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(request, _("Awarded. The other manufacturers have been told."))
+    return redirect("rfq:detail", rfq.pk)
+
+
+# --- invitations (both sides) -------------------------------------------------------------
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    invitations = list(selectors.inbox_of(request.user))
+    return render(request, "rfq/inbox.html", {"invitations": invitations})
+
+
+def _side(request: HttpRequest, pk: int) -> tuple[Invitation, str]:
+    inv = selectors.invitation_for_firm(user=request.user, pk=pk)
+    if inv is not None:
+        return inv, "firm"
+    inv = selectors.invitation_for_startup(user=request.user, pk=pk)
+    if inv is not None:
+        return inv, "startup"
+    raise Http404(_("No such invitation."))
+
+
+@login_required
+@require_GET
+def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inv, side = _side(request, pk)
+    if side == "firm":
+        inv = services.invitation_view(actor=request.user, invitation=inv)
+    rfq = inv.rfq
+    quotes = list(selectors.quotes_visible(user=request.user, rfq=rfq)
+                  .filter(invitation=inv).order_by("-revision"))
+    parts = list(rfq.parts.all())
+    price_rows = [{"part": p, "cells": [(t, f"price_{p.pk}_{t}") for t in rfq.quantity_tiers]}
+                  for p in parts]
+    editor = side == "firm" or selectors.rfq_is_editor(user=request.user, rfq=rfq)
+    last = quotes[0] if quotes else None
+    initial = {"currency": last.currency if last else rfq.project.currency,
+               "tooling_cost": last.tooling_cost if last else 0,
+               "lead_time_days": last.lead_time_days if last else None,
+               "valid_until": last.valid_until if last else None}
+    return render(request, "rfq/invitation.html", {
+        "inv": inv, "rfq": rfq, "side": side, "parts": parts, "quotes": quotes,
+        "price_rows": price_rows, "thread": list(inv.messages.select_related("author")),
+        "can_write": editor, "open": rfq.status == RFQStatus.SENT,
+        "quote_form": QuoteMetaForm(initial=initial), "decline_form": DeclineForm(),
+        "message_form": MessageForm(),
+        "prices": {f"price_{ln.part_id}_{ln.tier}": ln.unit_price
+                   for ln in (last.lines.all() if last else [])}})
+
+
+@login_required
+@require_POST
+def invitation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    inv = _firm_invitation_or_404(request, pk)
+    return _attempt(request, lambda: services.invitation_acknowledge(actor=request.user,
+                                                                     invitation=inv),
+                    f"/rfqs/invitations/{inv.pk}/")
+
+
+@login_required
+@require_POST
+def invitation_quote(request: HttpRequest, pk: int) -> HttpResponse:
+    inv = _firm_invitation_or_404(request, pk)
+    form = QuoteMetaForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        return redirect("rfq:invitation", inv.pk)
+    lines = []
+    for key, value in request.POST.items():
+        if key.startswith("price_") and value.strip():
+            _p, part, tier = key.split("_", 2)
+            lines.append({"part": part, "tier": tier, "unit_price": value})
+    d = form.cleaned_data
+    return _attempt(request, lambda: services.quote_submit(
+        actor=request.user, invitation=inv, lines=lines, currency=d["currency"],
+        tooling_cost=d["tooling_cost"], lead_time_days=d["lead_time_days"],
+        valid_until=d["valid_until"], notes=d["notes"]), f"/rfqs/invitations/{inv.pk}/")
+
+
+@login_required
+@require_POST
+def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    inv = _firm_invitation_or_404(request, pk)
+    form = DeclineForm(request.POST)
+    reason = form.data.get("reason", "")
+    return _attempt(request, lambda: services.invitation_decline(
+        actor=request.user, invitation=inv, reason=reason, note=form.data.get("note", "")),
+        f"/rfqs/invitations/{inv.pk}/")
+
+
+@login_required
+@require_POST
+def message_post(request: HttpRequest, pk: int) -> HttpResponse:
+    inv, side = _side(request, pk)
+    if side == "startup" and not selectors.rfq_is_editor(user=request.user, rfq=inv.rfq):
+        raise Http404(_("No such invitation."))
+    return _attempt(request, lambda: services.message_post(
+        actor=request.user, invitation=inv, body=request.POST.get("body", ""),
+        from_manufacturer=side == "firm", upload=request.FILES.get("file")),
+        f"/rfqs/invitations/{inv.pk}/")
+
+
+@login_required
+@require_GET
+def message_file(request: HttpRequest, pk: int) -> FileResponse:
+    msg = Message.objects.filter(pk=pk).select_related("invitation").first()
+    if msg is None or not msg.file:
+        raise Http404(_("No such file."))
+    _side(request, msg.invitation_id)
+    return FileResponse(msg.file.open("rb"), as_attachment=True,
+                        filename=msg.file.name.rsplit("/", 1)[-1])
+
+
+# --- notifications ------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = selectors.notifications_of(request.user)
+    if request.method == "POST":
+        if "read_all" in request.POST:
+            items.filter(read_at__isnull=True).update(read_at=timezone.now())
+        else:
+            form = MuteForm(request.POST)
+            if form.is_valid():
+                NotificationMute.objects.filter(user=request.user).delete()
+                NotificationMute.objects.bulk_create(
+                    NotificationMute(user=request.user, kind=k) for k in form.cleaned_data["muted"])
+        return redirect("rfq:notifications")
+    muted = list(NotificationMute.objects.filter(user=request.user)
+                 .values_list("kind", flat=True))
+    return render(request, "rfq/notifications.html", {
+        "items": items[:200], "mute_form": MuteForm(initial={"muted": muted})})
