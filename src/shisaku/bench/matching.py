@@ -22,6 +22,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -136,20 +137,25 @@ def _build_from_db(n: int, seed: int) -> dict[str, Any]:
     else:
         setup()
     from django.core.management import call_command
+    from django.db import connections
 
     from shisaku.directory.adapters import records_from_db
     from shisaku.directory.services import manufacturers_save
     from shisaku.engines.matching import MatchIndex
     from shisaku.sampledata import generate_manufacturers
 
-    call_command("migrate", verbosity=0, interactive=False)
-    started = time.perf_counter()
-    manufacturers_save(records=generate_manufacturers(n, seed=seed))
-    insert_s = time.perf_counter() - started
-    gc.collect()
-    started = time.perf_counter()
-    index = MatchIndex.build(records_from_db())
-    build_db_s = time.perf_counter() - started
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        started = time.perf_counter()
+        manufacturers_save(records=generate_manufacturers(n, seed=seed))
+        insert_s = time.perf_counter() - started
+        gc.collect()
+        started = time.perf_counter()
+        index = MatchIndex.build(records_from_db())
+        build_db_s = time.perf_counter() - started
+    finally:
+        connections.close_all()
+        shutil.rmtree(home, ignore_errors=True)  # the database is GBs at N = 1,000,000
     return {"build_db_s": round(build_db_s, 3), "db_insert_s": round(insert_s, 1),
             "db_manufacturers": index.size, "db_engine": "sqlite (temporary SHISAKU_HOME)"}
 

@@ -4,9 +4,11 @@ Rows are manufacturers sorted by id (so row order is the tie-break order). Capab
 one flat table sorted by process, then manufacturer row: the capabilities of a process are a
 contiguous slice (``proc_offsets``), so a required process only touches its own slice. A query
 narrows candidates with the capability slices first, then the per-manufacturer columns
-(bitsets for stages / certifications / product fields, country ids), computes haversine
-distances only for the survivors of a latitude band, scores only eligible rows and ranks the
-top K with ``np.partition`` and a stable (score, id) sort.
+(bitsets for stages / certifications / product fields, country ids), computes float32
+haversine distances only for the survivors of a latitude band (float64 near the limit), scores
+only eligible rows — exactly, after a rough float32-distance pass with a proven error margin when
+there are many — and ranks the top K by (score descending, id ascending). docs/MATCHING.md
+describes the layout and the algorithm.
 
 Example::
 
