@@ -48,10 +48,15 @@ def test_manufacturer_signup_gets_an_editable_public_profile(client: Client) -> 
         "capabilities-MAX_NUM_FORMS": "60", "capabilities-0-process": "mold_making",
         "capabilities-0-materials": ["tool_steel"], "capabilities-0-min_lot": "1",
         "capabilities-0-max_lot": "10", "capabilities-0-lead_time_days": "30",
+        "sites-TOTAL_FORMS": "1", "sites-INITIAL_FORMS": "0", "sites-MIN_NUM_FORMS": "0",
+        "sites-MAX_NUM_FORMS": "30", "sites-0-name": "Gimhae plant", "sites-0-region": "KR-48",
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     firm.refresh_from_db()
     assert firm.region == "KR-48" and firm.block == "KR-DONGNAM"
+    site = firm.sites.get()
+    assert (site.name, site.region, site.lat) == ("Gimhae plant", "KR-48", 35.322)
+    assert "Gimhae plant" in client.get(f"/manufacturers/{firm.pk}/").content.decode()
     listed = client.get("/api/v1/manufacturers?process=mold_making&q=김공업").json()
     assert [r["slug"] for r in listed["results"]] == [firm.slug]
     assert listed["results"][0]["technologies"] == ["mechanism"]
@@ -65,7 +70,8 @@ def test_profile_edit_rejects_an_inverted_lot_range_and_keeps_the_profile(client
         "capabilities-INITIAL_FORMS": "0", "capabilities-MIN_NUM_FORMS": "0",
         "capabilities-MAX_NUM_FORMS": "60", "capabilities-0-process": "cnc_milling",
         "capabilities-0-min_lot": "500", "capabilities-0-max_lot": "10",
-        "capabilities-0-lead_time_days": "5",
+        "capabilities-0-lead_time_days": "5", "sites-TOTAL_FORMS": "0",
+        "sites-INITIAL_FORMS": "0", "sites-MIN_NUM_FORMS": "0", "sites-MAX_NUM_FORMS": "30",
     })
     assert response.status_code == 400
     assert "maximum lot" in response.content.decode()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
 from shisaku.directory.filtersets import _LazyChoices
-from shisaku.directory.models import Capability, Manufacturer
+from shisaku.directory.models import Capability, Manufacturer, Site
 
 
 def _multi(kind: str, label: Any) -> forms.MultipleChoiceField:
@@ -93,6 +93,39 @@ class CapabilityForm(forms.ModelForm):
             self.add_error("tolerance_mm", _("A tolerance must be above zero."))
         return data
 
+
+class SiteForm(forms.ModelForm):
+    region = forms.ChoiceField(label=_("Region"), choices=_LazyChoices("region"))
+
+    class Meta:
+        model = Site
+        fields = ["name", "region", "city", "lat", "lon"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lat"].required = False
+        self.fields["lon"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None):
+            self.add_error("lon", _("Give both coordinates, or none."))
+        if lat is not None and not -90 <= lat <= 90:
+            self.add_error("lat", _("A latitude lies between -90 and 90."))
+        if lon is not None and not -180 <= lon <= 180:
+            self.add_error("lon", _("A longitude lies between -180 and 180."))
+        if data.get("region") and lat is None and "lon" not in self.errors:
+            # Without coordinates the site sits at its region's representative point.
+            point = taxonomy.region(data["region"])
+            data["lat"], data["lon"] = point.lat, point.lon
+            self.instance.lat, self.instance.lon = point.lat, point.lon
+        return data
+
+
+SiteFormSet = inlineformset_factory(
+    Manufacturer, Site, form=SiteForm, extra=1, can_delete=True, max_num=30,
+)
 
 CapabilityFormSet = inlineformset_factory(
     Manufacturer, Capability, form=CapabilityForm, extra=1, can_delete=True, max_num=60,

@@ -17,7 +17,7 @@ from shisaku import taxonomy
 from shisaku.core.services import audit_record
 from shisaku.directory import exporter, selectors
 from shisaku.directory.filtersets import FACET_TITLES, DirectoryFilter
-from shisaku.directory.forms import CapabilityFormSet, ProfileForm
+from shisaku.directory.forms import CapabilityFormSet, ProfileForm, SiteFormSet
 from shisaku.directory.models import Manufacturer
 from shisaku.directory.services import manufacturer_reindex
 
@@ -107,10 +107,13 @@ def manufacturer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such manufacturer among the profiles you may edit."))
     form = ProfileForm(request.POST or None, instance=manufacturer)
     formset = CapabilityFormSet(request.POST or None, instance=manufacturer)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    sites = SiteFormSet(request.POST or None, instance=manufacturer)
+    if (request.method == "POST" and form.is_valid() and formset.is_valid()
+            and sites.is_valid()):
         with transaction.atomic():
             form.save()
             formset.save()
+            sites.save()
             manufacturer_reindex(manufacturer=manufacturer)
             audit_record(actor=request.user, action="directory.profile_edit", obj=manufacturer,
                          summary=manufacturer.name)
@@ -118,7 +121,8 @@ def manufacturer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("directory:detail", pk=manufacturer.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "directory/edit.html",
-                  {"form": form, "formset": formset, "m": manufacturer}, status=status)
+                  {"form": form, "formset": formset, "sites": sites, "m": manufacturer},
+                  status=status)
 
 
 @require_GET
