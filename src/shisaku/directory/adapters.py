@@ -87,7 +87,9 @@ def _load_or_build(generation: int) -> MatchIndex:
     try:
         index.save(path)
         for old in path.parent.glob("match-index-*.npz"):
-            if old != path:
+            # Only older generations: another process may already have saved a newer one.
+            number = old.stem.removeprefix("match-index-")
+            if number.isdigit() and int(number) < generation:
                 old.unlink(missing_ok=True)
     except OSError as exc:  # a read-only HOME still serves queries
         log.warning("cannot write match index snapshot %s: %s", path, exc)
