@@ -1,11 +1,13 @@
 """The consortium optimiser: decomposition by lead candidate, bounds, dominance pruning, CP-SAT.
 
 For a fixed lead every member's distance to the lead is a constant, so the problem splits
-into one small assignment model per lead. Leads are solved in order of a cheap lower bound and
-the search stops as soon as the next bound cannot beat the incumbent (which starts as the
-greedy team). Before a lead's model is built, candidates dominated by ``P`` others (worse even
-after paying for one more firm and any extra lead time) are dropped: a swap to a free
-dominator never makes a team worse, so an optimal team survives. See docs/CONSORTIUM.md.
+into one small assignment model per lead. Groups of leads are searched best-first (a spatial
+branch and bound): a group is bounded by one relaxed model (distances to its nearest lead),
+then halved; single leads are solved exactly, and the search stops as soon as no bound can
+beat the incumbent (which starts as the greedy team). Before a model is built, candidates
+dominated by others holding P package slots (worse even after paying for one more firm and
+any extra lead time) are dropped: a swap to a free dominator never makes a team worse, so an
+optimal team survives. See docs/CONSORTIUM.md.
 """
 
 from __future__ import annotations
