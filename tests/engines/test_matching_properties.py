@@ -53,7 +53,7 @@ def capabilities(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def directories(draw: st.DrawFn) -> list[dict[str, Any]]:
-    ids = draw(st.lists(st.integers(1, 10**6), max_size=25, unique=True))
+    ids = draw(st.lists(st.integers(1, 10**6), min_size=3, max_size=30, unique=True))
     records = []
     for firm_id in ids:
         country = draw(st.sampled_from(COUNTRIES))
@@ -66,7 +66,7 @@ def directories(draw: st.DrawFn) -> list[dict[str, Any]]:
             "certifications": draw(st.lists(st.sampled_from(CERTIFICATIONS), max_size=4,
                                             unique=True)),
             "accepts_foreign": draw(st.booleans()),
-            "capabilities": draw(st.lists(capabilities(), max_size=4)),
+            "capabilities": draw(st.lists(capabilities(), min_size=1, max_size=5)),
             "reply_median_hours": draw(st.none() | st.sampled_from([0.5, 3.0, 24.0, 100.0])
                                        | st.floats(0, 200)),
             "rating": draw(st.none() | st.sampled_from([1.0, 3.0, 4.3, 5.0])),
@@ -78,25 +78,28 @@ def directories(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 @st.composite
 def requirements(draw: st.DrawFn) -> dict[str, Any]:
+    def sometimes(percent: int) -> bool:
+        return draw(st.integers(0, 99)) < percent
+
     req: dict[str, Any] = {}
-    if draw(st.booleans()):
+    if sometimes(75):  # lot and envelope rules only apply to required processes
         req["processes"] = draw(st.lists(st.sampled_from(PROCESSES), min_size=1, max_size=2,
                                          unique=True))
-    if draw(st.booleans()):
+    if sometimes(35):
         req["materials"] = draw(st.lists(st.sampled_from(MATERIALS), min_size=1, max_size=2,
                                          unique=True))
-    if draw(st.booleans()):
+    if sometimes(50):
         req["quantity"] = draw(lots | st.integers(1, 2 * 10**6))
-    if draw(st.booleans()):
+    if sometimes(50):
         req["part_size_mm"] = draw(st.lists(sizes, min_size=3, max_size=3))
     for name, values in (("stage", STAGES), ("product_field", FIELDS),
                          ("client_country", COUNTRIES)):
-        if draw(st.booleans()):
+        if sometimes(35):
             req[name] = draw(st.sampled_from(values))
-    if draw(st.booleans()):
+    if sometimes(30):
         req["certifications"] = draw(st.lists(st.sampled_from(CERTIFICATIONS), min_size=1,
                                               max_size=2, unique=True))
-    if draw(st.booleans()):
+    if sometimes(30):
         req["countries"] = draw(st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=2,
                                          unique=True))
     origin = draw(st.sampled_from(["none", "region", "point"]))
@@ -104,7 +107,7 @@ def requirements(draw: st.DrawFn) -> dict[str, Any]:
         req["origin_region"] = draw(st.sampled_from(REGIONS))
     elif origin == "point":
         req["origin"] = {"lat": draw(st.floats(20, 45)), "lon": draw(st.floats(100, 145))}
-    if origin != "none" and draw(st.booleans()):
+    if origin != "none" and sometimes(50):
         req["max_distance_km"] = draw(st.sampled_from([50.0, 300.0, 1000.0]) | st.floats(1, 3000))
     return req
 
@@ -155,7 +158,7 @@ def satisfies_every_rule(record: dict[str, Any], req: dict[str, Any]) -> bool:
     return record["accepts_foreign"] or client is None or client == record["country"]
 
 
-PROPERTY = settings(max_examples=80, deadline=None,
+PROPERTY = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
