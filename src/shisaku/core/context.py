@@ -19,8 +19,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if roles.startup or roles.coordinator:
         items.append((reverse("projects:list"), _("My projects")))
+        items.append((reverse("rfq:list"), _("Quotations")))
+    if roles.manufacturer:
+        items.append((reverse("rfq:inbox"), _("Inbox")))
     if roles.authenticated:
         items.append((reverse("estimates:new"), _("Estimate")))
+        items.append((reverse("rfq:notifications"), _("Notifications")))
     if roles.is_staff:
         items.append((reverse("admin:index"), _("Admin")))
     items.append((reverse("api-1.0.0:openapi-view"), _("API docs")))

@@ -243,10 +243,11 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quotes = list(selectors.quotes_visible(user=request.user, rfq=rfq)
                   .filter(invitation=inv).order_by("-revision"))
     parts = list(rfq.parts.all())
-    price_rows = [{"part": p, "cells": [(t, f"price_{p.pk}_{t}") for t in rfq.quantity_tiers]}
-                  for p in parts]
     editor = side == "firm" or selectors.rfq_is_editor(user=request.user, rfq=rfq)
-    last = quotes[0] if quotes else None
+    last = selectors.live_quote(quotes)
+    prices = {(ln.part_id, ln.tier): ln.unit_price for ln in (last.lines.all() if last else [])}
+    price_rows = [{"part": p, "cells": [(t, f"price_{p.pk}_{t}", prices.get((p.pk, t), ""))
+                                        for t in rfq.quantity_tiers]} for p in parts]
     initial = {"currency": last.currency if last else rfq.project.currency,
                "tooling_cost": last.tooling_cost if last else 0,
                "lead_time_days": last.lead_time_days if last else None,
@@ -256,9 +257,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "price_rows": price_rows, "thread": list(inv.messages.select_related("author")),
         "can_write": editor, "open": rfq.status == RFQStatus.SENT,
         "quote_form": QuoteMetaForm(initial=initial), "decline_form": DeclineForm(),
-        "message_form": MessageForm(),
-        "prices": {f"price_{ln.part_id}_{ln.tier}": ln.unit_price
-                   for ln in (last.lines.all() if last else [])}})
+        "message_form": MessageForm()})
 
 
 @login_required
