@@ -264,3 +264,27 @@ def test_zip_bomb_is_refused_before_it_is_trusted() -> None:
     assert len(bomb) < 20_000
     with pytest.raises(InputError, match="unsafe"):
         check(bomb, "part.3mf")
+
+
+def test_checklist_rules_read_the_project_data() -> None:
+    ready = {"name": "Lid", "ready": True, "has_geometry": True}
+    short = {"name": "Board", "ready": False, "has_geometry": False}
+    facts = {"target_unit_cost": False, "quantities": {"qty_pilot": None}, "parts": []}
+    assert "target unit cost" in (choices.rule_unmet("target_cost", facts) or "")
+    assert choices.rule_unmet("volume_plan", facts)
+    assert choices.rule_unmet("parts_listed", facts)
+    facts = {"target_unit_cost": True, "quantities": {"qty_pilot": 300, "qty_small_lot": None},
+             "parts": [ready, short]}
+    assert choices.rule_unmet("target_cost", facts) is None
+    assert choices.rule_unmet("volume_plan", facts) is None
+    assert "small-lot" in (choices.rule_unmet("pilot_and_small_lot", facts) or "")
+    assert choices.rule_unmet("specs_complete", facts) == (
+        "the specification is not complete enough for: Board")
+    assert choices.rule_unmet("files_attached", facts) == "attach a CAD model or a drawing to: Board"
+    facts["parts"] = [ready]
+    assert choices.rule_unmet("specs_complete", facts) is None
+    assert choices.rule_unmet("files_attached", facts) is None
+    assert choices.rule_unmet("", facts) is None
+    ruled = {i.rule for items in choices.CHECKLISTS.values() for i in items if i.rule}
+    assert ruled == {"target_cost", "volume_plan", "pilot_and_small_lot", "parts_listed",
+                     "specs_complete", "files_attached"}

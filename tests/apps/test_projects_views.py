@@ -242,3 +242,29 @@ def test_removing_a_part_removes_its_files_after_commit(client: Client, world: W
         response = client.post(f"/projects/{world.project.pk}/parts/{world.part.pk}/delete")
     assert response.status_code == 302
     assert not PartFile.objects.exists() and not stored.exists()
+
+
+def test_a_tick_must_be_backed_by_the_data(client: Client, world: World) -> None:
+    client.force_login(world.owner)
+    url = f"/projects/{world.project.pk}/checklist"
+    # The part has no spec yet: "specs complete" is refused, on the page and through htmx.
+    response = client.post(url, {"item": "sr_specs_complete", "done": "1"})
+    assert response.status_code == 400
+    assert "not complete enough for: Finger housing" in response.content.decode()
+    html = client.post(url, {"item": "sr_specs_complete", "done": "1"},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="checklist-error"' in html and "Finger housing" in html
+    # The fixture's part has an STL: "files attached" is accepted.
+    assert client.post(url, {"item": "sr_files", "done": "1"}).status_code == 302
+    Project.objects.filter(pk=world.project.pk).update(target_unit_cost=None)
+    assert client.post(url, {"item": "bd_target_price", "done": "1"}).status_code == 400
+
+
+def test_forward_rechecks_the_data_behind_ticks(client: Client, world: World) -> None:
+    client.force_login(world.owner)
+    base = f"/projects/{world.project.pk}"
+    for item in CHECKLISTS["business_design"]:
+        client.post(f"{base}/checklist", {"item": item.key, "done": "1"})
+    Project.objects.filter(pk=world.project.pk).update(target_unit_cost=None)
+    response = client.post(f"{base}/stage", {"to_stage": "spec_review"})
+    assert response.status_code == 400 and "target unit cost" in response.content.decode()

@@ -119,13 +119,31 @@ def test_startup_project_parts_spec_and_stages(page: Any, live_server: Any, sett
     page.reload()
     page.get_by_test_id("stage-forward").click()
     page.wait_for_load_state("load")
-    assert page.locator('li.stage[aria-current="step"]').get_attribute(
-        "data-stage") == "spec_review"
-    _tick_checklist(page)
-    page.reload()
-    page.get_by_test_id("stage-forward").click()
+    assert _current_stage(page) == "spec_review"
+
+    # "Specs complete" is backed by the data: two parts are not specified yet.
+    page.locator('#pipeline button.tick[data-item="sr_specs_complete"]').click()
+    error = page.get_by_test_id("checklist-error")
+    error.wait_for()
+    assert "Palm cover" in error.inner_text() and "Controller board" in error.inner_text()
+    assert page.get_by_test_id("stage-forward").is_disabled()
+
+    # Going back needs a note; with one, the project returns to business design.
+    page.get_by_role("button", name="Back to Business design").click()
     page.wait_for_load_state("load")
-    assert page.locator('li.stage[aria-current="step"]').get_attribute(
-        "data-stage") == "prototyping"
+    assert "say why" in page.locator(".messages").inner_text()
+    assert _current_stage(page) == "spec_review"
+    page.fill("#stage-note", "the investor asked for a new target market")
+    page.get_by_role("button", name="Back to Business design").click()
+    page.wait_for_load_state("load")
+    assert _current_stage(page) == "business_design"
+    page.get_by_test_id("stage-forward").click()  # its checklist is still ticked
+    page.wait_for_load_state("load")
+    assert _current_stage(page) == "spec_review"
     history = page.get_by_test_id("stage-history").inner_text()
-    assert "Specification review → Prototyping" in history
+    assert "Specification review → Business design" in history
+    assert "the investor asked for a new target market" in history
+
+
+def _current_stage(page: Any) -> str:
+    return str(page.locator('li.stage[aria-current="step"]').get_attribute("data-stage"))

@@ -5,7 +5,9 @@ Pure: importable and testable without a database (TextChoices need no ORM connec
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -122,9 +124,13 @@ def transition_note_required(source: str, target: str) -> bool:
 
 @dataclass(frozen=True)
 class ChecklistItem:
+    """One item of a stage checklist; ``rule`` names the project data that must back a tick
+    (see :func:`rule_unmet`), empty when only people can vouch for it."""
+
     key: str
     label: Promise
     why: Promise
+    rule: str = ""
 
 
 # Items to complete before *leaving* the stage (the key is unique across all stages).
@@ -137,29 +143,32 @@ CHECKLISTS: dict[str, tuple[ChecklistItem, ...]] = {
                         "level and the certifications.")),
         ChecklistItem("bd_target_price", _("Target selling price and unit cost set"),
                       _("Without a target cost nobody can say whether a process fits "
-                        "(case C: cost far above expectation).")),
+                        "(case C: cost far above expectation)."), rule="target_cost"),
         ChecklistItem("bd_volume", _("Rough volume plan (first 300, 5,000, 30,000 units)"),
                       _("Process choice and tooling depend on volume; the report's hub model "
-                        "moves production as volume grows.")),
+                        "moves production as volume grows."), rule="volume_plan"),
     ),
     Stage.SPEC_REVIEW: (
         ChecklistItem("sr_parts_listed", _("Every part listed in the BOM"),
-                      _("A manufacturer quotes parts, not ideas.")),
+                      _("A manufacturer quotes parts, not ideas."), rule="parts_listed"),
         ChecklistItem("sr_specs_complete", _("Required spec fields filled for each part"),
                       _("40.8% of manufacturers name undecided specs as their main difficulty "
-                        "with startups; incomplete requests get no quotes.")),
+                        "with startups; incomplete requests get no quotes."),
+                      rule="specs_complete"),
         ChecklistItem("sr_files", _("CAD model or drawing attached to each part"),
                       _("Shops quote from geometry; a description alone gets a guess or a "
-                        "refusal.")),
+                        "refusal."), rule="files_attached"),
     ),
     Stage.PROTOTYPING: (
         ChecklistItem("pt_functional", _("Functional prototype validated"),
                       _("The functional prototype is the top barrier (44.1%); DFM on an "
                         "unproven design is wasted work.")),
         ChecklistItem("pt_target_cost", _("Target unit cost confirmed against estimates"),
-                      _("DFM trades features against cost; it needs a number to aim at.")),
+                      _("DFM trades features against cost; it needs a number to aim at."),
+                      rule="target_cost"),
         ChecklistItem("pt_volume_plan", _("Volume plan set for pilot and small lot"),
-                      _("Tooling and process change with volume; DFM designs for a volume.")),
+                      _("Tooling and process change with volume; DFM designs for a volume."),
+                      rule="pilot_and_small_lot"),
     ),
     Stage.DFM: (
         ChecklistItem("dfm_review", _("DFM review done with the manufacturer"),
@@ -197,4 +206,37 @@ def checklist_item(key: str) -> tuple[str, ChecklistItem] | None:
         for item in items:
             if item.key == key:
                 return stage, item
+    return None
+
+
+def rule_unmet(rule: str, facts: Mapping[str, Any]) -> str | None:
+    """Why the project data does not back a checklist rule, or None when it does.
+
+    ``facts``: ``target_unit_cost`` (bool: set), ``quantities`` (phase field -> int | None),
+    ``parts``: list of ``{"name", "ready" (spec complete enough for an RFQ), "has_geometry"
+    (a CAD model or a drawing)}``.
+    """
+    parts = facts.get("parts", [])
+    quantities = facts.get("quantities", {})
+    if rule == "target_cost" and not facts.get("target_unit_cost"):
+        return "set the target unit cost of the project first"
+    if rule == "volume_plan" and not any(quantities.values()):
+        return "set at least one target quantity (prototype, pilot, small lot or mass)"
+    if rule == "pilot_and_small_lot" and not (quantities.get("qty_pilot")
+                                              and quantities.get("qty_small_lot")):
+        return "set the pilot and the small-lot quantities first"
+    if rule == "parts_listed" and not parts:
+        return "add the parts of the product first"
+    if rule == "specs_complete":
+        if not parts:
+            return "add the parts of the product first"
+        short = [p["name"] for p in parts if not p["ready"]]
+        if short:
+            return "the specification is not complete enough for: " + ", ".join(short)
+    if rule == "files_attached":
+        if not parts:
+            return "add the parts of the product first"
+        bare = [p["name"] for p in parts if not p["has_geometry"]]
+        if bare:
+            return "attach a CAD model or a drawing to: " + ", ".join(bare)
     return None

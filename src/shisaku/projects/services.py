@@ -24,6 +24,7 @@ from shisaku.errors import InputError
 from shisaku.projects import specs
 from shisaku.projects.choices import (
     CHECKLIST_KEYS,
+    CHECKLISTS,
     MAX_QUANTITY,
     MAX_TOLERANCE_MM,
     MIN_TOLERANCE_MM,
@@ -36,6 +37,7 @@ from shisaku.projects.choices import (
     ToleranceClass,
     checklist_item,
     checklist_missing,
+    rule_unmet,
     transition_move,
     transition_note_required,
 )
@@ -48,6 +50,7 @@ from shisaku.projects.models import (
     Project,
     StageChange,
 )
+from shisaku.projects.selectors import parts_of, rfq_threshold
 
 PROJECT_FIELDS = ("title", "summary", "product_field", "qty_prototype", "qty_pilot",
                   "qty_small_lot", "qty_mass", "target_unit_cost", "currency", "deadline",
@@ -323,6 +326,12 @@ def stage_move(*, actor: Any, project: Project, to_stage: str, note: str = "") -
             if missing:
                 raise InputError("to_stage", "finish the checklist first: "
                                              + "; ".join(str(i.label) for i in missing))
+            # A tick stays backed by the data: a part added since must be specified too.
+            facts = checklist_facts(locked)
+            for item in CHECKLISTS.get(source, ()):
+                reason = rule_unmet(item.rule, facts) if item.rule else None
+                if reason:
+                    raise InputError("to_stage", f"{item.label}: {reason}")
         now = timezone.now()
         change = StageChange.objects.create(project=locked, from_stage=source,
                                             to_stage=to_stage, at=now, by=actor, note=note)
@@ -336,16 +345,32 @@ def stage_move(*, actor: Any, project: Project, to_stage: str, note: str = "") -
     return change
 
 
+def checklist_facts(project: Project) -> dict[str, Any]:
+    """The project data the checklist rules read (``choices.rule_unmet``)."""
+    threshold = rfq_threshold(project)
+    parts = [{"name": p.name,
+              "ready": specs.ready_for_rfq(specs.completeness(p).score, threshold),
+              "has_geometry": bool(p.file_kinds & {"cad", "drawing"})}
+             for p in parts_of(project)]
+    return {"target_unit_cost": project.target_unit_cost is not None,
+            "quantities": {f: getattr(project, f) for f, _label, _stage in PHASES},
+            "parts": parts}
+
+
 def checklist_tick(*, actor: Any, project: Project, item: str, done: bool) -> None:
     if item not in CHECKLIST_KEYS:
         raise InputError("item", f"unknown checklist item {item!r}", valid=sorted(CHECKLIST_KEYS))
+    owner = checklist_item(item)
+    if done and owner is not None and owner[1].rule:
+        reason = rule_unmet(owner[1].rule, checklist_facts(project))
+        if reason:
+            raise InputError("item", reason)
     with transaction.atomic():
         if done:
             ChecklistTick.objects.get_or_create(project=project, item=item,
                                                 defaults={"ticked_by": actor})
         else:
             ChecklistTick.objects.filter(project=project, item=item).delete()
-        owner = checklist_item(item)
         audit_record(actor=actor, action="projects.checklist", obj=project, summary=item,
                      data={"item": item, "done": done, "stage": owner[0] if owner else ""})
 

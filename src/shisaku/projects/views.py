@@ -173,7 +173,7 @@ def _detail(request: HttpRequest, project: Project, *, status: int = 200,
         "product_field_label": (taxonomy.label("product_field", project.product_field, lang)
                                 if project.product_field else ""),
         "phases": services.phase_quantities(project),
-        "pipeline": _pipeline(project), "stage_form": StageMoveForm(),
+        "pipeline": _pipeline(project),
         "upload_form": upload_form or UploadForm(),
         "can_delete": selectors.project_is_startup_member(user=request.user, project=project),
         "threshold_percent": round(selectors.rfq_threshold(project) * 100),
@@ -215,11 +215,16 @@ def checklist_toggle(request: HttpRequest, pk: int) -> HttpResponse:
                                 item=request.POST.get("item", ""),
                                 done=request.POST.get("done") in ("1", "on", "true"))
     except InputError as exc:
-        return HttpResponse(f"{exc.field}: {exc.reason}", status=400)
+        if _is_htmx(request):
+            # htmx swaps only 2xx answers: the refusal is shown inside the checklist.
+            return render(request, "projects/_pipeline.html",
+                          {"project": project, "pipeline": _pipeline(project),
+                           "checklist_error": exc.reason})
+        messages.error(request, f"{exc.field}: {exc.reason}")
+        return _detail(request, project, status=400)
     if _is_htmx(request):
         return render(request, "projects/_pipeline.html",
-                      {"project": project, "pipeline": _pipeline(project),
-                       "stage_form": StageMoveForm()})
+                      {"project": project, "pipeline": _pipeline(project)})
     return redirect("projects:detail", pk=project.pk)
 
 
