@@ -200,6 +200,7 @@ def test_find_manufacturers_link_is_prefilled(client: Client, world: World) -> N
     world.part.save()
     client.force_login(world.owner)
     page = client.get(f"/projects/{world.project.pk}/").content.decode()
+    assert "<td>CNC milling</td>" in page  # the process label, not its letters
     assert ("/manufacturers/?process=cnc_milling&amp;material=aluminum_6061&amp;lot=300"
             "&amp;stage=business_design") in page
 
