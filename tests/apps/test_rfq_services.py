@@ -269,3 +269,33 @@ def test_notifications_are_mailed_after_commit(world: Any,
         make_rfq(world, firms=("alpha",))
     assert [m.to for m in mail.outbox] == [["maker-alpha@example.org"]]
     assert "request for quotation" in mail.outbox[0].subject.lower()
+
+
+def test_small_reply_time_moves_do_not_rebuild_matching(world: Any) -> None:
+    now = timezone.now()
+    _rfq, (a, *_r) = make_rfq(world, firms=("alpha",), now=now)
+    gen = generation_current(name="directory")
+    services.invitation_acknowledge(actor=world.makers["alpha"], invitation=a,
+                                    now=now + dt.timedelta(minutes=62))  # 1.03 h vs 1.0 h
+    assert generation_current(name="directory") == gen
+    assert ReplyStats.objects.get(manufacturer=world.firms["alpha"]).ack_median_hours == 1.03
+
+
+def test_message_files_only_for_the_two_sides(world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    _rfq, (a, b, _c) = make_rfq(world)
+    msg = services.message_post(actor=world.makers["alpha"], invitation=a, body="See drawing",
+                                from_manufacturer=True,
+                                upload=SimpleUploadedFile("note.txt", b"tolerance 0.05"))
+    for user, status in ((world.owner, 200), (world.coord, 200),
+                         (world.makers["alpha"], 200), (world.makers["bravo"], 404),
+                         (world.other_startup, 404)):
+        client = Client()
+        client.force_login(user)
+        response = client.get(f"/rfqs/messages/{msg.pk}/file")
+        assert response.status_code == status, user
+        if status == 200:
+            assert b"".join(response.streaming_content) == b"tolerance 0.05"
+    assert b.messages.count() == 0

@@ -581,7 +581,7 @@ def reply_stats_update(*, manufacturer: Manufacturer,
                        now: dt.datetime | None = None) -> ReplyStats:
     """Recompute the firm's reply figures from its invitations; write the acknowledgement
     median to ``Manufacturer.reply_median_hours`` (what matching scores) and bump the
-    directory generation when it changed."""
+    directory generation when it moved by 0.05 h or more (the index keeps one decimal)."""
     now = _now(now)
     rows = (Invitation.objects.filter(manufacturer=manufacturer)
             .exclude(rfq__status=RFQStatus.DRAFT)
@@ -595,8 +595,10 @@ def reply_stats_update(*, manufacturer: Manufacturer,
             "quote_median_hours": fig.quote_median_hours,
             "quote_p90_hours": fig.quote_p90_hours, "response_rate": fig.response_rate,
             "invitations": len(rows), "answered": fig.answered})
-    if fig.ack_median_hours is not None and manufacturer.reply_median_hours != \
-            fig.ack_median_hours:
+    old = manufacturer.reply_median_hours
+    # The matching index shows reply hours to one decimal: smaller moves do not rebuild it.
+    if fig.ack_median_hours is not None and (old is None
+                                             or abs(old - fig.ack_median_hours) >= 0.05):
         Manufacturer.objects.filter(pk=manufacturer.pk).update(
             reply_median_hours=fig.ack_median_hours)
         manufacturer.reply_median_hours = fig.ack_median_hours
