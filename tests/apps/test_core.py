@@ -36,3 +36,14 @@ def test_audit_trail_survives_the_object() -> None:
     org.delete()
     event = AuditEvent.objects.get(action="test.delete")
     assert (event.object_type, event.summary) == ("accounts.organisation", "Gone Co")
+
+
+def test_oversize_requests_are_refused_before_reading(client: object, settings: object) -> None:
+    from django.test import Client
+
+    settings.SHISAKU_MAX_UPLOAD_MB = 1  # type: ignore[attr-defined]
+    c = Client()
+    response = c.post("/api/v1/match", data=b"x" * 10, content_type="application/json",
+                      CONTENT_LENGTH=str(3 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "1 MB" in response.content.decode()
