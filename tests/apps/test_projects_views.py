@@ -269,3 +269,27 @@ def test_forward_rechecks_the_data_behind_ticks(client: Client, world: World) ->
     Project.objects.filter(pk=world.project.pk).update(target_unit_cost=None)
     response = client.post(f"{base}/stage", {"to_stage": "spec_review"})
     assert response.status_code == 400 and "target unit cost" in response.content.decode()
+
+
+def test_coordinator_sets_the_rfq_threshold_of_their_programme(client: Client,
+                                                              world: World) -> None:
+    from shisaku.projects import selectors
+
+    client.force_login(world.coord)
+    assert client.get("/projects/coordinator").context["settings_rows"][0]["percent"] == 100
+    response = client.post("/projects/coordinator/settings",
+                           {"coordinator": world.coordinator.pk, "rfq_min_percent": "80"})
+    assert response.status_code == 302
+    assert selectors.rfq_threshold(world.project) == 0.8
+    page = client.get(f"/projects/{world.project.pk}/").content.decode()
+    assert "at 80% completeness" in page
+    client.post("/projects/coordinator/settings",
+                {"coordinator": world.coordinator.pk, "rfq_min_percent": "150"})
+    assert selectors.rfq_threshold(world.project) == 0.8  # refused
+    # Nobody else sets it: another coordinator, the startup.
+    for user in (world.other_coord, world.owner):
+        client.force_login(user)
+        response = client.post("/projects/coordinator/settings",
+                               {"coordinator": world.coordinator.pk, "rfq_min_percent": "10"})
+        assert response.status_code == 404
+    assert selectors.rfq_threshold(world.project) == 0.8

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("new", views.project_create, name="create"),
     path("coordinator", views.coordinator_board, name="coordinator"),
+    path("coordinator/settings", views.programme_settings, name="programme_settings"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit", views.project_edit, name="edit"),
     path("<int:pk>/delete", views.project_delete, name="delete"),

@@ -351,12 +351,38 @@ def file_delete(request: HttpRequest, pk: int, part_pk: int, file_pk: int) -> Ht
     return redirect("projects:part_edit", pk=pk, part_pk=part_pk)
 
 
+def _coordinator_orgs(request: HttpRequest) -> list[Any]:
+    orgs = list(selectors.coordinators_all().filter(memberships__user=request.user).distinct()
+                .select_related("programme_settings"))
+    if not orgs:
+        raise Http404(_("This page is for coordinators."))
+    return orgs
+
+
+@login_required
+@require_POST
+def programme_settings(request: HttpRequest) -> HttpResponse:
+    """A coordinator sets the completeness a part needs before an RFQ, in percent."""
+    orgs = {str(o.pk): o for o in _coordinator_orgs(request)}
+    org = orgs.get(request.POST.get("coordinator", ""))
+    if org is None:
+        raise Http404(_("No such coordinator organisation among yours."))
+    try:
+        percent = float(request.POST.get("rfq_min_percent", ""))
+        services.programme_settings_set(actor=request.user, coordinator=org,
+                                        rfq_min_completeness=percent / 100)
+    except ValueError as exc:  # InputError is a ValueError too
+        messages.error(request, _("RFQ threshold: a percentage from 0 to 100 is needed.")
+                       + (f" ({exc})" if isinstance(exc, InputError) else ""))
+        return redirect("projects:coordinator")
+    messages.success(request, _("RFQ threshold saved."))
+    return redirect("projects:coordinator")
+
+
 @login_required
 @require_GET
 def coordinator_board(request: HttpRequest) -> HttpResponse:
-    if not request.user.memberships.filter(  # type: ignore[union-attr]
-            organisation__kind="coordinator").exists():
-        raise Http404(_("This page is for coordinators."))
+    orgs = _coordinator_orgs(request)
     try:
         days = int(request.GET.get("days", "30"))
         if not 1 <= days <= 3650:
@@ -368,6 +394,11 @@ def coordinator_board(request: HttpRequest) -> HttpResponse:
     lang = get_language() or "en"
     columns = [{"code": code, "label": taxonomy.label("stage", code, lang),
                 "projects": board["by_stage"].get(code, [])} for code in STAGE_ORDER]
+    settings_rows = []
+    for org in orgs:
+        current = getattr(org, "programme_settings", None)
+        value = current.rfq_min_completeness if current is not None else 1.0
+        settings_rows.append({"org": org, "percent": round(value * 100)})
     return render(request, "projects/coordinator.html",
                   {"columns": columns, "stuck": board["stuck"], "days": days,
-                   "count": len(board["projects"])})
+                   "count": len(board["projects"]), "settings_rows": settings_rows})
