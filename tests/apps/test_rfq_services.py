@@ -299,3 +299,31 @@ def test_message_files_only_for_the_two_sides(world: Any) -> None:
         if status == 200:
             assert b"".join(response.streaming_content) == b"tolerance 0.05"
     assert b.messages.count() == 0
+
+
+def test_rating_after_award_feeds_the_directory(world: Any) -> None:
+    from shisaku.rfq.models import Rating
+    now = timezone.now()
+    rfq, (a, *_r) = make_rfq(world, now=now)
+    with pytest.raises(IllegalTransition):  # nothing awarded yet
+        services.rating_create(actor=world.owner, rfq=rfq, quality=5, on_time=5,
+                               communication=5)
+    q = _quote(world, a, now + HOUR)
+    services.award_create(actor=world.owner, rfq=rfq, quote_id=q.pk)
+    with pytest.raises(InputError) as info:
+        services.rating_create(actor=world.owner, rfq=rfq, quality=6, on_time=5,
+                               communication=5)
+    assert info.value.field == "quality"
+    firm = world.firms["alpha"]
+    firm.refresh_from_db()
+    before, count = firm.rating, firm.rating_count   # 4.9 from 3 ratings (the fixture)
+    gen = generation_current(name="directory")
+    services.rating_create(actor=world.owner, rfq=rfq, quality=4, on_time=2, communication=3)
+    firm.refresh_from_db()
+    assert firm.rating_count == count + 1
+    assert firm.rating == pytest.approx((before * count + 3.0) / (count + 1), abs=1e-3)
+    assert generation_current(name="directory") > gen
+    with pytest.raises(IllegalTransition):  # once per award
+        services.rating_create(actor=world.owner, rfq=rfq, quality=5, on_time=5,
+                               communication=5)
+    assert Rating.objects.count() == 1

@@ -91,6 +91,14 @@ def test_whole_flow_over_the_api(world: Any) -> None:
     assert {"invited", "award_won"} <= notes
     charlie = _client(world.makers["charlie"]).get("/api/v1/inbox/notifications").json()
     assert "award_lost" in {n["kind"] for n in charlie}
+    rated = _post(owner, f"/api/v1/rfqs/{rfq_id}/rating",
+                  {"quality": 5, "on_time": 4, "communication": 5, "comment": "Great"})
+    assert rated.status_code == 201 and rated.json()["rating_count"] == 4
+    again = _post(owner, f"/api/v1/rfqs/{rfq_id}/rating",
+                  {"quality": 5, "on_time": 4, "communication": 5})
+    assert again.status_code == 409 and again.json()["current"] == "awarded"
+    profile = Client().get(f"/manufacturers/{world.firms['alpha'].pk}/").content.decode()
+    assert 'data-testid="scorecard"' in profile and "4.0 / 5" in profile
 
 
 def test_idempotency_keys_are_per_user(world: Any) -> None:
@@ -197,6 +205,10 @@ def test_pages_flow_without_javascript(world: Any) -> None:
     quote = Quote.objects.get(invitation=inv)
     owner.post(f"/rfqs/{rfq.pk}/award", {"quote": quote.pk})
     assert RFQ.objects.get(pk=rfq.pk).status == "awarded"
+    assert b'data-testid="rate"' in owner.get(f"/rfqs/{rfq.pk}/").content
+    owner.post(f"/rfqs/{rfq.pk}/rate", {"quality": "5", "on_time": "3", "communication": "4"})
+    detail = owner.get(f"/rfqs/{rfq.pk}/").content.decode()
+    assert "on-time delivery 3/5" in detail and 'data-testid="rate"' not in detail
     notes = alpha.get("/rfqs/notifications/").content.decode()
     assert "was selected" in notes
     alpha.post("/rfqs/notifications/", {"muted": ["message"]})

@@ -39,6 +39,8 @@ from shisaku.rfq.schemas import (
     NotificationOut,
     QuoteIn,
     QuoteOut,
+    RatingIn,
+    RatingOut,
     RFQIn,
     RFQOut,
     SendIn,
@@ -259,6 +261,23 @@ def award(request: HttpRequest, rfq_id: int, payload: AwardIn) -> Status[Any]:
         return 201, {"id": a.pk, "rfq": rfq.pk, "quote": a.quote_id,
                      "manufacturer": _firm(firm), "created_at": a.created_at}
     return _idempotent(request, f"rfq.{rfq.pk}.award", run)
+
+
+@router.post("/{int:rfq_id}/rating", response={201: RatingOut, **_ERRORS},
+             summary="Rate the awarded manufacturer: quality, on-time delivery, communication")
+def rate(request: HttpRequest, rfq_id: int, payload: RatingIn) -> Status[Any]:
+    rfq = _rfq(request, rfq_id, edit=True)
+
+    def run() -> tuple[int, Any]:
+        r = services.rating_create(actor=request.user, rfq=rfq, quality=payload.quality,
+                                   on_time=payload.on_time, communication=payload.communication,
+                                   comment=payload.comment)
+        firm = r.manufacturer
+        return 201, {"id": r.pk, "manufacturer": firm.pk, "quality": r.quality,
+                     "on_time": r.on_time, "communication": r.communication,
+                     "comment": r.comment, "rating": firm.rating,
+                     "rating_count": firm.rating_count}
+    return _guarded(run)
 
 
 @router.get("/{int:rfq_id}/invitations/{int:invitation_id}/messages",

@@ -65,3 +65,15 @@ class MuteForm(forms.Form):
     muted = forms.MultipleChoiceField(label=_("Do not notify me about"), required=False,
                                       choices=NotificationKind.choices,
                                       widget=forms.CheckboxSelectMultiple)
+
+
+_SCORES = [(i, str(i)) for i in range(5, 0, -1)]
+
+
+class RatingForm(forms.Form):
+    quality = forms.TypedChoiceField(label=_("Quality"), choices=_SCORES, coerce=int)
+    on_time = forms.TypedChoiceField(label=_("On-time delivery"), choices=_SCORES, coerce=int)
+    communication = forms.TypedChoiceField(label=_("Communication"), choices=_SCORES,
+                                           coerce=int)
+    comment = forms.CharField(label=_("Comment"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -144,6 +144,28 @@ class Award(models.Model):
         return f"{self.rfq}: {self.quote}"
 
 
+class Rating(models.Model):
+    """The startup's scorecard of the awarded firm, 1-5 on each dimension (one per award)."""
+
+    award = models.OneToOneField(Award, on_delete=models.CASCADE, related_name="rating")
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE,
+                                     related_name="rfq_ratings")
+    quality = models.PositiveSmallIntegerField(_("quality"))
+    on_time = models.PositiveSmallIntegerField(_("on-time delivery"))
+    communication = models.PositiveSmallIntegerField(_("communication"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("rating")
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer_id}: {self.quality}/{self.on_time}/{self.communication}"
+
+
 def message_file_path(instance: Message, filename: str) -> str:
     from pathlib import PurePath
 

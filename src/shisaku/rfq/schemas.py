@@ -43,6 +43,24 @@ class AwardIn(Schema):
     note: str = ""
 
 
+class RatingIn(Schema):
+    quality: Any
+    on_time: Any
+    communication: Any
+    comment: str = ""
+
+
+class RatingOut(Schema):
+    id: int
+    manufacturer: int
+    quality: int
+    on_time: int
+    communication: int
+    comment: str
+    rating: float | None        # the firm's rating after this one
+    rating_count: int
+
+
 class QuoteLineIn(Schema):
     part: int
     tier: int

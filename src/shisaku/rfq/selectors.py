@@ -13,13 +13,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 
 from shisaku.directory.models import Manufacturer
 from shisaku.projects.selectors import projects_visible_to
 from shisaku.rfq.choices import RFQStatus
-from shisaku.rfq.models import RFQ, CurrencyRate, Invitation, Notification, Quote
+from shisaku.rfq.models import RFQ, CurrencyRate, Invitation, Notification, Quote, Rating
 
 __all__ = [
     "comparison",
@@ -35,6 +35,7 @@ __all__ = [
     "rfq_for_startup",
     "rfq_is_editor",
     "rfqs_visible_to",
+    "scorecard",
     "sealed_now",
 ]
 
@@ -202,3 +203,12 @@ def comparison_table(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
                  else r["reply_hours"], "" if r["rating"] is None else r["rating"]]
         out.append(line)
     return header, out
+
+
+def scorecard(manufacturer: Manufacturer) -> dict[str, Any] | None:
+    """Mean scores (1-5) of the firm's ratings by startups on Shisaku, public; None without
+    any."""
+    card = Rating.objects.filter(manufacturer=manufacturer).aggregate(
+        n=Count("id"), quality=Avg("quality"), on_time=Avg("on_time"),
+        communication=Avg("communication"))
+    return card if card["n"] else None

@@ -46,6 +46,7 @@ from shisaku.rfq.models import (
     Message,
     Quote,
     QuoteLine,
+    Rating,
     ReplyStats,
 )
 from shisaku.rfq.notify import members_of, notify
@@ -54,7 +55,7 @@ from shisaku.rfq.stats import InvitationEvents, reply_figures
 
 __all__ = [
     "ack_hours", "award_create", "invitation_acknowledge", "invitation_decline",
-    "invitation_view", "message_post", "quote_submit", "reply_deadlines_check",
+    "invitation_view", "message_post", "quote_submit", "rating_create", "reply_deadlines_check",
     "reply_stats_update", "rfq_candidates", "rfq_create", "rfq_requirement", "rfq_send",
 ]
 
@@ -502,6 +503,53 @@ def _award_notify(actor: Any, rfq: RFQ, winner: Quote) -> None:
                text=lambda: _("Thank you for your time on %(title)s. The startup has chosen "
                               "another offer this time; we hope to work with you again.") % {
                    "title": rfq.title})
+
+
+# --- the scorecard ------------------------------------------------------------------------
+
+SCORE_FIELDS = ("quality", "on_time", "communication")
+
+
+def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communication: Any,
+                  comment: str = "") -> Rating:
+    """The startup rates the awarded firm (1-5 each; once per award). The mean of the three
+    scores joins ``Manufacturer.rating`` as one more rating (a running mean over
+    ``rating_count``), which matching reads; the directory generation is bumped."""
+    scores: dict[str, int] = {}
+    for name, value in zip(SCORE_FIELDS, (quality, on_time, communication), strict=True):
+        try:
+            score = int(value)
+        except (TypeError, ValueError):
+            raise InputError(name, "a whole number from 1 to 5") from None
+        if not 1 <= score <= 5:
+            raise InputError(name, "a whole number from 1 to 5")
+        scores[name] = score
+    with transaction.atomic():
+        award = Award.objects.select_for_update().select_related(
+            "quote__invitation__manufacturer").filter(rfq=rfq).first()
+        if award is None:
+            raise IllegalTransition("rfq", rfq.status, "rated",
+                                    reason="only an awarded request can be rated")
+        if Rating.objects.filter(award=award).exists():
+            raise IllegalTransition("rfq", rfq.status, "rated",
+                                    reason="this award has already been rated")
+        firm = Manufacturer.objects.select_for_update().get(
+            pk=award.quote.invitation.manufacturer_id)
+        rating = Rating.objects.create(award=award, manufacturer=firm,
+                                       comment=(comment or "").strip()[:2000],
+                                       created_by=actor if actor.is_authenticated else None,
+                                       **scores)
+        overall = sum(scores.values()) / 3
+        previous = firm.rating
+        count = (firm.rating_count or 0) if previous is not None else 0
+        firm.rating = round((previous * count + overall) / (count + 1)
+                            if previous is not None else overall, 3)
+        firm.rating_count = count + 1
+        firm.save(update_fields=["rating", "rating_count"])
+        generation_bump(name=GENERATION)
+        audit_record(actor=actor, action="rfq.rate", obj=rating, summary=firm.name,
+                     data=scores)
+    return rating
 
 
 # --- the reply-deadline job and statistics ------------------------------------------------

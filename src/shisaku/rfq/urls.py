@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/send", views.rfq_send, name="send"),
     path("<int:pk>/compare", views.rfq_compare, name="compare"),
     path("<int:pk>/award", views.rfq_award, name="award"),
+    path("<int:pk>/rate", views.rfq_rate, name="rate"),
     path("inbox/", views.inbox, name="inbox"),
     path("invitations/<int:pk>/", views.invitation_detail, name="invitation"),
     path("invitations/<int:pk>/acknowledge", views.invitation_acknowledge, name="acknowledge"),

@@ -31,8 +31,15 @@ from shisaku.projects.selectors import (
 )
 from shisaku.rfq import selectors, services
 from shisaku.rfq.choices import IllegalTransition, RFQStatus
-from shisaku.rfq.forms import DeclineForm, MessageForm, MuteForm, QuoteMetaForm, RFQForm
-from shisaku.rfq.models import RFQ, Invitation, Message, NotificationMute
+from shisaku.rfq.forms import (
+    DeclineForm,
+    MessageForm,
+    MuteForm,
+    QuoteMetaForm,
+    RatingForm,
+    RFQForm,
+)
+from shisaku.rfq.models import RFQ, Award, Invitation, Message, NotificationMute, Rating
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -126,7 +133,12 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     invitations = list(rfq.invitations.select_related("manufacturer").prefetch_related(
         "quotes"))
+    award = Award.objects.filter(rfq=rfq).select_related(
+        "quote__invitation__manufacturer").first()
+    rating = Rating.objects.filter(award=award).first() if award else None
     return render(request, "rfq/detail.html", {
+        "award": award, "rating": rating,
+        "rating_form": RatingForm() if award and not rating and editor else None,
         "rfq": rfq, "editor": editor, "parts": list(rfq.parts.all()),
         "invitations": invitations, "candidates": candidates,
         "preselected": services.DEFAULT_INVITES, "now": now,
@@ -212,6 +224,21 @@ def rfq_award(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Awarded. The other manufacturers have been told."))
     return redirect("rfq:detail", rfq.pk)
+
+
+@login_required
+@require_POST
+def rfq_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    rfq = _rfq_or_404(request, pk, edit=True)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        return redirect("rfq:detail", rfq.pk)
+    d = form.cleaned_data
+    return _attempt(request, lambda: services.rating_create(
+        actor=request.user, rfq=rfq, quality=d["quality"], on_time=d["on_time"],
+        communication=d["communication"], comment=d["comment"]), f"/rfqs/{rfq.pk}/")
 
 
 # --- invitations (both sides) -------------------------------------------------------------
