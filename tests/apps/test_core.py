@@ -47,3 +47,19 @@ def test_oversize_requests_are_refused_before_reading(client: object, settings: 
                       CONTENT_LENGTH=str(3 * 1024 * 1024))
     assert response.status_code == 413
     assert "1 MB" in response.content.decode()
+
+
+def test_pages_link_assets_that_are_served(client: object) -> None:
+    """The stylesheet and htmx come from this installation (no CDN) and are found."""
+    import re
+
+    from django.contrib.staticfiles import finders
+    from django.test import Client
+
+    html = Client().get("/").content.decode()
+    assets = re.findall(r'(?:href|src)="/static/([^"]+)"', html)
+    assert {"shisaku/app.css", "django_htmx/htmx-2.min.js"} <= set(assets)
+    for asset in assets:
+        assert finders.find(asset), asset
+    assert "//" not in "".join(re.findall(r'<script[^>]+src="([^"]+)"', html)).replace(
+        "/static/", "")
