@@ -327,3 +327,36 @@ def test_rating_after_award_feeds_the_directory(world: Any) -> None:
         services.rating_create(actor=world.owner, rfq=rfq, quality=5, on_time=5,
                                communication=5)
     assert Rating.objects.count() == 1
+
+
+def test_cancel_and_withdraw(world: Any) -> None:
+    now = timezone.now()
+    rfq, (a, b, _c) = make_rfq(world, now=now)
+    with pytest.raises(IllegalTransition):
+        services.quote_withdraw(actor=world.makers["alpha"], invitation=a)
+    q1 = _quote(world, a, now + HOUR)
+    withdrawn = services.quote_withdraw(actor=world.makers["alpha"], invitation=a)
+    assert withdrawn.pk == q1.pk and withdrawn.status == "withdrawn"
+    assert Notification.objects.filter(user=world.owner, kind="withdrawn").exists()
+    q2 = _quote(world, a, now + 2 * HOUR)     # quoting again after withdrawing
+    assert q2.revision == 2
+    services.invitation_decline(actor=world.makers["bravo"], invitation=b, reason="price")
+    services.rfq_cancel(actor=world.owner, rfq=rfq, reason="budget frozen")
+    q2.refresh_from_db()
+    assert rfq.status == "cancelled" and q2.status == "lost"
+    told = set(Notification.objects.filter(kind="cancelled").values_list("user__username",
+                                                                         flat=True))
+    assert told == {"maker-alpha", "maker-charlie"}   # bravo had declined
+    with pytest.raises(IllegalTransition) as info:
+        services.award_create(actor=world.owner, rfq=rfq, quote_id=q2.pk)
+    assert info.value.current == "cancelled"
+    with pytest.raises(IllegalTransition):
+        services.rfq_cancel(actor=world.owner, rfq=rfq)
+
+
+def test_naive_deadline_is_read_in_the_deployment_time_zone(world: Any) -> None:
+    naive = (timezone.localtime() + dt.timedelta(days=2)).replace(tzinfo=None)
+    rfq = services.rfq_create(actor=world.owner, project=world.project,
+                              part_ids=[world.parts[0].pk], quantity_tiers=[1],
+                              quote_deadline=naive)
+    assert timezone.is_aware(rfq.quote_deadline)

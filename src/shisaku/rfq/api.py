@@ -263,6 +263,13 @@ def award(request: HttpRequest, rfq_id: int, payload: AwardIn) -> Status[Any]:
     return _idempotent(request, f"rfq.{rfq.pk}.award", run)
 
 
+@router.post("/{int:rfq_id}/cancel", response={200: RFQOut, **_ERRORS},
+             summary="Cancel a draft or open request (not an awarded one)")
+def cancel(request: HttpRequest, rfq_id: int) -> Status[Any]:
+    rfq = _rfq(request, rfq_id, edit=True)
+    return _guarded(lambda: (200, _rfq_out(services.rfq_cancel(actor=request.user, rfq=rfq))))
+
+
 @router.post("/{int:rfq_id}/rating", response={201: RatingOut, **_ERRORS},
              summary="Rate the awarded manufacturer: quality, on-time delivery, communication")
 def rate(request: HttpRequest, rfq_id: int, payload: RatingIn) -> Status[Any]:
@@ -366,6 +373,14 @@ def submit_quote(request: HttpRequest, invitation_id: int, payload: QuoteIn) -> 
             notes=payload.notes)
         return 201, _quote_out(q)
     return _idempotent(request, f"invitation.{inv.pk}.quote", run)
+
+
+@inbox_router.post("/{int:invitation_id}/withdraw", response={200: QuoteOut, **_ERRORS},
+                   summary="Withdraw your live quote")
+def withdraw(request: HttpRequest, invitation_id: int) -> Status[Any]:
+    inv = _firm_invitation(request, invitation_id)
+    return _guarded(lambda: (200, _quote_out(services.quote_withdraw(actor=request.user,
+                                                                     invitation=inv))))
 
 
 @inbox_router.get("/{int:invitation_id}/messages", response={200: list[MessageOut], 404: ErrorOut})

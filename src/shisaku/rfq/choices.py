@@ -63,6 +63,8 @@ class NotificationKind(models.TextChoices):
     NEXT_INVITED = "next_invited", _("Next match invited")
     AWARD_WON = "award_won", _("Quote awarded")
     AWARD_LOST = "award_lost", _("Quote not selected")
+    WITHDRAWN = "withdrawn", _("Quote withdrawn")
+    CANCELLED = "cancelled", _("Request cancelled")
 
 
 # from-status -> allowed to-statuses. Terminal states map to an empty set.

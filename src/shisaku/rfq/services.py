@@ -54,9 +54,22 @@ from shisaku.rfq.selectors import sealed_now
 from shisaku.rfq.stats import InvitationEvents, reply_figures
 
 __all__ = [
-    "ack_hours", "award_create", "invitation_acknowledge", "invitation_decline",
-    "invitation_view", "message_post", "quote_submit", "rating_create", "reply_deadlines_check",
-    "reply_stats_update", "rfq_candidates", "rfq_create", "rfq_requirement", "rfq_send",
+    "ack_hours",
+    "award_create",
+    "invitation_acknowledge",
+    "invitation_decline",
+    "invitation_view",
+    "message_post",
+    "quote_submit",
+    "quote_withdraw",
+    "rating_create",
+    "reply_deadlines_check",
+    "reply_stats_update",
+    "rfq_cancel",
+    "rfq_candidates",
+    "rfq_create",
+    "rfq_requirement",
+    "rfq_send",
 ]
 
 MAX_TIERS = 6
@@ -121,6 +134,8 @@ def rfq_create(*, actor: Any, project: Project, part_ids: Sequence[int],
             raise InputError("parts", f"{part.name}: the specification is not complete enough "
                                       f"for an RFQ (missing: {missing})")
     tiers = _tiers(list(quantity_tiers))
+    if quote_deadline is not None and timezone.is_naive(quote_deadline):
+        quote_deadline = timezone.make_aware(quote_deadline)  # the deployment's time zone
     if quote_deadline is None or quote_deadline <= now:
         raise InputError("quote_deadline", "must be in the future")
     title = (title or "").strip()[:200] or _("Quotation for %(project)s") % {
@@ -232,6 +247,30 @@ def rfq_send(*, actor: Any, rfq: RFQ, manufacturer_ids: Sequence[int] | None = N
                        for i in ids]
     rfq.status, rfq.sent_at = locked.status, locked.sent_at
     return invitations
+
+
+def rfq_cancel(*, actor: Any, rfq: RFQ, reason: str = "",
+               now: dt.datetime | None = None) -> RFQ:
+    """Cancel a draft or an open RFQ (not an awarded one); invited firms that have not
+    declined are told."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = RFQ.objects.select_for_update().get(pk=rfq.pk)
+        _set_status(locked, "rfq", RFQStatus.CANCELLED)
+        locked.closed_at = now
+        locked.save(update_fields=["status", "closed_at"])
+        audit_record(actor=actor, action="rfq.cancel", obj=locked, summary=reason[:300])
+        for q in Quote.objects.filter(invitation__rfq=locked, status=QuoteStatus.SUBMITTED):
+            _set_status(q, "quote", QuoteStatus.LOST)
+            q.save(update_fields=["status"])
+        for inv in locked.invitations.exclude(status=InvitationStatus.DECLINED).select_related(
+                "manufacturer"):
+            notify(users=members_of(inv.manufacturer.organisation),
+                   kind=NotificationKind.CANCELLED, url=_invitation_url(inv),
+                   text=lambda: _("%(title)s was cancelled by the startup. Thank you for your "
+                                  "time.") % {"title": locked.title})
+    rfq.status = locked.status
+    return locked
 
 
 # --- the firm's side ----------------------------------------------------------------------
@@ -372,6 +411,27 @@ def quote_submit(*, actor: Any, invitation: Invitation, lines: Iterable[Mapping[
                text=lambda: _("%(firm)s sent a quote (revision %(rev)s) for %(title)s.") % {
                    "firm": inv.manufacturer.name, "rev": revision, "title": inv.rfq.title})
         reply_stats_update(manufacturer=inv.manufacturer, now=now)
+    return quote
+
+
+def quote_withdraw(*, actor: Any, invitation: Invitation,
+                   now: dt.datetime | None = None) -> Quote:
+    """The firm withdraws its live quote (kept, status ``withdrawn``); it may quote again
+    while the request is open."""
+    with transaction.atomic():
+        inv = _lock(invitation)
+        _require_open(inv.rfq, QuoteStatus.WITHDRAWN)
+        quote = inv.quotes.select_for_update().filter(status=QuoteStatus.SUBMITTED).first()
+        if quote is None:
+            raise IllegalTransition("invitation", inv.status, QuoteStatus.WITHDRAWN,
+                                    reason="there is no live quote to withdraw")
+        _set_status(quote, "quote", QuoteStatus.WITHDRAWN)
+        quote.save(update_fields=["status"])
+        audit_record(actor=actor, action="rfq.quote.withdraw", obj=quote)
+        notify(users=_startup_users(inv.rfq), kind=NotificationKind.WITHDRAWN,
+               url=_rfq_url(inv.rfq),
+               text=lambda: _("%(firm)s withdrew its quote for %(title)s.") % {
+                   "firm": inv.manufacturer.name, "title": inv.rfq.title})
     return quote
 
 

@@ -228,6 +228,15 @@ def rfq_award(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def rfq_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    rfq = _rfq_or_404(request, pk, edit=True)
+    return _attempt(request, lambda: services.rfq_cancel(
+        actor=request.user, rfq=rfq, reason=request.POST.get("reason", "")),
+        f"/rfqs/{rfq.pk}/")
+
+
+@login_required
+@require_POST
 def rfq_rate(request: HttpRequest, pk: int) -> HttpResponse:
     rfq = _rfq_or_404(request, pk, edit=True)
     form = RatingForm(request.POST)
@@ -281,6 +290,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "valid_until": last.valid_until if last else None}
     return render(request, "rfq/invitation.html", {
         "inv": inv, "rfq": rfq, "side": side, "parts": parts, "quotes": quotes,
+        "live_quote": last is not None and last.status == "submitted",
         "price_rows": price_rows, "thread": list(inv.messages.select_related("author")),
         "can_write": editor, "open": rfq.status == RFQStatus.SENT,
         "quote_form": QuoteMetaForm(initial=initial), "decline_form": DeclineForm(),
@@ -315,6 +325,15 @@ def invitation_quote(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user, invitation=inv, lines=lines, currency=d["currency"],
         tooling_cost=d["tooling_cost"], lead_time_days=d["lead_time_days"],
         valid_until=d["valid_until"], notes=d["notes"]), f"/rfqs/invitations/{inv.pk}/")
+
+
+@login_required
+@require_POST
+def quote_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    inv = _firm_invitation_or_404(request, pk)
+    return _attempt(request, lambda: services.quote_withdraw(actor=request.user,
+                                                             invitation=inv),
+                    f"/rfqs/invitations/{inv.pk}/")
 
 
 @login_required
