@@ -34,10 +34,14 @@ def run(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     summary = sample_load(size=args.size, seed=args.seed)
     logins = demo_accounts_ensure(password_file=settings.HOME / "demo_logins.json")
+    from shisaku.projects.demo import demo_projects_ensure
+
+    projects = demo_projects_ensure()
     elapsed = time.perf_counter() - started
     total = Manufacturer.objects.count()
     print(f"Database: {settings.DATABASES['default']['NAME']}")
-    print(f"Directory: {total} providers ({summary.created} added now) in {elapsed:.1f} s")
+    print(f"Directory: {total} providers ({summary.created} added now), "
+          f"{projects} sample project(s) added, in {elapsed:.1f} s")
     print("Demo logins (password kept in SHISAKU_HOME/demo_logins.json):")
     for login in logins:
         print(f"  {login['kind']:<13} {login['username']:<18} {login['password']}")
