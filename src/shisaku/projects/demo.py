@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from shisaku.accounts.models import Organisation, User
-from shisaku.projects.models import Project
 from shisaku.projects.choices import CHECKLISTS
+from shisaku.projects.models import Project
 from shisaku.projects.services import checklist_tick, part_create, project_create, stage_move
 
 DEMO_PROJECTS: dict[str, list[dict[str, Any]]] = {
