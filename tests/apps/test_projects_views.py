@@ -201,8 +201,8 @@ def test_find_manufacturers_link_is_prefilled(client: Client, world: World) -> N
     client.force_login(world.owner)
     page = client.get(f"/projects/{world.project.pk}/").content.decode()
     assert "<td>CNC milling</td>" in page  # the process label, not its letters
-    assert ("/manufacturers/?process=cnc_milling&amp;material=aluminum_6061&amp;lot=300"
-            "&amp;stage=business_design") in page
+    assert ("/manufacturers/find?process=cnc_milling&amp;material=aluminum_6061&amp;"
+            "quantity=300&amp;stage=business_design") in page
 
 
 def test_coordinator_board_groups_by_stage_and_finds_stuck_projects(client: Client,

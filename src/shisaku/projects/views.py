@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -55,16 +56,21 @@ def _apply_errors(form: Any, exc: InputError) -> None:
 
 
 def find_manufacturers_url(part: Part) -> str:
-    """The directory filtered by the part's processes, material and quantity."""
+    """The matching page prefilled from the part's spec and its project."""
     params: list[tuple[str, str]] = [("process", p) for p in part.process_hints]
     if part.material:
         params.append(("material", part.material))
     quantity = part.spec.get("quantity")
     if quantity:
-        params.append(("lot", str(quantity)))
-    if part.project.stage:
-        params.append(("stage", part.project.stage))
-    return "/manufacturers/?" + urlencode(params)
+        params.append(("quantity", str(quantity)))
+    project = part.project
+    if project.stage:
+        params.append(("stage", project.stage))
+    if project.product_field:
+        params.append(("product_field", project.product_field))
+    if project.organisation.country:
+        params.append(("client_country", project.organisation.country))
+    return reverse("directory:find") + "?" + urlencode(params)
 
 
 def _part_rows(project: Project) -> list[dict[str, Any]]:
