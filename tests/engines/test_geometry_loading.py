@@ -230,3 +230,17 @@ def test_damaged_files_load_or_raise_input_error(
     else:
         assert len(part.mesh.faces) > 0
         assert np.all(np.isfinite(part.mesh.vertices))
+
+
+def test_a_flat_open_surface_is_refused_clearly() -> None:
+    """Two identical facets: a surface with size but no volume (no NaN, no crash)."""
+    import struct
+
+    from shisaku.engines.geometry import load_part
+    from shisaku.errors import InputError
+
+    facet = struct.pack("<12fH", 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0)
+    data = b"flat".ljust(80, b" ") + struct.pack("<I", 2) + facet * 2
+    with pytest.raises(InputError) as err:
+        load_part(data, filename="flat.stl")
+    assert err.value.field == "file" and "no volume" in err.value.reason

@@ -249,6 +249,15 @@ def _native_stdout_to_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+def _signed_volume(mesh: Any) -> float:
+    """Volume enclosed by the triangles (signed, in file units³), without trimesh's mass
+    properties, which divide by it."""
+    tri = np.asarray(mesh.triangles, dtype=np.float64)
+    if not len(tri):
+        return 0.0
+    return float(np.einsum("ij,ij->i", tri[:, 0], np.cross(tri[:, 1], tri[:, 2])).sum() / 6.0)
+
+
 def load_part(
     source: str | Path | bytes,
     *,
@@ -322,7 +331,14 @@ def load_part(
         if not body.is_watertight:  # tessellated solids (STEP) arrive with split seams
             body.merge_vertices()
             body.remove_unreferenced_vertices()
-    inverted = [b for b in bodies if b.is_watertight and b.volume < 0]
+    volumes = [_signed_volume(b) for b in bodies]
+    size = max((float(np.max(b.extents)) for b in bodies if len(b.vertices)), default=0.0)
+    if size > 0 and not sum(abs(v) for v in volumes) > 1e-9 * size**3:
+        # An open or flat surface: volumes, masses and costs would be meaningless (and
+        # trimesh divides by the zero volume). A solid model is what a quote needs.
+        raise InputError("file", "the mesh encloses no volume (an open or flat surface); "
+                         "export the part as a closed solid")
+    inverted = [b for b, v in zip(bodies, volumes, strict=True) if b.is_watertight and v < 0]
     for body in inverted:  # faces wound inside out: flip so volumes and normals are right
         body.invert()
     body_count = sum(int(b.body_count) for b in bodies)
