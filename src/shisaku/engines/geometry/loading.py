@@ -332,8 +332,8 @@ def load_part(
             body.merge_vertices()
             body.remove_unreferenced_vertices()
     volumes = [_signed_volume(b) for b in bodies]
-    size = max((float(np.max(b.extents)) for b in bodies if len(b.vertices)), default=0.0)
-    if size > 0 and not sum(abs(v) for v in volumes) > 1e-9 * size**3:
+    span = max((float(np.max(b.extents)) for b in bodies if len(b.vertices)), default=0.0)
+    if span > 0 and not sum(abs(v) for v in volumes) > 1e-9 * span**3:
         # An open or flat surface: volumes, masses and costs would be meaningless (and
         # trimesh divides by the zero volume). A solid model is what a quote needs.
         raise InputError("file", "the mesh encloses no volume (an open or flat surface); "
