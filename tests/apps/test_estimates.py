@@ -112,3 +112,37 @@ def test_estimates_are_private(user_client: Client) -> None:
     other.force_login(stranger)
     assert other.get(f"/api/v1/estimates/{estimate.pk}").status_code == 404
     assert other.get(f"/estimate/{estimate.pk}/").status_code == 404
+
+
+def test_part_panel_estimates_the_stored_cad_file(client: Client, settings: Any,
+                                                  tmp_path: Path) -> None:
+    """From a project part's CAD file: quantities from the project's phases, private to those
+    who may see the project."""
+    from tests.apps.test_projects_support import make_world
+
+    from shisaku.projects.services import part_file_add
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = make_world()
+    client.force_login(world.owner)
+    page = client.get(f"/projects/{world.project.pk}/").content.decode()
+    assert 'data-testid="estimate-part"' in page
+    # The world's own file is two flat facets: refused with a message, nothing stored.
+    response = client.post(f"/estimate/part-file/{world.part_file.pk}", follow=True)
+    assert "no volume" in response.content.decode() and Estimate.objects.count() == 0
+    real = part_file_add(actor=world.owner, part=world.part, kind="cad",
+                         upload=upload("plate_holes.STL"))
+    response = client.post(f"/estimate/part-file/{real.pk}")
+    assert response.status_code == 302, response.content[:500]
+    estimate = Estimate.objects.get()
+    assert estimate.part_file == real
+    assert estimate.options["quantities"] == [300, 5000, 30000]  # pilot, small lot, mass
+    assert {e["process"] for e in estimate.result["estimates"]} == {"cnc_milling"}
+    coordinator = Client()
+    coordinator.force_login(world.coord)
+    assert coordinator.get(f"/estimate/{estimate.pk}/").status_code == 200
+    rival = Client()
+    rival.force_login(world.other_startup)
+    assert rival.get(f"/estimate/{estimate.pk}/").status_code == 404
+    assert rival.post(f"/estimate/part-file/{real.pk}").status_code == 404
+    assert Estimate.objects.count() == 1

@@ -14,6 +14,9 @@ def _upload_to(instance: Estimate, filename: str) -> str:
 class Estimate(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="estimates")
+    # Set when the estimate was made from a project part's CAD file (the part's panel).
+    part_file = models.ForeignKey("projects.PartFile", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="estimates")
     file = models.FileField(_("CAD file"), upload_to=_upload_to, max_length=300)
     original_name = models.CharField(_("file name"), max_length=200)
     size_bytes = models.PositiveBigIntegerField(default=0)

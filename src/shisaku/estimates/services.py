@@ -54,14 +54,21 @@ def _read_upload(upload: UploadedFile) -> bytes:
     return data
 
 
-def estimate_create(*, owner: Any, upload: UploadedFile, options: EstimateOptions) -> Estimate:
+def estimate_create(*, owner: Any, upload: UploadedFile, options: EstimateOptions,
+                    part_file: Any = None) -> Estimate:
     """Analyse and cost an uploaded part; store it only when the engines accepted it."""
+    data = _read_upload(upload)
+    return _estimate_bytes(owner=owner, data=data, name=upload.name or "part", options=options,
+                           part_file=part_file)
+
+
+def _estimate_bytes(*, owner: Any, data: bytes, name: str, options: EstimateOptions,
+                    part_file: Any) -> Estimate:
     from shisaku.engines.costing import estimate_file
 
-    data = _read_upload(upload)
     started = time.perf_counter()
     result = estimate_file(
-        data, filename=upload.name, units=options.units,
+        data, filename=name, units=options.units,
         processes=list(options.processes) or None, material=options.material,
         quantities=list(options.quantities), region=options.region,
         client_country=options.client_country, target_unit_cost=options.target_unit_cost,
@@ -69,9 +76,10 @@ def estimate_create(*, owner: Any, upload: UploadedFile, options: EstimateOption
     )
     elapsed_ms = (time.perf_counter() - started) * 1000
     digest = hashlib.sha256(data).hexdigest()
-    name = (upload.name or "part").rsplit("/", 1)[-1][:200]
+    name = name.rsplit("/", 1)[-1][:200]
     with transaction.atomic():
-        estimate = Estimate(owner=owner, original_name=name, size_bytes=len(data), sha256=digest,
+        estimate = Estimate(owner=owner, part_file=part_file, original_name=name,
+                            size_bytes=len(data), sha256=digest,
                             options=options.as_dict(), result=result,
                             engine_version=result["engine"]["version"],
                             parameters_sha256=result["engine"]["parameters_sha256"],
@@ -84,3 +92,48 @@ def estimate_create(*, owner: Any, upload: UploadedFile, options: EstimateOption
             estimate.file.delete(save=False)  # nothing half-saved
             raise
     return estimate
+
+
+PRODUCING = ("KR", "JP", "CN", "TW", "VN")
+
+
+def options_for_part(part: Any) -> EstimateOptions:
+    """Quantities from the project's phases (units × parts per unit), home region and client
+    country from the startup, the target unit cost when the project states it in USD."""
+    project = part.project
+    per_unit = max(int(part.quantity_per_unit or 1), 1)
+    phases = [project.qty_prototype, project.qty_pilot, project.qty_small_lot, project.qty_mass]
+    quantities = tuple(sorted({q * per_unit for q in phases if q})) or DEFAULT_QUANTITIES
+    country = project.organisation.country or "KR"
+    target = None
+    if project.target_unit_cost is not None and project.currency == "USD":
+        target = float(project.target_unit_cost)
+    from shisaku.engines.costing import GEOMETRY_PROCESSES
+
+    processes = tuple(p for p in part.process_hints if p in GEOMETRY_PROCESSES)
+    return EstimateOptions(
+        processes=processes, material=part.material or None, quantities=quantities,
+        region=country if country in PRODUCING else "KR", client_country=country,
+        target_unit_cost=target)
+
+
+def estimate_part_file(*, owner: Any, part_file: Any) -> Estimate:
+    """Estimate a project part from its stored CAD file (the part's Estimate panel)."""
+    if part_file.kind != "cad":
+        raise InputError("file", "only a 3D model (STL, OBJ, 3MF, STEP) can be estimated")
+    with part_file.file.open("rb") as fh:
+        data = fh.read(settings.SHISAKU_MAX_UPLOAD_MB * 1024 * 1024 + 1)
+    options = options_for_part(part_file.part)
+    try:
+        return _estimate_bytes(owner=owner, data=data, name=part_file.original_name,
+                               options=options, part_file=part_file)
+    except InputError as exc:
+        if exc.field not in ("process", "processes", "material"):
+            raise
+    # The part's processes or material are not costed by the estimator: cost all processes.
+    return _estimate_bytes(owner=owner, data=data, name=part_file.original_name,
+                           options=EstimateOptions(quantities=options.quantities,
+                                                   region=options.region,
+                                                   client_country=options.client_country,
+                                                   target_unit_cost=options.target_unit_cost),
+                           part_file=part_file)

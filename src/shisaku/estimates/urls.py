@@ -6,4 +6,5 @@ app_name = "estimates"
 urlpatterns = [
     path("", views.estimate_new, name="new"),
     path("<int:pk>/", views.estimate_detail, name="detail"),
+    path("part-file/<int:file_id>", views.estimate_part_file, name="part_file"),
 ]

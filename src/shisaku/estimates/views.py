@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shisaku.errors import InputError
 from shisaku.estimates import selectors
@@ -32,6 +33,27 @@ def estimate_new(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     recent = selectors.estimates_of(request.user)[:10]
     return render(request, "estimates/new.html", {"form": form, "recent": recent}, status=status)
+
+
+@login_required
+@require_POST
+def estimate_part_file(request: HttpRequest, file_id: int) -> HttpResponse:
+    """The part's Estimate panel: cost a project part from its stored CAD file."""
+    from shisaku.estimates.services import estimate_part_file as make_estimate
+    from shisaku.projects.models import PartFile
+    from shisaku.projects.selectors import projects_visible_to
+
+    part_file = (PartFile.objects.select_related("part__project__organisation")
+                 .filter(pk=file_id, part__project__in=projects_visible_to(request.user))
+                 .first())
+    if part_file is None:
+        raise Http404
+    try:
+        estimate = make_estimate(owner=request.user, part_file=part_file)
+    except (InputError, UnknownCodeError) as exc:
+        messages.error(request, str(exc))
+        return redirect("projects:detail", pk=part_file.part.project_id)
+    return redirect("estimates:detail", pk=estimate.pk)
 
 
 @login_required
