@@ -118,9 +118,8 @@ def test_part_panel_estimates_the_stored_cad_file(client: Client, settings: Any,
                                                   tmp_path: Path) -> None:
     """From a project part's CAD file: quantities from the project's phases, private to those
     who may see the project."""
-    from tests.apps.test_projects_support import make_world
-
     from shisaku.projects.services import part_file_add
+    from tests.apps.test_projects_support import make_world
 
     settings.MEDIA_ROOT = tmp_path / "media"
     world = make_world()
