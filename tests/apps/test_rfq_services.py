@@ -158,8 +158,8 @@ def test_award_once_and_losers_told_politely(world: Any) -> None:
     rfq, (a, b, _c) = make_rfq(world, now=now)
     qa = _quote(world, a, now + HOUR)
     qb = _quote(world, b, now + HOUR, "9.00")
-    award = services.award_create(actor=world.owner, rfq=rfq, quote_id=qb.pk)
-    assert Award.objects.get(rfq=rfq) == award
+    (award,) = services.award_create(actor=world.owner, rfq=rfq, quote_id=qb.pk)
+    assert Award.objects.get(rfq=rfq) == award and award.part is None
     qa.refresh_from_db()
     assert qa.status == "lost" and rfq.status == "awarded"
     assert Notification.objects.filter(user=world.makers["bravo"], kind="award_won").exists()
@@ -360,3 +360,43 @@ def test_naive_deadline_is_read_in_the_deployment_time_zone(world: Any) -> None:
                               part_ids=[world.parts[0].pk], quantity_tiers=[1],
                               quote_deadline=naive)
     assert timezone.is_aware(rfq.quote_deadline)
+
+
+def test_award_part_by_part(world: Any) -> None:
+    now = timezone.now()
+    rfq, (a, b, _c) = make_rfq(world, now=now)
+    housing, plate = world.parts
+    qa = _quote(world, a, now + HOUR)
+    qb = services.quote_submit(
+        actor=world.makers["bravo"], invitation=b, currency="USD", lead_time_days=5,
+        lines=[{"part": plate.pk, "tier": 10, "unit_price": "3"}],   # prices the plate only
+        valid_until=(now + dt.timedelta(days=9)).date(), now=now + HOUR)
+    with pytest.raises(InputError) as info:
+        services.award_create(actor=world.owner, rfq=rfq, quote_id=qb.pk,
+                              part_ids=[housing.pk])
+    assert info.value.field == "parts" and "Finger housing" in info.value.reason
+    services.award_create(actor=world.owner, rfq=rfq, quote_id=qa.pk, part_ids=[housing.pk])
+    assert rfq.status == "sent"                     # one part still open
+    assert Notification.objects.filter(user=world.makers["alpha"], kind="award_won").exists()
+    assert not Notification.objects.filter(kind="award_lost").exists()
+    with pytest.raises(IllegalTransition) as conflict:
+        services.award_create(actor=world.owner, rfq=rfq, quote_id=qa.pk,
+                              part_ids=[housing.pk])
+    assert "already awarded" in conflict.value.reason
+    with pytest.raises(IllegalTransition):          # no whole award once parts are taken
+        services.award_create(actor=world.owner, rfq=rfq, quote_id=qb.pk)
+    services.award_create(actor=world.owner, rfq=rfq, quote_id=qb.pk, part_ids=[plate.pk])
+    assert rfq.status == "awarded"
+    qa.refresh_from_db()
+    qb.refresh_from_db()
+    assert qa.status == qb.status == "awarded"
+    lost = set(Notification.objects.filter(kind="award_lost").values_list("user__username",
+                                                                          flat=True))
+    assert lost == {"maker-charlie"}
+    with pytest.raises(InputError) as which:
+        services.rating_create(actor=world.owner, rfq=rfq, quality=5, on_time=5,
+                               communication=5)
+    assert which.value.field == "award"
+    first = Award.objects.filter(rfq=rfq).first()
+    services.rating_create(actor=world.owner, rfq=rfq, quality=5, on_time=5, communication=5,
+                           award_id=first.pk)

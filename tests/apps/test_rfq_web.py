@@ -232,3 +232,31 @@ def test_profile_shows_reply_statistics(world: Any) -> None:
                                     now=now + dt.timedelta(minutes=30))
     page = Client().get(f"/manufacturers/{world.firms['alpha'].pk}/").content.decode()
     assert 'data-testid="reply-stats"' in page and "0.5 h" in page and "100%" in page
+
+
+def test_award_part_by_part_over_the_api_and_the_page(world: Any) -> None:
+    now = timezone.now()
+    rfq, (a, b, _c) = make_rfq(world, now=now)
+    valid = timezone.localdate() + dt.timedelta(days=9)
+    qa = services.quote_submit(actor=world.makers["alpha"], invitation=a, currency="USD",
+                               lines=quote_lines(world), lead_time_days=5, valid_until=valid)
+    qb = services.quote_submit(actor=world.makers["bravo"], invitation=b, currency="USD",
+                               lines=quote_lines(world), lead_time_days=5, valid_until=valid)
+    owner = _client(world.owner)
+    page = owner.get(f"/rfqs/{rfq.pk}/compare").content.decode()
+    assert 'data-testid="award-parts"' in page
+    owner.post(f"/rfqs/{rfq.pk}/award", {"quote": qa.pk, "parts": [world.parts[0].pk]})
+    page = owner.get(f"/rfqs/{rfq.pk}/compare").content.decode()
+    assert 'data-testid="award-alpha"' not in page          # no whole award any more
+    first = _post(owner, f"/api/v1/rfqs/{rfq.pk}/award",
+                  {"quote": qb.pk, "parts": [world.parts[0].pk]})
+    assert first.status_code == 409
+    done = _post(owner, f"/api/v1/rfqs/{rfq.pk}/award",
+                 {"quote": qb.pk, "parts": [world.parts[1].pk]})
+    assert done.status_code == 201 and done.json()["status"] == "awarded"
+    assert [x["part"] for x in done.json()["awards"]] == [world.parts[1].pk]
+    detail = owner.get(f"/api/v1/rfqs/{rfq.pk}").json()
+    assert sorted(x["part"] for x in detail["awards"]) == sorted(p.pk for p in world.parts)
+    html = owner.get(f"/rfqs/{rfq.pk}/").content.decode()
+    assert "Finger housing: awarded to Alpha Machining" in html
+    assert "Palm plate: awarded to Bravo Machining" in html

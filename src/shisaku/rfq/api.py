@@ -23,10 +23,10 @@ from shisaku.errors import InputError
 from shisaku.projects.selectors import project_get, project_is_startup_member
 from shisaku.rfq import selectors, services
 from shisaku.rfq.choices import IllegalTransition
-from shisaku.rfq.models import RFQ, IdempotencyRecord, Invitation, Message, Quote
+from shisaku.rfq.models import RFQ, Award, IdempotencyRecord, Invitation, Message, Quote
 from shisaku.rfq.schemas import (
     AwardIn,
-    AwardOut,
+    AwardsOut,
     CandidateOut,
     ComparisonOut,
     ConflictOut,
@@ -70,8 +70,12 @@ def _invitation_out(inv: Invitation) -> dict[str, Any]:
             "replaces": inv.replaces_id}
 
 
+def _award_out(a: Award) -> dict[str, Any]:
+    return {"id": a.pk, "rfq": a.rfq_id, "part": a.part_id, "quote": a.quote_id,
+            "manufacturer": _firm(a.quote.invitation.manufacturer), "created_at": a.created_at}
+
+
 def _rfq_out(rfq: RFQ, *, with_invitations: bool = True) -> dict[str, Any]:
-    award = getattr(rfq, "award", None) if rfq.status == "awarded" else None
     return {
         "id": rfq.pk, "project": rfq.project_id, "title": rfq.title, "status": rfq.status,
         "parts": [{"id": p.pk, "name": p.name, "quantity_per_unit": p.quantity_per_unit,
@@ -84,7 +88,8 @@ def _rfq_out(rfq: RFQ, *, with_invitations: bool = True) -> dict[str, Any]:
         "invitations": ([_invitation_out(i) for i in
                          rfq.invitations.select_related("manufacturer")]
                         if with_invitations else []),
-        "award_quote": award.quote_id if award else None}
+        "awards": ([_award_out(a) for a in rfq.awards.select_related(
+            "quote__invitation__manufacturer")] if with_invitations else [])}
 
 
 def _quote_out(q: Quote) -> dict[str, Any]:
@@ -249,17 +254,17 @@ def comparison(request: HttpRequest, rfq_id: int, quantity: int | None = None,
                      for r in data["rows"]]}
 
 
-@router.post("/{int:rfq_id}/award", response={201: AwardOut, **_ERRORS},
-             summary="Award one quote, exactly once (Idempotency-Key)")
+@router.post("/{int:rfq_id}/award", response={201: AwardsOut, **_ERRORS},
+             summary="Award the whole request or some parts to one quote, exactly once "
+                     "(Idempotency-Key)")
 def award(request: HttpRequest, rfq_id: int, payload: AwardIn) -> Status[Any]:
     rfq = _rfq(request, rfq_id, edit=True)
 
     def run() -> tuple[int, Any]:
-        a = services.award_create(actor=request.user, rfq=rfq, quote_id=payload.quote,
-                                  note=payload.note)
-        firm = a.quote.invitation.manufacturer
-        return 201, {"id": a.pk, "rfq": rfq.pk, "quote": a.quote_id,
-                     "manufacturer": _firm(firm), "created_at": a.created_at}
+        made = services.award_create(actor=request.user, rfq=rfq, quote_id=payload.quote,
+                                     part_ids=payload.parts, note=payload.note)
+        return 201, {"rfq": rfq.pk, "status": rfq.status,
+                     "awards": [_award_out(a) for a in made]}
     return _idempotent(request, f"rfq.{rfq.pk}.award", run)
 
 
@@ -278,7 +283,7 @@ def rate(request: HttpRequest, rfq_id: int, payload: RatingIn) -> Status[Any]:
     def run() -> tuple[int, Any]:
         r = services.rating_create(actor=request.user, rfq=rfq, quality=payload.quality,
                                    on_time=payload.on_time, communication=payload.communication,
-                                   comment=payload.comment)
+                                   comment=payload.comment, award_id=payload.award)
         firm = r.manufacturer
         return 201, {"id": r.pk, "manufacturer": firm.pk, "quality": r.quality,
                      "on_time": r.on_time, "communication": r.communication,

@@ -130,14 +130,26 @@ class QuoteLine(models.Model):
 
 
 class Award(models.Model):
-    rfq = models.OneToOneField(RFQ, on_delete=models.CASCADE, related_name="award")
-    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="+")
+    """The RFQ awarded to a quote: as a whole (``part`` empty, at most one per RFQ) or one
+    part at a time (at most one per part; never both kinds on one RFQ — checked under the
+    RFQ's row lock in ``services.award_create``)."""
+
+    rfq = models.ForeignKey(RFQ, on_delete=models.CASCADE, related_name="awards")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+")
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="awards")
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rfq"], condition=models.Q(part__isnull=True),
+                                    name="award_one_whole_per_rfq"),
+            models.UniqueConstraint(fields=["rfq", "part"], name="award_one_per_part"),
+        ]
         verbose_name = _("award")
 
     def __str__(self) -> str:

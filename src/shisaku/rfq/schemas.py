@@ -40,10 +40,12 @@ class SendIn(Schema):
 
 class AwardIn(Schema):
     quote: int
+    parts: list[int] | None = None   # None: the whole request
     note: str = ""
 
 
 class RatingIn(Schema):
+    award: int | None = None
     quality: Any
     on_time: Any
     communication: Any
@@ -120,6 +122,21 @@ class PartBrief(Schema):
     spec: dict[str, Any]
 
 
+class AwardOut(Schema):
+    id: int
+    rfq: int
+    part: int | None
+    quote: int
+    manufacturer: FirmOut
+    created_at: datetime.datetime
+
+
+class AwardsOut(Schema):
+    rfq: int
+    status: str                 # "awarded" once the whole request or every part is awarded
+    awards: list[AwardOut]      # the awards made by this request
+
+
 class RFQOut(Schema):
     id: int
     project: int
@@ -134,7 +151,7 @@ class RFQOut(Schema):
     created_at: datetime.datetime
     sent_at: datetime.datetime | None
     invitations: list[InvitationOut] = []
-    award_quote: int | None = None
+    awards: list[AwardOut] = []
 
 
 class InboxItemOut(InvitationOut):
@@ -201,14 +218,6 @@ class MessageOut(Schema):
     from_manufacturer: bool
     body: str
     has_file: bool
-    created_at: datetime.datetime
-
-
-class AwardOut(Schema):
-    id: int
-    rfq: int
-    quote: int
-    manufacturer: FirmOut
     created_at: datetime.datetime
 
 

@@ -498,11 +498,17 @@ def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufact
 
 # --- award --------------------------------------------------------------------------------
 
-def award_create(*, actor: Any, rfq: RFQ, quote_id: int, note: str = "",
-                 now: dt.datetime | None = None) -> Award:
-    """Award the RFQ to one quote, exactly once (the RFQ row is locked; the one-to-one
-    ``Award.rfq`` is the last guard). Other live quotes become ``lost``; every other firm
-    that was invited and did not decline is told, politely."""
+def award_create(*, actor: Any, rfq: RFQ, quote_id: int,
+                 part_ids: Sequence[int] | None = None, note: str = "",
+                 now: dt.datetime | None = None) -> list[Award]:
+    """Award the whole RFQ to one quote (``part_ids`` None), or some of its parts.
+
+    Exactly once: the RFQ row is locked, the state table checked, and the unique constraints
+    (one whole award per RFQ, one award per part) are the last guard. A part award needs a
+    price for that part in the quote. The RFQ becomes ``awarded`` when it is awarded whole or
+    every part is; then the remaining live quotes become ``lost`` and every other invited firm
+    that did not decline is told, politely. Winners are told at each award.
+    """
     now = _now(now)
     try:
         with transaction.atomic():
@@ -524,38 +530,71 @@ def award_create(*, actor: Any, rfq: RFQ, quote_id: int, note: str = "",
                     now):
                 raise IllegalTransition("quote", QuoteStatus.EXPIRED, QuoteStatus.AWARDED,
                                         reason="this quote is no longer valid")
-            _set_status(quote, "quote", QuoteStatus.AWARDED)
-            quote.save(update_fields=["status"])
+            parts = _award_parts(locked, quote, part_ids)
+            if quote.status != QuoteStatus.AWARDED:  # a quote may win several parts
+                _set_status(quote, "quote", QuoteStatus.AWARDED)
+                quote.save(update_fields=["status"])
             with transaction.atomic():
-                award = Award.objects.create(rfq=locked, quote=quote, note=(note or "")[:2000],
-                                             created_by=actor if actor.is_authenticated
-                                             else None)
-            _set_status(locked, "rfq", RFQStatus.AWARDED)
-            locked.closed_at = locked.closed_at or now
-            locked.save(update_fields=["status", "closed_at"])
-            audit_record(actor=actor, action="rfq.award", obj=award,
-                         summary=f"{locked.title} → {quote.invitation.manufacturer.name}",
-                         data={"rfq": locked.pk, "quote": quote.pk})
-            _award_notify(actor, locked, quote)
+                awards = [Award.objects.create(rfq=locked, part_id=p, quote=quote,
+                                               note=(note or "")[:2000],
+                                               created_by=actor if actor.is_authenticated
+                                               else None)
+                          for p in parts]
+            firm = quote.invitation.manufacturer
+            for award in awards:
+                audit_record(actor=actor, action="rfq.award", obj=award,
+                             summary=f"{locked.title} → {firm.name}",
+                             data={"rfq": locked.pk, "quote": quote.pk, "part": award.part_id})
+            notify(users=members_of(firm.organisation), kind=NotificationKind.AWARD_WON,
+                   url=_invitation_url(quote.invitation),
+                   text=lambda: _("Good news: your quote for %(title)s was selected.") % {
+                       "title": locked.title})
+            awarded = set(Award.objects.filter(rfq=locked).values_list("part_id", flat=True))
+            if None in awarded or awarded >= set(locked.parts.values_list("pk", flat=True)):
+                _set_status(locked, "rfq", RFQStatus.AWARDED)
+                locked.closed_at = locked.closed_at or now
+                locked.save(update_fields=["status", "closed_at"])
+                _award_close(actor, locked)
     except IntegrityError:
         raise IllegalTransition("rfq", RFQStatus.AWARDED, RFQStatus.AWARDED,
                                 reason="this request has already been awarded") from None
-    rfq.status = RFQStatus.AWARDED
-    return award
+    rfq.status = locked.status
+    return awards
 
 
-def _award_notify(actor: Any, rfq: RFQ, winner: Quote) -> None:
+def _award_parts(rfq: RFQ, quote: Quote, part_ids: Sequence[int] | None) -> list[int | None]:
+    """The parts to award (``[None]`` for the whole RFQ), refusing what is taken."""
+    taken = set(Award.objects.filter(rfq=rfq).values_list("part_id", flat=True))
+    if part_ids is None:
+        if taken:
+            raise IllegalTransition("rfq", rfq.status, RFQStatus.AWARDED,
+                                    reason="some parts are already awarded; award the "
+                                           "remaining parts one by one")
+        return [None]
+    wanted = list(dict.fromkeys(int(p) for p in part_ids))
+    if not wanted:
+        raise InputError("parts", "choose at least one part")
+    names = dict(rfq.parts.values_list("pk", "name"))
+    priced = set(quote.lines.values_list("part_id", flat=True))
+    for pid in wanted:
+        if pid not in names:
+            raise InputError("parts", f"part {pid} is not a part of this request")
+        if pid not in priced:
+            raise InputError("parts", f"this quote has no price for {names[pid]}")
+        if None in taken or pid in taken:
+            raise IllegalTransition("rfq", rfq.status, RFQStatus.AWARDED,
+                                    reason=f"{names[pid]} is already awarded")
+    return list(wanted)
+
+
+def _award_close(actor: Any, rfq: RFQ) -> None:
     for q in Quote.objects.filter(invitation__rfq=rfq, status__in=[QuoteStatus.SUBMITTED,
                                                                    QuoteStatus.EXPIRED]):
         _set_status(q, "quote", QuoteStatus.LOST)
         q.save(update_fields=["status"])
         audit_record(actor=actor, action="rfq.quote.lost", obj=q)
-    win_inv = winner.invitation
-    notify(users=members_of(win_inv.manufacturer.organisation), kind=NotificationKind.AWARD_WON,
-           url=_invitation_url(win_inv),
-           text=lambda: _("Good news: your quote for %(title)s was selected.") % {
-               "title": rfq.title})
-    others = (Invitation.objects.filter(rfq=rfq).exclude(pk=win_inv.pk)
+    winners = set(Award.objects.filter(rfq=rfq).values_list("quote__invitation_id", flat=True))
+    others = (Invitation.objects.filter(rfq=rfq).exclude(pk__in=winners)
               .exclude(status=InvitationStatus.DECLINED).select_related("manufacturer"))
     for inv in others:
         notify(users=members_of(inv.manufacturer.organisation),
@@ -571,10 +610,11 @@ SCORE_FIELDS = ("quality", "on_time", "communication")
 
 
 def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communication: Any,
-                  comment: str = "") -> Rating:
-    """The startup rates the awarded firm (1-5 each; once per award). The mean of the three
-    scores joins ``Manufacturer.rating`` as one more rating (a running mean over
-    ``rating_count``), which matching reads; the directory generation is bumped."""
+                  comment: str = "", award_id: int | None = None) -> Rating:
+    """The startup rates an awarded firm (1-5 each; once per award; ``award_id`` may be left
+    out when the RFQ has one award). The mean of the three scores joins
+    ``Manufacturer.rating`` as one more rating (a running mean over ``rating_count``), which
+    matching reads; the directory generation is bumped."""
     scores: dict[str, int] = {}
     for name, value in zip(SCORE_FIELDS, (quality, on_time, communication), strict=True):
         try:
@@ -585,11 +625,19 @@ def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communica
             raise InputError(name, "a whole number from 1 to 5")
         scores[name] = score
     with transaction.atomic():
-        award = Award.objects.select_for_update().select_related(
-            "quote__invitation__manufacturer").filter(rfq=rfq).first()
-        if award is None:
+        awards = Award.objects.select_for_update().select_related(
+            "quote__invitation__manufacturer").filter(rfq=rfq)
+        if not awards.exists():
             raise IllegalTransition("rfq", rfq.status, "rated",
                                     reason="only an awarded request can be rated")
+        if award_id is not None:
+            award = awards.filter(pk=award_id).first()
+            if award is None:
+                raise InputError("award", "not an award of this request")
+        elif awards.count() > 1:
+            raise InputError("award", "this request has several awards: choose one")
+        else:
+            award = awards.get()
         if Rating.objects.filter(award=award).exists():
             raise IllegalTransition("rfq", rfq.status, "rated",
                                     reason="this award has already been rated")

@@ -133,12 +133,12 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     invitations = list(rfq.invitations.select_related("manufacturer").prefetch_related(
         "quotes"))
-    award = Award.objects.filter(rfq=rfq).select_related(
-        "quote__invitation__manufacturer").first()
-    rating = Rating.objects.filter(award=award).first() if award else None
+    awards = list(Award.objects.filter(rfq=rfq).select_related(
+        "part", "quote__invitation__manufacturer"))
+    ratings = {r.award_id: r for r in Rating.objects.filter(award__in=awards)}
     return render(request, "rfq/detail.html", {
-        "award": award, "rating": rating,
-        "rating_form": RatingForm() if award and not rating and editor else None,
+        "awards": [{"award": a, "rating": ratings.get(a.pk)} for a in awards],
+        "rating_form": RatingForm() if editor else None,
         "rfq": rfq, "editor": editor, "parts": list(rfq.parts.all()),
         "invitations": invitations, "candidates": candidates,
         "preselected": services.DEFAULT_INVITES, "now": now,
@@ -173,7 +173,11 @@ def rfq_compare(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx") and not data["sealed"]:
         return _export(rfq, data, fmt)
+    awarded_parts = set(Award.objects.filter(rfq=rfq).values_list("part_id", flat=True))
     data.update(editor=selectors.rfq_is_editor(user=request.user, rfq=rfq),
+                open_parts=[p for p in data["parts"] if p.pk not in awarded_parts
+                            and None not in awarded_parts],
+                partly_awarded=bool(awarded_parts),
                 currencies=Currency.values,
                 can_award=rfq.status in (RFQStatus.SENT, RFQStatus.CLOSED))
     template = "rfq/_compare_table.html" if _is_htmx(request) else "rfq/compare.html"
@@ -214,15 +218,18 @@ def rfq_award(request: HttpRequest, pk: int) -> HttpResponse:
     rfq = _rfq_or_404(request, pk, edit=True)
     raw = request.POST.get("quote", "")
     quote_id = int(raw) if raw.isdigit() else 0
+    parts = [int(p) for p in request.POST.getlist("parts") if p.isdigit()]
     try:
         services.award_create(actor=request.user, rfq=rfq, quote_id=quote_id,
-                              note=request.POST.get("note", ""))
+                              part_ids=parts or None, note=request.POST.get("note", ""))
     except InputError as exc:
         messages.error(request, exc.reason)
     except IllegalTransition as exc:
         messages.error(request, exc.reason)
     else:
-        messages.success(request, _("Awarded. The other manufacturers have been told."))
+        rfq.refresh_from_db()
+        messages.success(request, _("Awarded. The other manufacturers have been told.")
+                         if rfq.status == RFQStatus.AWARDED else _("Awarded."))
     return redirect("rfq:detail", rfq.pk)
 
 
@@ -245,9 +252,11 @@ def rfq_rate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, f"{field}: {' '.join(errors)}")
         return redirect("rfq:detail", rfq.pk)
     d = form.cleaned_data
+    raw = request.POST.get("award", "")
     return _attempt(request, lambda: services.rating_create(
         actor=request.user, rfq=rfq, quality=d["quality"], on_time=d["on_time"],
-        communication=d["communication"], comment=d["comment"]), f"/rfqs/{rfq.pk}/")
+        communication=d["communication"], comment=d["comment"],
+        award_id=int(raw) if raw.isdigit() else None), f"/rfqs/{rfq.pk}/")
 
 
 # --- invitations (both sides) -------------------------------------------------------------
