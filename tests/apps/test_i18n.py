@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "shisaku" / "locale"
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 
 
 @pytest.mark.parametrize("lang", ["ko", "en", "ja"])
@@ -24,10 +24,10 @@ def test_catalogue_is_complete_and_compiled(lang: str) -> None:
     assert po.untranslated_entries() == []
     assert po.fuzzy_entries() == []
     for entry in po:
-        wanted = set(PLACEHOLDER.findall(entry.msgid))
+        wanted = {a or b for a, b in PLACEHOLDER.findall(entry.msgid)}
         got = [entry.msgstr] if entry.msgstr else list(entry.msgstr_plural.values())
         for text in got:
-            assert set(PLACEHOLDER.findall(text)) == wanted, entry.msgid
+            assert {a or b for a, b in PLACEHOLDER.findall(text)} == wanted, entry.msgid
     mo = polib.mofile(str(LOCALE / lang / "LC_MESSAGES" / "django.mo"))
     assert {e.msgid for e in mo} == {e.msgid for e in po}, "run `make messages` to recompile"
 
