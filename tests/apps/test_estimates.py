@@ -145,3 +145,27 @@ def test_part_panel_estimates_the_stored_cad_file(client: Client, settings: Any,
     assert rival.get(f"/estimate/{estimate.pk}/").status_code == 404
     assert rival.post(f"/estimate/part-file/{real.pk}").status_code == 404
     assert Estimate.objects.count() == 1
+
+
+def test_page_api_and_cli_agree_on_the_plan(user_client: Client, capsys: Any) -> None:
+    import json
+
+    from shisaku.cli import main
+
+    path = PARTS / "angle_block.STL"
+    assert main(["estimate", str(path), "--qty", "10,300,5000", "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    api = user_client.post("/api/v1/estimates", {"file": upload("angle_block.STL"),
+                                                  "quantities": "10,300,5000"}).json()
+    user_client.post("/estimate/", {"file": upload("angle_block.STL"), "units": "auto",
+                                    "quantities": "10, 300, 5000", "region": "KR",
+                                    "client_country": "KR"})
+    page = Estimate.objects.order_by("-id").first()
+    assert page is not None
+
+    def plan(result: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return [(r["quantity"], r["process"], r["region"], r["unit_cost"])
+                for r in result["plan"]]
+
+    assert plan(cli) == plan(api["result"]) == plan(page.result)
+    assert cli["geometry"]["volume_mm3"] == pytest.approx(api["result"]["geometry"]["volume_mm3"])
