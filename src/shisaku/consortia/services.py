@@ -1,14 +1,62 @@
-"""Plan a consortium against the directory: candidates are the firms that run a needed process."""
+"""Joint orders: the coordinator's window (inquiries, digest) and the consortium workflow
+(propose → invite → members answer → formed), planned against the directory.
+
+Every function validates its input (InputError naming the field) and records an audit event.
+"""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
-from shisaku.directory.models import ManufacturerFacet
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from shisaku.accounts.models import Organisation
+from shisaku.consortia.choices import (
+    CONSORTIUM_TRANSITIONS,
+    DEFAULT_STUCK_DAYS,
+    INQUIRY_TRANSITIONS,
+    LEAD,
+    MEMBER_TRANSITIONS,
+    ConsortiumStatus,
+    InquiryKind,
+    InquiryStatus,
+    MemberState,
+    transition_allowed,
+)
+from shisaku.consortia.models import Consortium, ConsortiumMember, WindowRequest
+from shisaku.consortia.selectors import open_invitations, stuck_projects
+from shisaku.core.services import audit_record
+from shisaku.directory.models import Manufacturer, ManufacturerFacet
 from shisaku.directory.records import iter_records
 from shisaku.directory.selectors import manufacturers_public
 from shisaku.errors import InputError
+from shisaku.projects.models import Project
+
+__all__ = [
+    "consortium_form",
+    "consortium_invite",
+    "consortium_packages_set",
+    "consortium_plan",
+    "consortium_propose",
+    "consortium_ready",
+    "consortium_update",
+    "firm_shares",
+    "inquiry_update",
+    "member_respond",
+    "packages_clean",
+    "project_parts_for_split",
+    "window_digest",
+    "window_digest_send",
+    "window_send",
+    "window_sync_stuck",
+]
 
 MAX_TIME_LIMIT_S = 10.0
 INTEGRATION_PROCESSES = ("final_assembly",)
@@ -40,3 +88,491 @@ def consortium_plan(*, request: Mapping[str, Any], time_limit_s: float | None = 
                .values("manufacturer_id"))
         body["manufacturers"] = list(iter_records(manufacturers_public().filter(id__in=ids)))
     return plan_consortium(body, time_limit_s=limit)
+
+
+# --- The window --------------------------------------------------------------------------------
+
+def _is_member(user: Any, organisation: Organisation | None) -> bool:
+    return (organisation is not None and getattr(user, "is_authenticated", False)
+            and organisation.memberships.filter(user=user).exists())
+
+
+def _coordinator_org(value: Any) -> Organisation:
+    if isinstance(value, Organisation):
+        org: Organisation | None = value
+    else:
+        try:
+            org = Organisation.objects.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            org = None
+    if org is None or org.kind != "coordinator":
+        raise InputError("coordinator", "no such coordinator organisation")
+    return org
+
+
+def window_send(*, actor: Any, project: Project, coordinator: Any,
+                note: str = "") -> WindowRequest:
+    """"Please find us makers": the startup sends ``project`` to a coordinator's window.
+
+    The project's coordinator becomes that organisation (``projects.services.project_update``)
+    and the window gets an inquiry; an open inquiry of the same window is reused (its note
+    replaced) instead of a second one.
+    """
+    from shisaku.projects.services import project_update
+
+    if project.deleted_at is not None or not _is_member(actor, project.organisation):
+        raise InputError("project", "you can send only your own startup's projects")
+    org = _coordinator_org(coordinator)
+    note = str(note or "").strip()
+    if len(note) > 5000:
+        raise InputError("note", "at most 5,000 characters")
+    with transaction.atomic():
+        if project.coordinator_id != org.pk:
+            project_update(actor=actor, project=project, data={"coordinator": org})
+        inquiry = (WindowRequest.objects.select_for_update()
+                   .filter(project=project, coordinator=org, kind=InquiryKind.WINDOW)
+                   .exclude(status=InquiryStatus.CLOSED).first())
+        if inquiry is None:
+            inquiry = WindowRequest.objects.create(project=project, coordinator=org,
+                                                   kind=InquiryKind.WINDOW, note=note,
+                                                   created_by=actor)
+        else:
+            inquiry.note = note or inquiry.note
+            inquiry.save(update_fields=["note", "updated_at"])
+        audit_record(actor=actor, action="consortia.window_send", obj=inquiry,
+                     summary=f"{project.title} → {org.name}", data={"project": project.pk})
+    return inquiry
+
+
+def _owner(value: Any, coordinator: Organisation) -> Any:
+    from shisaku.accounts.models import User
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, User):
+        user: Any = value
+    else:
+        try:
+            user = User.objects.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            user = None
+    if user is None or not coordinator.memberships.filter(user=user).exists():
+        raise InputError("owner", "the owner must be a member of the coordinator organisation")
+    return user
+
+
+_UNSET: Any = object()
+
+
+def inquiry_update(*, actor: Any, inquiry: WindowRequest, status: str | None = None,
+                   owner: Any = _UNSET, notes: str | None = None) -> WindowRequest:
+    """Triage an inquiry: its status (``choices.INQUIRY_TRANSITIONS``), owner (a member of the
+    coordinator organisation, or None) and notes."""
+    if not _is_member(actor, inquiry.coordinator):
+        raise InputError("inquiry", "only the window's coordinator can change it")
+    changed: dict[str, Any] = {}
+    if status is not None and status != inquiry.status:
+        if status not in InquiryStatus.values:
+            raise InputError("status", "unknown status", valid=list(InquiryStatus.values))
+        if not transition_allowed(INQUIRY_TRANSITIONS, inquiry.status, status):
+            raise InputError("status", f"cannot go from {inquiry.status} to {status}")
+        changed["status"] = [inquiry.status, status]
+        inquiry.status = status
+    if owner is not _UNSET:
+        user = _owner(owner, inquiry.coordinator)
+        if user != inquiry.owner:
+            changed["owner"] = user.pk if user else None
+            inquiry.owner = user
+    if notes is not None and notes != inquiry.notes:
+        if len(notes) > 20000:
+            raise InputError("notes", "at most 20,000 characters")
+        changed["notes"] = True
+        inquiry.notes = notes
+    if changed:
+        with transaction.atomic():
+            inquiry.save()
+            audit_record(actor=actor, action="consortia.inquiry_update", obj=inquiry,
+                         summary=str(inquiry), data=changed)
+    return inquiry
+
+
+def window_sync_stuck(*, coordinator: Organisation, stuck_days: int = DEFAULT_STUCK_DAYS,
+                      now: datetime.datetime | None = None) -> int:
+    """Open a "stuck" inquiry for each supported project with no stage change for
+    ``stuck_days`` days that has no open one yet; returns how many were opened."""
+    opened = 0
+    open_ids = set(WindowRequest.objects.filter(coordinator=coordinator, kind=InquiryKind.STUCK)
+                   .exclude(status=InquiryStatus.CLOSED).values_list("project_id", flat=True))
+    for project in stuck_projects(coordinator, now=now, stuck_days=stuck_days):
+        if project.pk in open_ids:
+            continue
+        with transaction.atomic():
+            inquiry = WindowRequest.objects.create(
+                project=project, coordinator=coordinator, kind=InquiryKind.STUCK,
+                note=f"no stage change since {project.stage_changed_at:%Y-%m-%d}")
+            audit_record(actor=None, action="consortia.inquiry_stuck", obj=inquiry,
+                         summary=project.title, data={"stuck_days": stuck_days})
+        opened += 1
+    return opened
+
+
+def consortium_update(*, actor: Any, consortium: Consortium, owner: Any = _UNSET,
+                      notes: str | None = None) -> Consortium:
+    """The window's bookkeeping on a consortium: owner and notes."""
+    if not _is_member(actor, consortium.coordinator):
+        raise InputError("consortium", "only the window's coordinator can change it")
+    changed: dict[str, Any] = {}
+    if owner is not _UNSET:
+        user = _owner(owner, consortium.coordinator)
+        if user != consortium.owner:
+            changed["owner"] = user.pk if user else None
+            consortium.owner = user
+    if notes is not None and notes != consortium.notes:
+        changed["notes"] = True
+        consortium.notes = notes
+    if changed:
+        with transaction.atomic():
+            consortium.save()
+            audit_record(actor=actor, action="consortia.update", obj=consortium,
+                         summary=str(consortium), data=changed)
+    return consortium
+
+
+def window_digest(*, coordinator: Organisation, now: datetime.datetime | None = None,
+                  days: int = 7, stuck_days: int = DEFAULT_STUCK_DAYS) -> dict[str, Any]:
+    """The weekly digest of a window: ``subject``, ``text`` and ``html`` plus the figures
+    (``context``) they were rendered from. Reads only."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=days)
+    inquiries = WindowRequest.objects.filter(coordinator=coordinator,
+                                             project__deleted_at__isnull=True)
+    consortia = Consortium.objects.filter(coordinator=coordinator,
+                                          project__deleted_at__isnull=True)
+    context = {
+        "coordinator": coordinator, "since": since, "now": now, "days": days,
+        "new_inquiries": list(inquiries.filter(created_at__gte=since)
+                              .select_related("project", "owner")),
+        "open_inquiries": list(inquiries.exclude(status=InquiryStatus.CLOSED)
+                               .select_related("project", "owner")),
+        "unowned": inquiries.exclude(status=InquiryStatus.CLOSED).filter(owner=None).count(),
+        "stuck": list(stuck_projects(coordinator, now=now, stuck_days=stuck_days)
+                      .order_by("stage_changed_at")),
+        "stuck_days": stuck_days,
+        "forming": list(consortia.filter(status__in=[ConsortiumStatus.PROPOSED,
+                                                     ConsortiumStatus.INVITING])
+                        .select_related("project")),
+        "formed": list(consortia.filter(status=ConsortiumStatus.FORMED, formed_at__gte=since)
+                       .select_related("project", "lead")),
+        "declines": ConsortiumMember.objects.filter(
+            consortium__in=consortia, state=MemberState.DECLINED,
+            responded_at__gte=since).count(),
+    }
+    subject = gettext("[Shisaku] Window digest for %(name)s") % {"name": coordinator.name}
+    return {"subject": subject,
+            "text": render_to_string("consortia/digest.txt", context),
+            "html": render_to_string("consortia/digest.html", context),
+            "context": context}
+
+
+def window_digest_send(*, now: datetime.datetime | None = None) -> int:
+    """E-mail each coordinator organisation's digest to its members; returns mails sent."""
+    sent = 0
+    for org in Organisation.objects.filter(kind="coordinator").order_by("pk"):
+        window_sync_stuck(coordinator=org, now=now)
+        recipients = sorted({e for e in org.memberships.values_list("user__email", flat=True)
+                             if e})
+        if not recipients:
+            continue
+        digest = window_digest(coordinator=org, now=now)
+        send_mail(subject=digest["subject"], message=digest["text"],
+                  from_email=None, recipient_list=recipients, html_message=digest["html"])
+        sent += 1
+    return sent
+
+
+# --- Consortia ---------------------------------------------------------------------------------
+
+PLAN_TIME_LIMIT_S = 5.0
+
+
+def project_parts_for_split(project: Project) -> list[dict[str, Any]]:
+    """The project's parts as ``split_work_packages`` input: process hints, material, the
+    quantity of the part's spec when given."""
+    parts = []
+    for part in project.parts.all():
+        quantity = part.spec.get("quantity") if isinstance(part.spec, dict) else None
+        parts.append({
+            "name": part.name,
+            "processes": [p for p in part.process_hints or [] if isinstance(p, str)],
+            "materials": [part.material] if part.material else [],
+            "quantity": quantity if isinstance(quantity, int) and quantity >= 1 else None,
+        })
+    return parts
+
+
+def packages_clean(items: Any) -> list[dict[str, Any]]:
+    """Validated work packages (``packages_from_dicts``) as plain dicts; ``"lead"`` is reserved."""
+    from shisaku.engines.consortium import packages_from_dicts
+    from shisaku.taxonomy import UnknownCodeError
+
+    try:
+        packages = packages_from_dicts(items)
+    except UnknownCodeError as exc:
+        raise InputError("packages", str(exc)) from None
+    if not packages:
+        raise InputError("packages", "at least one work package is needed")
+    if any(p.id == LEAD for p in packages):
+        raise InputError("packages", f'"{LEAD}" is reserved for the lead firm')
+    return [p.to_dict() for p in packages]
+
+
+def _slots(plan: Mapping[str, Any]) -> dict[str, tuple[int, float]]:
+    """Slot (package id or lead) -> (manufacturer id, planned cost) of a plan's team."""
+    if not plan.get("lead"):
+        return {}
+    slots = {LEAD: (int(plan["lead"]["id"]), 0.0)}
+    for package_id, member in (plan.get("members") or {}).items():
+        slots[str(package_id)] = (int(member["manufacturer"]["id"]), float(member.get("cost") or 0))
+    return slots
+
+
+def _has_team(plan: Mapping[str, Any]) -> bool:
+    return plan.get("status") in ("optimal", "feasible") and bool(plan.get("lead"))
+
+
+def _plan_for(consortium: Consortium, *, declined: list[int] | None = None,
+              pinned: Mapping[str, int] | None = None,
+              time_limit_s: float | None = None) -> dict[str, Any]:
+    request: dict[str, Any] = {"packages": consortium.packages, "seed": 0}
+    if declined:
+        request["declined"] = sorted(set(declined))
+    if pinned:
+        constraints: dict[str, Any] = {}
+        required = {k: v for k, v in pinned.items() if k != LEAD}
+        if required:
+            constraints["required"] = required
+        if LEAD in pinned:
+            constraints["required_lead"] = pinned[LEAD]
+        request["constraints"] = constraints
+    return consortium_plan(request=request, time_limit_s=time_limit_s or PLAN_TIME_LIMIT_S)
+
+
+def _set_plan(consortium: Consortium, plan: dict[str, Any]) -> None:
+    consortium.plan = plan
+    lead = plan.get("lead") if _has_team(plan) else None
+    consortium.lead = (Manufacturer.objects.filter(pk=int(lead["id"])).first()
+                       if lead else None)
+
+
+def consortium_propose(*, actor: Any, project: Project, packages: Any = None,
+                       time_limit_s: float | None = None) -> Consortium:
+    """A consortium for ``project`` proposed by its coordinator: the work packages (given, or
+    split from the parts by ``split_work_packages``) and the optimiser's plan over the
+    directory. One open (proposed or inviting) consortium per project."""
+    from shisaku.engines.consortium import split_work_packages
+
+    coordinator = project.coordinator
+    if project.deleted_at is not None or not _is_member(actor, coordinator):
+        raise InputError("project", "only the project's coordinator can propose a consortium")
+    assert coordinator is not None
+    if packages is None:
+        parts = project_parts_for_split(project)
+        if not any(p["processes"] for p in parts):
+            raise InputError("packages", "the project's parts name no processes: give packages")
+        items = [p.to_dict() for p in split_work_packages(parts)]
+    else:
+        items = packages
+    clean = packages_clean(items)
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        if Consortium.objects.filter(project=project, status__in=[
+                ConsortiumStatus.PROPOSED, ConsortiumStatus.INVITING]).exists():
+            raise InputError("project", "the project already has a consortium being formed")
+        consortium = Consortium(project=project, coordinator=coordinator, packages=clean,
+                                created_by=actor, owner=actor)
+        _set_plan(consortium, _plan_for(consortium, time_limit_s=time_limit_s))
+        consortium.save()
+        audit_record(actor=actor, action="consortia.propose", obj=consortium,
+                     summary=project.title,
+                     data={"packages": [p["id"] for p in clean],
+                           "plan_status": consortium.plan.get("status")})
+    return consortium
+
+
+def _check_manager(actor: Any, consortium: Consortium) -> None:
+    if not _is_member(actor, consortium.coordinator):
+        raise InputError("consortium", "only the window's coordinator can do this")
+
+
+def _move(consortium: Consortium, to_status: str) -> None:
+    if not transition_allowed(CONSORTIUM_TRANSITIONS, consortium.status, to_status):
+        raise InputError("status", f"cannot go from {consortium.status} to {to_status}")
+    consortium.status = to_status
+
+
+def consortium_packages_set(*, actor: Any, consortium: Consortium, packages: Any,
+                            time_limit_s: float | None = None) -> Consortium:
+    """The coordinator's edited work packages, re-planned. Only before invitations go out (a
+    failed consortium comes back to proposed)."""
+    _check_manager(actor, consortium)
+    if consortium.status not in (ConsortiumStatus.PROPOSED, ConsortiumStatus.FAILED):
+        raise InputError("status", "packages can change only while the consortium is proposed")
+    clean = packages_clean(packages)
+    with transaction.atomic():
+        consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
+        if consortium.status == ConsortiumStatus.FAILED:
+            _move(consortium, ConsortiumStatus.PROPOSED)
+            consortium.members.filter(state__in=[MemberState.INVITED, MemberState.ACCEPTED]
+                                      ).update(state=MemberState.RELEASED)
+        consortium.packages = clean
+        _set_plan(consortium, _plan_for(consortium, time_limit_s=time_limit_s))
+        consortium.save()
+        audit_record(actor=actor, action="consortia.packages_set", obj=consortium,
+                     summary=str(consortium),
+                     data={"packages": [p["id"] for p in clean],
+                           "plan_status": consortium.plan.get("status")})
+    return consortium
+
+
+def _reconcile(consortium: Consortium, plan: Mapping[str, Any]) -> dict[str, list[int]]:
+    """Make the open member rows match the plan's team: rows whose slot went to another firm are
+    released, slots without a row get a new invitation. Returns the firms invited/released."""
+    slots = _slots(plan)
+    now = timezone.now()
+    invited: list[int] = []
+    released: list[int] = []
+    open_rows = {m.package_id: m for m in open_invitations(consortium)}
+    for package_id, row in open_rows.items():
+        if slots.get(package_id, (None, 0.0))[0] != row.manufacturer_id:
+            row.state = MemberState.RELEASED
+            row.responded_at = row.responded_at or now
+            row.save(update_fields=["state", "responded_at"])
+            released.append(row.manufacturer_id)
+    accepted_firms = set(consortium.members.filter(state=MemberState.ACCEPTED)
+                         .values_list("manufacturer_id", flat=True))
+    for package_id, (firm_id, cost) in slots.items():
+        row = open_rows.get(package_id)
+        if row is not None and row.manufacturer_id == firm_id:
+            row.cost = Decimal(str(round(cost, 2)))
+            row.save(update_fields=["cost"])
+            continue
+        # A firm that already accepted this job answers for its new slot too.
+        state = MemberState.ACCEPTED if firm_id in accepted_firms else MemberState.INVITED
+        ConsortiumMember.objects.create(
+            consortium=consortium, package_id=package_id, manufacturer_id=firm_id, state=state,
+            cost=Decimal(str(round(cost, 2))),
+            responded_at=now if state == MemberState.ACCEPTED else None)
+        invited.append(firm_id)
+    return {"invited": sorted(set(invited)), "released": sorted(set(released))}
+
+
+def consortium_invite(*, actor: Any, consortium: Consortium) -> Consortium:
+    """Invite the plan's team: the lead and one firm per package (proposed → inviting). Each
+    firm's members see the invitation in their invitations page."""
+    _check_manager(actor, consortium)
+    with transaction.atomic():
+        consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
+        if not _has_team(consortium.plan):
+            raise InputError("plan", "the plan has no team to invite")
+        _move(consortium, ConsortiumStatus.INVITING)
+        changes = _reconcile(consortium, consortium.plan)
+        consortium.save()
+        audit_record(actor=actor, action="consortia.invite", obj=consortium,
+                     summary=str(consortium), data=changes)
+    return consortium
+
+
+def _firm_member(actor: Any, manufacturer: Manufacturer) -> bool:
+    return _is_member(actor, manufacturer.organisation) if manufacturer.organisation_id else False
+
+
+def member_respond(*, actor: Any, member: ConsortiumMember, answer: str) -> Consortium:
+    """A firm's answer to its invitation (``accept`` or ``decline``), for all its slots in the
+    consortium. A decline re-plans without the firm (the firms that accepted stay pinned; if
+    that is infeasible, re-planned freely) and invites the new slots' firms; when no team is
+    left the consortium fails."""
+    if answer not in ("accept", "decline"):
+        raise InputError("answer", "accept or decline", valid=["accept", "decline"])
+    if not _firm_member(actor, member.manufacturer):
+        raise InputError("member", "only the invited firm can answer")
+    with transaction.atomic():
+        consortium = Consortium.objects.select_for_update().get(pk=member.consortium_id)
+        if consortium.status != ConsortiumStatus.INVITING:
+            raise InputError("status", "the consortium is not inviting")
+        rows = list(consortium.members.filter(manufacturer_id=member.manufacturer_id,
+                                              state=MemberState.INVITED))
+        if not rows:
+            raise InputError("member", "no open invitation to answer")
+        state = MemberState.ACCEPTED if answer == "accept" else MemberState.DECLINED
+        now = timezone.now()
+        for row in rows:
+            if not transition_allowed(MEMBER_TRANSITIONS, row.state, state):
+                raise InputError("state", f"cannot go from {row.state} to {state}")
+            row.state = state
+            row.responded_at = now
+            row.save(update_fields=["state", "responded_at"])
+        data: dict[str, Any] = {"manufacturer": member.manufacturer_id, "answer": answer,
+                                "slots": [r.package_id for r in rows]}
+        if state == MemberState.DECLINED:
+            data.update(_replan_after_decline(consortium))
+        consortium.save()
+        audit_record(actor=actor, action=f"consortia.member_{answer}", obj=consortium,
+                     summary=f"{member.manufacturer} {answer}s {consortium}", data=data)
+    return consortium
+
+
+def _replan_after_decline(consortium: Consortium) -> dict[str, Any]:
+    declined = list(consortium.members.filter(state=MemberState.DECLINED)
+                    .values_list("manufacturer_id", flat=True))
+    pinned = {m.package_id: m.manufacturer_id
+              for m in consortium.members.filter(state=MemberState.ACCEPTED)}
+    plan = _plan_for(consortium, declined=declined, pinned=pinned)
+    if not _has_team(plan) and pinned:
+        plan = _plan_for(consortium, declined=declined)
+    _set_plan(consortium, plan)
+    if not _has_team(plan):
+        _move(consortium, ConsortiumStatus.FAILED)
+        open_invitations(consortium).update(state=MemberState.RELEASED)
+        return {"replan": plan.get("status"), "failed": True,
+                "infeasible_packages": plan.get("infeasible_packages", [])}
+    return {"replan": plan.get("status"), **_reconcile(consortium, plan)}
+
+
+def consortium_ready(consortium: Consortium) -> bool:
+    """Whether the lead and every package's firm accepted (then the consortium can be formed)."""
+    rows = {m.package_id: m for m in open_invitations(consortium)}
+    needed = {LEAD, *(str(p["id"]) for p in consortium.packages)}
+    return set(rows) >= needed and all(rows[s].state == MemberState.ACCEPTED for s in needed)
+
+
+def consortium_form(*, actor: Any, consortium: Consortium) -> Consortium:
+    """Inviting → formed once the lead and every package's firm accepted. Each slot's share of
+    the work is its planned cost over the team's total (the lead slot: 0 %, it integrates)."""
+    _check_manager(actor, consortium)
+    with transaction.atomic():
+        consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
+        if consortium.status != ConsortiumStatus.INVITING or not consortium_ready(consortium):
+            raise InputError("status", "the lead and every package's firm must accept first")
+        _move(consortium, ConsortiumStatus.FORMED)
+        rows = list(open_invitations(consortium))
+        total = sum((r.cost for r in rows if r.package_id != LEAD), Decimal("0"))
+        for row in rows:
+            share = (Decimal("0") if row.package_id == LEAD or total <= 0
+                     else row.cost * 100 / total)
+            row.share_pct = share.quantize(Decimal("0.01"))
+            row.save(update_fields=["share_pct"])
+        consortium.formed_at = timezone.now()
+        consortium.save()
+        audit_record(actor=actor, action="consortia.form", obj=consortium,
+                     summary=str(consortium),
+                     data={"shares": {r.package_id: str(r.share_pct) for r in rows}})
+    return consortium
+
+
+def firm_shares(consortium: Consortium) -> dict[int, Decimal]:
+    """Manufacturer id -> its total share of the work (%) in a formed consortium."""
+    shares: dict[int, Decimal] = {}
+    for row in consortium.members.filter(state=MemberState.ACCEPTED):
+        shares[row.manufacturer_id] = shares.get(row.manufacturer_id, Decimal("0")) + (
+            row.share_pct or Decimal("0"))
+    return shares
