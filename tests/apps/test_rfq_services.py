@@ -400,3 +400,33 @@ def test_award_part_by_part(world: Any) -> None:
     first = Award.objects.filter(rfq=rfq).first()
     services.rating_create(actor=world.owner, rfq=rfq, quality=5, on_time=5, communication=5,
                            award_id=first.pk)
+
+
+def test_firms_without_an_account_are_not_invited(world: Any) -> None:
+    from shisaku.directory.services import manufacturers_save
+    from tests.factories import capability, record
+    manufacturers_save(records=[record("Zulu Machining", "KR-41", slug="zulu",
+                                       reply_median_hours=0.5, rating=5.0,
+                                       capabilities=[capability("cnc_milling",
+                                                                max_lot=100_000)])])
+    rfq = services.rfq_create(actor=world.owner, project=world.project,
+                              part_ids=[world.parts[0].pk], quantity_tiers=[10],
+                              quote_deadline=timezone.now() + HOUR)
+    slugs = [m.slug for m, _s in services.rfq_candidates(rfq=rfq, limit=10)]
+    assert "zulu" not in slugs and slugs[0] == "alpha"   # the best score, but nobody answers
+    from shisaku.directory.models import Manufacturer
+    zulu = Manufacturer.objects.get(slug="zulu")
+    with pytest.raises(InputError) as info:
+        services.rfq_send(actor=world.owner, rfq=rfq, manufacturer_ids=[zulu.pk])
+    assert info.value.field == "manufacturers" and "no account" in info.value.reason
+
+
+def test_stricter_matches_rank_first(world: Any) -> None:
+    from shisaku.projects import services as projects
+    part = projects.part_create(actor=world.owner, project=world.project, data={
+        "name": "Titanium pin", "process_hints": ["cnc_milling"], "material": "titanium"})
+    rfq = services.rfq_create(actor=world.owner, project=world.project, part_ids=[part.pk],
+                              quantity_tiers=[10], quote_deadline=timezone.now() + HOUR)
+    # Nobody machines titanium: the firms come from the pass without materials, best first.
+    slugs = [m.slug for m, _s in services.rfq_candidates(rfq=rfq, limit=3)]
+    assert slugs == ["alpha", "bravo", "charlie"]

@@ -171,27 +171,33 @@ def rfq_requirement(rfq: RFQ) -> dict[str, Any]:
 
 
 def rfq_candidates(*, rfq: RFQ, limit: int = 10) -> list[tuple[Manufacturer, float]]:
-    """The best matches not yet invited, best first, with their scores.
+    """The best matches not yet invited that can answer on Shisaku (their organisation has a
+    member), best first, with their scores.
 
     Tries the full requirement, then without materials, then without the stage, until enough
-    firms are eligible (a firm that does every process but not the exact material still
-    deserves to be asked).
+    firms are found (a firm that does every process but not the exact material still deserves
+    to be asked); firms found by a stricter pass always rank first.
     """
     from shisaku.directory.adapters import match
 
     invited = set(rfq.invitations.values_list("manufacturer_id", flat=True))
     req = rfq_requirement(rfq)
-    hits: dict[int, float] = {}
+    found: dict[int, float] = {}
+    top_k = max(100, 5 * (limit + len(invited)))
     for drop in ((), ("materials",), ("materials", "stage")):
         attempt = {k: v for k, v in req.items() if k not in drop and v not in ([], None)}
-        for hit in match(attempt, top_k=limit + len(invited)).results:
-            if hit.id not in invited and hit.id not in hits:
-                hits[hit.id] = hit.score
-        if len(hits) >= limit:
+        hits = [h for h in match(attempt, top_k=top_k).results
+                if h.id not in invited and h.id not in found]
+        reachable = set(Manufacturer.objects.filter(
+            pk__in=[h.id for h in hits], organisation__memberships__isnull=False)
+            .values_list("pk", flat=True))
+        for hit in hits:
+            if hit.id in reachable and len(found) < limit:
+                found[hit.id] = hit.score
+        if len(found) >= limit:
             break
-    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    firms = Manufacturer.objects.in_bulk([i for i, _s in ranked])
-    return [(firms[i], s) for i, s in ranked if i in firms]
+    firms = Manufacturer.objects.in_bulk(list(found))
+    return [(firms[i], s) for i, s in found.items() if i in firms]
 
 
 def _rfq_url(rfq: RFQ) -> str:
@@ -234,6 +240,14 @@ def rfq_send(*, actor: Any, rfq: RFQ, manufacturer_ids: Sequence[int] | None = N
     unknown = [i for i in ids if i not in firms]
     if unknown:
         raise InputError("manufacturers", f"no such manufacturer: {unknown[0]}")
+    reachable = set(Manufacturer.objects.filter(pk__in=ids,
+                                                organisation__memberships__isnull=False)
+                    .values_list("pk", flat=True))
+    silent = [firms[i].name for i in ids if i not in reachable]
+    if silent:
+        # Invited, they could never answer, and their response rate would suffer for it.
+        raise InputError("manufacturers", f"{silent[0]} has no account on Shisaku yet and "
+                                          "cannot answer a request")
     if rfq.quote_deadline <= now:
         raise InputError("quote_deadline", "the quote deadline has passed; set a new one")
     with transaction.atomic():
