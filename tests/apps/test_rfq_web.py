@@ -260,3 +260,12 @@ def test_award_part_by_part_over_the_api_and_the_page(world: Any) -> None:
     html = owner.get(f"/rfqs/{rfq.pk}/").content.decode()
     assert "Finger housing: awarded to Alpha Machining" in html
     assert "Palm plate: awarded to Bravo Machining" in html
+
+
+def test_the_firm_sees_the_specification(world: Any) -> None:
+    from shisaku.projects.models import Part
+    Part.objects.filter(pk=world.parts[0].pk).update(spec={"threads": "4 x M3"},
+                                                     tolerance_class="m")
+    _rfq, (a, *_r) = make_rfq(world)
+    page = _client(world.makers["alpha"]).get(f"/rfqs/invitations/{a.pk}/").content.decode()
+    assert "Threads and inserts: 4 x M3" in page and "ISO 2768 m" in page

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shisaku.errors import InputError
+from shisaku.projects import specs
 from shisaku.projects.choices import Currency
 from shisaku.projects.models import Project
 from shisaku.projects.selectors import (
@@ -288,6 +289,9 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quotes = list(selectors.quotes_visible(user=request.user, rfq=rfq)
                   .filter(invitation=inv).order_by("-revision"))
     parts = list(rfq.parts.all())
+    labels = {k: f.label for k, f in specs.all_spec_fields().items()}
+    for part in parts:
+        part.spec_rows = [(labels.get(k, k), v) for k, v in (part.spec or {}).items()]
     editor = side == "firm" or selectors.rfq_is_editor(user=request.user, rfq=rfq)
     last = selectors.live_quote(quotes)
     prices = {(ln.part_id, ln.tier): ln.unit_price for ln in (last.lines.all() if last else [])}
