@@ -269,3 +269,12 @@ def test_the_firm_sees_the_specification(world: Any) -> None:
     _rfq, (a, *_r) = make_rfq(world)
     page = _client(world.makers["alpha"]).get(f"/rfqs/invitations/{a.pk}/").content.decode()
     assert "Threads and inserts: 4 x M3" in page and "ISO 2768 m" in page
+
+
+def test_comparison_partial_for_htmx(world: Any) -> None:
+    rfq, _invs = make_rfq(world)
+    owner = _client(world.owner)
+    full = owner.get(f"/rfqs/{rfq.pk}/compare?quantity=300")
+    partial = owner.get(f"/rfqs/{rfq.pk}/compare?quantity=300", headers={"HX-Request": "true"})
+    assert b"<html" in full.content and b"<html" not in partial.content
+    assert b'data-testid="compare"' in partial.content and b"Total for 300" in partial.content
