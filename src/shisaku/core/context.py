@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if roles.startup or roles.coordinator:
         items.append((reverse("projects:list"), _("My projects")))
         items.append((reverse("rfq:list"), _("Quotations")))
+    if roles.coordinator:
+        items.append((reverse("consortia:inbox"), _("Coordinator window")))
     if roles.manufacturer:
         items.append((reverse("rfq:inbox"), _("Inbox")))
     if roles.authenticated:

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from shisaku.consortia import views
+
+app_name = "consortia"
+urlpatterns = [
+    path("", views.window_inbox, name="inbox"),
+    path("inquiries/<int:pk>", views.inquiry_edit, name="inquiry_edit"),
+    path("sync", views.window_sync, name="sync"),
+    path("digest", views.window_digest, name="digest"),
+    path("send/<int:project_pk>", views.window_send, name="send"),
+    path("projects/<int:project_pk>/consortium", views.consortium_propose, name="propose"),
+    path("consortia/<int:pk>/", views.consortium_detail, name="detail"),
+    path("consortia/<int:pk>/packages", views.consortium_packages, name="packages"),
+    path("consortia/<int:pk>/invite", views.consortium_invite, name="invite"),
+    path("consortia/<int:pk>/form", views.consortium_form, name="form"),
+    path("consortia/<int:pk>/bookkeeping", views.consortium_bookkeeping, name="bookkeeping"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/<int:pk>/respond", views.invitation_respond, name="respond"),
+]
