@@ -278,3 +278,12 @@ def test_comparison_partial_for_htmx(world: Any) -> None:
     partial = owner.get(f"/rfqs/{rfq.pk}/compare?quantity=300", headers={"HX-Request": "true"})
     assert b"<html" in full.content and b"<html" not in partial.content
     assert b'data-testid="compare"' in partial.content and b"Total for 300" in partial.content
+
+
+def test_navigation_counts_unread_notifications(world: Any) -> None:
+    make_rfq(world, firms=("alpha",))
+    alpha = _client(world.makers["alpha"])
+    assert b"Notifications (1)" in alpha.get("/rfqs/inbox/").content
+    alpha.post("/rfqs/notifications/", {"read_all": "1"})
+    page = alpha.get("/rfqs/inbox/").content
+    assert b"Notifications (" not in page and b"Notifications" in page

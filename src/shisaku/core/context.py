@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from shisaku.core.roles import roles_of
 
 
+def _notifications_label(user: Any) -> str:
+    from shisaku.rfq.models import Notification
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return f"{_('Notifications')} ({unread})" if unread else str(_("Notifications"))
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     roles = roles_of(request.user)
     items = [
@@ -26,7 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("rfq:inbox"), _("Inbox")))
     if roles.authenticated:
         items.append((reverse("estimates:new"), _("Estimate")))
-        items.append((reverse("rfq:notifications"), _("Notifications")))
+        items.append((reverse("rfq:notifications"), _notifications_label(request.user)))
     if roles.is_staff:
         items.append((reverse("admin:index"), _("Admin")))
     items.append((reverse("api-1.0.0:openapi-view"), _("API docs")))
