@@ -152,6 +152,7 @@ CHECKLISTS: dict[str, tuple[ChecklistItem, ...]] = {
         ChecklistItem("sr_parts_listed", _("Every part listed in the BOM"),
                       _("A manufacturer quotes parts, not ideas."), rule="parts_listed"),
         ChecklistItem("sr_specs_complete", _("Required spec fields filled for each part"),
+                      # xgettext:no-python-format
                       _("40.8% of manufacturers name undecided specs as their main difficulty "
                         "with startups; incomplete requests get no quotes."),
                       rule="specs_complete"),
