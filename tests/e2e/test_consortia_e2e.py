@@ -1,0 +1,95 @@
+"""A startup sends its four-package project to a coordinator's window; the coordinator proposes
+a consortium, edits a package, invites the team; a firm accepts in its browser (the other firms
+through the service), and the coordinator forms the consortium — in Chromium. (The joint quote
+through the RFQ comparison and the award are not part of this test.)"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery 42"
+
+
+def _login(browser: Any, base: str, username: str) -> Any:
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/accounts/login")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state("load")
+    return page
+
+
+def test_coordinator_forms_a_four_package_consortium(browser: Any, live_server: Any) -> None:
+    from shisaku.consortia import services
+    from shisaku.consortia.models import Consortium
+    from tests.apps.test_consortia_support import make_world
+
+    world = make_world(password=PASSWORD)
+    base = live_server.url
+
+    # The startup: "please find us makers".
+    owner = _login(browser, base, "owner")
+    owner.goto(f"{base}/window/send/{world.project.pk}")
+    owner.select_option("#id_coordinator", str(world.coordinator.pk))
+    owner.fill("#id_note", "We need a case, a frame and a board, assembled.")
+    owner.get_by_role("button", name="Send to the window").click()
+    owner.wait_for_url(re.compile(r".*/projects/\d+/$"))
+
+    # The coordinator: the window shows the inquiry; propose a consortium.
+    coord = _login(browser, base, "coord")
+    coord.get_by_role("link", name="Coordinator window").click()
+    row = coord.locator('tr[data-kind="window"][data-project="Smart lamp"]')
+    assert "We need a case" in row.inner_text()
+    row.get_by_role("button", name="Propose a consortium").click()
+    coord.wait_for_url(re.compile(r".*/window/consortia/\d+/$"))
+    assert coord.get_by_test_id("plan-status").inner_text() == "optimal"
+    assert coord.locator("table.packages tbody tr").count() == 4
+    assert coord.get_by_test_id("lead").inner_text() == "Integration A"
+
+    # Edit a package (its name) and re-plan.
+    text = coord.locator("#id_packages").input_value()
+    coord.fill("#id_packages", text.replace('"Housing (moulding)"', '"Moulded case"', 1))
+    coord.get_by_role("button", name="Save and re-plan").click()
+    coord.wait_for_load_state("load")
+    assert "Moulded case" in coord.locator('tr[data-package="housing"]').inner_text()
+
+    coord.get_by_test_id("invite").click()
+    coord.wait_for_load_state("load")
+    assert coord.get_by_test_id("consortium-status").inner_text() == "Inviting"
+    assert coord.locator('[data-testid="team"] tr[data-state="invited"]').count() == 5
+
+    # The frame firm accepts in its browser.
+    maker = _login(browser, base, "mk-frame-a")
+    maker.goto(f"{base}/window/invitations/")
+    invitation = maker.locator('tr[data-slot="frame"]')
+    assert "Smart lamp" in invitation.inner_text()
+    invitation.get_by_role("button", name="Accept").click()
+    maker.wait_for_load_state("load")
+    assert maker.locator('tr[data-slot="frame"]').get_attribute("data-state") == "accepted"
+
+    # The other firms accept through the service.
+    consortium = Consortium.objects.get()
+    while (member := consortium.members.filter(state="invited").first()) is not None:
+        services.member_respond(actor=world.makers[member.manufacturer.slug], member=member,
+                                answer="accept")
+
+    coord.reload()
+    coord.get_by_test_id("form").click()
+    coord.wait_for_load_state("load")
+    assert coord.get_by_test_id("consortium-status").inner_text() == "Formed"
+    assert coord.locator('[data-testid="team"] tr[data-state="accepted"]').count() == 5
+    consortium.refresh_from_db()
+    assert consortium.status == "formed"
+
+    # The startup reads its formed consortium.
+    owner.goto(f"{base}/window/consortia/{consortium.pk}/")
+    assert owner.get_by_test_id("consortium-status").inner_text() == "Formed"
+    assert owner.get_by_test_id("invite").count() == 0
