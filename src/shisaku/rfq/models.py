@@ -286,3 +286,20 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class NdaAcceptance(models.Model):
+    """An invited firm's acceptance of the confidentiality terms before it sees part files."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE,
+                                      related_name="nda_acceptance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             related_name="+")
+    terms_version = models.CharField(max_length=20)
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("NDA acceptance")
+
+    def __str__(self) -> str:
+        return f"{self.invitation_id} {self.terms_version}"

@@ -301,13 +301,44 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "tooling_cost": last.tooling_cost if last else 0,
                "lead_time_days": last.lead_time_days if last else None,
                "valid_until": last.valid_until if last else None}
+    from shisaku.rfq import nda
+
+    shared = nda.files_shared(inv)
+    accepted = shared and nda.nda_accepted(inv)
     return render(request, "rfq/invitation.html", {
+        "files_shared": shared, "nda_accepted": accepted, "nda_terms": nda.TERMS,
+        "firm_files": list(nda.invitation_files(inv)) if side == "firm" else [],
         "inv": inv, "rfq": rfq, "side": side, "parts": parts, "quotes": quotes,
         "live_quote": last is not None and last.status == "submitted",
         "price_rows": price_rows, "thread": list(inv.messages.select_related("author")),
         "can_write": editor, "open": rfq.status == RFQStatus.SENT,
         "quote_form": QuoteMetaForm(initial=initial), "decline_form": DeclineForm(),
         "message_form": MessageForm()})
+
+
+@login_required
+@require_POST
+def invitation_nda(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invited firm accepts the confidentiality terms to see the part files."""
+    from shisaku.rfq import nda
+
+    inv = _firm_invitation_or_404(request, pk)
+    return _attempt(request, lambda: nda.nda_accept(actor=request.user, invitation=inv),
+                    f"/rfqs/invitations/{inv.pk}/")
+
+
+@login_required
+@require_GET
+def invitation_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """A part file for the invited firm (after its NDA); 404 for anyone else."""
+    from shisaku.rfq import nda
+
+    inv = _firm_invitation_or_404(request, pk)
+    part_file = nda.invitation_files(inv).filter(pk=file_pk).first()
+    if part_file is None:
+        raise Http404(_("No such file."))
+    return FileResponse(part_file.file.open("rb"), as_attachment=True,
+                        filename=part_file.original_name)
 
 
 @login_required
