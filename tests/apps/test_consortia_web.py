@@ -3,13 +3,16 @@ propose → edit packages → invite → a firm answers → form."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from shisaku.consortia import services
 from shisaku.consortia.models import Consortium, ConsortiumMember, WindowRequest
+from shisaku.projects.models import Project
 from tests.apps.test_consortia_support import World, make_world
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +76,14 @@ def test_digest_page_and_sync(client: Client, world: World) -> None:
     services.window_send(actor=world.owner, project=world.project, coordinator=world.coordinator)
     _as(client, world.coord)
     assert client.post("/window/sync").status_code == 302  # nothing stuck today
+    assert not WindowRequest.objects.filter(kind="stuck").exists()
+    old = timezone.now() - datetime.timedelta(days=10)
+    Project.objects.filter(pk=world.project.pk).update(stage_changed_at=old)
+    client.post("/window/sync", {"days": "30"})
+    assert not WindowRequest.objects.filter(kind="stuck").exists()
+    client.post("/window/sync", {"days": "7"})
+    assert WindowRequest.objects.get(kind="stuck").project == world.project
+    assert 'data-kind="stuck"' in client.get("/window/?kind=stuck").content.decode()
     page = client.get("/window/digest")
     assert page.status_code == 200 and "Smart lamp" in page.content.decode()
 

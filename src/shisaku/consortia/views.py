@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shisaku.consortia import selectors, services
-from shisaku.consortia.choices import LEAD, ConsortiumStatus, MemberState
+from shisaku.consortia.choices import DEFAULT_STUCK_DAYS, LEAD, ConsortiumStatus, MemberState
 from shisaku.consortia.forms import (
     InboxFilterForm,
     InquiryForm,
@@ -58,7 +58,8 @@ def window_inbox(request: HttpRequest) -> HttpResponse:
             "notes": row["notes"]})
     template = "consortia/_inbox_rows.html" if _is_htmx(request) else "consortia/inbox.html"
     return render(request, template, {"rows": rows, "filter_form": form,
-                                      "coordinators": coordinators})
+                                      "coordinators": coordinators,
+                                      "stuck_days": DEFAULT_STUCK_DAYS})
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -91,8 +92,13 @@ def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def window_sync(request: HttpRequest) -> HttpResponse:
-    opened = sum(services.window_sync_stuck(coordinator=org)
-                 for org in _coordinators_or_404(request))
+    coordinators = _coordinators_or_404(request)
+    try:
+        days = min(max(int(request.POST.get("days", DEFAULT_STUCK_DAYS)), 1), 3650)
+    except ValueError:
+        days = DEFAULT_STUCK_DAYS
+    opened = sum(services.window_sync_stuck(coordinator=org, stuck_days=days)
+                 for org in coordinators)
     messages.success(request, _("%(n)d stuck project(s) added to the window.") % {"n": opened})
     return redirect("consortia:inbox")
 
