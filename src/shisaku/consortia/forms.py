@@ -34,11 +34,15 @@ class InboxFilterForm(forms.Form):
 
 
 class InquiryForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=InquiryStatus.choices, required=False)
+    # Rendered inline in a table row without <label>s: the controls carry aria-labels.
+    status = forms.ChoiceField(label=_("Status"), choices=InquiryStatus.choices, required=False,
+                               widget=forms.Select(attrs={"aria-label": _("Status")}))
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, empty_value=None,
-                                   required=False, choices=())
+                                   required=False, choices=(),
+                                   widget=forms.Select(attrs={"aria-label": _("Owner")}))
     notes = forms.CharField(label=_("Notes"), required=False, max_length=20000,
-                            widget=forms.Textarea(attrs={"rows": 2}))
+                            widget=forms.Textarea(attrs={"rows": 2, "aria-label": _("Notes"),
+                                                         "placeholder": _("Notes")}))
 
     def __init__(self, *args: Any, owners: list[tuple[int, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
