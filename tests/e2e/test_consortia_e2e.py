@@ -6,6 +6,7 @@ through the RFQ comparison and the award are not part of this test.)"""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -15,19 +16,31 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery 42"
 
 
-def _login(browser: Any, base: str, username: str) -> Any:
-    context = browser.new_context(locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state("load")
-    return page
+@pytest.fixture
+def login(browser: Any, live_server: Any) -> Iterator[Callable[[str], Any]]:
+    """Log a user in, in a fresh browser context; the contexts close before the live server
+    stops (an open page's late requests would otherwise hit a server being torn down)."""
+    contexts: list[Any] = []
+
+    def _login(username: str) -> Any:
+        context = browser.new_context(locale="en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/accounts/login")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state("load")
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()
 
 
-def test_coordinator_forms_a_four_package_consortium(browser: Any, live_server: Any) -> None:
+def test_coordinator_forms_a_four_package_consortium(login: Callable[[str], Any],
+                                                     live_server: Any) -> None:
     from shisaku.consortia import services
     from shisaku.consortia.models import Consortium
     from tests.apps.test_consortia_support import make_world
@@ -36,7 +49,7 @@ def test_coordinator_forms_a_four_package_consortium(browser: Any, live_server: 
     base = live_server.url
 
     # The startup: "please find us makers".
-    owner = _login(browser, base, "owner")
+    owner = login("owner")
     owner.goto(f"{base}/window/send/{world.project.pk}")
     owner.select_option("#id_coordinator", str(world.coordinator.pk))
     owner.fill("#id_note", "We need a case, a frame and a board, assembled.")
@@ -44,7 +57,7 @@ def test_coordinator_forms_a_four_package_consortium(browser: Any, live_server: 
     owner.wait_for_url(re.compile(r".*/projects/\d+/$"))
 
     # The coordinator: the window shows the inquiry; propose a consortium.
-    coord = _login(browser, base, "coord")
+    coord = login("coord")
     coord.get_by_role("link", name="Coordinator window").click()
     row = coord.locator('tr[data-kind="window"][data-project="Smart lamp"]')
     assert "We need a case" in row.inner_text()
@@ -67,7 +80,7 @@ def test_coordinator_forms_a_four_package_consortium(browser: Any, live_server: 
     assert coord.locator('[data-testid="team"] tr[data-state="invited"]').count() == 5
 
     # The frame firm accepts in its browser.
-    maker = _login(browser, base, "mk-frame-a")
+    maker = login("mk-frame-a")
     maker.goto(f"{base}/window/invitations/")
     invitation = maker.locator('tr[data-slot="frame"]')
     assert "Smart lamp" in invitation.inner_text()
