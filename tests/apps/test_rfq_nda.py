@@ -80,5 +80,9 @@ def test_project_page_links_to_a_new_request(shared: dict[str, Any]) -> None:
     world = shared["world"]
     page = as_user(world.owner).get(f"/projects/{world.project.pk}/").content.decode()
     assert f'href="/rfqs/new/{world.project.pk}"' in page
-    coordinator_page = as_user(world.coord).get(f"/projects/{world.project.pk}/")
-    assert 'data-testid="request-quotes"' not in coordinator_page.content.decode()
+    assert f'href="/window/send/{world.project.pk}"' in page
+    coordinator_page = as_user(world.coord).get(f"/projects/{world.project.pk}/").content.decode()
+    assert 'data-testid="request-quotes"' not in coordinator_page
+    assert f'href="/window/projects/{world.project.pk}/consortium"' in coordinator_page
+    maker = as_user(shared["world"].makers["alpha"]).get("/rfqs/inbox/").content.decode()
+    assert 'href="/window/invitations/"' in maker  # "Joint orders" in the navigation

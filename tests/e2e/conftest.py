@@ -48,3 +48,29 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def login_as(browser: Any, live_server: Any) -> Iterator[Any]:
+    """``login_as(username, password)`` -> a logged-in page in a fresh browser context.
+
+    The contexts close before the live server stops: an open page's late requests would
+    otherwise reach a server (and database connections) being torn down.
+    """
+    contexts: list[Any] = []
+
+    def _login(username: str, password: str) -> Any:
+        context = browser.new_context(locale="en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/accounts/login")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state("load")
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()

@@ -6,7 +6,7 @@ through the RFQ comparison and the award are not part of this test.)"""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,26 +17,8 @@ PASSWORD = "correct horse battery 42"
 
 
 @pytest.fixture
-def login(browser: Any, live_server: Any) -> Iterator[Callable[[str], Any]]:
-    """Log a user in, in a fresh browser context; the contexts close before the live server
-    stops (an open page's late requests would otherwise hit a server being torn down)."""
-    contexts: list[Any] = []
-
-    def _login(username: str) -> Any:
-        context = browser.new_context(locale="en-US")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_server.url}/accounts/login")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_load_state("load")
-        return page
-
-    yield _login
-    for context in contexts:
-        context.close()
+def login(login_as: Any) -> Callable[[str], Any]:
+    return lambda username: login_as(username, PASSWORD)
 
 
 def test_coordinator_forms_a_four_package_consortium(login: Callable[[str], Any],

@@ -27,30 +27,18 @@ def world(transactional_db: Any, settings: Any, tmp_path: Any) -> Any:
     return make_world(passwords=True)
 
 
-def _login(browser: Any, base: str, username: str) -> Any:
-    context = browser.new_context(locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state("load")
-    return page
-
-
 def _open_invitation(page: Any, base: str) -> None:
     page.goto(f"{base}/rfqs/inbox/")
     page.get_by_test_id("inbox").get_by_role("link").first.click()
     page.wait_for_url("**/rfqs/invitations/*/")
 
 
-def test_rfq_from_send_to_award(browser: Any, live_server: Any, world: Any) -> None:
+def test_rfq_from_send_to_award(login_as: Any, live_server: Any, world: Any) -> None:
     from shisaku.rfq import services
     from shisaku.rfq.models import RFQ, Invitation, ReplyStats
 
     base = live_server.url
-    owner = _login(browser, base, "owner")
+    owner = login_as("owner", PASSWORD)
     owner.goto(f"{base}/rfqs/")
     owner.get_by_test_id(f"new-rfq-{world.project.pk}").click()
     owner.fill("#id_quantity_tiers", "10, 300")
@@ -66,7 +54,7 @@ def test_rfq_from_send_to_award(browser: Any, live_server: Any, world: Any) -> N
     assert invited == ["alpha", "bravo", "charlie"]
 
     # Alpha acknowledges and quotes.
-    alpha = _login(browser, base, "maker-alpha")
+    alpha = login_as("maker-alpha", PASSWORD)
     _open_invitation(alpha, base)
     assert alpha.get_by_test_id("invitation-status").inner_text() == "Viewed"
     alpha.get_by_test_id("acknowledge").click()
@@ -84,7 +72,7 @@ def test_rfq_from_send_to_award(browser: Any, live_server: Any, world: Any) -> N
     assert alpha.get_by_test_id("invitation-status").inner_text() == "Quoted"
 
     # Bravo declines with a reason.
-    bravo = _login(browser, base, "maker-bravo")
+    bravo = login_as("maker-bravo", PASSWORD)
     _open_invitation(bravo, base)
     bravo.locator("summary", has_text="Decline").click()
     bravo.select_option("#id_reason", "quantity_too_small")
@@ -117,12 +105,12 @@ def test_rfq_from_send_to_award(browser: Any, live_server: Any, world: Any) -> N
     alpha.goto(f"{base}/rfqs/notifications/")
     assert "was selected" in alpha.get_by_test_id("notifications").inner_text()
     for slug in ("charlie", "delta"):
-        p = _login(browser, base, f"maker-{slug}")
+        p = login_as(f"maker-{slug}", PASSWORD)
         p.goto(f"{base}/rfqs/inbox/")
         assert "Awarded" in p.get_by_test_id("inbox").inner_text()
         p.goto(f"{base}/rfqs/notifications/")
         assert "chosen another offer" in p.get_by_test_id("notifications").inner_text()
-    charlie_inbox = _login(browser, base, "maker-charlie")
+    charlie_inbox = login_as("maker-charlie", PASSWORD)
     charlie_inbox.goto(f"{base}/rfqs/inbox/")
     assert "overdue" in charlie_inbox.get_by_test_id("inbox").inner_text()
 

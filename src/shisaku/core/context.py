@@ -31,6 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("consortia:inbox"), _("Coordinator window")))
     if roles.manufacturer:
         items.append((reverse("rfq:inbox"), _("Inbox")))
+        items.append((reverse("consortia:invitations"), _("Joint orders")))
     if roles.authenticated:
         items.append((reverse("estimates:new"), _("Estimate")))
         items.append((reverse("rfq:notifications"), _notifications_label(request.user)))
