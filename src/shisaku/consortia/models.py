@@ -76,6 +76,13 @@ class Consortium(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     formed_at = models.DateTimeField(null=True, blank=True)
+    # The joint quote: the RFQ sent to the lead firm alone (``services.joint_quote_open``) and,
+    # once the startup awards the lead's quote, that award.
+    rfq = models.ForeignKey("rfq.RFQ", on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="consortia", verbose_name=_("joint quote request"))
+    award = models.ForeignKey("rfq.Award", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("award"))
+    awarded_at = models.DateTimeField(_("awarded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -30,8 +30,10 @@ __all__ = [
     "inquiry_get",
     "invitation_get",
     "invitations_of",
+    "joint_quotes",
     "manufacturers_of",
     "open_invitations",
+    "rfq_inquiries",
     "stuck_projects",
     "window_inbox",
     "window_projects_sendable",
@@ -165,3 +167,87 @@ def window_inbox(*, user: Any, status: str = "", kind: str = "",
 
 def open_invitations(consortium: Consortium) -> QuerySet[ConsortiumMember]:
     return consortium.members.filter(state__in=[MemberState.INVITED, MemberState.ACCEPTED])
+
+
+def joint_quotes(rfq: Any) -> dict[int, dict[str, Any]]:
+    """For the RFQ comparison: lead firm id -> ``{"consortium", "members": [{"manufacturer",
+    "share_pct"}]}`` of each formed consortium whose joint quote goes through ``rfq`` (the
+    caller already decided the user may see the RFQ)."""
+    out: dict[int, dict[str, Any]] = {}
+    for consortium in (Consortium.objects.filter(rfq=rfq, status=ConsortiumStatus.FORMED,
+                                                 lead__isnull=False)
+                       .select_related("coordinator")):
+        shares: dict[int, Any] = {}
+        firms: dict[int, Manufacturer] = {}
+        for row in consortium.members.filter(state=MemberState.ACCEPTED).select_related(
+                "manufacturer"):
+            firms[row.manufacturer_id] = row.manufacturer
+            shares[row.manufacturer_id] = shares.get(row.manufacturer_id, 0) + (
+                row.share_pct or 0)
+        members = [{"manufacturer": firms[i], "share_pct": shares[i]} for i in firms]
+        members.sort(key=lambda m: (-m["share_pct"], m["manufacturer"].name))
+        assert consortium.lead_id is not None
+        out[consortium.lead_id] = {"consortium": consortium, "members": members}
+    return out
+
+
+ACK_OVERDUE = "ack_overdue"
+NO_MAKER = "no_maker"
+NO_QUOTE = "no_quote"
+STALE_DRAFT_DAYS = 2
+
+
+def rfq_inquiries(*, user: Any, now: Any = None) -> list[dict[str, Any]]:
+    """RFQ trouble in the projects of the user's coordinator organisations, computed now:
+
+    - ``no_maker``: an RFQ with nobody left to answer: sent (or closed) and every invitation
+      declined, or a draft never sent for ``STALE_DRAFT_DAYS`` days (``rfq_send`` refuses to
+      send to nobody, so a startup whose RFQ found no eligible firm is left with a draft);
+    - ``no_quote``: the quote deadline passed without any quote;
+    - ``ack_overdue``: an invitation of an open RFQ not acknowledged by its deadline (one row
+      per invitation).
+
+    Rows: ``kind``, ``label``, ``rfq``, ``project``, ``invitation`` (or None), ``since``;
+    newest first. Cancelled and awarded RFQs never appear.
+    """
+    from django.db.models import Exists, OuterRef
+    from django.utils.translation import gettext
+
+    from shisaku.rfq.choices import InvitationStatus, RFQStatus
+    from shisaku.rfq.models import RFQ, Invitation, Quote
+
+    now = now or timezone.now()
+    rfqs = (RFQ.objects.filter(project__coordinator__in=coordinators_of(user),
+                               project__deleted_at__isnull=True)
+            .select_related("project", "project__organisation"))
+    rows: list[dict[str, Any]] = []
+
+    def add(kind: str, label: str, rfq: Any, since: Any, invitation: Any = None) -> None:
+        rows.append({"kind": kind, "label": label, "rfq": rfq, "project": rfq.project,
+                     "invitation": invitation, "since": since})
+
+    live = Invitation.objects.filter(rfq=OuterRef("pk")).exclude(
+        status=InvitationStatus.DECLINED)
+    any_invitation = Invitation.objects.filter(rfq=OuterRef("pk"))
+    for rfq in (rfqs.filter(status__in=[RFQStatus.SENT, RFQStatus.CLOSED])
+                .filter(~Exists(live))):
+        add(NO_MAKER, gettext("Every invited firm declined"), rfq, rfq.sent_at)
+    for rfq in (rfqs.filter(status=RFQStatus.DRAFT,
+                            created_at__lte=now - timedelta(days=STALE_DRAFT_DAYS))
+                .filter(~Exists(any_invitation))):
+        add(NO_MAKER, gettext("Never sent: no manufacturer chosen"), rfq, rfq.created_at)
+    quoted = Quote.objects.filter(invitation__rfq=OuterRef("pk"))
+    for rfq in (rfqs.filter(status__in=[RFQStatus.SENT, RFQStatus.CLOSED],
+                            quote_deadline__lt=now)
+                .filter(Exists(live), ~Exists(quoted))):
+        add(NO_QUOTE, gettext("No quote by the deadline"), rfq, rfq.quote_deadline)
+    for inv in (Invitation.objects.filter(rfq__in=rfqs.filter(status=RFQStatus.SENT),
+                                          status__in=[InvitationStatus.SENT,
+                                                      InvitationStatus.VIEWED],
+                                          ack_deadline__lt=now)
+                .select_related("rfq", "rfq__project", "rfq__project__organisation",
+                                "manufacturer")):
+        add(ACK_OVERDUE, gettext("%(firm)s has not acknowledged") % {
+            "firm": inv.manufacturer.name}, inv.rfq, inv.ack_deadline, inv)
+    rows.sort(key=lambda r: (r["since"] or now, r["rfq"].pk), reverse=True)
+    return rows

@@ -49,6 +49,8 @@ __all__ = [
     "consortium_update",
     "firm_shares",
     "inquiry_update",
+    "joint_award_record",
+    "joint_quote_open",
     "member_respond",
     "packages_clean",
     "project_parts_for_split",
@@ -576,3 +578,84 @@ def firm_shares(consortium: Consortium) -> dict[int, Decimal]:
         shares[row.manufacturer_id] = shares.get(row.manufacturer_id, Decimal("0")) + (
             row.share_pct or Decimal("0"))
     return shares
+
+
+# --- The joint quote ---------------------------------------------------------------------------
+
+JOINT_QUOTE_DAYS = 14
+
+
+def _joint_tiers(project: Project) -> list[int]:
+    tiers = sorted({q for q in (project.qty_prototype, project.qty_pilot, project.qty_small_lot,
+                                project.qty_mass) if q})
+    return tiers[:6] or [1]
+
+
+def joint_quote_open(*, actor: Any, consortium: Consortium,
+                     quantity_tiers: list[Any] | None = None,
+                     quote_deadline: datetime.datetime | None = None,
+                     now: datetime.datetime | None = None) -> Any:
+    """The RFQ through which the lead firm answers the startup with one joint quote.
+
+    A formed consortium only; the coordinator's members or the lead firm's members. The normal
+    RFQ services do the work: ``rfq_create`` over every part of the project (the usual
+    completeness rule applies: a part not ready for an RFQ is refused, naming what is missing)
+    and ``rfq_send`` to the lead firm alone. Tiers default to the project's quantities, the
+    deadline to ``JOINT_QUOTE_DAYS`` days. Idempotent: the consortium's RFQ is reused unless
+    it was cancelled. Returns the RFQ.
+    """
+    from shisaku.rfq.choices import RFQStatus
+    from shisaku.rfq.services import rfq_create, rfq_send
+
+    now = now or timezone.now()
+    lead = consortium.lead
+    if not (_is_member(actor, consortium.coordinator)
+            or (lead is not None and _firm_member(actor, lead))):
+        raise InputError("consortium", "only the window's coordinator or the lead firm can "
+                                       "open the joint quote")
+    with transaction.atomic():
+        consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
+        if consortium.status != ConsortiumStatus.FORMED or consortium.lead is None:
+            raise InputError("status", "the consortium must be formed first")
+        rfq = consortium.rfq
+        if rfq is not None and rfq.status != RFQStatus.CANCELLED:
+            return rfq
+        project = consortium.project
+        part_ids = list(project.parts.values_list("pk", flat=True))
+        if not part_ids:
+            raise InputError("parts", "the project has no parts to quote")
+        rfq = rfq_create(
+            actor=actor, project=project, part_ids=part_ids,
+            quantity_tiers=quantity_tiers or _joint_tiers(project),
+            quote_deadline=quote_deadline or now + datetime.timedelta(days=JOINT_QUOTE_DAYS),
+            title=gettext("Joint quote: %(project)s (consortium of %(lead)s)") % {
+                "project": project.title, "lead": consortium.lead.name},
+            notes=gettext("One quote for the whole project from the lead firm of the "
+                          "consortium formed by %(coordinator)s.") % {
+                "coordinator": consortium.coordinator.name}, now=now)
+        rfq_send(actor=actor, rfq=rfq, manufacturer_ids=[consortium.lead.pk], now=now)
+        consortium.rfq = rfq
+        consortium.save(update_fields=["rfq", "updated_at"])
+        audit_record(actor=actor, action="consortia.joint_quote_open", obj=consortium,
+                     summary=str(consortium), data={"rfq": rfq.pk, "lead": consortium.lead.pk})
+    return rfq
+
+
+def joint_award_record(*, actor: Any, quote: Any, awards: list[Any],
+                       now: datetime.datetime | None = None) -> Consortium | None:
+    """Called by ``rfq.services.award_create``: when the awarded quote is a consortium's joint
+    quote (its RFQ, from its lead), the consortium records the award; each member's share of
+    the work is the one set when it was formed. None when the quote is not a joint quote."""
+    invitation = quote.invitation
+    consortium = (Consortium.objects.select_for_update()
+                  .filter(rfq_id=invitation.rfq_id, lead_id=invitation.manufacturer_id,
+                          status=ConsortiumStatus.FORMED, award__isnull=True).first())
+    if consortium is None or not awards:
+        return None
+    consortium.award = awards[0]
+    consortium.awarded_at = now or timezone.now()
+    consortium.save(update_fields=["award", "awarded_at", "updated_at"])
+    audit_record(actor=actor, action="consortia.award", obj=consortium, summary=str(consortium),
+                 data={"rfq": invitation.rfq_id, "quote": quote.pk,
+                       "shares": {str(k): str(v) for k, v in firm_shares(consortium).items()}})
+    return consortium

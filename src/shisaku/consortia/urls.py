@@ -14,6 +14,7 @@ urlpatterns = [
     path("consortia/<int:pk>/packages", views.consortium_packages, name="packages"),
     path("consortia/<int:pk>/invite", views.consortium_invite, name="invite"),
     path("consortia/<int:pk>/form", views.consortium_form, name="form"),
+    path("consortia/<int:pk>/joint-quote", views.consortium_joint_quote, name="joint_quote"),
     path("consortia/<int:pk>/bookkeeping", views.consortium_bookkeeping, name="bookkeeping"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:pk>/respond", views.invitation_respond, name="respond"),

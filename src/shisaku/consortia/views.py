@@ -58,6 +58,7 @@ def window_inbox(request: HttpRequest) -> HttpResponse:
             "notes": row["notes"]})
     template = "consortia/_inbox_rows.html" if _is_htmx(request) else "consortia/inbox.html"
     return render(request, template, {"rows": rows, "filter_form": form,
+                                      "rfq_rows": selectors.rfq_inquiries(user=request.user),
                                       "coordinators": coordinators,
                                       "stuck_days": DEFAULT_STUCK_DAYS})
 
@@ -194,6 +195,8 @@ def _detail_context(manage: bool, consortium: Consortium, form: PackagesForm) ->
         "can_form": manage and consortium.status == ConsortiumStatus.INVITING
         and services.consortium_ready(consortium),
         "terms": sorted((consortium.plan.get("terms") or {}).items()),
+        "can_open_joint_quote": manage and consortium.status == ConsortiumStatus.FORMED
+        and (consortium.rfq is None or consortium.rfq.status == "cancelled"),
     }
 
 
@@ -235,6 +238,19 @@ def consortium_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def consortium_form(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow(request, pk, services.consortium_form, _("The consortium is formed."))
+
+
+@login_required
+@require_POST
+def consortium_joint_quote(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator opens the joint quote: an RFQ to the lead firm (see the service)."""
+    consortium = _access_or_404(request, pk, manage=True)
+    try:
+        services.joint_quote_open(actor=request.user, consortium=consortium)
+        messages.success(request, _("The lead firm is asked for one joint quote."))
+    except InputError as exc:
+        messages.error(request, exc.reason)
+    return redirect("consortia:detail", pk=pk)
 
 
 @login_required

@@ -148,6 +148,9 @@ def comparison(*, user: Any, rfq: RFQ, quantity: int | None = None, currency: st
     invitations = list(rfq.invitations.select_related("manufacturer",
                                                       "manufacturer__reply_stats"))
     live = {inv.pk: live_quote(by_inv.get(inv.pk, [])) for inv in invitations}
+    from shisaku.consortia.selectors import joint_quotes  # a lead's joint quote is marked
+
+    joint = joint_quotes(rfq)
     quote_rows = [QuoteRow(q.pk, q.currency,
                            {(ln.part_id, ln.tier): ln.unit_price for ln in q.lines.all()},
                            q.tooling_cost)
@@ -172,6 +175,7 @@ def comparison(*, user: Any, rfq: RFQ, quantity: int | None = None, currency: st
                 q.status == "submitted" and q.valid_until < today)),
             "reply_hours": inv.manufacturer.reply_median_hours, "stats": stats,
             "rating": inv.manufacturer.rating, "rating_count": inv.manufacturer.rating_count,
+            "joint": joint.get(inv.manufacturer_id),
         })
     rows.sort(key=lambda r: (r["total"] is None, r["total"] or 0, r["invitation"].pk))
     used = sorted({r["quote"].currency for r in rows if r["quote"] is not None} | {currency})

@@ -563,6 +563,8 @@ def award_create(*, actor: Any, rfq: RFQ, quote_id: int,
                    url=_invitation_url(quote.invitation),
                    text=lambda: _("Good news: your quote for %(title)s was selected.") % {
                        "title": locked.title})
+            from shisaku.consortia.services import joint_award_record  # a joint quote?
+            joint_award_record(actor=actor, quote=quote, awards=awards, now=now)
             awarded = set(Award.objects.filter(rfq=locked).values_list("part_id", flat=True))
             if None in awarded or awarded >= set(locked.parts.values_list("pk", flat=True)):
                 _set_status(locked, "rfq", RFQStatus.AWARDED)
