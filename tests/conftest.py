@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 
@@ -12,3 +13,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs SHISAKU_DATABASE_URL (PostgreSQL)"))
+
+
+@pytest.fixture(autouse=True)
+def _clock_hour_reply_deadlines(settings: Any) -> None:
+    """Most RFQ tests move the clock by hours from 'now', whatever the time of day: they use
+    clock-hour deadlines. tests/apps/test_rfq_working_hours.py covers the office calendar."""
+    settings.SHISAKU_WORKING_HOURS = ""

@@ -216,6 +216,12 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("SHISAKU_FROM_EMAIL", "Shisaku <no-reply@shisaku.invalid>")
 
+# Reply-time promise: hours to acknowledge an invitation, counted in working hours of this
+# calendar (empty: plain clock hours); holidays as comma-separated ISO dates.
+SHISAKU_ACK_HOURS = float(os.environ.get("SHISAKU_ACK_HOURS", "2"))
+SHISAKU_WORKING_HOURS = os.environ.get("SHISAKU_WORKING_HOURS", "09:00-18:00 mon-fri")
+SHISAKU_HOLIDAYS = [d for d in os.environ.get("SHISAKU_HOLIDAYS", "").split(",") if d]
+
 # Matching score weights (engines/matching): JSON object of factor -> weight, merged with defaults.
 SHISAKU_MATCH_WEIGHTS = json.loads(os.environ.get("SHISAKU_MATCH_WEIGHTS", "{}"))
 

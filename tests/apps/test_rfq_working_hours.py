@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -51,3 +52,15 @@ def test_never_earlier_than_clock_time_and_monotone(naive: dt.datetime, hours: f
     end = add_working_hours(start, hours, CAL)
     assert end >= start + dt.timedelta(hours=hours) - dt.timedelta(microseconds=1)
     assert add_working_hours(start, hours + 1, CAL) > end
+
+
+@pytest.mark.django_db
+def test_invitations_get_a_working_hours_deadline(settings: Any) -> None:
+    """Sent on a Friday at 17:00 in Seoul: acknowledge by Monday 10:00 (2 working hours)."""
+    from tests.apps.test_rfq_support import make_rfq, make_world
+
+    settings.SHISAKU_WORKING_HOURS = "09:00-18:00 mon-fri"
+    settings.SHISAKU_ACK_HOURS = 2
+    world = make_world()
+    _rfq, invitations = make_rfq(world, now=at(2026, 11, 27, 17))
+    assert {inv.ack_deadline.astimezone(SEOUL) for inv in invitations} == {at(2026, 11, 30, 10)}

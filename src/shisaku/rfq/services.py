@@ -82,9 +82,21 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 
 def ack_hours() -> float:
-    """Hours a firm has to acknowledge an invitation (setting ``SHISAKU_ACK_HOURS``, default
-    2; plain clock hours, see docs/RFQ.md)."""
+    """Working hours a firm has to acknowledge an invitation (``SHISAKU_ACK_HOURS``, default 2)."""
     return float(getattr(settings, "SHISAKU_ACK_HOURS", 2))
+
+
+def ack_deadline_after(sent_at: dt.datetime) -> dt.datetime:
+    """The acknowledgement deadline: ``ack_hours()`` working hours of the deployment's calendar
+    (``SHISAKU_WORKING_HOURS``, e.g. "09:00-18:00 mon-fri", in ``TIME_ZONE``, holidays in
+    ``SHISAKU_HOLIDAYS``); plain clock hours when the calendar setting is empty."""
+    from shisaku.rfq.working_hours import add_working_hours, parse_calendar
+
+    spec = getattr(settings, "SHISAKU_WORKING_HOURS", "")
+    if not spec:
+        return sent_at + dt.timedelta(hours=ack_hours())
+    calendar = parse_calendar(spec, settings.TIME_ZONE, getattr(settings, "SHISAKU_HOLIDAYS", ()))
+    return add_working_hours(sent_at, ack_hours(), calendar)
 
 
 def _set_status(obj: Any, entity: str, target: str) -> None:
@@ -212,7 +224,7 @@ def _invite(*, actor: Any, rfq: RFQ, manufacturer: Manufacturer, now: dt.datetim
             score: float | None = None, replaces: Invitation | None = None) -> Invitation:
     inv = Invitation.objects.create(
         rfq=rfq, manufacturer=manufacturer, sent_at=now,
-        ack_deadline=now + dt.timedelta(hours=ack_hours()),
+        ack_deadline=ack_deadline_after(now),
         quote_deadline=rfq.quote_deadline, match_score=score, replaces=replaces)
     audit_record(actor=actor, action="rfq.invite", obj=inv,
                  summary=f"{rfq.title} → {manufacturer.name}",
