@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shisaku.core.transitions import transition_allowed
+
 __all__ = [
     "CONSORTIUM_TRANSITIONS",
     "DEFAULT_STUCK_DAYS",
@@ -81,6 +83,3 @@ MEMBER_TRANSITIONS: Mapping[str, frozenset[str]] = {
 }
 
 
-def transition_allowed(table: Mapping[str, frozenset[str]], from_state: str, to_state: str) -> bool:
-    """Whether ``from_state -> to_state`` is in ``table`` (unknown states: never)."""
-    return to_state in table.get(from_state, frozenset())

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shisaku.core.transitions import transition_allowed as _allowed
+
 __all__ = [
     "INVITATION_TRANSITIONS", "QUOTE_TRANSITIONS", "RFQ_TRANSITIONS", "DeclineReason",
     "IllegalTransition", "InvitationStatus", "NotificationKind", "QuoteStatus", "RFQStatus",
@@ -122,7 +124,7 @@ class IllegalTransition(Exception):
 def transition_allowed(entity: str, current: str, target: str) -> bool:
     """Whether ``entity`` ("rfq" | "invitation" | "quote") may go from ``current`` to
     ``target``; KeyError for an unknown entity."""
-    return target in _TABLES[entity].get(current, frozenset())
+    return _allowed(_TABLES[entity], current, target)
 
 
 def check_transition(entity: str, current: str, target: str) -> None:
