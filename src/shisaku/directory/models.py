@@ -48,6 +48,10 @@ class Manufacturer(models.Model):
     description = models.JSONField(_("description"), default=_empty_dict, blank=True,
                                    help_text=_("Per language: {\"en\": …, \"ko\": …, \"ja\": …}"))
     website = models.URLField(_("website"), blank=True, max_length=300)
+    # Private: used by coordinators and the platform's own mail only; never in public pages,
+    # the public API or open-data exports (records.MANUFACTURER_FIELDS leaves them out).
+    contact_email = models.EmailField(_("contact e-mail"), blank=True, max_length=254)
+    contact_phone = models.CharField(_("contact phone"), blank=True, max_length=40)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     founded = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
     # Figures: set by imports today, computed from real RFQ events once those exist.

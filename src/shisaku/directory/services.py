@@ -25,7 +25,7 @@ _SCALAR_FIELDS = (
     "product_fields", "technologies", "certifications", "languages", "accepts_foreign",
     "startup_friendly", "equipment", "description", "website", "employees", "founded",
     "reply_median_hours", "rating", "rating_count", "startup_projects", "price_level",
-    "capacity_jobs", "synthetic", "source", "search_text",
+    "capacity_jobs", "synthetic", "source", "contact_email", "contact_phone", "search_text",
 )
 _DEFAULTS: dict[str, Any] = {
     "name_local": "", "kind": "manufacturer", "city": "", "stages": [], "product_fields": [],
@@ -33,7 +33,7 @@ _DEFAULTS: dict[str, Any] = {
     "startup_friendly": False, "equipment": "", "description": {}, "website": "",
     "employees": None, "founded": None, "reply_median_hours": None, "rating": None,
     "rating_count": 0, "startup_projects": 0, "price_level": 1.0, "capacity_jobs": None,
-    "synthetic": False, "source": "",
+    "synthetic": False, "source": "", "contact_email": "", "contact_phone": "",
 }
 
 
