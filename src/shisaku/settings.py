@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "shisaku.consortia",
     "shisaku.projects",
     "shisaku.rfq",
+    "shisaku.orders",
 ]
 
 MIDDLEWARE = [

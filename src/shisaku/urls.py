@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/", include("shisaku.projects.urls")),
     path("rfqs/", include("shisaku.rfq.urls")),
     path("window/", include("shisaku.consortia.urls")),
+    path("orders/", include("shisaku.orders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -30,6 +30,7 @@ __all__ = [
     "inquiry_get",
     "invitation_get",
     "invitations_of",
+    "joint_quote_marks",
     "joint_quotes",
     "manufacturers_of",
     "open_invitations",
@@ -251,3 +252,8 @@ def rfq_inquiries(*, user: Any, now: Any = None) -> list[dict[str, Any]]:
             "firm": inv.manufacturer.name}, inv.rfq, inv.ack_deadline, inv)
     rows.sort(key=lambda r: (r["since"] or now, r["rfq"].pk), reverse=True)
     return rows
+
+
+def joint_quote_marks(*, rfq: Any) -> dict[int, dict[str, Any]]:
+    """Subscriber of ``rfq.quote_marks`` (core.events): :func:`joint_quotes` of ``rfq``."""
+    return joint_quotes(rfq)

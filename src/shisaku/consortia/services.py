@@ -49,6 +49,7 @@ __all__ = [
     "consortium_update",
     "firm_shares",
     "inquiry_update",
+    "joint_award_on_award",
     "joint_award_record",
     "joint_quote_open",
     "member_respond",
@@ -639,6 +640,12 @@ def joint_quote_open(*, actor: Any, consortium: Consortium,
         audit_record(actor=actor, action="consortia.joint_quote_open", obj=consortium,
                      summary=str(consortium), data={"rfq": rfq.pk, "lead": consortium.lead.pk})
     return rfq
+
+
+def joint_award_on_award(*, actor: Any, rfq: Any, quote: Any, awards: list[Any],
+                         now: datetime.datetime | None = None) -> Consortium | None:
+    """Subscriber of ``rfq.award_created`` (core.events): see :func:`joint_award_record`."""
+    return joint_award_record(actor=actor, quote=quote, awards=awards, now=now)
 
 
 def joint_award_record(*, actor: Any, quote: Any, awards: list[Any],

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 
+from shisaku.core import events
 from shisaku.directory.models import Manufacturer
 from shisaku.projects.selectors import projects_visible_to
 from shisaku.rfq.choices import RFQStatus
@@ -148,9 +149,9 @@ def comparison(*, user: Any, rfq: RFQ, quantity: int | None = None, currency: st
     invitations = list(rfq.invitations.select_related("manufacturer",
                                                       "manufacturer__reply_stats"))
     live = {inv.pk: live_quote(by_inv.get(inv.pk, [])) for inv in invitations}
-    from shisaku.consortia.selectors import joint_quotes  # a lead's joint quote is marked
-
-    joint = joint_quotes(rfq)
+    joint: dict[int, Any] = {}  # a lead's joint quote is marked (the consortia app answers)
+    for marks in events.publish(events.QUOTE_MARKS, rfq=rfq):
+        joint.update(marks)
     quote_rows = [QuoteRow(q.pk, q.currency,
                            {(ln.part_id, ln.tier): ln.unit_price for ln in q.lines.all()},
                            q.tooling_cost)

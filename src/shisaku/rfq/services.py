@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shisaku.core import events
 from shisaku.core.services import audit_record, generation_bump
 from shisaku.directory.models import Manufacturer
 from shisaku.directory.services import GENERATION
@@ -575,8 +576,9 @@ def award_create(*, actor: Any, rfq: RFQ, quote_id: int,
                    url=_invitation_url(quote.invitation),
                    text=lambda: _("Good news: your quote for %(title)s was selected.") % {
                        "title": locked.title})
-            from shisaku.consortia.services import joint_award_record  # a joint quote?
-            joint_award_record(actor=actor, quote=quote, awards=awards, now=now)
+            # Higher floors react (a joint quote's shares, the production orders).
+            events.publish(events.AWARD_CREATED, actor=actor, rfq=locked, quote=quote,
+                           awards=awards, now=now)
             awarded = set(Award.objects.filter(rfq=locked).values_list("part_id", flat=True))
             if None in awarded or awarded >= set(locked.parts.values_list("pk", flat=True)):
                 _set_status(locked, "rfq", RFQStatus.AWARDED)

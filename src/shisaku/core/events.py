@@ -1,0 +1,44 @@
+"""Named domain events: how a lower app tells a higher one that something happened.
+
+A lower app (``rfq``) must not import a higher one (``consortia``, ``orders``; ARCHITECTURE.md
+rule 8). It publishes a named event instead, and each higher app subscribes in its
+``AppConfig.ready()``. Handlers run synchronously, in the publisher's transaction, in the order
+they subscribed: an award and the order it creates commit or roll back together. A handler's
+exception propagates to the publisher (nothing is half-done).
+
+Events (names are stable; payloads are keyword arguments):
+
+- ``rfq.award_created``: ``actor``, ``rfq``, ``quote``, ``awards`` (list of Award), ``now``.
+- ``rfq.quote_marks``: ``rfq`` -> each handler returns ``{manufacturer_id: mark}`` to show
+  beside that firm's quote in the comparison (the consortia app marks joint quotes).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["AWARD_CREATED", "QUOTE_MARKS", "publish", "subscribe", "subscribers"]
+
+AWARD_CREATED = "rfq.award_created"
+QUOTE_MARKS = "rfq.quote_marks"
+
+Handler = Callable[..., Any]
+_subscribers: dict[str, list[Handler]] = defaultdict(list)
+
+
+def subscribe(name: str, handler: Handler) -> None:
+    """Register ``handler`` for the event ``name`` (idempotent: the same handler once)."""
+    if handler not in _subscribers[name]:
+        _subscribers[name].append(handler)
+
+
+def subscribers(name: str) -> list[Handler]:
+    """The handlers of ``name`` in subscription order (a copy)."""
+    return list(_subscribers.get(name, ()))
+
+
+def publish(name: str, **payload: Any) -> list[Any]:
+    """Call every handler of ``name`` with ``payload``; their return values, in order."""
+    return [handler(**payload) for handler in subscribers(name)]

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrdersConfig(AppConfig):
+    name = "shisaku.orders"
+    label = "orders"
+    verbose_name = _("Production orders")
+
+    def ready(self) -> None:
+        # rfq publishes the award; the order is created in the same transaction.
+        from shisaku.core import events
+        from shisaku.orders.services import order_create_on_award
+
+        events.subscribe(events.AWARD_CREATED, order_create_on_award)
