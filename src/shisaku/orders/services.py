@@ -86,8 +86,18 @@ def _url(order: Order) -> str:
 
 
 def _lock(order: Order) -> Order:
-    return Order.objects.select_for_update(of=("self",)).select_related(
+    """The order's row, locked. ``order`` is the state the caller acted on: when another
+    request changed it meanwhile (the other side confirmed while this one cancelled), the
+    caller's action is refused with the new state, so that of two sides acting at once
+    exactly one wins."""
+    locked = Order.objects.select_for_update(of=("self",)).select_related(
         "manufacturer", "manufacturer__organisation", "startup", "project").get(pk=order.pk)
+    if locked.status != order.status:
+        raise IllegalTransition("order", locked.status, order.status, reason=_(
+            "The order changed meanwhile: it is now %(status)s. Reload and try again.") % {
+            "status": OrderStatus(locked.status).label})
+    locked._caller = order  # type: ignore[attr-defined]
+    return locked
 
 
 def _require_side(actor: Any, order: Order, *sides: str) -> str:
@@ -102,6 +112,9 @@ def _move(order: Order, target: str, *, actor: Any, action: str,
     check_transition("order", order.status, target)
     previous = order.status
     order.status = target
+    caller = getattr(order, "_caller", None)
+    if caller is not None:  # the caller's copy follows (it may act again on it)
+        caller.status = target
     audit_record(actor=actor, action=f"orders.{action}", obj=order, summary=str(order),
                  data={"from": previous, "to": target, **(data or {})})
 
