@@ -24,7 +24,7 @@ from shisaku.rfq.models import (
     Quote,
     ReplyStats,
 )
-from tests.apps.test_rfq_support import make_rfq, make_world, quote_lines
+from tests.apps.test_rfq_support import deliver_award, make_rfq, make_world, quote_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -310,6 +310,11 @@ def test_rating_after_award_feeds_the_directory(world: Any) -> None:
                                communication=5)
     q = _quote(world, a, now + HOUR)
     services.award_create(actor=world.owner, rfq=rfq, quote_id=q.pk)
+    with pytest.raises(IllegalTransition) as early:  # a rating comes after delivery
+        services.rating_create(actor=world.owner, rfq=rfq, quality=5, on_time=5,
+                               communication=5)
+    assert "delivered" in early.value.reason
+    deliver_award(world, rfq)
     with pytest.raises(InputError) as info:
         services.rating_create(actor=world.owner, rfq=rfq, quality=6, on_time=5,
                                communication=5)
@@ -393,6 +398,7 @@ def test_award_part_by_part(world: Any) -> None:
     lost = set(Notification.objects.filter(kind="award_lost").values_list("user__username",
                                                                           flat=True))
     assert lost == {"maker-charlie"}
+    deliver_award(world, rfq)
     with pytest.raises(InputError) as which:
         services.rating_create(actor=world.owner, rfq=rfq, quality=5, on_time=5,
                                communication=5)

@@ -110,3 +110,19 @@ def make_rfq(world: RfqWorld, *, sealed: bool = False, auto_next: bool = True,
 def quote_lines(world: RfqWorld, price: str = "12.50") -> list[dict[str, Any]]:
     return [{"part": p.pk, "tier": t, "unit_price": price} for p in world.parts
             for t in (10, 300)]
+
+
+def deliver_award(world: RfqWorld, rfq: Any) -> None:
+    """Walk every order of ``rfq`` to delivered (on time), so its awards may be rated."""
+    from shisaku.orders import services as orders
+    from shisaku.orders.models import Order
+
+    for order in Order.objects.filter(rfq=rfq).select_related("manufacturer"):
+        maker = next(u for u in world.makers.values()
+                     if order.manufacturer.organisation.memberships.filter(user=u).exists())
+        today = timezone.localdate()
+        orders.order_confirm(actor=maker, order=order, promised_ship_date=today)
+        orders.order_start_production(actor=maker, order=order)
+        pieces = sum(ln.quantity for ln in order.lines.all())
+        orders.shipment_create(actor=maker, order=order, quantity=pieces, shipped_on=today)
+        orders.order_receive(actor=world.owner, order=order, received_quantity=pieces)

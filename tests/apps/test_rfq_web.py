@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from shisaku.rfq import services
 from shisaku.rfq.models import RFQ, Award, CurrencyRate, Invitation, Notification, Quote
-from tests.apps.test_rfq_support import make_rfq, make_world, quote_lines
+from tests.apps.test_rfq_support import deliver_award, make_rfq, make_world, quote_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,10 @@ def test_whole_flow_over_the_api(world: Any) -> None:
     assert {"invited", "award_won"} <= notes
     charlie = _client(world.makers["charlie"]).get("/api/v1/inbox/notifications").json()
     assert "award_lost" in {n["kind"] for n in charlie}
+    early = _post(owner, f"/api/v1/rfqs/{rfq_id}/rating",
+                  {"quality": 5, "on_time": 4, "communication": 5})
+    assert early.status_code == 409  # a rating comes after delivery
+    deliver_award(world, RFQ.objects.get(pk=rfq_id))
     rated = _post(owner, f"/api/v1/rfqs/{rfq_id}/rating",
                   {"quality": 5, "on_time": 4, "communication": 5, "comment": "Great"})
     assert rated.status_code == 201 and rated.json()["rating_count"] == 4
@@ -98,7 +102,8 @@ def test_whole_flow_over_the_api(world: Any) -> None:
                   {"quality": 5, "on_time": 4, "communication": 5})
     assert again.status_code == 409 and again.json()["current"] == "awarded"
     profile = Client().get(f"/manufacturers/{world.firms['alpha'].pk}/").content.decode()
-    assert 'data-testid="scorecard"' in profile and "4.0 / 5" in profile
+    assert 'data-testid="scorecard"' in profile and "5.0 / 5" in profile
+    assert 'data-testid="on-time-rate">100%' in profile  # from the delivered order's dates
 
 
 def test_idempotency_keys_are_per_user(world: Any) -> None:
@@ -205,6 +210,9 @@ def test_pages_flow_without_javascript(world: Any) -> None:
     quote = Quote.objects.get(invitation=inv)
     owner.post(f"/rfqs/{rfq.pk}/award", {"quote": quote.pk})
     assert RFQ.objects.get(pk=rfq.pk).status == "awarded"
+    early = owner.get(f"/rfqs/{rfq.pk}/").content.decode()
+    assert 'data-testid="rating-later"' in early and 'data-testid="award-link"' in early
+    deliver_award(world, rfq)
     assert b'data-testid="rate"' in owner.get(f"/rfqs/{rfq.pk}/").content
     owner.post(f"/rfqs/{rfq.pk}/rate", {"quality": "5", "on_time": "3", "communication": "4"})
     detail = owner.get(f"/rfqs/{rfq.pk}/").content.decode()

@@ -9,6 +9,10 @@ exception propagates to the publisher (nothing is half-done).
 Events (names are stable; payloads are keyword arguments):
 
 - ``rfq.award_created``: ``actor``, ``rfq``, ``quote``, ``awards`` (list of Award), ``now``.
+- ``rfq.rating_refusal``: ``award`` -> each handler returns None when the award may be rated
+  now, or the reason it may not yet (the orders app: only after delivery).
+- ``rfq.award_links``: ``award`` -> each handler returns ``[(label, url)]`` shown beside the
+  award on the RFQ page (the orders app links the award's order).
 - ``rfq.quote_marks``: ``rfq`` -> each handler returns ``{manufacturer_id: mark}`` to show
   beside that firm's quote in the comparison (the consortia app marks joint quotes).
 """
@@ -19,10 +23,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["AWARD_CREATED", "QUOTE_MARKS", "publish", "subscribe", "subscribers"]
+__all__ = ["AWARD_CREATED", "AWARD_LINKS", "QUOTE_MARKS", "RATING_REFUSAL", "publish",
+           "subscribe", "subscribers"]
 
 AWARD_CREATED = "rfq.award_created"
+AWARD_LINKS = "rfq.award_links"
 QUOTE_MARKS = "rfq.quote_marks"
+RATING_REFUSAL = "rfq.rating_refusal"
 
 Handler = Callable[..., Any]
 _subscribers: dict[str, list[Handler]] = defaultdict(list)

@@ -10,6 +10,12 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         # rfq publishes the award; the order is created in the same transaction.
         from shisaku.core import events
-        from shisaku.orders.services import order_create_on_award
+        from shisaku.orders.services import (
+            award_links_on_award,
+            order_create_on_award,
+            rating_refusal_on_award,
+        )
 
         events.subscribe(events.AWARD_CREATED, order_create_on_award)
+        events.subscribe(events.RATING_REFUSAL, rating_refusal_on_award)
+        events.subscribe(events.AWARD_LINKS, award_links_on_award)

@@ -64,10 +64,11 @@ from shisaku.rfq.choices import IllegalTransition
 from shisaku.rfq.notify import members_of, notify
 
 __all__ = [
-    "change_decide", "change_propose", "delivery_stats_refresh", "document_add",
+    "award_links_on_award", "change_decide", "change_propose", "delivery_stats_refresh", "document_add",
     "first_article_decide", "first_article_submit", "milestone_add", "milestone_record",
     "order_cancel", "order_close", "order_confirm", "order_create_on_award", "order_dispute",
-    "order_dispute_settle", "order_receive", "order_start_production", "shipment_create",
+    "order_dispute_settle", "order_receive", "order_start_production",
+    "rating_refusal_on_award", "shipment_create",
     "tooling_add", "tooling_transfer_complete", "tooling_transfer_request",
     "tooling_transfer_update", "tooling_update",
 ]
@@ -808,3 +809,22 @@ def delivery_stats_refresh(*, manufacturer: Manufacturer,
     stats.save()
     generation_bump(name=GENERATION)
     return stats
+
+
+# --- answers to rfq's questions (core.events subscribers) -----------------------------------
+
+def rating_refusal_on_award(*, award: Any) -> str | None:
+    """``rfq.rating_refusal``: an award is rated once its order is delivered (or closed)."""
+    orders = Order.objects.filter(awards=award)
+    if not orders.exists():
+        return None  # an award from before orders existed keeps its old rule
+    if orders.filter(status__in=[OrderStatus.DELIVERED, OrderStatus.CLOSED]).exists():
+        return None
+    return _("You can rate the manufacturer once the order is delivered.")
+
+
+def award_links_on_award(*, award: Any) -> list[tuple[str, str]]:
+    """``rfq.award_links``: the award's order, linked from the RFQ page."""
+    return [(_("Order %(number)s: %(status)s") % {"number": o.number,
+                                                   "status": o.get_status_display()}, _url(o))
+            for o in Order.objects.filter(awards=award).order_by("id")]

@@ -671,6 +671,9 @@ def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communica
         if Rating.objects.filter(award=award).exists():
             raise IllegalTransition("rfq", rfq.status, "rated",
                                     reason="this award has already been rated")
+        for refusal in events.publish(events.RATING_REFUSAL, award=award):
+            if refusal:  # e.g. the orders app: only after delivery
+                raise IllegalTransition("rfq", rfq.status, "rated", reason=str(refusal))
         firm = Manufacturer.objects.select_for_update().get(
             pk=award.quote.invitation.manufacturer_id)
         rating = Rating.objects.create(award=award, manufacturer=firm,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shisaku.core import events
 from shisaku.errors import InputError
 from shisaku.projects import specs
 from shisaku.projects.choices import Currency
@@ -138,7 +139,11 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "part", "quote__invitation__manufacturer"))
     ratings = {r.award_id: r for r in Rating.objects.filter(award__in=awards)}
     return render(request, "rfq/detail.html", {
-        "awards": [{"award": a, "rating": ratings.get(a.pk)} for a in awards],
+        "awards": [{"award": a, "rating": ratings.get(a.pk),
+                    "rating_refusal": next((r for r in events.publish(
+                        events.RATING_REFUSAL, award=a) if r), None),
+                    "links": [link for links in events.publish(events.AWARD_LINKS, award=a)
+                              for link in links]} for a in awards],
         "rating_form": RatingForm() if editor else None,
         "rfq": rfq, "editor": editor, "parts": list(rfq.parts.all()),
         "invitations": invitations, "candidates": candidates,
