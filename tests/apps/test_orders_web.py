@@ -181,3 +181,21 @@ def test_confirm_against_cancel_exactly_one_wins(settings: Any, tmp_path: Any) -
         assert order.status in ("confirmed", "cancelled")
         outcomes[order.status] = outcomes.get(order.status, 0) + 1
     assert sum(outcomes.values()) == 5
+
+
+def test_orders_show_on_the_project_page_the_inbox_and_the_window(world: Any) -> None:
+    order = _award(world)
+    maker = world.makers["alpha"]
+    services.order_confirm(actor=maker, order=order,
+                           promised_ship_date=timezone.localdate() + DAY)
+    Order.objects.filter(pk=order.pk).update(promised_ship_date=timezone.localdate() - DAY)
+    project = _client(world.owner).get(f"/projects/{world.project.pk}/").content.decode()
+    assert 'data-testid="project-orders"' in project and 'class="late"' in project
+    inbox = _client(maker).get("/rfqs/inbox/").content.decode()
+    assert 'data-testid="inbox-orders"' in inbox and str(order) in inbox
+    window = _client(world.coord).get("/window/").content.decode()
+    assert 'data-kind="late"' in window and str(order) in window
+    nav = _client(world.owner).get("/orders/").content.decode()
+    assert 'href="/orders/"' in nav and str(order) in nav
+    assert 'data-testid="project-orders"' not in _client(world.other_startup).get(
+        f"/projects/{world.project.pk}/").content.decode()

@@ -32,6 +32,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if roles.manufacturer:
         items.append((reverse("rfq:inbox"), _("Inbox")))
         items.append((reverse("consortia:invitations"), _("Joint orders")))
+    if roles.startup or roles.manufacturer or roles.coordinator:
+        items.append((reverse("orders:list"), _("Orders")))
     if roles.authenticated:
         items.append((reverse("estimates:new"), _("Estimate")))
         items.append((reverse("rfq:notifications"), _notifications_label(request.user)))

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shisaku.orders.choices import (
     OPEN_STATES,
@@ -23,7 +24,7 @@ from shisaku.orders.models import DeliveryStats, FirstArticle, Order, ToolingAss
 from shisaku.rfq.models import QuoteLine
 
 __all__ = [
-    "delivery_figures", "order_for", "order_late", "orders_needing_help", "orders_visible_to",
+    "delivery_figures", "next_step", "order_for", "order_late", "orders_needing_help", "orders_visible_to",
     "second_source", "side_of", "tooling_for", "tooling_visible_to",
 ]
 
@@ -70,6 +71,21 @@ def order_late(order: Order, today: dt.date | None = None) -> bool:
     return (order.status in OPEN_STATES and order.status not in (OrderStatus.SHIPPED,
                                                                   OrderStatus.DELIVERED)
             and order.promised_ship_date is not None and order.promised_ship_date < today)
+
+
+def next_step(order: Order) -> str:
+    """What the order waits for, in words (translated)."""
+    steps = {
+        OrderStatus.PLACED: _("the firm confirms a ship date"),
+        OrderStatus.CONFIRMED: _("the firm starts production"),
+        OrderStatus.IN_PRODUCTION: _("the firm submits a first article or ships"),
+        OrderStatus.FA_SUBMITTED: _("the startup reviews the first article"),
+        OrderStatus.FA_APPROVED: _("the firm ships"),
+        OrderStatus.SHIPPED: _("the startup confirms receipt"),
+        OrderStatus.DELIVERED: _("the startup closes the order"),
+        OrderStatus.DISPUTED: _("the dispute is settled"),
+    }
+    return str(steps.get(order.status, ""))
 
 
 def orders_needing_help(user: Any) -> dict[str, list[Order]]:
