@@ -25,8 +25,8 @@ def test_demo_loads_once_and_prints_logins(capsys: Any, settings: Any, tmp_path:
     assert Manufacturer.objects.filter(kind="maker_space").count() == 156
     assert Manufacturer.objects.filter(synthetic=True).count() == 60
     projects = Project.objects.count()
-    assert projects == 2
-    assert Project.objects.filter(coordinator__isnull=False).count() == 2
+    assert projects == 3  # two sample projects and the sample order history
+    assert Project.objects.filter(coordinator__isnull=False).count() == 3
     maker = User.objects.get(username="demo-maker")
     assert maker.memberships.get().organisation.manufacturer.synthetic
     assert main(["demo", "--no-serve", "--size", "60"]) == 0

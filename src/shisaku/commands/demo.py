@@ -37,11 +37,15 @@ def run(args: argparse.Namespace) -> int:
     from shisaku.projects.demo import demo_projects_ensure
 
     projects = demo_projects_ensure()
+    from shisaku.orders.demo import demo_orders_ensure
+
+    orders = demo_orders_ensure()
     elapsed = time.perf_counter() - started
     total = Manufacturer.objects.count()
     print(f"Database: {settings.DATABASES['default']['NAME']}")
     print(f"Directory: {total} providers ({summary.created} added now), "
-          f"{projects} sample project(s) added, in {elapsed:.1f} s")
+          f"{projects} sample project(s) and {orders} sample order(s) added, "
+          f"in {elapsed:.1f} s")
     print("Demo logins (password kept in SHISAKU_HOME/demo_logins.json):")
     for login in logins:
         print(f"  {login['kind']:<13} {login['username']:<18} {login['password']}")
