@@ -140,7 +140,9 @@ def second_source(part: Any, *, exclude_manufacturer_id: int | None = None,
     on one maker."""
     today = today or timezone.localdate()
     out: dict[int, dict[str, Any]] = {}
-    lines = (QuoteLine.objects.filter(part=part, quote__status="submitted",
+    # A live offer: submitted, or not selected / awarded in a request (still a valid price).
+    lines = (QuoteLine.objects.filter(part=part,
+                                      quote__status__in=["submitted", "lost", "awarded"],
                                       quote__valid_until__gte=today)
              .select_related("quote__invitation__manufacturer"))
     for line in lines:
