@@ -15,16 +15,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from shisaku.accounts.models import Organisation, User
+from shisaku.core.models import AuditEvent
 from shisaku.directory.models import Manufacturer
 from shisaku.orders import services
 from shisaku.orders.models import Order
 from shisaku.projects.models import Project
 from shisaku.projects.services import part_create, project_create
 from shisaku.rfq import services as rfq_services
-from shisaku.rfq.models import RFQ
+from shisaku.rfq.models import RFQ, Notification
 
 TITLE = "Desk lamp L1 (sample order history)"
 DAY = dt.timedelta(days=1)
@@ -47,8 +49,13 @@ def _firm_user(firm: Manufacturer) -> User | None:
 
 def demo_orders_ensure(*, now: dt.datetime | None = None) -> int:
     """Create the sample order history once; returns the number of orders created (0 when it
-    exists already, or when there is no demo startup or no manufacturer with a login)."""
-    now = now or timezone.now()
+    exists already, or when there is no demo startup or no manufacturer with a login). The
+    history is the past: it sends no e-mail and leaves no notification."""
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        return _history(now=now or timezone.now())
+
+
+def _history(*, now: dt.datetime) -> int:
     owner = User.objects.filter(username="demo-startup").first()
     startup = (Organisation.objects.filter(memberships__user=owner, kind="startup").first()
                if owner else None)
@@ -75,6 +82,8 @@ def demo_orders_ensure(*, now: dt.datetime | None = None) -> int:
          "material": "aluminum_6061"},
     )]
     created = 0
+    first_note = (Notification.objects.order_by("-id").values_list("id", flat=True).first()
+                  or 0)
     for index, (title, days_ago, story) in enumerate(SCENARIOS):
         firm = firms[index % len(firms)]
         order = _awarded(owner=owner, project=project, parts=parts, firm=firm, title=title,
@@ -82,6 +91,8 @@ def demo_orders_ensure(*, now: dt.datetime | None = None) -> int:
         _walk(order, story=story, owner=owner, maker=_firm_user(firm), now=now,
               awarded=now - days_ago * DAY)
         created += 1
+    # The history is the past: no one needs to be told about it now.
+    Notification.objects.filter(id__gt=first_note).delete()
     return created
 
 
@@ -102,12 +113,25 @@ def _awarded(*, owner: User, project: Project, parts: list[Any], firm: Manufactu
                                       currency="KRW", tooling_cost="4800000",
                                       lead_time_days=30, valid_until=(at + 30 * DAY).date(),
                                       now=at - 2 * DAY)
-    rfq_services.award_create(actor=owner, rfq=rfq, quote_id=quote.pk, now=at)
+    with _dated(at):
+        rfq_services.award_create(actor=owner, rfq=rfq, quote_id=quote.pk, now=at)
     return Order.objects.get(rfq=rfq)
 
 
 def _pieces(order: Order) -> int:
     return sum(ln.quantity for ln in order.lines.all())
+
+
+def _dated(at: dt.datetime) -> Any:
+    """Date the audit events written inside the block at ``at`` (the history's own time)."""
+    class _Block:
+        def __enter__(self) -> None:
+            self.last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+
+        def __exit__(self, *exc: object) -> None:
+            AuditEvent.objects.filter(id__gt=self.last or 0).update(created_at=at)
+
+    return _Block()
 
 
 def _walk(order: Order, *, story: str, owner: User, maker: Any, now: dt.datetime,
@@ -116,40 +140,40 @@ def _walk(order: Order, *, story: str, owner: User, maker: Any, now: dt.datetime
     def day(offset: int) -> dt.datetime:
         return awarded + offset * DAY
 
+    def step(offset: int, fn: Any, **kw: Any) -> None:
+        with _dated(day(offset)):
+            fn(order=order, **kw)
+
     if story == "placed":
         return
-    promised = timezone.localdate(day(30))
-    services.order_confirm(actor=maker, order=order, promised_ship_date=promised, now=day(1))
-    services.order_start_production(actor=maker, order=order)
+    step(1, services.order_confirm, actor=maker, promised_ship_date=timezone.localdate(day(30)),
+         now=day(1))
+    step(2, services.order_start_production, actor=maker)
     if story in ("late_after_rejection", "rework"):
-        services.first_article_submit(actor=maker, order=order, note="T1 samples",
-                                      now=day(18))
-        services.first_article_decide(actor=owner, order=order, approve=False,
-                                      findings="Shade wall shows sink marks near the boss.",
-                                      now=day(20))
+        step(18, services.first_article_submit, actor=maker, note="T1 samples", now=day(18))
+        step(20, services.first_article_decide, actor=owner, approve=False,
+             findings="Shade wall shows sink marks near the boss.", now=day(20))
         if story == "rework":
             return
-    services.first_article_submit(actor=maker, order=order, note="samples", now=day(24))
-    services.first_article_decide(actor=owner, order=order, approve=True, now=day(25))
+    step(24, services.first_article_submit, actor=maker, note="samples", now=day(24))
+    step(25, services.first_article_decide, actor=owner, approve=True, now=day(25))
     pieces = _pieces(order)
     ship_day = 35 if story == "late_after_rejection" else 28
     if story == "partly_shipped":
-        services.shipment_create(actor=maker, order=order, quantity=pieces // 2,
-                                 shipped_on=timezone.localdate(day(28)), carrier="CJ Logistics",
-                                 tracking_number="SAMPLE-0001", now=day(28))
+        step(28, services.shipment_create, actor=maker, quantity=pieces // 2,
+             shipped_on=timezone.localdate(day(28)), carrier="CJ Logistics",
+             tracking_number="SAMPLE-0001", now=day(28))
         return
-    services.shipment_create(actor=maker, order=order, quantity=pieces,
-                             shipped_on=timezone.localdate(day(ship_day)),
-                             carrier="CJ Logistics", tracking_number="SAMPLE-0002",
-                             now=day(ship_day))
+    step(ship_day, services.shipment_create, actor=maker, quantity=pieces,
+         shipped_on=timezone.localdate(day(ship_day)), carrier="CJ Logistics",
+         tracking_number="SAMPLE-0002", now=day(ship_day))
     received = pieces - 5 if story == "disputed" else pieces
-    services.order_receive(actor=owner, order=order, received_quantity=received,
-                           now=day(ship_day + 3))
+    step(ship_day + 3, services.order_receive, actor=owner, received_quantity=received,
+         now=day(ship_day + 3))
     if story == "closed_on_time":
-        services.milestone_add(actor=owner, order=order, kind="deposit", amount="2400000",
-                               due_on=timezone.localdate(day(3)))
-        services.tooling_add(actor=maker, order=order, kind="mould", name="Shade mould (2 cav.)",
-                             cost="4800000", cavities=2, shot_life=300000,
-                             part_id=order.lines.first().part_id if order.lines.exists()
-                             else None)
-        services.order_close(actor=owner, order=order, now=day(ship_day + 5))
+        step(3, services.milestone_add, actor=owner, kind="deposit", amount="2400000",
+             due_on=timezone.localdate(day(3)))
+        step(10, services.tooling_add, actor=maker, kind="mould", name="Shade mould (2 cav.)",
+             cost="4800000", cavities=2, shot_life=300000,
+             part_id=order.lines.values_list("part_id", flat=True).first())
+        step(ship_day + 5, services.order_close, actor=owner, now=day(ship_day + 5))

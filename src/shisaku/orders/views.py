@@ -80,9 +80,17 @@ def _total(order: Order) -> Decimal:
     return sum((ln.amount for ln in order.lines.all()), Decimal("0")) + order.tooling_cost
 
 
-def _history(order: Order) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(object_type="orders.order", object_id=str(order.pk))
-                .select_related("actor").order_by("created_at", "id"))
+def _history(order: Order) -> list[dict[str, Any]]:
+    """The order's audit trail in words: when, who, and the state it moved to."""
+    rows = []
+    for event in (AuditEvent.objects.filter(object_type="orders.order",
+                                            object_id=str(order.pk))
+                  .select_related("actor").order_by("created_at", "id")):
+        target = (event.data or {}).get("to") or (
+            OrderStatus.PLACED if event.action == "orders.place" else "")
+        label = OrderStatus(target).label if target in OrderStatus.values else ""
+        rows.append({"at": event.created_at, "actor": event.actor, "label": label})
+    return rows
 
 
 @login_required
