@@ -199,3 +199,36 @@ def test_orders_show_on_the_project_page_the_inbox_and_the_window(world: Any) ->
     assert 'href="/orders/"' in nav and str(order) in nav
     assert 'data-testid="project-orders"' not in _client(world.other_startup).get(
         f"/projects/{world.project.pk}/").content.decode()
+
+
+PAGES = ["/orders/{o}/", "/orders/{o}/do/confirm", "/orders/{o}/do/cancel",
+         "/orders/{o}/do/document", "/orders/{o}/changes/1", "/orders/{o}/milestones/1",
+         "/orders/{o}/documents/1", "/orders/tooling/{t}/", "/orders/tooling/{t}/do/transfer"]
+API = ["/api/v1/orders/{o}", "/api/v1/orders/{o}/confirm", "/api/v1/orders/{o}/start-production",
+       "/api/v1/orders/{o}/first-articles", "/api/v1/orders/{o}/first-articles/decision",
+       "/api/v1/orders/{o}/shipments", "/api/v1/orders/{o}/receipt", "/api/v1/orders/{o}/close",
+       "/api/v1/orders/{o}/cancel", "/api/v1/orders/{o}/dispute", "/api/v1/orders/{o}/changes",
+       "/api/v1/orders/{o}/changes/1/decision"]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "rival_startup", "other_maker"])
+def test_no_page_or_endpoint_of_an_order_opens_to_outsiders(world: Any, role: str) -> None:
+    order = _award(world)
+    asset = services.tooling_add(actor=world.makers["alpha"], order=order, kind="mould",
+                                 name="Mould", cost="1")
+    client = _client(_user(world, role))
+    for template in PAGES + API:
+        url = template.format(o=order.pk, t=asset.pk)
+        method = client.get if url.endswith("/") or "documents" in url or (
+            url.startswith("/api") and url.count("/") == 4) else client.post
+        answer = method(url) if method == client.get else client.post(
+            url, data="{}", content_type="application/json") if url.startswith(
+            "/api") else client.post(url, {})
+        if role == "anonymous":
+            assert answer.status_code in (302, 401), (url, answer.status_code)
+        else:
+            assert answer.status_code in (404, 422), (url, answer.status_code)
+            if answer.status_code == 422:  # schema checked before access: nothing changed
+                assert url.startswith("/api")
+    order.refresh_from_db()
+    assert order.status == "placed"
