@@ -39,6 +39,13 @@ def world(settings: Any, tmp_path: Any) -> Any:
     return make_world()
 
 
+def _on_time_factor(slug: str) -> float:
+    from shisaku.directory.adapters import match
+
+    hits = match({"processes": ["cnc_milling"]}, top_k=None).results
+    return next(h.factors["on_time"] for h in hits if h.slug == slug)
+
+
 def awarded(world: Any, *, firm: str = "alpha", now: dt.datetime | None = None) -> Order:
     now = now or timezone.now()
     rfq, invitations = make_rfq(world, now=now)
@@ -99,9 +106,11 @@ def test_the_whole_way_with_a_rejected_first_article_and_a_late_delivery(world: 
     services.shipment_create(actor=maker, order=order, quantity=8, shipped_on=late, now=later)
     with pytest.raises(InputError):
         services.order_receive(actor=owner, order=order, received_quantity=21, now=later)
+    before = _on_time_factor("alpha")
     services.order_receive(actor=owner, order=order, received_quantity=20, now=later)
     order.refresh_from_db()
     assert order.status == "delivered" and order.on_time is False
+    assert before == 0.5 and _on_time_factor("alpha") == (0 + 3 * 0.5) / 4  # matching reads it
     stats = DeliveryStats.objects.get(manufacturer=order.manufacturer)
     assert (stats.delivered, stats.on_time, stats.first_articles, stats.first_pass) == (
         1, 0, 1, 0)

@@ -326,7 +326,7 @@ def test_rating_after_award_feeds_the_directory(world: Any) -> None:
     services.rating_create(actor=world.owner, rfq=rfq, quality=4, on_time=2, communication=3)
     firm.refresh_from_db()
     assert firm.rating_count == count + 1
-    assert firm.rating == pytest.approx((before * count + 3.0) / (count + 1), abs=1e-3)
+    assert firm.rating == pytest.approx((before * count + 3.5) / (count + 1), abs=1e-3)
     assert generation_current(name="directory") > gen
     with pytest.raises(IllegalTransition):  # once per award
         services.rating_create(actor=world.owner, rfq=rfq, quality=5, on_time=5,

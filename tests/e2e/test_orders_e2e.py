@@ -109,6 +109,11 @@ def test_order_from_award_to_late_delivery_and_a_mould_transfer(
     public.goto(f"{base}/manufacturers/{world.firms['alpha'].pk}/")
     assert public.get_by_test_id("on-time-rate").inner_text().startswith("0%")
     assert public.get_by_test_id("first-pass-rate").inner_text().startswith("0%")
+    match = public.request.post(f"{base}/api/v1/match", data={"processes": ["cnc_milling"]},
+                                headers={"Content-Type": "application/json"})
+    firms = {r["slug"]: r for r in match.json()["results"]}
+    assert firms["alpha"]["factors"]["on_time"] < 0.5 < 0.5 + firms["bravo"]["factors"][
+        "on_time"]
     public.context.close()
 
     # The firm registers the mould the startup paid for; the startup asks to move it.

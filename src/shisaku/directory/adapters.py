@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 # What the index reads: nothing else is fetched (no descriptions, no equipment text).
 _FIRM_FIELDS = ("id", "slug", "name", "country", "lat", "lon", "stages", "product_fields",
                 "certifications", "accepts_foreign", "reply_median_hours", "rating",
-                "rating_count", "startup_projects")
+                "rating_count", "startup_projects", "on_time_rate", "delivered_orders")
 _CAP_FIELDS = ("manufacturer_id", "process", "materials", "min_lot", "max_lot",
                "max_part_x_mm", "max_part_y_mm", "max_part_z_mm", "lead_time_days")
 

@@ -27,6 +27,9 @@ REASON_MSGIDS = (
     gettext_noop("reply time not yet known"),
     gettext_noop("rated {rating} / 5 in {count} reviews"),
     gettext_noop("rated {rating} / 5 in one review"),
+    gettext_noop("shipped on time in {count} orders ({percent}%)"),
+    gettext_noop("its one delivered order shipped on time"),
+    gettext_noop("its one delivered order shipped late"),
     gettext_noop("{count} startup projects done"),
     gettext_noop("one startup project done"),
     gettext_noop("experience in {product_field}"),
@@ -36,7 +39,7 @@ REASON_MSGIDS = (
 )
 FACTOR_LABELS = {
     "distance": _("distance"), "reply_speed": _("reply speed"), "rating": _("quality rating"),
-    "startup_experience": _("startup experience"),
+    "startup_experience": _("startup experience"), "on_time": _("on-time delivery"),
     "field_experience": _("product-field experience"), "stage_fit": _("stage fit"),
     "lead_time": _("lead time"),
 }

@@ -58,6 +58,10 @@ class Manufacturer(models.Model):
     reply_median_hours = models.FloatField(_("median reply time (hours)"), null=True, blank=True)
     rating = models.FloatField(_("quality rating"), null=True, blank=True)
     rating_count = models.PositiveIntegerField(_("ratings"), default=0)
+    # From orders (shisaku.orders): delivered orders in the last 12 months and the share of them
+    # that shipped by the confirmed date. Facts, not opinions; matching reads them.
+    on_time_rate = models.FloatField(_("on-time delivery rate"), null=True, blank=True)
+    delivered_orders = models.PositiveIntegerField(_("orders delivered (12 months)"), default=0)
     startup_projects = models.PositiveIntegerField(_("startup projects"), default=0)
     price_level = models.FloatField(_("price level"), default=1.0)
     capacity_jobs = models.PositiveIntegerField(_("capacity (concurrent jobs)"), null=True,

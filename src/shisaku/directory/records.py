@@ -20,7 +20,7 @@ MANUFACTURER_FIELDS = (
     "lon", "stages", "product_fields", "technologies", "certifications", "languages",
     "accepts_foreign", "startup_friendly", "reply_median_hours", "rating", "rating_count",
     "startup_projects", "price_level", "capacity_jobs", "employees", "founded", "website",
-    "equipment", "description", "synthetic", "source",
+    "equipment", "description", "synthetic", "source", "on_time_rate", "delivered_orders",
 )
 CAPABILITY_FIELDS = ("process", "materials", "min_lot", "max_lot", "max_part_mm",
                      "tolerance_mm", "lead_time_days")

@@ -807,6 +807,8 @@ def delivery_stats_refresh(*, manufacturer: Manufacturer,
     stats.first_articles = firsts.count()
     stats.first_pass = firsts.filter(decision=FirstArticleDecision.APPROVED).count()
     stats.save()
+    Manufacturer.objects.filter(pk=manufacturer.pk).update(
+        on_time_rate=stats.on_time_rate, delivered_orders=stats.delivered)
     generation_bump(name=GENERATION)
     return stats
 

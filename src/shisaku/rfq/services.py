@@ -680,7 +680,9 @@ def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communica
                                        comment=(comment or "").strip()[:2000],
                                        created_by=actor if actor.is_authenticated else None,
                                        **scores)
-        overall = sum(scores.values()) / 3
+        # On-time delivery is measured from the orders' dates (shisaku.orders), not opined:
+        # the rating that matching reads is quality and communication.
+        overall = (scores["quality"] + scores["communication"]) / 2
         previous = firm.rating
         count = (firm.rating_count or 0) if previous is not None else 0
         firm.rating = round((previous * count + overall) / (count + 1)

@@ -52,7 +52,7 @@ from shisaku.engines.matching.result import MatchHit, MatchResult
 
 __all__ = ["FORMAT_VERSION", "MatchIndex", "SnapshotError", "StaleSnapshotError"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: on-time delivery columns
 
 Array = npt.NDArray[Any]
 IntArray = npt.NDArray[np.int64]
@@ -67,7 +67,8 @@ _ARRAYS = (
     # manufacturers (one row each, ascending id)
     "ids", "slug_buf", "slug_off", "name_buf", "name_off", "lat_rad", "lon_rad",
     "stage_bits", "field_bits", "cert_bits", "country_id", "accepts_foreign",
-    "reply_hours", "rating", "rating_count", "startup_projects", "material_bits_all",
+    "reply_hours", "rating", "rating_count", "startup_projects", "on_time_rate",
+    "delivered_orders", "material_bits_all",
     "lead_days_all", "firm_partial", "lat_rad32", "lon_rad32", "cos_lat32",
     # capabilities (sorted by process, then manufacturer row)
     "proc_offsets", "cap_row", "cap_material_bits", "cap_min_lot", "cap_max_lot",
@@ -124,6 +125,9 @@ def firm_factors(arrays: Mapping[str, Array], rows: IntArray) -> dict[str, Float
                                               arrays["rating_count"][rows].astype(np.float64)),
         "startup_experience": scoring.startup_factor_array(
             arrays["startup_projects"][rows].astype(np.float64)),
+        "on_time": scoring.on_time_factor_array(
+            arrays["on_time_rate"][rows].astype(np.float64),
+            arrays["delivered_orders"][rows].astype(np.float64)),
     }
 
 
@@ -144,7 +148,8 @@ class _Builder:
         self.vocab = {kind: Vocabulary(taxonomy.codes(kind)) for kind in _KINDS}
         self.m: dict[str, list[Any]] = {name: [] for name in (
             "ids", "slugs", "names", "lat", "lon", "stages", "fields", "certs", "country",
-            "foreign", "reply", "rating", "rating_count", "startup", "materials_all",
+            "foreign", "reply", "rating", "rating_count", "startup", "on_time", "delivered",
+            "materials_all",
             "lead_all")}
         self.c: dict[str, list[Any]] = {name: [] for name in (
             "row", "process", "materials", "min_lot", "max_lot", "env0", "env1", "env2",
@@ -167,6 +172,8 @@ class _Builder:
         m["rating"].append(_optional_float(record.get("rating")))
         m["rating_count"].append(int(record.get("rating_count") or 0))
         m["startup"].append(int(record.get("startup_projects") or 0))
+        m["on_time"].append(_optional_float(record.get("on_time_rate")))
+        m["delivered"].append(int(record.get("delivered_orders") or 0))
         materials_all = 0
         lead_all = math.inf
         for cap in record.get("capabilities") or ():
@@ -237,6 +244,8 @@ class _Builder:
             "rating": perm(compact_float(m["rating"])),
             "rating_count": perm(compact_int(m["rating_count"])),
             "startup_projects": perm(compact_int(m["startup"])),
+            "on_time_rate": perm(compact_float(m["on_time"])),
+            "delivered_orders": perm(compact_int(m["delivered"])),
             "material_bits_all": perm(bitset_array(m["materials_all"], len(v["material"]))),
             "lead_days_all": perm(compact_float(m["lead_all"])),
         }
@@ -677,7 +686,8 @@ class MatchIndex:
                     else self._code_id("product_field", req.product_field))
         countries = self.vocab["country"]
         columns = {name: a[name][top_rows].tolist() for name in (
-            "reply_hours", "rating", "rating_count", "startup_projects", "country_id")}
+            "reply_hours", "rating", "rating_count", "startup_projects", "country_id",
+            "on_time_rate", "delivered_orders")}
         ids = self._ids_sorted[top_rows].tolist()
         slugs = self._texts("slug", top_rows)
         names = self._texts("name", top_rows)
@@ -696,6 +706,9 @@ class MatchIndex:
                 rating=None if math.isnan(rating) else rating,
                 rating_count=columns["rating_count"][i],
                 startup_projects=columns["startup_projects"][i],
+                on_time_rate=(None if math.isnan(columns["on_time_rate"][i])
+                              else columns["on_time_rate"][i]),
+                delivered_orders=columns["delivered_orders"][i],
                 product_field=(req.product_field if field_id is not None
                                and field_bits[i] >> field_id & 1 else None),
                 later_stages=tuple(s for s, sid in later_ids if stage_bits[i] >> sid & 1),

@@ -27,6 +27,9 @@ REASON_TEMPLATES: Mapping[str, str] = {
     "reply_unknown": "reply time not yet known",
     "rating": "rated {rating} / 5 in {count} reviews",
     "rating_one": "rated {rating} / 5 in one review",
+    "on_time": "shipped on time in {count} orders ({percent}%)",
+    "on_time_one": "its one delivered order shipped on time",
+    "late_one": "its one delivered order shipped late",
     "startup_projects": "{count} startup projects done",
     "startup_project_one": "one startup project done",
     "product_field": "experience in {product_field}",
@@ -112,6 +115,8 @@ class HitFacts(NamedTuple):
     rating: float | None = None
     rating_count: int = 0
     startup_projects: int = 0
+    on_time_rate: float | None = None
+    delivered_orders: int = 0
     product_field: str | None = None
     later_stages: tuple[str, ...] = ()
     lead_time_days: float | None = None
@@ -146,6 +151,12 @@ def build_reasons(facts: HitFacts) -> tuple[Reason, ...]:
                                          "count": facts.rating_count}))
         else:
             out.append(Reason("rating_one", {"rating": round(facts.rating, 1)}))
+    if facts.on_time_rate is not None and facts.delivered_orders > 0:
+        if facts.delivered_orders > 1:
+            out.append(Reason("on_time", {"percent": round(facts.on_time_rate * 100),
+                                          "count": facts.delivered_orders}))
+        else:
+            out.append(Reason("on_time_one" if facts.on_time_rate >= 1 else "late_one"))
     if facts.startup_projects == 1:
         out.append(Reason("startup_project_one"))
     elif facts.startup_projects > 1:

@@ -11,6 +11,7 @@ value 0.5: a firm that has not yet been rated is neither rewarded nor punished.
 | distance | 1 / (1 + km / 300) | no origin given |
 | reply_speed | 1 / (1 + median reply hours / 24) | reply time unknown |
 | rating | (n·(r − 1)/4 + 3·0.5) / (n + 3), n = max(rating_count, 1) | no rating |
+| on_time | (n·t + 3·0.5) / (n + 3); t = share of the n orders delivered in 12 months that shipped by the confirmed date | no delivered order |
 | startup_experience | p / (p + 5), p = projects done for startups | never |
 | field_experience | 1 if the product field is among the firm's, else 0 | no product field given |
 | stage_fit | share of the stages after the required one that the firm also covers (1 at the last) | no stage given |
@@ -35,6 +36,7 @@ __all__ = [
     "FIRM_FACTORS",
     "LEAD_HALF_DAYS",
     "NEUTRAL",
+    "ON_TIME_PRIOR_COUNT",
     "RATING_PRIOR_COUNT",
     "REPLY_HALF_HOURS",
     "STARTUP_HALF_PROJECTS",
@@ -47,6 +49,8 @@ __all__ = [
     "later_stages",
     "lead_time_factor",
     "lead_time_factor_array",
+    "on_time_factor",
+    "on_time_factor_array",
     "rating_factor",
     "rating_factor_array",
     "reply_factor",
@@ -61,7 +65,7 @@ FloatArray = npt.NDArray[np.float64]
 
 # The firm-only factors come first: their partial sum is precomputed per firm by the index
 # (summation order matters for bit-identical scores between the index and the reference).
-FIRM_FACTORS: tuple[str, ...] = ("reply_speed", "rating", "startup_experience")
+FIRM_FACTORS: tuple[str, ...] = ("reply_speed", "rating", "startup_experience", "on_time")
 FACTORS: tuple[str, ...] = (
     *FIRM_FACTORS, "distance", "field_experience", "stage_fit", "lead_time",
 )
@@ -70,7 +74,8 @@ FACTORS: tuple[str, ...] = (
 DEFAULT_WEIGHTS: Mapping[str, float] = {
     "distance": 0.20,
     "reply_speed": 0.20,
-    "rating": 0.20,
+    "rating": 0.10,
+    "on_time": 0.10,
     "startup_experience": 0.10,
     "field_experience": 0.10,
     "stage_fit": 0.05,
@@ -81,6 +86,7 @@ NEUTRAL = 0.5
 DISTANCE_HALF_KM = 300.0  # a firm this far away scores 0.5
 REPLY_HALF_HOURS = 24.0  # replies in a day (median) score 0.5
 RATING_PRIOR_COUNT = 3.0  # ratings count as if 3 neutral ones were added (few reviews, less weight)
+ON_TIME_PRIOR_COUNT = 3.0  # on-time shares count as if 3 neutral orders were added
 STARTUP_HALF_PROJECTS = 5.0  # five startup projects score 0.5
 LEAD_HALF_DAYS = 14.0  # two weeks of lead time score 0.5
 
@@ -234,3 +240,22 @@ def stage_fit_factor(stage: str | None, firm_stages: Collection[str]) -> float:
         return 1.0
     covered = sum(1 for s in later if s in firm_stages)
     return float(covered) / float(len(later))
+
+
+def on_time_factor(rate: float | None, delivered: int | None) -> float:
+    """Delivered orders' on-time share ``rate`` in [0, 1] over ``delivered`` orders, shrunk
+    towards neutral by ON_TIME_PRIOR_COUNT; neutral without a delivered order."""
+    n = float(delivered or 0)
+    if rate is None or n <= 0:
+        return NEUTRAL
+    share = min(max(rate, 0.0), 1.0)
+    return (n * share + ON_TIME_PRIOR_COUNT * NEUTRAL) / (n + ON_TIME_PRIOR_COUNT)
+
+
+def on_time_factor_array(rate: FloatArray, delivered: FloatArray) -> FloatArray:
+    """``rate`` is NaN where unknown; ``delivered`` is a float array (counts)."""
+    share = np.minimum(np.maximum(rate, 0.0), 1.0)
+    known = (delivered * share + ON_TIME_PRIOR_COUNT * NEUTRAL) / (
+        delivered + ON_TIME_PRIOR_COUNT)
+    out: FloatArray = np.where(np.isnan(rate) | (delivered <= 0), NEUTRAL, known)
+    return out
