@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "shisaku.core",
     "shisaku.accounts",
+    "shisaku.tokens",
     "shisaku.directory",
     "shisaku.estimates",
     "shisaku.consortia",

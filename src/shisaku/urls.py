@@ -8,6 +8,7 @@ from shisaku.api import api
 urlpatterns = [
     path("", include("shisaku.core.urls")),
     path("accounts/", include("shisaku.accounts.urls")),
+    path("accounts/tokens/", include("shisaku.tokens.urls")),
     path("manufacturers/", include("shisaku.directory.urls")),
     path("estimate/", include("shisaku.estimates.urls")),
     path("projects/", include("shisaku.projects.urls")),

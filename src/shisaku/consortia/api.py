@@ -11,7 +11,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Router
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
 from shisaku.consortia import selectors, services
 from shisaku.consortia.models import Consortium, ConsortiumMember, WindowRequest
@@ -24,8 +23,9 @@ from shisaku.consortia.schemas import (
 )
 from shisaku.consortia.services import consortium_plan
 from shisaku.projects.models import Project
+from shisaku.tokens.auth import API_AUTH
 
-router = Router(tags=["consortia"], auth=django_auth)
+router = Router(tags=["consortia"], auth=API_AUTH)
 
 
 @router.post("/plan", summary="Plan a joint order (CP-SAT, docs/CONSORTIUM.md)")

@@ -8,15 +8,15 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
 from shisaku.errors import InputError
 from shisaku.estimates import selectors
 from shisaku.estimates.forms import parse_quantities
 from shisaku.estimates.models import Estimate
 from shisaku.estimates.services import DEFAULT_QUANTITIES, EstimateOptions, estimate_create
+from shisaku.tokens.auth import API_AUTH
 
-router = Router(tags=["estimates"], auth=django_auth)
+router = Router(tags=["estimates"], auth=API_AUTH)
 
 
 class EstimateOut(Schema):

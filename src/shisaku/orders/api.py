@@ -18,7 +18,6 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
 from shisaku.errors import InputError
 from shisaku.orders import selectors, services
@@ -39,10 +38,11 @@ from shisaku.orders.schemas import (
 from shisaku.rfq.choices import IllegalTransition
 from shisaku.rfq.models import IdempotencyRecord
 from shisaku.rfq.schemas import ConflictOut, ErrorOut
+from shisaku.tokens.auth import API_AUTH
 
 __all__ = ["router"]
 
-router = Router(tags=["orders"], auth=django_auth)
+router = Router(tags=["orders"], auth=API_AUTH)
 _ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut,
                            422: ErrorOut}
 

@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
 from shisaku.errors import InputError
 from shisaku.projects import selectors, services, specs
@@ -30,8 +29,9 @@ from shisaku.projects.schemas import (
     ProjectOut,
     StageMoveIn,
 )
+from shisaku.tokens.auth import API_AUTH
 
-router = Router(tags=["projects"], auth=django_auth)
+router = Router(tags=["projects"], auth=API_AUTH)
 
 _ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
 

@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
 from shisaku.errors import InputError
 from shisaku.projects.selectors import project_get, project_is_startup_member
@@ -45,11 +44,12 @@ from shisaku.rfq.schemas import (
     RFQOut,
     SendIn,
 )
+from shisaku.tokens.auth import API_AUTH
 
 __all__ = ["inbox_router", "router"]
 
-router = Router(tags=["rfqs"], auth=django_auth)
-inbox_router = Router(tags=["inbox"], auth=django_auth)
+router = Router(tags=["rfqs"], auth=API_AUTH)
+inbox_router = Router(tags=["inbox"], auth=API_AUTH)
 
 _ERRORS: dict[int, Any] = {404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
 
