@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "manage": ("manage", "run a Django management command"),
     "import": ("importer", "import manufacturers from CSV, XLSX or JSON"),
     "export": ("exporter", "export manufacturers as JSON, CSV or XLSX"),
+    "publish": ("publish", "write the directory's open-data snapshot (Frictionless Data Package)"),
     "match": ("match", "rank the manufacturers eligible for a requirement"),
     "estimate": ("estimate", "geometry, DFM checks, costs and sourcing plan for a CAD file"),
     "consortium": ("consortium", "plan a joint order: one firm per work package and a lead"),

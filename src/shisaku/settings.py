@@ -226,6 +226,10 @@ SHISAKU_HOLIDAYS = [d for d in os.environ.get("SHISAKU_HOLIDAYS", "").split(",")
 
 # Matching score weights (engines/matching): JSON object of factor -> weight, merged with defaults.
 SHISAKU_MATCH_WEIGHTS = json.loads(os.environ.get("SHISAKU_MATCH_WEIGHTS", "{}"))
+# Licence of the published directory (open data); a source's own licence (CC BY for the maker
+# spaces of fablabs.io) is kept and named beside it.
+SHISAKU_OPEN_DATA_LICENSE = os.environ.get("SHISAKU_OPEN_DATA_LICENSE", "CC-BY-4.0")
+SHISAKU_TOKEN_RATE_PER_MINUTE = int(os.environ.get("SHISAKU_TOKEN_RATE_PER_MINUTE", "600"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

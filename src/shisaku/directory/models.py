@@ -7,6 +7,8 @@ filters and facet counts are plain indexed joins on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,9 @@ class Manufacturer(models.Model):
     organisation = models.OneToOneField(Organisation, null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="manufacturer")
     slug = models.SlugField(_("slug"), max_length=160, unique=True, allow_unicode=True)
+    # The firm's identifier in published open data: never reused, never changes with a rename.
+    public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True,
+                                 editable=False)
     name = models.CharField(_("name"), max_length=200)
     name_local = models.CharField(_("local name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=ProviderKind.choices,

@@ -109,7 +109,7 @@ def _insert_manufacturers(objs: Sequence[Manufacturer]) -> None:
     for f in fields:
         if f.attname in ("created_at", "updated_at"):
             preps.append((f, None))
-        elif isinstance(f, models.JSONField):
+        elif isinstance(f, models.JSONField | models.UUIDField):
             preps.append((f, f.get_db_prep_save))
         else:
             preps.append((f, None))
