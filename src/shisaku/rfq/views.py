@@ -7,7 +7,6 @@ Access is decided by ``selectors``: anything a user may not see is a 404. A refu
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shisaku.core.spreadsheets import csv_write, xlsx_append
 from shisaku.errors import InputError
 from shisaku.projects import specs
 from shisaku.projects.choices import Currency
@@ -190,9 +190,7 @@ def _export(rfq: RFQ, data: dict[str, Any], fmt: str) -> HttpResponse:
     name = f"rfq-{rfq.pk}-comparison"
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(header)
-        writer.writerows(rows)
+        csv_write(buf, header, rows)
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -201,9 +199,9 @@ def _export(rfq: RFQ, data: dict[str, Any], fmt: str) -> HttpResponse:
     wb = Workbook()
     ws = wb.active
     ws.title = "comparison"
-    ws.append(header)
+    xlsx_append(ws, header)
     for row in rows:
-        ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+        xlsx_append(ws, row)
     out = io.BytesIO()
     wb.save(out)
     response = HttpResponse(
