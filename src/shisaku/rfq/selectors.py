@@ -6,6 +6,10 @@
 - Manufacturer side: members of the invited firm's organisation see their own invitation, the
   RFQ's parts and their own quotes, nothing of the competitors.
 Everyone else gets None / an empty queryset (the pages and the API answer 404).
+
+Access follows live state (ARCHITECTURE rule 11): a deleted project's invitations leave the
+firms' inboxes; the part files of a request are open to an invited firm only while its reason
+lasts (:func:`firm_files_closed_reason`).
 """
 
 from __future__ import annotations
@@ -18,17 +22,28 @@ from django.utils import timezone
 
 from shisaku.directory.models import Manufacturer
 from shisaku.projects.selectors import projects_visible_to
-from shisaku.rfq.choices import RFQStatus
-from shisaku.rfq.models import RFQ, CurrencyRate, Invitation, Notification, Quote, Rating
+from shisaku.rfq.choices import InvitationStatus, RFQStatus
+from shisaku.rfq.models import (
+    RFQ,
+    Award,
+    CurrencyRate,
+    Invitation,
+    Message,
+    Notification,
+    Quote,
+    Rating,
+)
 
 __all__ = [
     "comparison",
     "comparison_table",
+    "firm_files_closed_reason",
     "inbox_of",
     "invitation_for_firm",
     "invitation_for_startup",
     "live_quote",
     "manufacturers_of",
+    "message_with_file",
     "notifications_of",
     "quotes_visible",
     "rates_latest",
@@ -74,7 +89,8 @@ def inbox_of(user: Any) -> QuerySet[Invitation]:
     """The invitations of the user's firms (never drafts: a draft sends nothing)."""
     if not _authenticated(user):
         return Invitation.objects.none()
-    return (Invitation.objects.filter(manufacturer__in=manufacturers_of(user))
+    return (Invitation.objects.filter(manufacturer__in=manufacturers_of(user),
+                                      rfq__project__deleted_at__isnull=True)
             .exclude(rfq__status=RFQStatus.DRAFT)
             .select_related("rfq", "rfq__project", "manufacturer")
             .order_by("-sent_at", "-id"))
@@ -87,6 +103,48 @@ def invitation_for_firm(*, user: Any, pk: int) -> Invitation | None:
 def invitation_for_startup(*, user: Any, pk: int) -> Invitation | None:
     return (Invitation.objects.filter(pk=pk, rfq__in=rfqs_visible_to(user))
             .select_related("rfq", "rfq__project", "manufacturer").first())
+
+
+def firm_files_closed_reason(invitation: Invitation) -> str | None:
+    """Why the invited firm may no longer open the request's part files (None: it may).
+
+    Open while the project lives, the firm has not declined and the request is out for quotes
+    (sent; after the quote deadline only for a firm that quoted); once awarded, only for a firm
+    that holds an award (it makes the parts). Cancelled, declined, deleted, lost: closed.
+    Codes: ``deleted``, ``declined``, ``cancelled``, ``not_sent``, ``no_quote``, ``not_awarded``.
+    """
+    rfq = invitation.rfq
+    if rfq.project.deleted_at is not None:
+        return "deleted"
+    if invitation.status == InvitationStatus.DECLINED:
+        return "declined"
+    if rfq.status == RFQStatus.CANCELLED:
+        return "cancelled"
+    if rfq.status == RFQStatus.DRAFT:
+        return "not_sent"
+    if rfq.status == RFQStatus.CLOSED and invitation.status != InvitationStatus.QUOTED:
+        return "no_quote"
+    if rfq.status == RFQStatus.AWARDED and not Award.objects.filter(
+            rfq=rfq, quote__invitation=invitation).exists():
+        return "not_awarded"
+    return None
+
+
+def message_with_file(*, user: Any, pk: int) -> Message | None:
+    """A message whose attachment ``user`` may download: the startup side any message of its
+    requests; the firm its own messages, and the startup's only while its files are open."""
+    msg = (Message.objects.filter(pk=pk).exclude(file="")
+           .select_related("invitation", "invitation__rfq", "invitation__rfq__project").first())
+    if msg is None:
+        return None
+    if invitation_for_startup(user=user, pk=msg.invitation_id) is not None:
+        return msg
+    inv = invitation_for_firm(user=user, pk=msg.invitation_id)
+    if inv is None:
+        return None
+    if msg.from_manufacturer or firm_files_closed_reason(inv) is None:
+        return msg
+    return None
 
 
 def sealed_now(rfq: RFQ, now: Any = None) -> bool:

@@ -40,7 +40,7 @@ from shisaku.rfq.forms import (
     RatingForm,
     RFQForm,
 )
-from shisaku.rfq.models import RFQ, Award, Invitation, Message, NotificationMute, Rating
+from shisaku.rfq.models import RFQ, Award, Invitation, NotificationMute, Rating
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -303,8 +303,10 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     shared = nda.files_shared(inv)
     accepted = shared and nda.nda_accepted(inv)
+    closed = selectors.firm_files_closed_reason(inv)
     return render(request, "rfq/invitation.html", {
         "files_shared": shared, "nda_accepted": accepted, "nda_terms": nda.TERMS,
+        "files_closed": nda.CLOSED_REASONS[closed] if closed else "",
         "firm_files": list(nda.invitation_files(inv)) if side == "firm" else [],
         "inv": inv, "rfq": rfq, "side": side, "parts": parts, "quotes": quotes,
         "live_quote": last is not None and last.status == "submitted",
@@ -404,10 +406,9 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def message_file(request: HttpRequest, pk: int) -> FileResponse:
-    msg = Message.objects.filter(pk=pk).select_related("invitation").first()
-    if msg is None or not msg.file:
+    msg = selectors.message_with_file(user=request.user, pk=pk)
+    if msg is None:
         raise Http404(_("No such file."))
-    _side(request, msg.invitation_id)
     return FileResponse(msg.file.open("rb"), as_attachment=True,
                         filename=msg.file.name.rsplit("/", 1)[-1])
 
