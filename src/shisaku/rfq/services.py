@@ -302,6 +302,14 @@ def rfq_cancel(*, actor: Any, rfq: RFQ, reason: str = "",
 # --- the firm's side ----------------------------------------------------------------------
 
 def _lock(inv: Invitation) -> Invitation:
+    """Lock the invitation's RFQ row, then the invitation, and read both afresh.
+
+    The award and the cancel lock the RFQ row too, so a firm's write (quote, revision,
+    withdrawal, decline) runs entirely before or entirely after them: a revision can never
+    slip in after the award has marked the live quotes lost and stay "submitted". The order
+    (RFQ, then invitation, then quotes) is the same everywhere, so no deadlock.
+    """
+    list(RFQ.objects.select_for_update().filter(pk=inv.rfq_id).values_list("pk", flat=True))
     return Invitation.objects.select_for_update(of=("self",)).select_related(
         "rfq", "rfq__project", "manufacturer").get(pk=inv.pk)
 
