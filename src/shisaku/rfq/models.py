@@ -182,7 +182,7 @@ def message_file_path(instance: Message, filename: str) -> str:
     from pathlib import PurePath
 
     from django.utils.text import get_valid_filename
-    safe = get_valid_filename(PurePath(filename).name)[-80:] or "file"
+    safe = get_valid_filename(PurePath(filename).name)[-40:] or "file"
     return f"rfq/{instance.invitation.rfq_id}/{instance.invitation_id}/{safe}"
 
 
@@ -194,6 +194,8 @@ class Message(models.Model):
     from_manufacturer = models.BooleanField(default=False)
     body = models.TextField(_("message"))
     file = models.FileField(_("file"), upload_to=message_file_path, max_length=300, blank=True)
+    # The uploader's name, shortened (the file is stored under a generated name).
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -28,6 +28,7 @@ from shisaku.directory.services import GENERATION
 from shisaku.errors import InputError
 from shisaku.projects import specs
 from shisaku.projects.choices import MAX_QUANTITY, Currency
+from shisaku.projects.filetypes import display_name, inspect_upload, stored_name
 from shisaku.projects.models import Project
 from shisaku.projects.selectors import part_ready_for_rfq
 from shisaku.rfq.choices import (
@@ -506,8 +507,12 @@ def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufact
     if len(body) > 5000:
         raise InputError("body", "at most 5000 characters")
     limit = int(getattr(settings, "SHISAKU_MAX_UPLOAD_MB", 50)) * 1024 * 1024
-    if upload is not None and (upload.size or 0) > limit:
-        raise InputError("file", f"larger than {limit // (1024 * 1024)} MB")
+    detected = ""
+    if upload is not None:
+        # the content decides the type; the name must agree (see projects.filetypes)
+        detected = inspect_upload(upload.file, name=display_name(upload.name or ""),
+                                  size=int(upload.size or 0), kind="attachment",
+                                  max_bytes=limit)
     if invitation.rfq.status == RFQStatus.DRAFT:
         raise IllegalTransition("rfq", invitation.rfq.status, "sent",
                                 reason="the request has not been sent")
@@ -515,7 +520,8 @@ def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufact
         msg = Message(invitation=invitation, author=actor, body=body,
                       from_manufacturer=from_manufacturer)
         if upload is not None:
-            msg.file.save(upload.name or "file", upload, save=False)
+            msg.file_name = display_name(upload.name or "")
+            msg.file.save(stored_name(detected), upload, save=False)
         msg.save()
         audit_record(actor=actor, action="rfq.message", obj=msg,
                      data={"invitation": invitation.pk, "file": bool(upload)})

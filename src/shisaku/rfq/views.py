@@ -23,6 +23,7 @@ from shisaku.core.spreadsheets import csv_write, xlsx_append
 from shisaku.errors import InputError
 from shisaku.projects import specs
 from shisaku.projects.choices import Currency
+from shisaku.projects.filetypes import EXTENSIONS, MIME
 from shisaku.projects.models import Project
 from shisaku.projects.selectors import (
     part_ready_for_rfq,
@@ -338,7 +339,9 @@ def invitation_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse
     if part_file is None:
         raise Http404(_("No such file."))
     return FileResponse(part_file.file.open("rb"), as_attachment=True,
-                        filename=part_file.original_name)
+                        filename=part_file.original_name,
+                        content_type=MIME.get(part_file.detected_type,
+                                              "application/octet-stream"))
 
 
 @login_required
@@ -409,8 +412,11 @@ def message_file(request: HttpRequest, pk: int) -> FileResponse:
     msg = selectors.message_with_file(user=request.user, pk=pk)
     if msg is None:
         raise Http404(_("No such file."))
+    stored = msg.file.name.rsplit("/", 1)[-1]
+    detected = EXTENSIONS.get("." + stored.rsplit(".", 1)[-1].lower(), "")
     return FileResponse(msg.file.open("rb"), as_attachment=True,
-                        filename=msg.file.name.rsplit("/", 1)[-1])
+                        filename=msg.file_name or stored,
+                        content_type=MIME.get(detected, "application/octet-stream"))
 
 
 # --- notifications ------------------------------------------------------------------------
