@@ -166,6 +166,10 @@ class Rating(models.Model):
     on_time = models.PositiveSmallIntegerField(_("on-time delivery"))
     communication = models.PositiveSmallIntegerField(_("communication"))
     comment = models.TextField(_("comment"), blank=True)
+    # Whether it joins the firm's public rating (selectors.rating_excluded_reason): not when
+    # the startup and the firm are related, and one startup counts once per firm (its latest).
+    counts = models.BooleanField(_("counts in the public rating"), default=True)
+    excluded_reason = models.CharField(_("why it does not count"), max_length=30, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 
+from shisaku.accounts.models import User
 from shisaku.directory.models import Manufacturer
 from shisaku.projects.selectors import projects_visible_to
 from shisaku.rfq.choices import InvitationStatus, RFQStatus
@@ -47,6 +48,7 @@ __all__ = [
     "notifications_of",
     "quotes_visible",
     "rates_latest",
+    "rating_excluded_reason",
     "rfq_for_startup",
     "rfq_is_editor",
     "rfqs_visible_to",
@@ -267,10 +269,53 @@ def comparison_table(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return header, out
 
 
+# E-mail domains anyone can register at: sharing one proves no relation between two firms.
+PUBLIC_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+    "yahoo.com", "yahoo.co.jp", "yahoo.co.kr", "icloud.com", "me.com", "aol.com",
+    "proton.me", "protonmail.com", "gmx.com", "gmx.de", "mail.com", "zoho.com",
+    "naver.com", "daum.net", "hanmail.net", "kakao.com", "nate.com",
+    "docomo.ne.jp", "ezweb.ne.jp", "softbank.ne.jp", "nifty.com", "ocn.ne.jp",
+    "qq.com", "163.com", "126.com", "sina.com",
+    # reserved for examples (RFC 2606): they prove nothing either
+    "example.org", "example.com", "example.net",
+})
+
+
+def _mail_domains(emails: Any) -> set[str]:
+    return {e.rsplit("@", 1)[-1].strip().lower() for e in emails if e and "@" in e}
+
+
+def rating_excluded_reason(*, startup: Any, manufacturer: Manufacturer) -> str | None:
+    """Why a startup's rating of a firm must not join the firm's public rating, else None.
+
+    Ratings count once per real award between unrelated organisations:
+    - ``related_member``: a user belongs to both the startup and the firm's organisation;
+    - ``related_domain``: a member of the startup and a member of the firm (or the firm's
+      contact address) share an e-mail domain that is not a public webmail domain
+      (:data:`PUBLIC_MAIL_DOMAINS`);
+    - ``repeat_startup`` is decided by the service: an earlier counted rating of the same
+      startup for the same firm is replaced, so one startup weighs once per firm.
+    """
+    org = manufacturer.organisation
+    startup_users = set(startup.memberships.values_list("user_id", flat=True))
+    firm_users = set(org.memberships.values_list("user_id", flat=True)) if org else set()
+    if startup_users & firm_users:
+        return "related_member"
+    startup_domains = _mail_domains(User.objects.filter(pk__in=startup_users)
+                                    .values_list("email", flat=True))
+    firm_domains = _mail_domains([*User.objects.filter(pk__in=firm_users)
+                                  .values_list("email", flat=True),
+                                  getattr(manufacturer, "contact_email", "")])
+    if (startup_domains & firm_domains) - PUBLIC_MAIL_DOMAINS:
+        return "related_domain"
+    return None
+
+
 def scorecard(manufacturer: Manufacturer) -> dict[str, Any] | None:
-    """Mean scores (1-5) of the firm's ratings by startups on Shisaku, public; None without
-    any."""
-    card = Rating.objects.filter(manufacturer=manufacturer).aggregate(
+    """Mean scores (1-5) of the firm's ratings that count (unrelated startups, each once),
+    public; None without any."""
+    card = Rating.objects.filter(manufacturer=manufacturer, counts=True).aggregate(
         n=Count("id"), quality=Avg("quality"), on_time=Avg("on_time"),
         communication=Avg("communication"))
     return card if card["n"] else None

@@ -51,7 +51,7 @@ from shisaku.rfq.models import (
     ReplyStats,
 )
 from shisaku.rfq.notify import members_of, notify
-from shisaku.rfq.selectors import sealed_now
+from shisaku.rfq.selectors import rating_excluded_reason, sealed_now
 from shisaku.rfq.stats import InvitationEvents, reply_figures
 
 __all__ = [
@@ -654,9 +654,11 @@ SCORE_FIELDS = ("quality", "on_time", "communication")
 def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communication: Any,
                   comment: str = "", award_id: int | None = None) -> Rating:
     """The startup rates an awarded firm (1-5 each; once per award; ``award_id`` may be left
-    out when the RFQ has one award). The mean of the three scores joins
-    ``Manufacturer.rating`` as one more rating (a running mean over ``rating_count``), which
-    matching reads; the directory generation is bumped."""
+    out when the RFQ has one award). When the startup and the firm are unrelated
+    (``selectors.rating_excluded_reason``) the mean of the three scores joins
+    ``Manufacturer.rating`` (a running mean over ``rating_count``, one vote per startup and
+    firm), which matching reads, and the directory generation is bumped; a related pair's
+    rating is kept but does not count."""
     scores: dict[str, int] = {}
     for name, value in zip(SCORE_FIELDS, (quality, on_time, communication), strict=True):
         try:
@@ -683,23 +685,45 @@ def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communica
         if Rating.objects.filter(award=award).exists():
             raise IllegalTransition("rfq", rfq.status, "rated",
                                     reason="this award has already been rated")
-        firm = Manufacturer.objects.select_for_update().get(
+        firm = Manufacturer.objects.select_for_update().select_related("organisation").get(
             pk=award.quote.invitation.manufacturer_id)
+        startup = rfq.project.organisation
+        excluded = rating_excluded_reason(startup=startup, manufacturer=firm)
         rating = Rating.objects.create(award=award, manufacturer=firm,
                                        comment=(comment or "").strip()[:2000],
                                        created_by=actor if actor.is_authenticated else None,
+                                       counts=excluded is None, excluded_reason=excluded or "",
                                        **scores)
-        overall = sum(scores.values()) / 3
-        previous = firm.rating
-        count = (firm.rating_count or 0) if previous is not None else 0
+        if excluded is None:
+            _rating_join(firm, rating, startup)
+        audit_record(actor=actor, action="rfq.rate", obj=rating, summary=firm.name,
+                     data={**scores, "counts": excluded is None,
+                           "excluded_reason": excluded or ""})
+    return rating
+
+
+def _rating_join(firm: Manufacturer, rating: Rating, startup: Any) -> None:
+    """Fold a counted rating into ``Manufacturer.rating`` (a running mean over
+    ``rating_count``). One startup weighs once per firm: its earlier counted rating of this
+    firm is replaced (marked ``repeat_startup``) instead of adding another vote."""
+    overall = (rating.quality + rating.on_time + rating.communication) / 3
+    earlier = (Rating.objects.select_for_update()
+               .filter(manufacturer=firm, counts=True,
+                       award__rfq__project__organisation=startup)
+               .exclude(pk=rating.pk).first())
+    previous = firm.rating
+    count = (firm.rating_count or 0) if previous is not None else 0
+    if earlier is not None and previous is not None and count >= 1:
+        old = (earlier.quality + earlier.on_time + earlier.communication) / 3
+        firm.rating = round(previous + (overall - old) / count, 3)
+        earlier.counts, earlier.excluded_reason = False, "repeat_startup"
+        earlier.save(update_fields=["counts", "excluded_reason"])
+    else:
         firm.rating = round((previous * count + overall) / (count + 1)
                             if previous is not None else overall, 3)
         firm.rating_count = count + 1
-        firm.save(update_fields=["rating", "rating_count"])
-        generation_bump(name=GENERATION)
-        audit_record(actor=actor, action="rfq.rate", obj=rating, summary=firm.name,
-                     data=scores)
-    return rating
+    firm.save(update_fields=["rating", "rating_count"])
+    generation_bump(name=GENERATION)
 
 
 # --- the reply-deadline job and statistics ------------------------------------------------
