@@ -1,21 +1,105 @@
-"""The HTTP API (django-ninja): one router per app, OpenAPI at /api/v1/openapi.json."""
+"""The HTTP API (django-ninja): one router per app, OpenAPI at /api/v1/openapi.json.
+
+Every error answers ``{"detail": [{"field", "reason"}]}`` (409: the entity's state, see the
+rfq schemas), and the OpenAPI document lists, for every operation, the error answers it can
+really give (:meth:`ShisakuAPI.get_openapi_schema`): 400 unreadable body, 401 not signed in,
+403 CSRF refused, 404 not found or not yours, 413 body too large, 422 invalid input.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
 
 from shisaku.errors import InputError
 from shisaku.taxonomy import UnknownCodeError
 
-api = NinjaAPI(
+
+class ApiErrorItem(Schema):
+    field: str
+    reason: str
+    valid: list[str] | None = None
+
+
+class ApiError(Schema):
+    """The shape of every error answer but 409."""
+
+    detail: list[ApiErrorItem]
+
+
+_ERROR_DESCRIPTIONS = {
+    "400": "The body cannot be read (not JSON, or a multipart body without a boundary).",
+    "401": "Not signed in (session authentication).",
+    "403": "Refused: the CSRF token is missing or wrong.",
+    "404": "No such object (in the path, named in the body, or of the caller), or not one "
+           "you may see.",
+    "413": "The request body is larger than the upload limit.",
+    "422": "Invalid input: each entry names the field and the reason.",
+}
+_UNSAFE = {"post", "put", "patch", "delete"}
+
+
+class ShisakuAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        """Ninja's document plus the error answers each operation really gives."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error = ApiError.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error.pop("$defs", {}))
+        components["ApiError"] = error
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+        for operations in schema["paths"].values():
+            for method, op in operations.items():
+                params = op.get("parameters", [])
+                codes = []
+                if op.get("security"):
+                    codes.append("401")
+                    if method in _UNSAFE:
+                        codes.append("403")
+                # a path id, an id in the body (a project, an award ...) or the caller's own
+                # object (a coordinator's window) may be missing
+                if (any(p.get("in") == "path" for p in params) or "requestBody" in op
+                        or op.get("security")):
+                    codes.append("404")
+                if params or "requestBody" in op:
+                    codes.append("422")
+                if "requestBody" in op:
+                    codes += ["400", "413"]
+                responses = op.setdefault("responses", {})
+                for code in codes:  # ninja keys its own answers by int
+                    if code not in responses and int(code) not in responses:
+                        responses[code] = {"description": _ERROR_DESCRIPTIONS[code],
+                                           "content": ref}
+        return schema
+
+
+api = ShisakuAPI(
     title="Shisaku API",
     version="1.0.0",
     description="Find manufacturers, match requirements, estimate costs, plan joint orders.",
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+
+def _error(request: HttpRequest, status: int, reason: str) -> HttpResponse:
+    return api.create_response(request, {"detail": [{"field": "", "reason": reason}]},
+                               status=status)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """401 / 403 / 404 ... raised by handlers or by ninja (authentication, CSRF)."""
+    return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not found")
 
 
 @api.exception_handler(InputError)

@@ -27,7 +27,9 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 PRODUCTION = _flag("SHISAKU_PRODUCTION")
-DEBUG = _flag("SHISAKU_DEBUG", default=not PRODUCTION)
+# Debug pages show settings, tracebacks and URL patterns: only when a developer asks for them
+# explicitly with SHISAKU_DEBUG=1 (never by default, never with SHISAKU_PRODUCTION=1).
+DEBUG = _flag("SHISAKU_DEBUG") and not PRODUCTION
 
 
 def _secret_key() -> str:
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from its own static files (CSP: no CDN)
     "axes",
     "huey.contrib.djhuey",
     "shisaku.core",
@@ -73,11 +76,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shisaku.core.middleware.ContentSecurityPolicyMiddleware",
     "shisaku.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "shisaku.core.middleware.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -192,6 +197,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise looks here; `serve` fills it (collectstatic)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -253,5 +259,5 @@ LOGGING = {
 }
 
 # Without collectstatic (demo, development) whitenoise serves files straight from the apps.
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -19,3 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+handler400 = "shisaku.core.views.bad_request"
+handler403 = "shisaku.core.views.permission_denied"
+handler404 = "shisaku.core.views.page_not_found"
+handler500 = "shisaku.core.views.server_error"

@@ -236,7 +236,7 @@ def test_accepted_uploads(data: bytes, name: str, kind: str, expected: str) -> N
 
 @pytest.mark.parametrize(("data", "name", "kind", "reason"), [
     (three_mf(model=False), "part.stl", "cad", "named .stl but the content is a ZIP archive"),
-    (b"%PDX-1.4 not a pdf", "drawing.pdf", "drawing", "named .pdf but the content is of no"),
+    (b"%PDX-1.4 not a pdf", "drawing.pdf", "drawing", "named .pdf but the content is plain text"),
     (binary_stl(10)[:-7], "part.stl", "cad", "binary STL damaged"),
     (b"solid nothing here\n", "part.stl", "cad", "no facet"),
     (PDF, "drawing.pdf", "cad", "not accepted as cad"),

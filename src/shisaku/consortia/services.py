@@ -33,6 +33,7 @@ from shisaku.consortia.choices import (
 from shisaku.consortia.models import Consortium, ConsortiumMember, WindowRequest
 from shisaku.consortia.selectors import open_invitations, stuck_projects
 from shisaku.core.services import audit_record
+from shisaku.core.text import render_plain_text
 from shisaku.directory.models import Manufacturer, ManufacturerFacet
 from shisaku.directory.records import iter_records
 from shisaku.directory.selectors import manufacturers_public
@@ -272,7 +273,7 @@ def window_digest(*, coordinator: Organisation, now: datetime.datetime | None = 
     }
     subject = gettext("[Shisaku] Window digest for %(name)s") % {"name": coordinator.name}
     return {"subject": subject,
-            "text": render_to_string("consortia/digest.txt", context),
+            "text": render_plain_text("consortia/digest.txt", context),
             "html": render_to_string("consortia/digest.html", context),
             "context": context}
 

@@ -1,12 +1,37 @@
-"""Refuse over-large request bodies before Django reads them (uploads are capped per file too)."""
+"""Request hardening: refuse over-large bodies before Django reads them, refuse input that
+cannot be stored (NUL bytes, lone surrogates, unreadable bodies, JSON that is not an object)
+with 4xx, and put a Content-Security-Policy on every HTML answer (docs/OPERATIONS.md,
+"Security")."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+
+__all__ = ["CONTENT_SECURITY_POLICY", "ContentSecurityPolicyMiddleware",
+           "InputGuardMiddleware", "RequestSizeLimitMiddleware"]
+
+# Scripts and styles only from our own static files (htmx comes from django-htmx's static
+# file); no inline script, no inline event handler, no eval. Images may be data: URIs (the
+# estimate's cost chart). Nobody may frame us; forms post only to us.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+])
 
 
 class RequestSizeLimitMiddleware:
@@ -27,3 +52,116 @@ class RequestSizeLimitMiddleware:
                 "mb": settings.SHISAKU_MAX_UPLOAD_MB}
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """The policy above on every HTML response (pages, htmx partials, error pages); the API
+    docs page gets it too, and loads its assets from our static files."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith(("text/html", "application/xhtml+xml", "image/svg+xml")):
+            response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+
+def _bad_text(value: str) -> str | None:
+    """Why a string cannot be stored, or None: NUL bytes (PostgreSQL refuses them) and lone
+    surrogates (not encodable as UTF-8)."""
+    if "\x00" in value:
+        return "contains a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains an unpaired surrogate (not valid Unicode text)"
+    return None
+
+
+def _bad_json(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The first (field path, reason) of a string or key that cannot be stored, else None."""
+    if isinstance(value, str):
+        reason = _bad_text(value)
+        return (path, reason) if reason else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            reason = _bad_text(key)
+            if reason:
+                return (here, f"field name {reason}")
+            found = _bad_json(item, here)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _bad_json(item, f"{path}[{i}]")
+            if found:
+                return found
+    return None
+
+
+class InputGuardMiddleware:
+    """Input no view should ever see, refused before any view with 4xx, the field and the
+    reason (instead of a 500 from the database or the encoder):
+
+    - NUL bytes or unpaired surrogates in query parameters, form fields and JSON strings;
+    - a JSON body under /api/ that is not valid JSON (400) or not an object (422);
+    - a multipart (or other form) body Django cannot parse, e.g. without a boundary (400).
+    API paths answer JSON ``{"detail": [{"field", "reason"}]}``; pages answer plain text.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @staticmethod
+    def _refuse(request: HttpRequest, status: int, field: str, reason: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": [{"field": field, "reason": reason}]}, status=status)
+        text = f"{field}: {reason}" if field else reason
+        return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key, values in request.GET.lists():
+            for value in [key, *values]:
+                reason = _bad_text(value)
+                if reason:
+                    return self._refuse(request, 422 if request.path.startswith("/api/")
+                                        else 400, key, reason)
+        if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            refused = self._check_body(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def _check_body(self, request: HttpRequest) -> HttpResponse | None:
+        content_type = request.content_type or ""
+        if content_type == "application/json" or content_type.endswith("+json"):
+            if not request.path.startswith("/api/") or not request.body:
+                return None
+            try:
+                data = json.loads(request.body)
+            except (ValueError, UnicodeDecodeError):
+                return self._refuse(request, 400, "body", "not valid JSON")
+            if not isinstance(data, dict):
+                return self._refuse(request, 422, "body",
+                                    "must be a JSON object ({...}), not "
+                                    f"{type(data).__name__.replace('NoneType', 'null')}")
+            found = _bad_json(data)
+            return self._refuse(request, 422, *found) if found else None
+        if content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
+            try:
+                fields = request.POST
+            except (MultiPartParserError, ValueError):
+                return self._refuse(request, 400, "body",
+                                    "the form data cannot be read (multipart without a "
+                                    "boundary, or damaged)")
+            for key, values in fields.lists():
+                for value in [key, *values]:
+                    reason = _bad_text(value)
+                    if reason:
+                        return self._refuse(request, 422 if request.path.startswith("/api/")
+                                            else 400, key, reason)
+        return None

@@ -1,9 +1,9 @@
 """Export manufacturer pools as JSON (records), or as CSV / XLSX in the flat layout regional
-centres keep: one row per firm and capability, the firm's columns repeated."""
+centres keep: one row per firm and capability, the firm's columns repeated. Cells go through
+core.spreadsheets (no cell can become a formula)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from shisaku.core.spreadsheets import csv_write, xlsx_append
 from shisaku.directory.models import Manufacturer
 from shisaku.directory.records import iter_records
 
@@ -85,9 +86,7 @@ def write_records(records: Iterable[dict[str, Any]], fmt: str, out: Any) -> int:
         out.write(b"\n]\n")
     elif fmt == "csv":
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
-        writer = csv.writer(text)
-        writer.writerow(FLAT_COLUMNS)
-        writer.writerows(flat_rows(counted()))
+        csv_write(text, FLAT_COLUMNS, flat_rows(counted()))
         text.flush()
         text.detach()
     elif fmt == "xlsx":
@@ -95,9 +94,9 @@ def write_records(records: Iterable[dict[str, Any]], fmt: str, out: Any) -> int:
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("manufacturers")
-        ws.append(list(FLAT_COLUMNS))
+        xlsx_append(ws, list(FLAT_COLUMNS))
         for row in flat_rows(counted()):
-            ws.append(row)
+            xlsx_append(ws, row)
         wb.save(out)
     else:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 def _upload_to(instance: Estimate, filename: str) -> str:
-    return f"estimates/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+    """Stored as ``part.<ext>`` (the uploader's name, which may be too long for a disk or carry
+    path tricks, is ``original_name``)."""
+    suffix = "".join(c for c in PurePath(filename).suffix.lower() if c.isalnum())[:8]
+    return f"estimates/{instance.sha256[:2]}/{instance.sha256}/part.{suffix or 'bin'}"
 
 
 class Estimate(models.Model):

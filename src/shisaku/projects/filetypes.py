@@ -1,40 +1,57 @@
 """Upload checks: the type of a file from its content (magic bytes), never from its name.
 
 Pure (no ORM). :func:`inspect_upload` reads a seekable binary stream and returns the detected
-type or raises InputError("file", reason) naming what is wrong in plain words.
+type or raises InputError("file", reason) naming what is wrong in plain words. A name must
+carry no extension or the extension of the detected type (``page.html`` or ``setup.exe`` with
+a PDF inside are refused). Files are stored under :func:`stored_name` (random, with the
+extension of the detected type, short enough for any disk) and served with :data:`MIME` of the
+detected type; the original name is kept, shortened by :func:`display_name`, as metadata.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import struct
+import unicodedata
 import zipfile
 from pathlib import PurePath
 from typing import BinaryIO
 
 from shisaku.errors import InputError
 
-__all__ = ["ALLOWED", "EXTENSIONS", "detect", "inspect_upload"]
+__all__ = ["ALLOWED", "EXTENSIONS", "MIME", "SUFFIX", "detect", "display_name",
+           "inspect_upload", "stored_name"]
 
-# Detected type -> the file kinds that accept it.
+# Detected type -> the file kinds that accept it ("attachment": a file in an RFQ thread).
 ALLOWED: dict[str, frozenset[str]] = {
-    "stl": frozenset({"cad"}),
-    "step": frozenset({"cad"}),
-    "3mf": frozenset({"cad"}),
-    "obj": frozenset({"cad"}),
-    "pdf": frozenset({"drawing"}),
-    "png": frozenset({"drawing", "image"}),
-    "jpeg": frozenset({"drawing", "image"}),
-    "webp": frozenset({"image"}),
+    "stl": frozenset({"cad", "attachment"}),
+    "step": frozenset({"cad", "attachment"}),
+    "3mf": frozenset({"cad", "attachment"}),
+    "obj": frozenset({"cad", "attachment"}),
+    "pdf": frozenset({"drawing", "attachment"}),
+    "png": frozenset({"drawing", "image", "attachment"}),
+    "jpeg": frozenset({"drawing", "image", "attachment"}),
+    "webp": frozenset({"image", "attachment"}),
+    "text": frozenset({"attachment"}),
 }
+# Detected type -> the extension of the stored file and the Content-Type it is served with.
+SUFFIX = {"stl": ".stl", "step": ".step", "3mf": ".3mf", "obj": ".obj", "pdf": ".pdf",
+          "png": ".png", "jpeg": ".jpg", "webp": ".webp", "text": ".txt"}
+MIME = {"stl": "model/stl", "step": "model/step", "3mf": "model/3mf", "obj": "model/obj",
+        "pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg",
+        "webp": "image/webp", "text": "text/plain; charset=utf-8"}
+DISPLAY_NAME_MAX = 200
 # File-name extensions and the type their content must have.
 EXTENSIONS: dict[str, str] = {
     ".stl": "stl", ".step": "step", ".stp": "step", ".3mf": "3mf", ".obj": "obj",
     ".pdf": "pdf", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp",
+    ".txt": "text", ".csv": "text",
 }
 _NAMES = {"stl": "an STL model", "step": "a STEP model", "3mf": "a 3MF model",
           "obj": "an OBJ model", "pdf": "a PDF document", "png": "a PNG image",
           "jpeg": "a JPEG image", "webp": "a WebP image", "zip": "a ZIP archive",
+          "text": "plain text",
           "unknown": "of no supported type"}
 
 HEAD_BYTES = 64 * 1024
@@ -113,7 +130,20 @@ def detect(stream: BinaryIO, size: int) -> str:
     if head.lstrip()[:5].lower() == b"solid":
         raise InputError("file", "starts like an ASCII STL ('solid') but has no facet / "
                                  "vertex lines")
+    if _is_text(head):
+        return "text"
     return "unknown"
+
+
+def _is_text(head: bytes) -> bool:
+    """UTF-8 text without NUL (the head may end inside a multi-byte character)."""
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3 and len(head) == HEAD_BYTES
+    return True
 
 
 def inspect_upload(stream: BinaryIO, *, name: str, size: int, kind: str,
@@ -121,7 +151,8 @@ def inspect_upload(stream: BinaryIO, *, name: str, size: int, kind: str,
     """Check an upload of file kind ``kind`` (cad | drawing | image); return its detected type.
 
     Refuses: empty or oversized files, content of no supported type, content the kind does
-    not accept, and names whose extension promises another type (a ``.stl`` that is a zip).
+    not accept, names whose extension promises another type (a ``.stl`` that is a zip) and
+    names with an extension of no accepted type (``page.html``, ``setup.exe``).
     """
     if size <= 0:
         raise InputError("file", "the file is empty")
@@ -130,15 +161,37 @@ def inspect_upload(stream: BinaryIO, *, name: str, size: int, kind: str,
                                  f"{max_bytes // 1048576} MB")
     detected = detect(stream, size)
     stream.seek(0)
-    suffix = PurePath(name).suffix.lower()
+    suffix = PurePath(display_name(name)).suffix.lower()
     claimed = EXTENSIONS.get(suffix)
     if claimed is not None and claimed != detected:
         raise InputError("file", f"named {suffix} but the content is {_NAMES[detected]}")
     if detected not in ALLOWED:
         raise InputError("file", f"the content is {_NAMES[detected]}; accepted: STL, STEP, "
-                                 "3MF, OBJ, PDF, PNG, JPEG, WebP")
+                                 "3MF, OBJ, PDF, PNG, JPEG, WebP (and plain text in messages)")
+    if suffix and claimed is None:
+        raise InputError("file", f"files named {suffix[:20]} are not accepted; accepted: "
+                                 f"{', '.join(sorted(EXTENSIONS))}")
     if kind not in ALLOWED[detected]:
         accepted = sorted(t for t, kinds in ALLOWED.items() if kind in kinds)
         raise InputError("file", f"{_NAMES[detected]} is not accepted as {kind}; "
                                  f"accepted: {', '.join(accepted)}")
     return detected
+
+
+def stored_name(detected: str) -> str:
+    """A fresh storage name for a file of type ``detected``: 16 random hex digits and the
+    type's extension (never the uploader's name: no path tricks, no over-long names, no
+    ``.html`` served from our domain)."""
+    return f"{secrets.token_hex(8)}{SUFFIX[detected]}"
+
+
+def display_name(name: str, max_chars: int = DISPLAY_NAME_MAX) -> str:
+    """The uploader's file name for showing and for downloads: the last path component,
+    without control characters, at most ``max_chars`` characters with the extension kept."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip() or "file"
+    if len(base) <= max_chars:
+        return base
+    suffix = PurePath(base).suffix
+    suffix = suffix if len(suffix) <= 12 else ""
+    return base[: max_chars - len(suffix)] + suffix

@@ -165,11 +165,12 @@ class Part(models.Model):
 
 
 def part_file_path(instance: PartFile, filename: str) -> str:
-    """``projects/<project>/<part>/<sha256 prefix>-<safe name>``: the checksum prefix keeps two
-    uploads of the same name apart."""
-    safe = get_valid_filename(PurePath(filename).name)[-80:] or "file"
+    """``projects/<project>/<part>/<name>``; services pass a generated name
+    (``filetypes.stored_name``: random, the detected type's extension), never the uploader's;
+    the uploader's name is ``original_name``."""
+    safe = get_valid_filename(PurePath(filename).name)[-40:] or "file"
     part = instance.part
-    return f"projects/{part.project_id}/{part.pk}/{instance.sha256[:12]}-{safe}"
+    return f"projects/{part.project_id}/{part.pk}/{safe}"
 
 
 class PartFile(models.Model):

@@ -41,7 +41,7 @@ from shisaku.projects.choices import (
     transition_move,
     transition_note_required,
 )
-from shisaku.projects.filetypes import inspect_upload
+from shisaku.projects.filetypes import display_name, inspect_upload, stored_name
 from shisaku.projects.models import (
     ChecklistTick,
     Part,
@@ -443,7 +443,7 @@ def part_file_add(*, actor: Any, part: Part, upload: UploadedFile, kind: str) ->
     kind = _choice("kind", kind, list(FileKind.values))
     size = int(upload.size or 0)
     max_bytes = settings.SHISAKU_MAX_UPLOAD_MB * 1024 * 1024
-    name = upload.name or "file"
+    name = display_name(upload.name or "file")
     detected = inspect_upload(upload.file, name=name, size=size, kind=kind,
                               max_bytes=max_bytes)
     digest = hashlib.sha256()
@@ -455,7 +455,7 @@ def part_file_add(*, actor: Any, part: Part, upload: UploadedFile, kind: str) ->
     stored = ""
     try:
         with transaction.atomic():
-            record.file.save(name, upload, save=False)
+            record.file.save(stored_name(detected), upload, save=False)
             stored = record.file.name
             record.save()
             audit_record(actor=actor, action="projects.file_add", obj=record, summary=name,

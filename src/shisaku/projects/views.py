@@ -21,6 +21,7 @@ from shisaku.core.roles import roles_of
 from shisaku.errors import InputError
 from shisaku.projects import selectors, services, specs
 from shisaku.projects.choices import CHECKLISTS, STAGE_ORDER, checklist_missing, transition_move
+from shisaku.projects.filetypes import MIME
 from shisaku.projects.forms import PartForm, ProjectForm, SpecForm, StageMoveForm, UploadForm
 from shisaku.projects.models import Part, Project
 
@@ -342,7 +343,9 @@ def file_download(request: HttpRequest, pk: int, part_pk: int, file_pk: int) -> 
     if part_file is None:
         raise Http404(_("No such file."))
     return FileResponse(part_file.file.open("rb"), as_attachment=True,
-                        filename=part_file.original_name)
+                        filename=part_file.original_name,
+                        content_type=MIME.get(part_file.detected_type,
+                                              "application/octet-stream"))
 
 
 @login_required

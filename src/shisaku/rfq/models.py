@@ -166,6 +166,10 @@ class Rating(models.Model):
     on_time = models.PositiveSmallIntegerField(_("on-time delivery"))
     communication = models.PositiveSmallIntegerField(_("communication"))
     comment = models.TextField(_("comment"), blank=True)
+    # Whether it joins the firm's public rating (selectors.rating_excluded_reason): not when
+    # the startup and the firm are related, and one startup counts once per firm (its latest).
+    counts = models.BooleanField(_("counts in the public rating"), default=True)
+    excluded_reason = models.CharField(_("why it does not count"), max_length=30, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -182,7 +186,7 @@ def message_file_path(instance: Message, filename: str) -> str:
     from pathlib import PurePath
 
     from django.utils.text import get_valid_filename
-    safe = get_valid_filename(PurePath(filename).name)[-80:] or "file"
+    safe = get_valid_filename(PurePath(filename).name)[-40:] or "file"
     return f"rfq/{instance.invitation.rfq_id}/{instance.invitation_id}/{safe}"
 
 
@@ -194,6 +198,8 @@ class Message(models.Model):
     from_manufacturer = models.BooleanField(default=False)
     body = models.TextField(_("message"))
     file = models.FileField(_("file"), upload_to=message_file_path, max_length=300, blank=True)
+    # The uploader's name, shortened (the file is stored under a generated name).
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

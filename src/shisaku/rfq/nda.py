@@ -1,5 +1,7 @@
-"""Files of an RFQ's parts for the invited firms: only for projects shared "after an NDA", and
-only once a member of the firm has accepted the confidentiality terms for that invitation."""
+"""Files of an RFQ's parts for the invited firms: only for projects shared "after an NDA", only
+once a member of the firm has accepted the confidentiality terms for that invitation, and only
+while the invitation, the request and the project are live
+(:func:`shisaku.rfq.selectors.firm_files_closed_reason`)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,18 @@ from shisaku.errors import InputError
 from shisaku.projects.choices import Confidentiality
 from shisaku.projects.models import PartFile
 from shisaku.rfq.models import Invitation, NdaAcceptance
+from shisaku.rfq.selectors import firm_files_closed_reason
 
 TERMS_VERSION = "2026-11"
+# firm_files_closed_reason code -> what the firm reads instead of the files
+CLOSED_REASONS = {
+    "deleted": _("The startup has deleted this project."),
+    "declined": _("Your firm declined this request; its files are closed."),
+    "cancelled": _("The startup cancelled this request; its files are closed."),
+    "not_sent": _("This request has not been sent."),
+    "no_quote": _("The quote deadline has passed without a quote from your firm; the files are closed."),
+    "not_awarded": _("This request was awarded to another firm; its files are closed."),
+}
 TERMS = _(
     "We keep the drawings, models and specifications of this request confidential: we use them "
     "only to quote and, if awarded, to make the parts; we do not pass them to anyone outside "
@@ -34,7 +46,8 @@ def nda_accepted(invitation: Invitation) -> bool:
 
 def invitation_files(invitation: Invitation) -> QuerySet[PartFile]:
     """The part files this invited firm may download now (none before the NDA)."""
-    if not files_shared(invitation) or not nda_accepted(invitation):
+    if (not files_shared(invitation) or firm_files_closed_reason(invitation) is not None
+            or not nda_accepted(invitation)):
         return PartFile.objects.none()
     return (PartFile.objects.filter(part__in=invitation.rfq.parts.all())
             .select_related("part").order_by("part__position", "part_id", "id"))
@@ -44,6 +57,9 @@ def nda_accept(*, actor: Any, invitation: Invitation) -> NdaAcceptance:
     """Record the firm's acceptance (once per invitation; a repeat returns the first)."""
     if not files_shared(invitation):
         raise InputError("nda", "this startup does not share files with invited firms")
+    closed = firm_files_closed_reason(invitation)
+    if closed is not None:
+        raise InputError("nda", str(CLOSED_REASONS[closed]))
     existing = NdaAcceptance.objects.filter(invitation=invitation).first()
     if existing is not None:
         return existing

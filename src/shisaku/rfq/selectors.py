@@ -6,6 +6,10 @@
 - Manufacturer side: members of the invited firm's organisation see their own invitation, the
   RFQ's parts and their own quotes, nothing of the competitors.
 Everyone else gets None / an empty queryset (the pages and the API answer 404).
+
+Access follows live state (ARCHITECTURE rule 11): a deleted project's invitations leave the
+firms' inboxes; the part files of a request are open to an invited firm only while its reason
+lasts (:func:`firm_files_closed_reason`).
 """
 
 from __future__ import annotations
@@ -17,22 +21,35 @@ from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 
 from shisaku.core import events
+from shisaku.accounts.models import User
 from shisaku.directory.models import Manufacturer
 from shisaku.projects.selectors import projects_visible_to
-from shisaku.rfq.choices import RFQStatus
-from shisaku.rfq.models import RFQ, CurrencyRate, Invitation, Notification, Quote, Rating
+from shisaku.rfq.choices import InvitationStatus, RFQStatus
+from shisaku.rfq.models import (
+    RFQ,
+    Award,
+    CurrencyRate,
+    Invitation,
+    Message,
+    Notification,
+    Quote,
+    Rating,
+)
 
 __all__ = [
     "comparison",
     "comparison_table",
+    "firm_files_closed_reason",
     "inbox_of",
     "invitation_for_firm",
     "invitation_for_startup",
     "live_quote",
     "manufacturers_of",
+    "message_with_file",
     "notifications_of",
     "quotes_visible",
     "rates_latest",
+    "rating_excluded_reason",
     "rfq_for_startup",
     "rfq_is_editor",
     "rfqs_visible_to",
@@ -75,7 +92,8 @@ def inbox_of(user: Any) -> QuerySet[Invitation]:
     """The invitations of the user's firms (never drafts: a draft sends nothing)."""
     if not _authenticated(user):
         return Invitation.objects.none()
-    return (Invitation.objects.filter(manufacturer__in=manufacturers_of(user))
+    return (Invitation.objects.filter(manufacturer__in=manufacturers_of(user),
+                                      rfq__project__deleted_at__isnull=True)
             .exclude(rfq__status=RFQStatus.DRAFT)
             .select_related("rfq", "rfq__project", "manufacturer")
             .order_by("-sent_at", "-id"))
@@ -88,6 +106,48 @@ def invitation_for_firm(*, user: Any, pk: int) -> Invitation | None:
 def invitation_for_startup(*, user: Any, pk: int) -> Invitation | None:
     return (Invitation.objects.filter(pk=pk, rfq__in=rfqs_visible_to(user))
             .select_related("rfq", "rfq__project", "manufacturer").first())
+
+
+def firm_files_closed_reason(invitation: Invitation) -> str | None:
+    """Why the invited firm may no longer open the request's part files (None: it may).
+
+    Open while the project lives, the firm has not declined and the request is out for quotes
+    (sent; after the quote deadline only for a firm that quoted); once awarded, only for a firm
+    that holds an award (it makes the parts). Cancelled, declined, deleted, lost: closed.
+    Codes: ``deleted``, ``declined``, ``cancelled``, ``not_sent``, ``no_quote``, ``not_awarded``.
+    """
+    rfq = invitation.rfq
+    if rfq.project.deleted_at is not None:
+        return "deleted"
+    if invitation.status == InvitationStatus.DECLINED:
+        return "declined"
+    if rfq.status == RFQStatus.CANCELLED:
+        return "cancelled"
+    if rfq.status == RFQStatus.DRAFT:
+        return "not_sent"
+    if rfq.status == RFQStatus.CLOSED and invitation.status != InvitationStatus.QUOTED:
+        return "no_quote"
+    if rfq.status == RFQStatus.AWARDED and not Award.objects.filter(
+            rfq=rfq, quote__invitation=invitation).exists():
+        return "not_awarded"
+    return None
+
+
+def message_with_file(*, user: Any, pk: int) -> Message | None:
+    """A message whose attachment ``user`` may download: the startup side any message of its
+    requests; the firm its own messages, and the startup's only while its files are open."""
+    msg = (Message.objects.filter(pk=pk).exclude(file="")
+           .select_related("invitation", "invitation__rfq", "invitation__rfq__project").first())
+    if msg is None:
+        return None
+    if invitation_for_startup(user=user, pk=msg.invitation_id) is not None:
+        return msg
+    inv = invitation_for_firm(user=user, pk=msg.invitation_id)
+    if inv is None:
+        return None
+    if msg.from_manufacturer or firm_files_closed_reason(inv) is None:
+        return msg
+    return None
 
 
 def sealed_now(rfq: RFQ, now: Any = None) -> bool:
@@ -210,10 +270,53 @@ def comparison_table(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return header, out
 
 
+# E-mail domains anyone can register at: sharing one proves no relation between two firms.
+PUBLIC_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+    "yahoo.com", "yahoo.co.jp", "yahoo.co.kr", "icloud.com", "me.com", "aol.com",
+    "proton.me", "protonmail.com", "gmx.com", "gmx.de", "mail.com", "zoho.com",
+    "naver.com", "daum.net", "hanmail.net", "kakao.com", "nate.com",
+    "docomo.ne.jp", "ezweb.ne.jp", "softbank.ne.jp", "nifty.com", "ocn.ne.jp",
+    "qq.com", "163.com", "126.com", "sina.com",
+    # reserved for examples (RFC 2606): they prove nothing either
+    "example.org", "example.com", "example.net",
+})
+
+
+def _mail_domains(emails: Any) -> set[str]:
+    return {e.rsplit("@", 1)[-1].strip().lower() for e in emails if e and "@" in e}
+
+
+def rating_excluded_reason(*, startup: Any, manufacturer: Manufacturer) -> str | None:
+    """Why a startup's rating of a firm must not join the firm's public rating, else None.
+
+    Ratings count once per real award between unrelated organisations:
+    - ``related_member``: a user belongs to both the startup and the firm's organisation;
+    - ``related_domain``: a member of the startup and a member of the firm (or the firm's
+      contact address) share an e-mail domain that is not a public webmail domain
+      (:data:`PUBLIC_MAIL_DOMAINS`);
+    - ``repeat_startup`` is decided by the service: an earlier counted rating of the same
+      startup for the same firm is replaced, so one startup weighs once per firm.
+    """
+    org = manufacturer.organisation
+    startup_users = set(startup.memberships.values_list("user_id", flat=True))
+    firm_users = set(org.memberships.values_list("user_id", flat=True)) if org else set()
+    if startup_users & firm_users:
+        return "related_member"
+    startup_domains = _mail_domains(User.objects.filter(pk__in=startup_users)
+                                    .values_list("email", flat=True))
+    firm_domains = _mail_domains([*User.objects.filter(pk__in=firm_users)
+                                  .values_list("email", flat=True),
+                                  getattr(manufacturer, "contact_email", "")])
+    if (startup_domains & firm_domains) - PUBLIC_MAIL_DOMAINS:
+        return "related_domain"
+    return None
+
+
 def scorecard(manufacturer: Manufacturer) -> dict[str, Any] | None:
-    """Mean scores (1-5) of the firm's ratings by startups on Shisaku, public; None without
-    any."""
-    card = Rating.objects.filter(manufacturer=manufacturer).aggregate(
+    """Mean scores (1-5) of the firm's ratings that count (unrelated startups, each once),
+    public; None without any."""
+    card = Rating.objects.filter(manufacturer=manufacturer, counts=True).aggregate(
         n=Count("id"), quality=Avg("quality"), on_time=Avg("on_time"),
         communication=Avg("communication"))
     return card if card["n"] else None

@@ -29,6 +29,7 @@ from shisaku.directory.services import GENERATION
 from shisaku.errors import InputError
 from shisaku.projects import specs
 from shisaku.projects.choices import MAX_QUANTITY, Currency
+from shisaku.projects.filetypes import display_name, inspect_upload, stored_name
 from shisaku.projects.models import Project
 from shisaku.projects.selectors import part_ready_for_rfq
 from shisaku.rfq.choices import (
@@ -51,7 +52,7 @@ from shisaku.rfq.models import (
     ReplyStats,
 )
 from shisaku.rfq.notify import members_of, notify
-from shisaku.rfq.selectors import sealed_now
+from shisaku.rfq.selectors import rating_excluded_reason, sealed_now
 from shisaku.rfq.stats import InvitationEvents, reply_figures
 
 __all__ = [
@@ -303,6 +304,14 @@ def rfq_cancel(*, actor: Any, rfq: RFQ, reason: str = "",
 # --- the firm's side ----------------------------------------------------------------------
 
 def _lock(inv: Invitation) -> Invitation:
+    """Lock the invitation's RFQ row, then the invitation, and read both afresh.
+
+    The award and the cancel lock the RFQ row too, so a firm's write (quote, revision,
+    withdrawal, decline) runs entirely before or entirely after them: a revision can never
+    slip in after the award has marked the live quotes lost and stay "submitted". The order
+    (RFQ, then invitation, then quotes) is the same everywhere, so no deadlock.
+    """
+    list(RFQ.objects.select_for_update().filter(pk=inv.rfq_id).values_list("pk", flat=True))
     return Invitation.objects.select_for_update(of=("self",)).select_related(
         "rfq", "rfq__project", "manufacturer").get(pk=inv.pk)
 
@@ -499,8 +508,12 @@ def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufact
     if len(body) > 5000:
         raise InputError("body", "at most 5000 characters")
     limit = int(getattr(settings, "SHISAKU_MAX_UPLOAD_MB", 50)) * 1024 * 1024
-    if upload is not None and (upload.size or 0) > limit:
-        raise InputError("file", f"larger than {limit // (1024 * 1024)} MB")
+    detected = ""
+    if upload is not None:
+        # the content decides the type; the name must agree (see projects.filetypes)
+        detected = inspect_upload(upload.file, name=display_name(upload.name or ""),
+                                  size=int(upload.size or 0), kind="attachment",
+                                  max_bytes=limit)
     if invitation.rfq.status == RFQStatus.DRAFT:
         raise IllegalTransition("rfq", invitation.rfq.status, "sent",
                                 reason="the request has not been sent")
@@ -508,7 +521,8 @@ def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufact
         msg = Message(invitation=invitation, author=actor, body=body,
                       from_manufacturer=from_manufacturer)
         if upload is not None:
-            msg.file.save(upload.name or "file", upload, save=False)
+            msg.file_name = display_name(upload.name or "")
+            msg.file.save(stored_name(detected), upload, save=False)
         msg.save()
         audit_record(actor=actor, action="rfq.message", obj=msg,
                      data={"invitation": invitation.pk, "file": bool(upload)})
@@ -642,9 +656,11 @@ SCORE_FIELDS = ("quality", "on_time", "communication")
 def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communication: Any,
                   comment: str = "", award_id: int | None = None) -> Rating:
     """The startup rates an awarded firm (1-5 each; once per award; ``award_id`` may be left
-    out when the RFQ has one award). The mean of the three scores joins
-    ``Manufacturer.rating`` as one more rating (a running mean over ``rating_count``), which
-    matching reads; the directory generation is bumped."""
+    out when the RFQ has one award). When the startup and the firm are unrelated
+    (``selectors.rating_excluded_reason``) the mean of the three scores joins
+    ``Manufacturer.rating`` (a running mean over ``rating_count``, one vote per startup and
+    firm), which matching reads, and the directory generation is bumped; a related pair's
+    rating is kept but does not count."""
     scores: dict[str, int] = {}
     for name, value in zip(SCORE_FIELDS, (quality, on_time, communication), strict=True):
         try:
@@ -674,25 +690,47 @@ def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communica
         for refusal in events.publish(events.RATING_REFUSAL, award=award):
             if refusal:  # e.g. the orders app: only after delivery
                 raise IllegalTransition("rfq", rfq.status, "rated", reason=str(refusal))
-        firm = Manufacturer.objects.select_for_update().get(
+        firm = Manufacturer.objects.select_for_update().select_related("organisation").get(
             pk=award.quote.invitation.manufacturer_id)
+        startup = rfq.project.organisation
+        excluded = rating_excluded_reason(startup=startup, manufacturer=firm)
         rating = Rating.objects.create(award=award, manufacturer=firm,
                                        comment=(comment or "").strip()[:2000],
                                        created_by=actor if actor.is_authenticated else None,
+                                       counts=excluded is None, excluded_reason=excluded or "",
                                        **scores)
-        # On-time delivery is measured from the orders' dates (shisaku.orders), not opined:
-        # the rating that matching reads is quality and communication.
-        overall = (scores["quality"] + scores["communication"]) / 2
-        previous = firm.rating
-        count = (firm.rating_count or 0) if previous is not None else 0
+        if excluded is None:
+            _rating_join(firm, rating, startup)
+        audit_record(actor=actor, action="rfq.rate", obj=rating, summary=firm.name,
+                     data={**scores, "counts": excluded is None,
+                           "excluded_reason": excluded or ""})
+    return rating
+
+
+def _rating_join(firm: Manufacturer, rating: Rating, startup: Any) -> None:
+    """Fold a counted rating into ``Manufacturer.rating`` (a running mean over
+    ``rating_count``). One startup weighs once per firm: its earlier counted rating of this
+    firm is replaced (marked ``repeat_startup``) instead of adding another vote."""
+    # On-time delivery is measured from the orders' dates (shisaku.orders), not opined: the
+    # rating that matching reads is quality and communication.
+    overall = (rating.quality + rating.communication) / 2
+    earlier = (Rating.objects.select_for_update()
+               .filter(manufacturer=firm, counts=True,
+                       award__rfq__project__organisation=startup)
+               .exclude(pk=rating.pk).first())
+    previous = firm.rating
+    count = (firm.rating_count or 0) if previous is not None else 0
+    if earlier is not None and previous is not None and count >= 1:
+        old = (earlier.quality + earlier.communication) / 2
+        firm.rating = round(previous + (overall - old) / count, 3)
+        earlier.counts, earlier.excluded_reason = False, "repeat_startup"
+        earlier.save(update_fields=["counts", "excluded_reason"])
+    else:
         firm.rating = round((previous * count + overall) / (count + 1)
                             if previous is not None else overall, 3)
         firm.rating_count = count + 1
-        firm.save(update_fields=["rating", "rating_count"])
-        generation_bump(name=GENERATION)
-        audit_record(actor=actor, action="rfq.rate", obj=rating, summary=firm.name,
-                     data=scores)
-    return rating
+    firm.save(update_fields=["rating", "rating_count"])
+    generation_bump(name=GENERATION)
 
 
 # --- the reply-deadline job and statistics ------------------------------------------------

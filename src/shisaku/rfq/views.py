@@ -7,7 +7,6 @@ Access is decided by ``selectors``: anything a user may not see is a 404. A refu
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from typing import Any
@@ -21,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shisaku.core import events
+from shisaku.core.spreadsheets import csv_write, xlsx_append
 from shisaku.errors import InputError
 from shisaku.projects import specs
 from shisaku.projects.choices import Currency
+from shisaku.projects.filetypes import EXTENSIONS, MIME
 from shisaku.projects.models import Project
 from shisaku.projects.selectors import (
     part_ready_for_rfq,
@@ -41,7 +42,7 @@ from shisaku.rfq.forms import (
     RatingForm,
     RFQForm,
 )
-from shisaku.rfq.models import RFQ, Award, Invitation, Message, NotificationMute, Rating
+from shisaku.rfq.models import RFQ, Award, Invitation, NotificationMute, Rating
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -195,9 +196,7 @@ def _export(rfq: RFQ, data: dict[str, Any], fmt: str) -> HttpResponse:
     name = f"rfq-{rfq.pk}-comparison"
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(header)
-        writer.writerows(rows)
+        csv_write(buf, header, rows)
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -206,9 +205,9 @@ def _export(rfq: RFQ, data: dict[str, Any], fmt: str) -> HttpResponse:
     wb = Workbook()
     ws = wb.active
     ws.title = "comparison"
-    ws.append(header)
+    xlsx_append(ws, header)
     for row in rows:
-        ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+        xlsx_append(ws, row)
     out = io.BytesIO()
     wb.save(out)
     response = HttpResponse(
@@ -310,8 +309,10 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     shared = nda.files_shared(inv)
     accepted = shared and nda.nda_accepted(inv)
+    closed = selectors.firm_files_closed_reason(inv)
     return render(request, "rfq/invitation.html", {
         "files_shared": shared, "nda_accepted": accepted, "nda_terms": nda.TERMS,
+        "files_closed": nda.CLOSED_REASONS[closed] if closed else "",
         "firm_files": list(nda.invitation_files(inv)) if side == "firm" else [],
         "inv": inv, "rfq": rfq, "side": side, "parts": parts, "quotes": quotes,
         "live_quote": last is not None and last.status == "submitted",
@@ -343,7 +344,9 @@ def invitation_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse
     if part_file is None:
         raise Http404(_("No such file."))
     return FileResponse(part_file.file.open("rb"), as_attachment=True,
-                        filename=part_file.original_name)
+                        filename=part_file.original_name,
+                        content_type=MIME.get(part_file.detected_type,
+                                              "application/octet-stream"))
 
 
 @login_required
@@ -411,12 +414,14 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def message_file(request: HttpRequest, pk: int) -> FileResponse:
-    msg = Message.objects.filter(pk=pk).select_related("invitation").first()
-    if msg is None or not msg.file:
+    msg = selectors.message_with_file(user=request.user, pk=pk)
+    if msg is None:
         raise Http404(_("No such file."))
-    _side(request, msg.invitation_id)
+    stored = msg.file.name.rsplit("/", 1)[-1]
+    detected = EXTENSIONS.get("." + stored.rsplit(".", 1)[-1].lower(), "")
     return FileResponse(msg.file.open("rb"), as_attachment=True,
-                        filename=msg.file.name.rsplit("/", 1)[-1])
+                        filename=msg.file_name or stored,
+                        content_type=MIME.get(detected, "application/octet-stream"))
 
 
 # --- notifications ------------------------------------------------------------------------
