@@ -1,0 +1,97 @@
+"""The database's bulk path for large loads: COPY on PostgreSQL, executemany on SQLite.
+
+A national pool has some 100,000 firms and two million capability and facet rows; building
+model instances for them costs minutes. These helpers write plain tuples inside the caller's
+transaction (so a load stays all-or-nothing), allocate primary keys up front, and refresh the
+planner's statistics afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+_CHUNK = 20_000
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
+    """Insert ``rows`` into ``table``; returns how many. Identifiers are the code's own."""
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - fixed identifiers
+               f"VALUES ({', '.join(['%s'] * len(columns))})")
+        buffer: list[tuple[Any, ...]] = []
+        for row in rows:
+            buffer.append(row)
+            if len(buffer) >= _CHUNK:
+                cursor.executemany(sql, buffer)
+                count += len(buffer)
+                buffer = []
+        if buffer:
+            cursor.executemany(sql, buffer)
+            count += len(buffer)
+    return count
+
+
+def update_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """UPDATE ``table`` SET columns by id; each row is (*values, id)."""
+    sql = (f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} "  # noqa: S608
+           "WHERE id = %s")
+    with connection.cursor() as cursor:
+        buffer: list[tuple[Any, ...]] = []
+        for row in rows:
+            buffer.append(row)
+            if len(buffer) >= _CHUNK:
+                cursor.executemany(sql, buffer)
+                buffer = []
+        if buffer:
+            cursor.executemany(sql, buffer)
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` fresh primary keys for ``model``, reserved for the calling transaction.
+
+    PostgreSQL draws them from the table's sequence (safe beside other writers); SQLite holds
+    the database's write lock for the whole transaction (``BEGIN IMMEDIATE``), so the keys
+    after the current maximum stay free until it commits.
+    """
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                           "FROM generate_series(1, %s)", [table, count])
+            return [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+        start = int(cursor.fetchone()[0])
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(start, int(row[0]) if row else 0)
+    return list(range(start + 1, start + 1 + count))
+
+
+def json_text(value: Any) -> str:
+    """A JSON column's value as the ORM writes it."""
+    return json.dumps(value)
+
+
+def analyze(tables: Sequence[str]) -> None:
+    """Refresh the planner's statistics after a bulk load (filtered SQL was 2-4x slower and
+    the first list request took seconds without them)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
+        else:
+            cursor.execute("ANALYZE")
