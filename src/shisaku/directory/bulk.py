@@ -9,7 +9,8 @@ planner's statistics afterwards.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
@@ -81,9 +82,38 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(start + 1, start + 1 + count))
 
 
+_JSON_LISTS: dict[tuple[str, ...], str] = {}
+
+
 def json_text(value: Any) -> str:
-    """A JSON column's value as the ORM writes it."""
+    """A JSON column's value as the ORM writes it (code lists repeat: they are memoised)."""
+    if type(value) is list and all(type(v) is str for v in value):
+        key = tuple(value)
+        text = _JSON_LISTS.get(key)
+        if text is None:
+            text = json.dumps(value)
+            if len(_JSON_LISTS) < 100_000:
+                _JSON_LISTS[key] = text
+        return text
     return json.dumps(value)
+
+
+@contextmanager
+def bulk_session() -> Iterator[None]:
+    """Settings of the connection for a large load: SQLite gets a page cache big enough to
+    hold the indexes being built (its default of 2 MB makes every insert a cache miss)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -262144")  # 256 MB, in KiB
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def analyze(tables: Sequence[str]) -> None:

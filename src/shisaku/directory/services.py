@@ -211,7 +211,7 @@ def manufacturers_save(*, records: Iterable[dict[str, Any]], actor: Any = None,
     """
     created: list[int] = []
     updated: list[int] = []
-    with transaction.atomic():
+    with bulk.bulk_session(), transaction.atomic():
         batch: list[dict[str, Any]] = []
         for record in records:
             batch.append(record)
