@@ -8,7 +8,6 @@ import inspect
 import json
 import pkgutil
 import unicodedata
-from typing import Any
 
 import pytest
 from django import forms
