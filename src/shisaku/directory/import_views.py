@@ -8,9 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shisaku import taxonomy
 from shisaku.directory import batches
 from shisaku.directory.choices import DuplicatePolicy, ImportBatchStatus
 from shisaku.directory.import_forms import ImportConfirmForm, ImportUploadForm, upload_limit_mb
@@ -85,6 +87,9 @@ def _render_detail(request: HttpRequest, batch: ImportBatch, form: ImportConfirm
     report = batch.report or {}
     errors = report.get("errors", [])
     firms = Paginator(batches.import_batch_firms(batch), 100).get_page(request.GET.get("page"))
+    lang = get_language() or "en"
+    for firm in firms.object_list:
+        firm.region_label = taxonomy.label("region", firm.region, lang)
     context = {
         "batch": batch, "report": report, "errors": errors[:MAX_ERRORS_SHOWN],
         "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
