@@ -125,3 +125,54 @@ def analyze(tables: Sequence[str]) -> None:
                 cursor.execute(f"ANALYZE {table}")
         else:
             cursor.execute("ANALYZE")
+
+
+# Loads at least this large, and at least as large as what is stored, rebuild indexes after.
+REBUILD_INDEXES_FROM = 10_000
+
+
+@contextmanager
+def indexes_rebuilt_after(tables: Sequence[str], *, child_tables: Sequence[str] = ()) -> Iterator[None]:
+    """Drop the secondary (non-unique) indexes of ``tables`` and the foreign keys of
+    ``child_tables`` for the duration of a large load, then build them again in one pass.
+
+    Call inside the load's transaction: DDL is transactional on PostgreSQL and SQLite, so a
+    failed load restores them with everything else, and the re-added foreign keys check every
+    row (one join instead of a trigger per row). The tables stay locked for writers, and on
+    PostgreSQL for readers too, until the load commits: meant for initial loads of a pool.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s) "
+                "AND NOT i.indisprimary AND NOT i.indisunique", [list(tables)])
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+                [list(child_tables)])
+            keys = cursor.fetchall()
+            for name, table, _definition in keys:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        else:
+            indexes = []
+            for table in tables:
+                cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                               "AND sql IS NOT NULL AND tbl_name = %s "
+                               "AND sql NOT LIKE 'CREATE UNIQUE%%'", [table])
+                indexes += [(f'"{name}"', sql) for name, sql in cursor.fetchall()]
+            keys = []
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # PostgreSQL builds no index on a table with queued deferred checks: run them.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, table, definition in keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

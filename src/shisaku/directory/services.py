@@ -6,6 +6,7 @@ are rebuilt on their next use.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -201,37 +202,46 @@ def _save_batch(batch: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
 
 
 def manufacturers_save(*, records: Iterable[dict[str, Any]], actor: Any = None,
-                       batch_size: int = 5000, action: str = "directory.save") -> SaveSummary:
+                       batch_size: int = 5000, action: str = "directory.save",
+                       expected: int | None = None) -> SaveSummary:
     """Create or update manufacturers from valid records, all in one transaction.
 
-    A record with a ``_pk`` (the stored firm's primary key) updates that firm; one without creates a firm with the record's
-    ``slug`` (callers settle identity and slugs first: importer.read_pool). A failure rolls
-    everything back. Large loads go through the database's bulk path (bulk.py) and refresh
-    the planner's statistics afterwards.
+    A record with a ``_pk`` (the stored firm's primary key) updates that firm; one without
+    creates a firm with the record's ``slug`` (callers settle identity and slugs first:
+    importer.read_bytes). A failure rolls everything back. Large loads go through the
+    database's bulk path (bulk.py); an initial load (``expected`` records, at least
+    bulk.REBUILD_INDEXES_FROM and at least as many as are stored) builds the secondary indexes
+    after the rows; every large load refreshes the planner's statistics.
     """
     created: list[int] = []
     updated: list[int] = []
+    tables = [Manufacturer._meta.db_table, Capability._meta.db_table,
+              ManufacturerFacet._meta.db_table]
     with bulk.bulk_session(), transaction.atomic():
-        batch: list[dict[str, Any]] = []
-        for record in records:
-            batch.append(record)
-            if len(batch) >= batch_size:
+        rebuild = (expected is not None and expected >= bulk.REBUILD_INDEXES_FROM
+                   and expected >= Manufacturer.objects.count())
+        indexes = (bulk.indexes_rebuilt_after(tables, child_tables=tables) if rebuild
+                   else contextlib.nullcontext())
+        with indexes:
+            batch: list[dict[str, Any]] = []
+            for record in records:
+                batch.append(record)
+                if len(batch) >= batch_size:
+                    c, u = _save_batch(batch)
+                    created += c
+                    updated += u
+                    batch = []
+            if batch:
                 c, u = _save_batch(batch)
                 created += c
                 updated += u
-                batch = []
-        if batch:
-            c, u = _save_batch(batch)
-            created += c
-            updated += u
         if created or updated:
             generation_bump(name=GENERATION)
             audit_record(actor=actor, action=action,
                          summary=f"{len(created)} created, {len(updated)} updated",
                          data={"created": len(created), "updated": len(updated)})
     if len(created) + len(updated) >= ANALYZE_AFTER:
-        bulk.analyze([Manufacturer._meta.db_table, Capability._meta.db_table,
-                      ManufacturerFacet._meta.db_table])
+        bulk.analyze(tables)
     return SaveSummary(len(created), len(updated), tuple(created), tuple(updated))
 
 
@@ -286,7 +296,7 @@ def sample_load(*, size: int, seed: int = 7, batch_size: int = 5000) -> SaveSumm
                 yield record
 
     summary = manufacturers_save(records=fresh(), batch_size=batch_size,
-                                 action="directory.sample_load")
+                                 action="directory.sample_load", expected=size)
     created += summary.created
     return SaveSummary(created, 0)
 
@@ -310,7 +320,7 @@ def import_batch_record(*, report: Any, file_name: str, source: str, actor: Any 
     """Load a checked import (a report without errors) and keep it as a batch, all at once."""
     with transaction.atomic():
         summary = manufacturers_save(records=report.records, actor=actor,
-                                     action="directory.import")
+                                     action="directory.import", expected=len(report.records))
         report.created, report.updated = summary.created, summary.updated
         batch = ImportBatch.objects.create(
             source=source[:200], coordinator=actor if getattr(actor, "pk", None) else None,
@@ -374,7 +384,7 @@ def import_batch_load(*, batch: ImportBatch, actor: Any,
         if locked.status != ImportBatchStatus.CHECKED:
             raise InputError("status", f"a {locked.status} batch cannot be loaded")
         summary = manufacturers_save(records=report.records, actor=actor,
-                                     action="directory.import")
+                                     action="directory.import", expected=len(report.records))
         report.created, report.updated = summary.created, summary.updated
         report.dry_run = False
         _batch_link(locked, (*summary.created_ids, *summary.updated_ids))
