@@ -44,16 +44,31 @@ _URL = URLValidator(schemes=["http", "https"])
 REGISTRATION_NUMBERS = {"KR": brn, "JP": jp_cn, "CN": uscc, "TW": ubn, "VN": mst}
 
 
+# Text a database column refuses or a person cannot see: NUL and other C0 / C1 controls
+# (tab and line breaks are text), and lone surrogates (not encodable as UTF-8).
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _text_problem(value: str) -> str | None:
-    if "\x00" in value:
+    found = _BAD_TEXT.search(value)
+    if found is None:
+        return None
+    ch = found.group()
+    if ch == "\x00":
         return "contains a NUL byte"
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if "\ud800" <= ch <= "\udfff":
         return "contains a broken character (lone surrogate)"
-    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value):
-        return "contains control characters"
-    return None
+    return "contains control characters"
+
+
+def text_may_be_bad(text: str) -> bool:
+    """Whether a whole file's text may hold text that _text_problem refuses, literally or as a
+    JSON escape; when not, the per-value walk is skipped (it costs more than the rest)."""
+    return bool(_BAD_TEXT.search(text) or _JSON_BAD_ESCAPE.search(text))
+
+
+_JSON_BAD_ESCAPE = re.compile(r"\\u(00[01][0-9a-f]|007f|00[89][0-9a-f]|d[89a-f][0-9a-f]{2})",
+                              re.IGNORECASE)
 
 
 def _walk_text(value: Any, where: str, out: list[tuple[str, str]]) -> None:
@@ -70,49 +85,69 @@ def _walk_text(value: Any, where: str, out: list[tuple[str, str]]) -> None:
             _walk_text(v, f"{where}[{i}]", out)
 
 
-def _field_problems(fld: models.Field[Any, Any], value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    kind = fld.get_internal_type()
-    out = []
-    if kind in _INT_RANGES:
-        lo, hi = _INT_RANGES[kind]
-        if isinstance(value, int) and not isinstance(value, bool) and not lo <= value <= hi:
-            out.append(f"{value} is outside the column's range {lo} to {hi}")
-    elif isinstance(value, str):
-        if fld.max_length is not None and len(value) > fld.max_length:
-            out.append(f"{len(value)} characters; at most {fld.max_length}")
-        checks = {"EmailField": (_EMAIL, "an e-mail address"), "URLField": (_URL, "a web address")}
-        check = checks.get(type(fld).__name__)
-        if check is not None and not out:
-            try:
-                check[0](value)
-            except ValidationError:
-                out.append(f"{value[:80]!r} is not {check[1]}")
+_VALIDATORS = {"EmailField": (_EMAIL, "an e-mail address"), "URLField": (_URL, "a web address")}
+
+
+def _specs(model: type[models.Model]) -> dict[str, tuple[Any, ...]]:
+    """Per column: (integer range or None, max length or None, validator or None)."""
+    out = {}
+    for fld in model._meta.concrete_fields:
+        if isinstance(fld, models.JSONField):
+            continue
+        kind = fld.get_internal_type()
+        out[fld.name] = (_INT_RANGES.get(kind), fld.max_length if kind in (
+            "CharField", "SlugField", "EmailField", "URLField", "TextField") else None,
+            _VALIDATORS.get(type(fld).__name__))
     return out
 
 
-_M_FIELDS = {f.name: f for f in Manufacturer._meta.concrete_fields}
-_C_FIELDS = {f.name: f for f in Capability._meta.concrete_fields}
+def _field_problems(spec: tuple[Any, ...], value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    int_range, max_length, validator = spec
+    if int_range is not None:
+        lo, hi = int_range
+        if type(value) is int and not lo <= value <= hi:
+            return [f"{value} is outside the column's range {lo} to {hi}"]
+        return []
+    if type(value) is not str:
+        return []
+    if max_length is not None and len(value) > max_length:
+        return [f"{len(value)} characters; at most {max_length}"]
+    if validator is not None:
+        try:
+            validator[0](value)
+        except ValidationError:
+            return [f"{value[:80]!r} is not {validator[1]}"]
+    return []
 
 
-def database_problems(rec: dict[str, Any]) -> list[tuple[str, str]]:
-    """Every way saving ``rec`` would break a column's constraint, as (field, reason)."""
+_M_SPECS = _specs(Manufacturer)
+_C_SPECS = _specs(Capability)
+
+
+def database_problems(rec: dict[str, Any], *, check_text: bool = True) -> list[tuple[str, str]]:
+    """Every way saving ``rec`` would break a column's constraint, as (field, reason).
+
+    ``check_text=False`` skips the search for NUL bytes and broken characters, for a file
+    whose whole text was found free of them (text_may_be_bad).
+    """
     out: list[tuple[str, str]] = []
-    _walk_text({k: v for k, v in rec.items() if not k.startswith("_")}, "", out)
+    if check_text:
+        _walk_text({k: v for k, v in rec.items() if not k.startswith("_")}, "", out)
     for name, value in rec.items():
-        fld = _M_FIELDS.get(name)
-        if fld is None or isinstance(fld, models.JSONField):
-            continue
-        out.extend((name, reason) for reason in _field_problems(fld, value))
+        spec = _M_SPECS.get(name)
+        if spec is not None and value is not None and value != "":
+            for reason in _field_problems(spec, value):
+                out.append((name, reason))
     for i, cap in enumerate(rec.get("capabilities") or []):
         if not isinstance(cap, dict):
             continue
         for name, value in cap.items():
-            fld = _C_FIELDS.get(name)
-            if fld is not None:
-                out.extend((f"capabilities[{i}].{name}", reason)
-                           for reason in _field_problems(fld, value))
+            spec = _C_SPECS.get(name)
+            if spec is not None and value is not None:
+                for reason in _field_problems(spec, value):
+                    out.append((f"capabilities[{i}].{name}", reason))
         envelope = cap.get("max_part_mm")
         if isinstance(envelope, list) and any(isinstance(v, float) and v > 1e12 for v in envelope):
             out.append((f"capabilities[{i}].max_part_mm", "sizes over 10^12 mm"))

@@ -23,7 +23,7 @@ from defusedxml.ElementTree import iterparse
 from shisaku.core.text import nfc
 from shisaku.errors import InputError
 
-MAX_IMPORT_BYTES = 200 * 1024 * 1024
+MAX_IMPORT_BYTES = 512 * 1024 * 1024  # the command line; the browser takes SHISAKU_IMPORT_UPLOAD_MB
 # An XLSX is a zip of XML: bound what it expands to and how much it may expand (zip bombs
 # reach ratios of thousands; real workbooks stay below 30).
 MAX_XLSX_EXPANDED_BYTES = 400 * 1024 * 1024
@@ -151,6 +151,7 @@ def rows_from_csv(text: str, check_header: Any) -> Iterator[tuple[int, dict[str,
     header = [nfc(h).strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     check_header(header)
+    normalise = nfc if not unicodedata.is_normalized("NFC", text) else str
     count = 0
     for row in reader:
         extra = row.pop(None, None)  # type: ignore[call-overload]
@@ -161,7 +162,7 @@ def rows_from_csv(text: str, check_header: Any) -> Iterator[tuple[int, dict[str,
         count += 1
         if count > MAX_ROWS:
             raise InputError("file", f"more than {MAX_ROWS:,} rows")
-        yield reader.line_num, {k: nfc((v or "").strip()) for k, v in row.items() if k}
+        yield reader.line_num, {k: normalise((v or "").strip()) for k, v in row.items() if k}
 
 
 # -- XLSX ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from shisaku.directory.import_checks import (
     database_problems,
     registration_number_clean,
     resolve_identities,
+    text_may_be_bad,
 )
 from shisaku.directory.import_files import (
     ENCODINGS,
@@ -86,6 +88,9 @@ class ImportReport:
     dry_run: bool = True
     sha256: str = ""
     batch_id: int | None = None
+    # False when the whole file's text was found free of NUL bytes, controls and broken
+    # characters: the per-value search is then skipped.
+    check_text: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return {"format": self.fmt, "encoding": self.encoding,
@@ -245,9 +250,14 @@ def _given_fields(cells: dict[str, str]) -> set[str]:
 
 def _records_from_json(data: bytes, report: ImportReport) -> list[tuple[list[int], dict[str, Any]]]:
     try:
-        parsed = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        parsed = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputError("file", f"not valid UTF-8 JSON: {exc}") from None
+    report.check_text = text_may_be_bad(text)
+    # Escapes may spell decomposed text; otherwise a composed file needs no per-value pass.
+    composed = "\\u" not in text and unicodedata.is_normalized("NFC", text)
+    del text
     if isinstance(parsed, dict) and isinstance(parsed.get("manufacturers"), list):
         parsed = parsed["manufacturers"]
     if not isinstance(parsed, list):
@@ -260,7 +270,8 @@ def _records_from_json(data: bytes, report: ImportReport) -> list[tuple[list[int
         if not isinstance(rec, dict):
             report.errors.append(RowError(number, "record", "not a JSON object"))
             continue
-        rec = nfc_deep(rec)
+        if not composed:
+            rec = nfc_deep(rec)
         unknown = sorted(str(k) for k in rec if k not in allowed)
         if unknown:
             report.errors.append(RowError(number, "record",
@@ -292,7 +303,7 @@ def _check_record(lines: list[int], rec: dict[str, Any], report: ImportReport) -
             problems.extend(validate_record({**plain, "id": None,
                                              "block": rec.get("block") or
                                              _block_of(rec.get("region"))}))
-            problems.extend(database_problems(rec))
+            problems.extend(database_problems(rec, check_text=report.check_text))
         except Exception as exc:  # a malformed value that the checker could not even read
             problems.append(("record", f"cannot be read: {exc}"))
     number = rec.get("registration_number")
@@ -360,6 +371,7 @@ def read_bytes(data: bytes, *, fmt: str, encoding: str | None = None,
         report.encoding = decoded.encoding
         report.encoding_confidence = decoded.confidence
         report.encoding_alternatives = decoded.alternatives
+        report.check_text = text_may_be_bad(decoded.text)
         pairs = _records_from_flat(rows_from_csv(decoded.text, _check_header), report)
     else:
         pairs = _records_from_flat(rows_from_xlsx(data, _check_header), report)
