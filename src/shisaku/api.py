@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 
+from shisaku.core.parsers import NFCParser
 from shisaku.errors import InputError
 from shisaku.taxonomy import UnknownCodeError
 
@@ -83,6 +84,7 @@ api = ShisakuAPI(
     description="Find manufacturers, match requirements, estimate costs, plan joint orders.",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=NFCParser(),  # every string of the input in NFC (core/text.py)
 )
 
 

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from shisaku import taxonomy
 from shisaku.accounts.choices import OrganisationKind
 from shisaku.accounts.models import User
+from shisaku.core.forms import NFCInputMixin
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(NFCInputMixin, UserCreationForm):
     email = forms.EmailField(label=_("E-mail"))
     organisation_kind = forms.ChoiceField(label=_("I join as"),
                                           choices=OrganisationKind.choices,

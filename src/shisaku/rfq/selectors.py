@@ -20,8 +20,8 @@ from typing import Any
 from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 
-from shisaku.core import events
 from shisaku.accounts.models import User
+from shisaku.core import events
 from shisaku.directory.models import Manufacturer
 from shisaku.projects.selectors import projects_visible_to
 from shisaku.rfq.choices import InvitationStatus, RFQStatus
