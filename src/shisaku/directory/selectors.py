@@ -35,3 +35,11 @@ def manufacturers_editable_by(user: Any) -> QuerySet[Manufacturer]:
         organisation__memberships__user=user,
         organisation__memberships__role__in=[MembershipRole.OWNER, MembershipRole.MEMBER],
     )
+
+
+def manufacturers_in_order(ids: list[int]) -> list[Manufacturer]:
+    """The public profiles of ``ids`` (one page of a list) in that order, with capabilities."""
+    rows = (Manufacturer.objects.filter(id__in=ids)
+            .prefetch_related(Prefetch("capabilities", Capability.objects.order_by("process", "id"))))
+    by_id = {m.id: m for m in rows}
+    return [by_id[i] for i in ids if i in by_id]
