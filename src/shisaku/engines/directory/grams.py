@@ -113,6 +113,8 @@ class GramBuilder:
             (tri_base + (local[:-2] * size + local[1:-1]) * size + local[2:])[ok3],
         ])
         key_rows = np.concatenate([rows[ok], rows[:-1][ok2], rows[:-2][ok3]])
+        if not grams.size:
+            return
         pairs = (grams << np.uint64(_ROW_BITS)) | key_rows
         pairs.sort()  # (np.unique's hash path is far slower here)
         pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
