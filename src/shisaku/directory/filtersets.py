@@ -84,10 +84,17 @@ class _LazyChoices:
         return iter(_choices(self.kind))
 
 
+_QUERY_PROBLEMS = {
+    "null_character": _("Null characters are not allowed."),
+    "control_character": _("Control characters are not allowed."),
+}
+
+
 def _check_query(value: str) -> None:
-    reason = check_query(value)
-    if reason is not None:
-        raise forms.ValidationError(reason, code="invalid")
+    problem = check_query(value)
+    # "too_long" is the field's own max_length message (Django's, in every language).
+    if problem in _QUERY_PROBLEMS:
+        raise forms.ValidationError(_QUERY_PROBLEMS[problem], code=problem)
 
 
 @dataclass(frozen=True)

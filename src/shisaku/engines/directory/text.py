@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["MAX_QUERY_CHARS", "check_query", "fold", "query_tokens", "search_text"]
+__all__ = ["MAX_QUERY_CHARS", "QUERY_PROBLEMS", "check_query", "fold", "query_tokens", "search_text"]
 
 MAX_QUERY_CHARS = 100
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
@@ -57,15 +57,23 @@ def record_text_fields(record: Mapping[str, Any]) -> list[str]:
     return fields
 
 
+QUERY_PROBLEMS = {
+    "too_long": f"at most {MAX_QUERY_CHARS} characters",
+    "null_character": "null characters are not allowed",
+    "control_character": "control characters are not allowed",
+}
+
+
 def check_query(query: str) -> str | None:
-    """Why a query is refused (a reason in English), or None when it is acceptable."""
+    """Why a query is refused — a code of :data:`QUERY_PROBLEMS` (the application translates
+    it) — or None when it is acceptable."""
     if len(query) > MAX_QUERY_CHARS:
-        return f"at most {MAX_QUERY_CHARS} characters"
+        return "too_long"
     for ch in query:
         if ch == "\x00":
-            return "null characters are not allowed"
+            return "null_character"
         if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc":
-            return "control characters are not allowed"
+            return "control_character"
     return None
 
 
