@@ -221,7 +221,7 @@ def test_snapshot_round_trip_and_generation(tmp_path: Path,
         index.match.query({"processes": ["cnc_milling"]}).to_dict()["eligible"]
     with pytest.raises(SnapshotError):
         DirectoryIndex.load(tmp_path / "directory-index-5", generation=6)
-    text = tmp_path / "directory-index-5.listing.npz.text"
+    text = tmp_path / "directory-index-5.listing.npz.bin"
     text.write_bytes(text.read_bytes()[:-1])
     with pytest.raises(SnapshotError):
         DirectoryIndex.load(tmp_path / "directory-index-5", generation=5)

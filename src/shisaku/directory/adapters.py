@@ -109,7 +109,9 @@ def _load_or_build(generation: int) -> DirectoryIndex:
     try:
         index.save(stem)
         _remove_older(stem.parent, generation)
-    except OSError as exc:  # a read-only HOME still serves queries
+        # Served from the snapshot: postings and texts memory-mapped, shared by the workers.
+        return DirectoryIndex.load(stem, generation=generation)
+    except (OSError, SnapshotError) as exc:  # a read-only HOME still serves queries
         log.warning("cannot write directory index snapshot %s: %s", stem, exc)
     return index
 

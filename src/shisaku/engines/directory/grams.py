@@ -15,7 +15,10 @@ text really contains it (a bounded ``find`` in the UTF-8 text buffer): exact sub
 from __future__ import annotations
 
 import array
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any, Protocol, cast
 
 import numpy as np
@@ -51,6 +54,8 @@ class _Findable(Protocol):
 
 def bitmap_of(rows: npt.NDArray[Any]) -> BitMap:
     """A bitmap of row numbers (fast path through a uint32 buffer)."""
+    if not rows.size:
+        return BitMap()  # (pyroaring refuses an empty buffer)
     return BitMap(array.array("I", np.ascontiguousarray(rows, dtype=np.uint32).tobytes()))
 
 
@@ -93,13 +98,13 @@ class GramBuilder:
         cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
         # A chunk-local dense alphabet keeps (gram, row) in one uint64, so one plain sort
         # groups and de-duplicates the pairs.
-        alphabet = np.sort(cps)
-        alphabet = alphabet[np.r_[True, alphabet[1:] != alphabet[:-1]]]
-        local = np.searchsorted(alphabet, cps)
+        present = np.zeros(0x110000, dtype=np.bool_)
+        present[cps] = True
+        alphabet = np.flatnonzero(present).astype(np.uint32)
+        local = (np.cumsum(present, dtype=np.uint32) - np.uint32(1))[cps].astype(np.uint64)
         size = np.uint64(alphabet.size)
         if alphabet.size > 2**16:
             raise ValueError("too many distinct characters in one chunk; use a smaller chunk")
-        local = local.astype(np.uint64)
         rows = np.repeat(np.arange(len(texts), dtype=np.uint64), [len(t) + 1 for t in texts])
         self_first = self._first
         self._first += len(texts)
@@ -155,18 +160,23 @@ class GramBuilder:
 
 
 class GramIndex:
-    """Lookups over the arrays of :meth:`GramBuilder.finish`; ``text`` is the UTF-8 text
-    buffer (bytes in memory, or an ``mmap`` of the snapshot's text file)."""
+    """Lookups over the arrays of :meth:`GramBuilder.finish`: ``postings`` the serialized
+    bitmaps, ``text`` a buffer whose UTF-8 texts start at ``text_base`` (bytes in memory, or
+    an ``mmap`` of the snapshot). Verified rows of the last :data:`CACHE_TOKENS` long tokens
+    are kept (the index never changes, so they stay exact)."""
+
+    CACHE_TOKENS = 256
 
     def __init__(self, keys: npt.NDArray[np.uint64], offsets: npt.NDArray[np.int64],
-                 postings: npt.NDArray[np.uint8], text_off: npt.NDArray[np.int64],
-                 text: _Findable) -> None:
+                 postings: memoryview, text_off: npt.NDArray[np.int64], text: _Findable,
+                 text_base: int = 0) -> None:
         self.keys = keys
         self.offsets = offsets
-        self.postings = postings
-        self.text_off = text_off
+        self.text_off = text_off + np.int64(text_base)
         self.text = text
-        self._blob = postings.data
+        self._blob = postings
+        self.cache: OrderedDict[str, BitMap] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _posting(self, key: int) -> BitMap | None:
         i = int(np.searchsorted(self.keys, key))
@@ -177,6 +187,12 @@ class GramIndex:
 
     def rows_containing(self, token: str, within: BitMap | None = None) -> BitMap:
         """Rows whose search text contains ``token`` (folded, no spaces), among ``within``."""
+        with self._lock:
+            cached = self.cache.get(token)
+            if cached is not None:
+                self.cache.move_to_end(token)
+        if cached is not None:
+            return cached if within is None else cached & within
         postings = []
         for key in _keys(token):
             bm = self._posting(key)
@@ -193,16 +209,21 @@ class GramIndex:
             found &= bm
         if len(token) <= 3 or not found:
             return found
-        return self._verify(found, token.encode("utf-8"))
+        verified = self._verify(found, token.encode("utf-8"))
+        if within is None:
+            with self._lock:
+                self.cache[token] = verified
+                while len(self.cache) > self.CACHE_TOKENS:
+                    self.cache.popitem(last=False)
+        return verified
 
     def _verify(self, candidates: BitMap, needle: bytes) -> BitMap:
         rows = np.frombuffer(candidates.to_array(), dtype=np.uint32)
         starts = self.text_off[rows].tolist()
         ends = self.text_off[rows + 1].tolist()
-        find = self.text.find
-        keep = [r for r, s, e in zip(rows.tolist(), starts, ends, strict=True)
-                if find(needle, s, e) >= 0]
-        return BitMap(keep)
+        found = np.fromiter(map(self.text.find, repeat(needle), starts, ends),
+                            dtype=np.int64, count=rows.size)
+        return bitmap_of(rows[found >= 0])
 
     def rows_matching(self, tokens: Sequence[str], within: BitMap | None = None) -> BitMap:
         """Rows containing every token (shortest posting first), among ``within``."""

@@ -40,7 +40,8 @@ class DirectoryIndex:
 
     @property
     def nbytes(self) -> int:
-        """Heap memory of both indexes (the memory-mapped search text not included)."""
+        """Heap memory of both indexes (postings and texts not included once memory-mapped
+        from a snapshot: see ``listing.mapped``)."""
         return self.match.nbytes + self.listing.nbytes
 
     @staticmethod
@@ -49,11 +50,11 @@ class DirectoryIndex:
 
     def save(self, stem: str | os.PathLike[str]) -> list[Path]:
         """Write the snapshot files ``<stem>.match.npz``, ``<stem>.listing.npz`` and
-        ``<stem>.listing.npz.text`` (each atomically; the match file last)."""
+        ``<stem>.listing.npz.bin`` (each atomically; the match file last)."""
         match_path, listing_path = self.paths(stem)
         self.listing.save(listing_path)
         self.match.save(match_path)
-        return [match_path, listing_path, Path(f"{listing_path}.text")]
+        return [match_path, listing_path, Path(f"{listing_path}.bin")]
 
     @classmethod
     def load(cls, stem: str | os.PathLike[str], *, generation: int | None = None

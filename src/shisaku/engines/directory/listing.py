@@ -196,31 +196,37 @@ class _Builder:
         arrays["facet_off"] = np.r_[0, np.cumsum([len(b) for b in blobs])].astype(np.int64)
         arrays["facet_buf"] = np.frombuffer(b"".join(blobs), dtype=np.uint8)
         gram_arrays = self.grams.finish()
-        text = gram_arrays.pop("text_buf").tobytes()
+        postings, text = gram_arrays.pop("gram_buf"), gram_arrays.pop("text_buf")
         arrays.update(gram_arrays)
-        meta = {"facets": facet_keys, "processes": procs}
-        return ListingIndex(arrays, meta, generation, text)
+        meta = {"facets": facet_keys, "processes": procs, "gram_bytes": int(postings.nbytes),
+                "text_bytes": int(text.nbytes)}
+        return ListingIndex(arrays, meta, generation, postings.tobytes() + text.tobytes())
 
 
 class ListingIndex:
     """See the module docstring. Build with :meth:`build`, or :meth:`load` a snapshot."""
 
     def __init__(self, arrays: Mapping[str, Array], meta: Mapping[str, Any], generation: int,
-                 text: Any) -> None:
+                 blob: Any) -> None:
+        """``blob``: the n-gram postings then the UTF-8 search texts (``meta["gram_bytes"]``
+        and ``meta["text_bytes"]`` long): bytes after a build, an ``mmap`` after a load."""
         self.arrays = dict(arrays)
         self.meta = dict(meta)
         self.generation = generation
         a = self.arrays
         self.size = int(a["ids"].size)
-        self.text_bytes = len(text)
+        self.gram_bytes = int(meta["gram_bytes"])
+        self.text_bytes = int(meta["text_bytes"])
+        self._blob = blob
         self._ids: npt.NDArray[np.int64] = a["ids"]
         self._all = BitMap()
         self._all.add_range(0, self.size)
-        blob = a["facet_buf"].data
+        facet_buf = a["facet_buf"].data
         off = a["facet_off"].tolist()
         self._bitmaps: dict[str, dict[str, BitMap]] = {p: {} for p in (*FACETS, *_FLAGS)}
         for i, (param, code) in enumerate(meta["facets"]):
-            self._bitmaps[param][code] = BitMap.deserialize(cast(bytes, blob[off[i]:off[i + 1]]))
+            part = facet_buf[off[i]:off[i + 1]]
+            self._bitmaps[param][code] = BitMap.deserialize(cast(bytes, part))
         self._totals = {p: {c: len(bm) for c, bm in by.items()} for p, by in
                         self._bitmaps.items() if p in FACETS}
         self._rank: dict[str, Array] = {}
@@ -229,8 +235,9 @@ class ListingIndex:
             rank[a[f"order_{name}"]] = np.arange(self.size, dtype=np.int32)
             self._rank[name] = rank
         self._proc_id = {p: i for i, p in enumerate(meta["processes"])}
-        self._grams = GramIndex(a["gram_keys"], a["gram_off"], a["gram_buf"], a["text_off"],
-                                text)
+        self._grams = GramIndex(a["gram_keys"], a["gram_off"],
+                                memoryview(blob)[:self.gram_bytes], a["text_off"], blob,
+                                self.gram_bytes)
 
     # ---------------------------------------------------------------- building, snapshots
     @classmethod
@@ -248,23 +255,30 @@ class ListingIndex:
         return _Builder()
 
     @property
+    def mapped(self) -> bool:
+        """Whether the postings and texts are memory-mapped from a snapshot (shared by every
+        process that loaded it) rather than held in this process's heap."""
+        return isinstance(self._blob, mmap.mmap)
+
+    @property
     def nbytes(self) -> int:
-        """Memory of the arrays and bitmaps (the text buffer is :attr:`text_bytes`)."""
+        """Heap memory: arrays, sort ranks, facet bitmaps (about their serialized size) and,
+        unless :attr:`mapped`, the postings and texts."""
         arrays = sum(int(v.nbytes) for v in self.arrays.values())
         ranks = sum(int(v.nbytes) for v in self._rank.values())
-        return arrays + ranks + int(self.arrays["facet_buf"].nbytes)  # bitmaps deserialized
+        blob = 0 if self.mapped else self.gram_bytes + self.text_bytes
+        return arrays + ranks + int(self.arrays["facet_buf"].nbytes) + blob
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write ``path`` (``.npz``, the arrays) and ``path`` + ``.text`` (the UTF-8 search
-        texts, memory-mapped on load) atomically; returns ``path``."""
+        """Write ``path`` (``.npz``, the arrays) and ``path`` + ``.bin`` (the n-gram postings
+        and the UTF-8 search texts, memory-mapped on load) atomically; returns ``path``."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        meta = {**self.meta, "format": FORMAT_VERSION, "generation": self.generation,
-                "text_bytes": self.text_bytes}
+        meta = {**self.meta, "format": FORMAT_VERSION, "generation": self.generation}
         payload: dict[str, Any] = dict(self.arrays)
         payload["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-        text_target = Path(f"{target}.text")
-        for dest, write in ((text_target, self._write_text), (target, _npz_writer(payload))):
+        blob_target = Path(f"{target}.bin")
+        for dest, write in ((blob_target, self._write_blob), (target, _npz_writer(payload))):
             fd, tmp = tempfile.mkstemp(prefix=dest.name + ".", suffix=".tmp", dir=dest.parent)
             try:
                 with os.fdopen(fd, "wb") as fh:
@@ -275,13 +289,12 @@ class ListingIndex:
                 raise
         return target
 
-    def _write_text(self, fh: Any) -> None:
-        text = self._grams.text
-        fh.write(text[:] if isinstance(text, mmap.mmap) else text)
+    def _write_blob(self, fh: Any) -> None:
+        fh.write(memoryview(self._blob))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, generation: int | None = None) -> ListingIndex:
-        """Read a snapshot (the text file is memory-mapped, shared by every process that
+        """Read a snapshot (the ``.bin`` file is memory-mapped, shared by every process that
         loads it); :class:`ListingSnapshotError` when damaged, of another format, or —
         with ``generation`` — of another data generation."""
         try:
@@ -295,17 +308,17 @@ class ListingIndex:
         if generation is not None and meta.get("generation") != generation:
             raise ListingSnapshotError(f"snapshot of generation {meta.get('generation')}, "
                                        f"expected {generation}")
-        text_path = f"{os.fspath(path)}.text"
+        blob_path = f"{os.fspath(path)}.bin"
         try:
-            with open(text_path, "rb") as fh:
+            with open(blob_path, "rb") as fh:
                 size = os.fstat(fh.fileno()).st_size
-                if size != meta["text_bytes"]:
-                    raise ListingSnapshotError(f"{text_path}: {size} bytes, expected "
-                                               f"{meta['text_bytes']}")
-                text: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+                expected = int(meta["gram_bytes"]) + int(meta["text_bytes"])
+                if size != expected:
+                    raise ListingSnapshotError(f"{blob_path}: {size} bytes, expected {expected}")
+                blob: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         except OSError as exc:
-            raise ListingSnapshotError(f"cannot read {text_path!r}: {exc}") from exc
-        return cls(arrays, meta, int(meta["generation"]), text)
+            raise ListingSnapshotError(f"cannot read {blob_path!r}: {exc}") from exc
+        return cls(arrays, meta, int(meta["generation"]), blob)
 
     # ---------------------------------------------------------------------------- queries
     def totals(self, param: str) -> dict[str, int]:

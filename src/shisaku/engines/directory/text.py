@@ -29,9 +29,13 @@ MAX_QUERY_CHARS = 100
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 
+def _nfkc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 def fold(text: str) -> str:
     """NFKC, case-folded, NFKC again (see the module docstring)."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return _nfkc(_nfkc(text).casefold())
 
 
 _SEP = "\x1f"  # never composed with its neighbours nor changed by folding
