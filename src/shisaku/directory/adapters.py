@@ -11,6 +11,7 @@ process loads those files instead of reading the tables. ``get_index()`` is its 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
 import threading
 from collections.abc import Iterator, Mapping
@@ -98,7 +99,22 @@ def _remove_older(home: Path, generation: int) -> None:
 
 
 def _load_or_build(generation: int) -> DirectoryIndex:
+    """Load this generation's snapshot, or build and save it. Processes sharing a
+    ``SHISAKU_HOME`` take turns (a file lock): one builds, the others then load its snapshot."""
     stem = snapshot_stem(generation)
+    try:
+        lock = open(stem.parent / "directory-index.lock", "a+b")  # noqa: SIM115
+    except OSError:  # a read-only HOME: build without the lock
+        return _load_or_build_locked(stem, generation)
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _load_or_build_locked(stem, generation)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _load_or_build_locked(stem: Path, generation: int) -> DirectoryIndex:
     if all(p.exists() for p in DirectoryIndex.paths(stem)):
         try:
             return DirectoryIndex.load(stem, generation=generation)
