@@ -2,8 +2,8 @@ from django.urls import path
 
 from shisaku.core import views
 
+# The "core" namespace also holds "core:home" (served by the directory app): shisaku/urls.py.
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
 ]

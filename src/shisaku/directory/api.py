@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 
 from shisaku.directory import selectors
+from shisaku.directory.exporter import records_in_order
 from shisaku.directory.filtersets import DirectoryFilter
-from shisaku.directory.models import Manufacturer
-from shisaku.directory.records import iter_records, record_of
+from shisaku.directory.records import record_of
 from shisaku.directory.schemas import ErrorOut, ManufacturerOut, ManufacturerPage
 from shisaku.errors import InputError
 
 router = Router(tags=["directory"])
+
+
+def _invalid(form: DirectoryFilter) -> ValidationError:
+    """Every problem of the form as ``{"detail": [{"field", "reason"}]}`` (422)."""
+    return ValidationError([{"loc": ("query", e["field"]), "msg": e["reason"]}
+                            for e in form.errors_as_list()])
 
 
 class DirectoryQuery(Schema):
@@ -36,6 +41,7 @@ class DirectoryQuery(Schema):
     accepts_foreign: bool | None = None
     sample: bool | None = None
     sort: str | None = None
+    near: str | None = None
     page: int = 1
     page_size: int = 20
 
@@ -43,22 +49,19 @@ class DirectoryQuery(Schema):
 @router.get("", response={200: ManufacturerPage, 422: ErrorOut},
             summary="List manufacturers with filters and facet counts")
 def list_manufacturers(request: HttpRequest, filters: Query[DirectoryQuery]) -> dict[str, object]:
-    # The HTML filter form validates the very same parameters (codes, lot, sort, page size).
+    """Filters, text search, sorting and facet counts: docs/DIRECTORY.md (served from the
+    in-memory index; the page's records are read from the database)."""
+    # The HTML filter form validates the very same parameters (codes, q, lot, sort, pages).
     form = DirectoryFilter(request.GET)
     if not form.is_valid():
-        first = form.errors_as_list()[0]
-        raise InputError(first["field"], first["reason"])
-    base = selectors.manufacturers_public()
-    qs = form.filter(base)
-    paginator = Paginator(qs.values_list("id", flat=True), filters.page_size)
-    if filters.page > max(paginator.num_pages, 1):
-        raise InputError("page", f"there are {paginator.num_pages} pages")
-    ids = list(paginator.page(filters.page).object_list)
-    by_id = {r["id"]: r for r in iter_records(Manufacturer.objects.filter(id__in=ids))}
+        raise _invalid(form)
+    listing = form.listing()
+    if not form.check_page(listing.count):
+        raise _invalid(form)
     return {
-        "count": paginator.count, "page": filters.page, "pages": paginator.num_pages,
-        "page_size": filters.page_size, "results": [by_id[i] for i in ids],
-        "facets": form.facets(base),
+        "count": listing.count, "page": listing.page, "pages": listing.pages,
+        "page_size": listing.page_size, "results": list(records_in_order(listing.ids)),
+        "facets": form.facets(counts=listing.counts),
     }
 
 

@@ -15,6 +15,7 @@ class DirectorySort(models.TextChoices):
     RATING = "rating", _("Best rated")
     STARTUPS = "startups", _("Most startup projects")
     NEWEST = "newest", _("Newest")
+    DISTANCE = "distance", _("Nearest to a region")
 
 
 # Facet kinds indexed in ManufacturerFacet (multi-valued codes, incl. those of capabilities).

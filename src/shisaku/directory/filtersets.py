@@ -1,27 +1,44 @@
-"""The directory's one filter set: validates query parameters, filters, sorts and counts facets.
+"""The directory's one filter set: validates query parameters and says what they mean.
 
-The HTML list, its htmx partial, the API and the export all go through ``DirectoryFilter`` so
-that they agree on what a filter means. Semantics: location and kind filters are any-of (a firm
-is in one place); taxonomy filters are all-of (a firm must do every process asked for), like a
-matching requirement. Facet counts are taken over the current result, except for a location or
-kind facet, which is counted without its own filter so that its other options stay visible.
+The HTML list, its htmx partial, the API and the open-data download all go through
+``DirectoryFilter`` so that they agree on what a filter means. Semantics (docs/DIRECTORY.md):
+location and kind filters are any-of (a firm is in one place); taxonomy filters are all-of (a
+firm must do every process asked for), like a matching requirement; text search: every token is
+a substring of the folded search text (:mod:`shisaku.engines.directory.text`). Facet counts:
+a location or kind facet is counted under every filter except its own (so its other options stay
+visible with what ticking them would add); every other facet over the current result (what
+ticking it would leave).
+
+Two implementations mean exactly that: the in-memory index (``listing()``: what pages, the API
+and the download use) and plain SQL (``filter()``, ``facets()``, ``sql_listing()``: the
+reference the property tests and the benchmark compare it with).
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Collate
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
 from shisaku.core.forms import Form
-from shisaku.core.services import generation_current
 from shisaku.directory.choices import FACET_KINDS, DirectorySort, ProviderKind
 from shisaku.directory.models import Capability, Manufacturer, ManufacturerFacet
+from shisaku.engines.directory import (
+    MAX_QUERY_CHARS,
+    ListingQuery,
+    ListingResult,
+    check_query,
+    distance_order,
+    query_tokens,
+)
 
 # parameter name -> taxonomy kind; the order is the order of the filter panel.
 TAXONOMY_PARAMS: dict[str, str] = {
@@ -53,23 +70,6 @@ def _counts(qs: QuerySet[Manufacturer], only: str | None = None) -> dict[str, di
     return counts
 
 
-def _unfiltered_counts(base: QuerySet[Manufacturer]) -> dict[str, dict[str, int]]:
-    """The landing page's counts: one GROUP BY over the facet index, cached per data
-    generation (at 100,000 firms the filtered form of this query took 6.6 s on SQLite)."""
-    key = f"directory:facets:{generation_current(name='directory')}"
-    counts: dict[str, dict[str, int]] | None = cache.get(key)
-    if counts is None:
-        counts = {k: {} for k in (*FACET_KINDS, *COLUMN_FACETS)}
-        rows = (ManufacturerFacet.objects.values_list("kind", "code")
-                .annotate(n=Count("manufacturer_id")).order_by())
-        for kind, code, n in rows:
-            counts.setdefault(kind, {})[code] = n
-        for param in COLUMN_FACETS:
-            counts[param] = dict(base.values_list(param).annotate(n=Count("id")).order_by())
-        cache.set(key, counts, timeout=24 * 3600)
-    return counts
-
-
 def _choices(kind: str) -> list[tuple[str, str]]:
     lang = get_language() or "en"
     return [(t.code, t.label(lang)) for t in taxonomy.terms(kind)]
@@ -85,8 +85,42 @@ class _LazyChoices:
         return iter(_choices(self.kind))
 
 
+_QUERY_PROBLEMS = {
+    "null_character": _("Null characters are not allowed."),
+    "control_character": _("Control characters are not allowed."),
+}
+
+
+def _check_query(value: str) -> None:
+    problem = check_query(value)
+    # "too_long" is the field's own max_length message (Django's, in every language).
+    if problem in _QUERY_PROBLEMS:
+        raise forms.ValidationError(_QUERY_PROBLEMS[problem], code=problem)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of the directory: the count, the page's ids in order and the facet counts."""
+
+    count: int
+    ids: list[int]
+    counts: dict[str, dict[str, int]]
+    page: int
+    pages: int
+    page_size: int
+
+
+MAX_PAGE = 1_000_000
+
+
+class _EmptyFirstChoices(_LazyChoices):
+    def __iter__(self) -> Any:
+        return iter([("", "—"), *_choices(self.kind)])
+
+
 class DirectoryFilter(Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_CHARS,
+                        validators=[_check_query])
     kind = forms.MultipleChoiceField(label=_("Kind"), required=False,
                                      choices=ProviderKind.choices)
     country = forms.MultipleChoiceField(label=_("Country"), required=False,
@@ -120,19 +154,73 @@ class DirectoryFilter(Form):
                                         ("", _("Included")), ("false", _("Hidden")),
                                         ("true", _("Only sample data"))]))
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=DirectorySort.choices)
-    page = forms.IntegerField(required=False, min_value=1)
+    near = forms.ChoiceField(label=_("Distance from"), required=False,
+                             choices=_EmptyFirstChoices("region"))
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
     page_size = forms.TypedChoiceField(label=_("Per page"), required=False, coerce=int,
                                        choices=[(n, n) for n in PAGE_SIZES])
 
-    # -- filtering --------------------------------------------------------------------------
+    # -- validation ---------------------------------------------------------------------
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("sort") == DirectorySort.DISTANCE and not data.get("near"):
+            self.add_error("near", _("Choose the region to measure distances from."))
+        return data
+
     def errors_as_list(self) -> list[dict[str, str]]:
         return [{"field": name, "reason": str(msg)} for name, msgs in self.errors.items()
                 for msg in msgs]
 
+    def per_page(self) -> int:
+        return int(self.cleaned_data.get("page_size") or PAGE_SIZES[0])
+
+    def page_wanted(self) -> int:
+        return int(self.cleaned_data.get("page") or 1)
+
+    def check_page(self, count: int) -> bool:
+        """After counting: a page past the end is an error on ``page`` (False)."""
+        pages = max(1, math.ceil(count / self.per_page()))
+        if self.page_wanted() > pages:
+            self.add_error("page", _("There are only %(n)s pages.") % {"n": pages})
+            return False
+        return True
+
+    # -- the index (what every page, the API and the download use) ---------------------
+    def listing_query(self, *, offset: int, limit: int, facets: bool = True) -> ListingQuery:
+        data = self.cleaned_data
+        codes = {p: list(data.get(p) or []) for p in ("kind", *LOCATION_PARAMS, *TAXONOMY_PARAMS)}
+        near = taxonomy.region_centroid(data["near"]) if data.get("near") else None
+        return ListingQuery(
+            text=data.get("q") or "", codes={k: v for k, v in codes.items() if v},
+            lot=data.get("lot"), accepts_foreign=data.get("accepts_foreign"),
+            synthetic=data.get("sample"), sort=data.get("sort") or DirectorySort.NAME,
+            near=near, offset=offset, limit=limit, facets=facets)
+
+    def listing(self, *, facets: bool = True, engine: str = "index") -> Listing:
+        """The requested page (call after is_valid()); ``engine="sql"`` is the reference."""
+        size, number = self.per_page(), self.page_wanted()
+        query = self.listing_query(offset=(number - 1) * size, limit=size, facets=facets)
+        if engine == "index":
+            from shisaku.directory.adapters import get_directory_index
+
+            result = get_directory_index().listing.search(query)
+        else:
+            result = self.sql_listing(query)
+        return Listing(result.count, result.ids, result.facets, number,
+                       max(1, math.ceil(result.count / size)), size)
+
+    def all_ids(self) -> list[int]:
+        """Every matching id in sort order (the open-data download)."""
+        from shisaku.directory.adapters import get_directory_index
+
+        index = get_directory_index().listing
+        query = self.listing_query(offset=0, limit=index.size, facets=False)
+        return index.search(query).ids
+
+    # -- the SQL reference ----------------------------------------------------------------
     def _apply(self, qs: QuerySet[Manufacturer], skip: str = "") -> QuerySet[Manufacturer]:
         data = self.cleaned_data
-        text = (data.get("q") or "").strip().lower()
-        for token in text.split():
+        for token in query_tokens(data.get("q") or ""):
             qs = qs.filter(search_text__contains=token)
         if data.get("kind") and skip != "kind":
             qs = qs.filter(kind__in=data["kind"])
@@ -156,30 +244,54 @@ class DirectoryFilter(Form):
         return qs
 
     def filter(self, qs: QuerySet[Manufacturer]) -> QuerySet[Manufacturer]:
-        """The filtered, sorted queryset (call after is_valid())."""
+        """SQL reference: the filtered, sorted queryset (call after is_valid()). The distance
+        order is not SQL: it comes back by id (``sql_listing`` sorts it)."""
         return self._sort(self._apply(qs))
 
     def _sort(self, qs: QuerySet[Manufacturer]) -> QuerySet[Manufacturer]:
         sort = self.cleaned_data.get("sort") or DirectorySort.NAME
+        # Names in code point order on every database (Python's order, the index's).
+        binary = "C" if connection.vendor == "postgresql" else "BINARY"
         order = {
-            DirectorySort.NAME: ["name", "id"],
+            DirectorySort.NAME: [Collate("name", binary), "id"],
             DirectorySort.REPLY: [F("reply_median_hours").asc(nulls_last=True), "id"],
             DirectorySort.RATING: [F("rating").desc(nulls_last=True), "id"],
             DirectorySort.STARTUPS: ["-startup_projects", "id"],
             DirectorySort.NEWEST: ["-created_at", "-id"],
+            DirectorySort.DISTANCE: ["id"],
         }[DirectorySort(sort)]
         return qs.order_by(*order)
 
-    def facets(self, base: QuerySet[Manufacturer]) -> dict[str, list[dict[str, Any]]]:
-        """Counts per code for every facet, with labels in the active language."""
-        lang = get_language() or "en"
-        if self.has_filters():
-            counts = _counts(self._apply(base))
-            for param in ("kind", *LOCATION_PARAMS):
-                if self.cleaned_data.get(param):
-                    counts[param] = _counts(self._apply(base, skip=param), only=param)[param]
+    def sql_listing(self, query: ListingQuery) -> ListingResult:
+        """The reference: plain SQL over the database (facets uncached), same meaning."""
+        base = Manufacturer.objects.all()
+        qs = self.filter(base)
+        count = qs.count()
+        stop = query.offset + query.limit
+        if query.sort == DirectorySort.DISTANCE and query.near is not None:
+            rows = list(qs.values_list("id", "lat", "lon"))
+            cols = list(zip(*rows, strict=True)) if rows else [[], [], []]
+            order = distance_order(cols[1], cols[2], cols[0], query.near)
+            ids = [rows[i][0] for i in order[query.offset:stop]]
         else:
-            counts = _unfiltered_counts(base)
+            ids = list(qs.values_list("id", flat=True)[query.offset:stop])
+        return ListingResult(count, ids, self.sql_counts(base) if query.facets else {})
+
+    def sql_counts(self, base: QuerySet[Manufacturer]) -> dict[str, dict[str, int]]:
+        counts = _counts(self._apply(base))
+        for param in ("kind", *LOCATION_PARAMS):
+            if self.cleaned_data.get(param):
+                counts[param] = _counts(self._apply(base, skip=param), only=param)[param]
+        return counts
+
+    def facets(self, base: QuerySet[Manufacturer] | None = None,
+               counts: dict[str, dict[str, int]] | None = None
+               ) -> dict[str, list[dict[str, Any]]]:
+        """Counts per code for every facet, with labels in the active language (from
+        ``counts``, else counted in SQL over ``base``)."""
+        lang = get_language() or "en"
+        if counts is None:
+            counts = self.sql_counts(base if base is not None else Manufacturer.objects.all())
         selected = {p: set(self.cleaned_data.get(p) or []) for p in FACET_TITLES}
         out: dict[str, list[dict[str, Any]]] = {}
         for param in FACET_TITLES:
@@ -199,7 +311,7 @@ class DirectoryFilter(Form):
     def has_filters(self) -> bool:
         """Whether any parameter narrows the result (sorting and paging do not)."""
         return any(v not in (None, "", []) for k, v in self.cleaned_data.items()
-                   if k not in ("sort", "page", "page_size"))
+                   if k not in ("sort", "near", "page", "page_size"))
 
     def active_filters(self) -> list[tuple[str, str]]:
         """(parameter, value) pairs that are set, for 'remove this filter' chips."""

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from shisaku.directory.models import Capability, Manufacturer
+from shisaku.engines.directory.text import record_text_fields, search_text
 
 MANUFACTURER_FIELDS = (
     "id", "slug", "name", "name_local", "kind", "country", "region", "block", "city", "lat",
@@ -64,13 +65,9 @@ def record_of(manufacturer: Manufacturer) -> dict[str, Any]:
 
 
 def search_text_of(record: dict[str, Any]) -> str:
-    """What text search looks in: names, city, region and descriptions, lower-cased."""
-    parts: list[str] = [record.get("name") or "", record.get("name_local") or "",
-                        record.get("city") or "", record.get("equipment") or ""]
-    description = record.get("description") or {}
-    if isinstance(description, dict):
-        parts.extend(str(v) for v in description.values())
-    return " ".join(p for p in parts if p).lower()
+    """What text search looks in: names, city, equipment and descriptions, folded (NFKC, case
+    folded, no white space inside a field): :mod:`shisaku.engines.directory.text`."""
+    return search_text(record_text_fields(record))
 
 
 def facets_of(record: dict[str, Any]) -> Iterable[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,28 +32,43 @@ def _query_without(request: HttpRequest, name: str, value: str | None = None) ->
     return params.urlencode()
 
 
+class _Counted:
+    """A sequence of known length for Django's Paginator (the page itself comes from the index)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+
 @require_GET
 def manufacturer_list(request: HttpRequest) -> HttpResponse:
+    """The directory list: count, page, facets and search from the in-memory index; only the
+    page's rows are read from the database (by id, in the index's order)."""
     form = DirectoryFilter(request.GET)
     status = 200
-    base = selectors.manufacturers_public()
+    facets: dict[str, list[dict[str, object]]] = {}
+    chips: list[dict[str, str]] = []
+    count, rows, number, size = 0, [], 1, 20
     if form.is_valid():
-        results = form.filter(base)
-        facets = form.facets(base)
+        listing = form.listing()
+        facets = form.facets(counts=listing.counts)
         chips = [{"param": p, "value": v, "label": _facet_label(facets, p, v),
                   "remove": _query_without(request, p, v)} for p, v in form.active_filters()]
-        page_size = form.cleaned_data.get("page_size") or 20
-        page_number = form.cleaned_data.get("page") or 1
+        count, number, size = listing.count, listing.page, listing.page_size
+        if form.check_page(count):
+            rows = selectors.manufacturers_in_order(listing.ids)
+        else:
+            status, number = 400, 1
     else:
         status = 400
-        results, facets, chips = base.none(), {}, []
-        page_size, page_number = 20, 1
-    paginator = Paginator(results.prefetch_related("capabilities"), page_size)
-    page = paginator.get_page(page_number)
+    paginator = Paginator(_Counted(count), size)  # type: ignore[arg-type]
+    page = Page(rows, number, paginator)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        "form": form, "page": page, "count": paginator.count, "facets": facets,
+        "form": form, "page": page, "count": count, "facets": facets,
         "facet_titles": FACET_TITLES, "chips": chips, "query": params.urlencode(),
         "lang": get_language() or "en",
         "export_query": _query_without(request, "page_size"),
@@ -136,7 +151,7 @@ def manufacturer_download(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in form.errors_as_list())
         return HttpResponse(reasons, status=400, content_type="text/plain; charset=utf-8")
-    data = exporter.export_bytes(form.filter(selectors.manufacturers_public()), fmt)
+    data = exporter.export_ids(form.all_ids(), fmt)
     response = HttpResponse(data, content_type=exporter.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="shisaku-manufacturers.{fmt}"'
     return response

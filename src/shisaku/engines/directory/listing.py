@@ -1,0 +1,437 @@
+"""The directory listing index: filters, facet counts, text search, sorting and pages in memory.
+
+Rows are manufacturers by ascending id. Every facet value (kind, country, region block,
+region, stage, product field, technology, process, material, certification, language) and the
+two flags (sample data, accepts foreign clients) is a roaring bitmap of rows; text search uses
+the n-gram postings of :mod:`.grams`; the lot filter scans a small capability table; each sort
+order is a precomputed permutation (and its inverse, the rank of each row), so a page is a
+partial sort of the result's ranks. docs/DIRECTORY.md states the semantics (the SQL reference
+path of the application means exactly the same).
+
+Example::
+
+    >>> index = ListingIndex.build(records, generation=3)
+    >>> index.search(ListingQuery(text="사출성형", codes={"country": ["KR"]})).count
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import mmap
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+from pyroaring import BitMap
+
+from shisaku.engines.directory.grams import GramBuilder, GramIndex, bitmap_of
+from shisaku.engines.directory.text import query_tokens, record_text_fields, search_text
+from shisaku.engines.matching.geo import haversine_km_array
+
+__all__ = ["ALL_OF", "ANY_OF", "FACETS", "FORMAT_VERSION", "SORTS", "ListingIndex",
+           "ListingQuery", "ListingResult", "ListingSnapshotError", "distance_order"]
+
+FORMAT_VERSION = 1
+# Single-valued columns: several values of one facet are alternatives (any of them).
+ANY_OF = ("kind", "country", "block", "region")
+# Multi-valued codes (incl. those of capabilities): several values are all required.
+ALL_OF = ("stage", "product_field", "technology", "process", "material", "certification",
+          "language")
+FACETS = ANY_OF + ALL_OF
+_RECORD_KEYS = {"stage": "stages", "product_field": "product_fields",
+                "technology": "technologies", "certification": "certifications",
+                "language": "languages"}
+_FLAGS = ("synthetic", "accepts_foreign")
+SORTS = ("name", "reply", "rating", "startups", "newest", "distance")
+_ORDERED = SORTS[:-1]
+_LOT_MAX = np.iinfo(np.int64).max
+
+Array = npt.NDArray[Any]
+
+
+class ListingSnapshotError(Exception):
+    """A snapshot that cannot be read, of another format or of another data generation."""
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """A directory list request. ``codes``: facet parameter -> selected codes (unknown codes
+    simply match nothing; the application refuses them before). ``near``: (lat, lon) in
+    degrees, needed by ``sort="distance"``."""
+
+    text: str = ""
+    codes: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    lot: int | None = None
+    accepts_foreign: bool | None = None
+    synthetic: bool | None = None
+    sort: str = "name"
+    near: tuple[float, float] | None = None
+    offset: int = 0
+    limit: int = 20
+    facets: bool = True
+
+
+@dataclass(frozen=True)
+class ListingResult:
+    count: int
+    ids: list[int]
+    facets: dict[str, dict[str, int]]
+
+
+def distance_order(lat_deg: Array, lon_deg: Array, ids: Array,
+                   near: tuple[float, float]) -> Array:
+    """Positions of ``ids`` by distance from ``near`` (to the metre), then ascending id.
+
+    The one definition of the distance sort, shared with the SQL reference path.
+    """
+    dist = _distances(np.radians(np.asarray(lat_deg, dtype=np.float64)),
+                      np.radians(np.asarray(lon_deg, dtype=np.float64)), near)
+    return np.lexsort((np.asarray(ids), dist))
+
+
+def _distances(lat_rad: Array, lon_rad: Array, near: tuple[float, float]) -> Array:
+    d = haversine_km_array(math.radians(near[0]), math.radians(near[1]), lat_rad, lon_rad)
+    return np.round(d, 3)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.names: list[str] = []
+        self.lat: list[float] = []
+        self.lon: list[float] = []
+        self.reply: list[float] = []
+        self.rating: list[float] = []
+        self.startups: list[int] = []
+        self.created: list[int] = []
+        self.rows: dict[str, dict[str, list[int]]] = {p: {} for p in (*FACETS, *_FLAGS)}
+        self.cap_row: list[int] = []
+        self.cap_proc: list[str] = []
+        self.cap_min: list[int] = []
+        self.cap_max: list[int] = []
+        self.grams = GramBuilder()
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        row = len(self.ids)
+        rid = int(record["id"])
+        if self.ids and rid <= self.ids[-1]:
+            raise ValueError("records must come by strictly ascending id")
+        self.ids.append(rid)
+        self.names.append(str(record.get("name") or ""))
+        self.lat.append(float(record["lat"]))
+        self.lon.append(float(record["lon"]))
+        reply, rating = record.get("reply_median_hours"), record.get("rating")
+        self.reply.append(math.nan if reply is None else float(reply))
+        self.rating.append(math.nan if rating is None else float(rating))
+        self.startups.append(int(record.get("startup_projects") or 0))
+        self.created.append(int(record.get("created_us") or 0))
+        rows = self.rows
+        for param in ANY_OF:
+            value = record.get(param)
+            if value:
+                rows[param].setdefault(str(value), []).append(row)
+        for param, key in _RECORD_KEYS.items():
+            for code in dict.fromkeys(record.get(key) or []):
+                rows[param].setdefault(code, []).append(row)
+        processes: dict[str, None] = {}
+        materials: dict[str, None] = {}
+        for cap in record.get("capabilities") or []:
+            processes[cap["process"]] = None
+            materials.update(dict.fromkeys(cap.get("materials") or []))
+            self.cap_row.append(row)
+            self.cap_proc.append(cap["process"])
+            lo, hi = cap.get("min_lot"), cap.get("max_lot")
+            self.cap_min.append(0 if lo is None else int(lo))
+            self.cap_max.append(_LOT_MAX if hi is None else int(hi))
+        for code in processes:
+            rows["process"].setdefault(code, []).append(row)
+        for code in materials:
+            rows["material"].setdefault(code, []).append(row)
+        for flag in _FLAGS:
+            if record.get(flag):
+                rows[flag].setdefault("true", []).append(row)
+        self.grams.add(search_text(record_text_fields(record)))
+
+    def finish(self, generation: int) -> ListingIndex:
+        n = len(self.ids)
+        ids = np.array(self.ids, dtype=np.int64)
+        arrays: dict[str, Array] = {
+            "ids": ids,
+            "lat_rad": np.radians(np.array(self.lat, dtype=np.float64)),
+            "lon_rad": np.radians(np.array(self.lon, dtype=np.float64)),
+        }
+        reply = np.array(self.reply, dtype=np.float64)
+        rating = np.array(self.rating, dtype=np.float64)
+        startups = np.array(self.startups, dtype=np.int64)
+        created = np.array(self.created, dtype=np.int64)
+        # Sort orders (rows are ascending ids, so np.lexsort's stability gives "then id").
+        name_order = sorted(range(n), key=self.names.__getitem__)  # stable: then id
+        arrays["order_name"] = np.array(name_order, dtype=np.int32)
+        arrays["order_reply"] = np.lexsort((np.nan_to_num(reply), np.isnan(reply)))
+        arrays["order_rating"] = np.lexsort((-np.nan_to_num(rating), np.isnan(rating)))
+        arrays["order_startups"] = np.argsort(-startups, kind="stable")
+        arrays["order_newest"] = np.lexsort((-ids, -created))
+        for name in _ORDERED:
+            arrays[f"order_{name}"] = arrays[f"order_{name}"].astype(np.int32)
+        procs = sorted(set(self.cap_proc))
+        proc_id = {p: i for i, p in enumerate(procs)}
+        arrays["cap_row"] = np.array(self.cap_row, dtype=np.uint32)
+        arrays["cap_proc"] = np.array([proc_id[p] for p in self.cap_proc], dtype=np.int16)
+        arrays["cap_min"] = np.array(self.cap_min, dtype=np.int64)
+        arrays["cap_max"] = np.array(self.cap_max, dtype=np.int64)
+        facet_keys: list[list[str]] = []
+        blobs: list[bytes] = []
+        for param, by_code in self.rows.items():
+            for code in sorted(by_code):
+                bm = bitmap_of(np.array(by_code[code], dtype=np.uint32))
+                bm.run_optimize()
+                facet_keys.append([param, code])
+                blobs.append(bm.serialize())
+        arrays["facet_off"] = np.r_[0, np.cumsum([len(b) for b in blobs])].astype(np.int64)
+        arrays["facet_buf"] = np.frombuffer(b"".join(blobs), dtype=np.uint8)
+        gram_arrays = self.grams.finish()
+        postings, text = gram_arrays.pop("gram_buf"), gram_arrays.pop("text_buf")
+        arrays.update(gram_arrays)
+        meta = {"facets": facet_keys, "processes": procs, "gram_bytes": int(postings.nbytes),
+                "text_bytes": int(text.nbytes)}
+        return ListingIndex(arrays, meta, generation, postings.tobytes() + text.tobytes())
+
+
+class ListingIndex:
+    """See the module docstring. Build with :meth:`build`, or :meth:`load` a snapshot."""
+
+    def __init__(self, arrays: Mapping[str, Array], meta: Mapping[str, Any], generation: int,
+                 blob: Any) -> None:
+        """``blob``: the n-gram postings then the UTF-8 search texts (``meta["gram_bytes"]``
+        and ``meta["text_bytes"]`` long): bytes after a build, an ``mmap`` after a load."""
+        self.arrays = dict(arrays)
+        self.meta = dict(meta)
+        self.generation = generation
+        a = self.arrays
+        self.size = int(a["ids"].size)
+        self.gram_bytes = int(meta["gram_bytes"])
+        self.text_bytes = int(meta["text_bytes"])
+        self._blob = blob
+        self._ids: npt.NDArray[np.int64] = a["ids"]
+        self._all = BitMap()
+        self._all.add_range(0, self.size)
+        facet_buf = a["facet_buf"].data
+        off = a["facet_off"].tolist()
+        self._bitmaps: dict[str, dict[str, BitMap]] = {p: {} for p in (*FACETS, *_FLAGS)}
+        for i, (param, code) in enumerate(meta["facets"]):
+            part = facet_buf[off[i]:off[i + 1]]
+            self._bitmaps[param][code] = BitMap.deserialize(cast(bytes, part))
+        self._totals = {p: {c: len(bm) for c, bm in by.items()} for p, by in
+                        self._bitmaps.items() if p in FACETS}
+        self._rank: dict[str, Array] = {}
+        for name in _ORDERED:
+            rank = np.empty(self.size, dtype=np.int32)
+            rank[a[f"order_{name}"]] = np.arange(self.size, dtype=np.int32)
+            self._rank[name] = rank
+        self._proc_id = {p: i for i, p in enumerate(meta["processes"])}
+        self._grams = GramIndex(a["gram_keys"], a["gram_off"],
+                                memoryview(blob)[:self.gram_bytes], a["text_off"], blob,
+                                self.gram_bytes)
+
+    # ---------------------------------------------------------------- building, snapshots
+    @classmethod
+    def build(cls, records: Iterable[Mapping[str, Any]], *, generation: int = 0) -> ListingIndex:
+        """Index manufacturer records (export format, plus ``created_us``: creation time in
+        microseconds, for the "newest" order), by strictly ascending id."""
+        builder = _Builder()
+        for record in records:
+            builder.add(record)
+        return builder.finish(generation)
+
+    @classmethod
+    def builder(cls) -> _Builder:
+        """An incremental builder (``add(record)`` … ``finish(generation)``)."""
+        return _Builder()
+
+    @property
+    def mapped(self) -> bool:
+        """Whether the postings and texts are memory-mapped from a snapshot (shared by every
+        process that loaded it) rather than held in this process's heap."""
+        return isinstance(self._blob, mmap.mmap)
+
+    @property
+    def nbytes(self) -> int:
+        """Heap memory: arrays, sort ranks, facet bitmaps (about their serialized size) and,
+        unless :attr:`mapped`, the postings and texts."""
+        arrays = sum(int(v.nbytes) for v in self.arrays.values())
+        ranks = sum(int(v.nbytes) for v in self._rank.values())
+        blob = 0 if self.mapped else self.gram_bytes + self.text_bytes
+        return arrays + ranks + int(self.arrays["facet_buf"].nbytes) + blob
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write ``path`` (``.npz``, the arrays) and ``path`` + ``.bin`` (the n-gram postings
+        and the UTF-8 search texts, memory-mapped on load) atomically; returns ``path``."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        meta = {**self.meta, "format": FORMAT_VERSION, "generation": self.generation}
+        payload: dict[str, Any] = dict(self.arrays)
+        payload["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+        blob_target = Path(f"{target}.bin")
+        for dest, write in ((blob_target, self._write_blob), (target, _npz_writer(payload))):
+            fd, tmp = tempfile.mkstemp(prefix=dest.name + ".", suffix=".tmp", dir=dest.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    write(fh)
+                os.replace(tmp, dest)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        return target
+
+    def _write_blob(self, fh: Any) -> None:
+        fh.write(memoryview(self._blob))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, generation: int | None = None) -> ListingIndex:
+        """Read a snapshot (the ``.bin`` file is memory-mapped, shared by every process that
+        loads it); :class:`ListingSnapshotError` when damaged, of another format, or —
+        with ``generation`` — of another data generation."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+            meta = json.loads(bytes(arrays.pop("meta")).decode("utf-8"))
+        except (OSError, ValueError, KeyError) as exc:
+            raise ListingSnapshotError(f"cannot read snapshot {os.fspath(path)!r}: {exc}") from exc
+        if meta.get("format") != FORMAT_VERSION:
+            raise ListingSnapshotError(f"snapshot format {meta.get('format')!r}")
+        if generation is not None and meta.get("generation") != generation:
+            raise ListingSnapshotError(f"snapshot of generation {meta.get('generation')}, "
+                                       f"expected {generation}")
+        blob_path = f"{os.fspath(path)}.bin"
+        try:
+            with open(blob_path, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                expected = int(meta["gram_bytes"]) + int(meta["text_bytes"])
+                if size != expected:
+                    raise ListingSnapshotError(f"{blob_path}: {size} bytes, expected {expected}")
+                blob: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        except OSError as exc:
+            raise ListingSnapshotError(f"cannot read {blob_path!r}: {exc}") from exc
+        return cls(arrays, meta, int(meta["generation"]), blob)
+
+    # ---------------------------------------------------------------------------- queries
+    def clear_cache(self) -> None:
+        """Forget the verified rows of long tokens (benchmarks time cold queries with it)."""
+        self._grams.cache.clear()
+
+    def totals(self, param: str) -> dict[str, int]:
+        """Firms per code of a facet over the whole directory (no filter)."""
+        return dict(self._totals.get(param, {}))
+
+    def count_flag(self, flag: str) -> int:
+        bm = self._bitmaps[flag].get("true")
+        return 0 if bm is None else len(bm)
+
+    def _union(self, param: str, codes: Sequence[str]) -> BitMap:
+        by = self._bitmaps[param]
+        return BitMap.union(BitMap(), *(by[c] for c in codes if c in by))
+
+    def _lot_rows(self, lot: int, processes: Sequence[str]) -> BitMap:
+        a = self.arrays
+        ok = (a["cap_min"] <= lot) & (a["cap_max"] >= lot)
+        if processes:
+            wanted = [self._proc_id[p] for p in processes if p in self._proc_id]
+            ok &= np.isin(a["cap_proc"], np.array(wanted, dtype=np.int16))
+        return bitmap_of(a["cap_row"][ok])  # the bitmap drops repeated rows
+
+    def _flag_rows(self, flag: str, value: bool) -> BitMap:
+        true = self._bitmaps[flag].get("true", BitMap())
+        return true if value else self._all - true
+
+    def search(self, query: ListingQuery) -> ListingResult:
+        """The filtered count, the page's ids in sort order and the facet counts.
+
+        Facets of ANY_OF parameters are counted under every filter except their own (what a
+        click would add); the others under all filters (what a click would leave)."""
+        # 1. Every filter except the any-of ones, then the text tokens within it.
+        common: BitMap | None = None
+        parts: list[BitMap] = []
+        for param in ALL_OF:
+            for code in dict.fromkeys(query.codes.get(param) or ()):
+                parts.append(self._bitmaps[param].get(code, BitMap()))
+        if query.lot is not None:
+            parts.append(self._lot_rows(query.lot, list(query.codes.get("process") or ())))
+        if query.accepts_foreign is not None:
+            parts.append(self._flag_rows("accepts_foreign", query.accepts_foreign))
+        if query.synthetic is not None:
+            parts.append(self._flag_rows("synthetic", query.synthetic))
+        parts.sort(key=len)
+        for part in parts:
+            common = part.copy() if common is None else common & part
+        tokens = query_tokens(query.text)
+        if tokens:
+            common = self._grams.rows_matching(tokens, common)
+        base = self._all if common is None else common
+        # 2. The any-of filters: all of them (the result) and all but one (that facet's count).
+        selected = {p: self._union(p, list(query.codes[p])) for p in ANY_OF
+                    if query.codes.get(p)}
+        result = base
+        for bm in selected.values():
+            result = result & bm
+        facets: dict[str, dict[str, int]] = {}
+        if query.facets:
+            for param in FACETS:
+                if param in selected:
+                    scope = base
+                    for other, bm in selected.items():
+                        if other != param:
+                            scope = scope & bm
+                else:
+                    scope = result
+                facets[param] = self._count(param, scope)
+        return ListingResult(len(result), self._page(result, query), facets)
+
+    def _count(self, param: str, scope: BitMap) -> dict[str, int]:
+        if len(scope) == self.size:
+            return dict(self._totals[param])
+        out = {}
+        for code, bm in self._bitmaps[param].items():
+            n = scope.intersection_cardinality(bm)
+            if n:
+                out[code] = n
+        return out
+
+    def _page(self, result: BitMap, query: ListingQuery) -> list[int]:
+        count = len(result)
+        start, stop = max(query.offset, 0), min(query.offset + query.limit, count)
+        if start >= stop:
+            return []
+        if query.sort == "distance":
+            if query.near is None:
+                raise ValueError("sort='distance' needs near=(lat, lon)")
+            rows = np.frombuffer(result.to_array(), dtype=np.uint32)
+            a = self.arrays
+            dist = _distances(a["lat_rad"][rows], a["lon_rad"][rows], query.near)
+            if stop < count:
+                cut = np.partition(dist, stop - 1)[stop - 1]
+                keep = dist <= cut
+                rows, dist = rows[keep], dist[keep]
+            picked = rows[np.lexsort((rows, dist))[start:stop]]
+            return cast(list[int], self._ids[picked].tolist())
+        if query.sort not in _ORDERED:
+            raise ValueError(f"unknown sort {query.sort!r}")
+        order = self.arrays[f"order_{query.sort}"]
+        if count == self.size:
+            return cast(list[int], self._ids[order[start:stop]].tolist())
+        ranks = self._rank[query.sort][np.frombuffer(result.to_array(), dtype=np.uint32)]
+        if stop < count:
+            ranks = np.partition(ranks, stop - 1)[:stop]
+        ranks.sort()
+        return cast(list[int], self._ids[order[ranks[start:stop]]].tolist())
+
+
+def _npz_writer(payload: dict[str, Any]) -> Any:
+    def write(fh: Any) -> None:
+        np.savez(fh, **payload)
+    return write

@@ -1,0 +1,177 @@
+"""The in-memory directory index against the plain SQL reference over the database, and bad
+input on the list page, the API and the download (4xx naming the field, never a 500)."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shisaku.directory.filtersets import DirectoryFilter
+from shisaku.directory.models import Manufacturer
+from shisaku.directory.services import manufacturers_save
+from shisaku.sampledata import generate_manufacturers
+from tests.factories import capability, record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def directory(db: Any) -> list[str]:
+    """300 sample firms plus a few whose texts need folding; returns words to search for."""
+    records = list(generate_manufacturers(300, seed=11))
+    for r in records:
+        r.pop("id", None)
+    records += [
+        record("Daehan 사출 성형", slug="spaced", name_local="대한사출"),
+        record("ＰＲＥＣＩＳＩＯＮ Works", slug="fullwidth", region="JP-13",
+               description={"ja": unicodedata.normalize("NFD", "ガラス 射出成形")}),
+        record("Same Name", slug="same-1", region="KR-26"),
+        record("Same Name", slug="same-2", region="KR-26", reply_median_hours=None,
+               rating=None, capabilities=[capability("welding", min_lot=5, max_lot=50)]),
+    ]
+    manufacturers_save(records=records)
+    words = ["사출성형", "사출 성형", "precision", "PRECISION", "ガラス", "射出成形", "精密",
+             "정밀", "가공", "co., ltd", "same name", "주", "seisakusho", "x"]
+    texts = Manufacturer.objects.values_list("name", "name_local", "city")[:40]
+    for name, local, city in texts:
+        for text in (name, local, city):
+            if len(text) >= 3:
+                words.append(text[1:5])
+                words.append(unicodedata.normalize("NFD", text[:4]).upper())
+    return words
+
+
+@st.composite
+def params(draw: Any, words: list[str]) -> QueryDict:
+    q = QueryDict(mutable=True)
+    if draw(st.booleans()):
+        q["q"] = draw(st.sampled_from(words))
+    options = {
+        "country": ["KR", "JP", "CN", "TW", "VN"], "kind": ["manufacturer", "maker_space"],
+        "region": ["KR-26", "KR-41", "JP-13", "CN-GD"],
+        "process": ["cnc_milling", "injection_molding", "welding", "sheet_metal"],
+        "material": ["abs", "aluminum_6061"], "stage": ["prototyping", "mass_production"],
+        "certification": ["iso_9001"], "language": ["ko", "en", "ja"],
+        "technology": ["mechanism", "electric"], "product_field": ["iot_ict"],
+    }
+    for name in draw(st.lists(st.sampled_from(sorted(options)), max_size=3, unique=True)):
+        q.setlist(name, draw(st.lists(st.sampled_from(options[name]), min_size=1,
+                                      max_size=2, unique=True)))
+    for name, values in (("lot", ["1", "100", "5000"]), ("accepts_foreign", ["true", "false"]),
+                         ("sample", ["true", "false"])):
+        if draw(st.integers(0, 3)) == 0:
+            q[name] = draw(st.sampled_from(values))
+    sort = draw(st.sampled_from(["", "name", "reply", "rating", "startups", "newest",
+                                 "distance"]))
+    if sort:
+        q["sort"] = sort
+    if sort == "distance" or draw(st.booleans()):
+        q["near"] = draw(st.sampled_from(["KR-11", "JP-27", "CN-GD"]))
+    q["page_size"] = draw(st.sampled_from(["20", "50"]))
+    q["page"] = str(draw(st.sampled_from([1, 1, 2, 4])))
+    return q
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_index_equals_the_sql_reference(directory: list[str], data: Any) -> None:
+    query = data.draw(params(directory))
+    form = DirectoryFilter(query)
+    assert form.is_valid(), form.errors
+    index = form.listing(engine="index")
+    sql = form.listing(engine="sql")
+    assert (index.count, index.pages) == (sql.count, sql.pages), query.urlencode()
+    assert index.ids == sql.ids, query.urlencode()
+    assert index.counts == sql.counts, query.urlencode()
+
+
+def test_spaces_and_normal_forms_do_not_matter(directory: list[str]) -> None:
+    def found(q: str) -> set[str]:
+        query = QueryDict(mutable=True)
+        query.update({"q": q, "page_size": "100"})
+        form = DirectoryFilter(query)
+        assert form.is_valid()
+        ids = form.listing(engine="index").ids
+        return set(Manufacturer.objects.filter(id__in=ids).values_list("slug", flat=True))
+
+    assert {"spaced"} <= found("사출성형")
+    assert found("사출성형") == found(unicodedata.normalize("NFD", "사출 성형"))
+    assert "fullwidth" in found("precision works")
+    assert "fullwidth" in found("射出成形")
+
+
+def test_the_name_sort_is_code_point_order_on_every_database(directory: list[str]) -> None:
+    form = DirectoryFilter(QueryDict("page_size=100"))
+    assert form.is_valid()
+    assert form.listing(engine="index").ids == form.listing(engine="sql").ids
+    assert connection.vendor in ("sqlite", "postgresql")
+
+
+@pytest.mark.parametrize("query, field", [
+    ("country=XX", "country"), ("process=laser_welding", "process"),
+    ("q=" + "가" * 101, "q"), ("q=a%00b", "q"), ("q=a%07b", "q"), ("q=%1b%5B2J", "q"),
+    ("page=999", "page"), ("page=0", "page"), ("page=99999999999999999999", "page"),
+    ("sort=distance", "near"), ("near=XX-99", "near"), ("page_size=7", "page_size"),
+])
+def test_bad_input_is_a_4xx_naming_the_field(client: Client, directory: list[str], query: str,
+                                             field: str) -> None:
+    page = client.get(f"/manufacturers/?{query}")
+    assert page.status_code == 400
+    assert f"<strong>{field}</strong>" in page.content.decode()
+    api = client.get(f"/api/v1/manufacturers?{query}")
+    assert api.status_code == 422, api.content
+    assert field in [d["field"] for d in api.json()["detail"]]
+    download = client.get(f"/manufacturers/download?{query}&format=csv")
+    if field != "page":  # the download has no pages
+        assert download.status_code == 400
+        assert field in download.content.decode()
+
+
+def test_a_hundred_characters_are_fine_and_the_last_page_is_served(client: Client,
+                                                                   directory: list[str]) -> None:
+    assert client.get("/manufacturers/?q=" + "가" * 100).status_code == 200
+    count = Manufacturer.objects.count()
+    last = -(-count // 20)
+    page = client.get(f"/api/v1/manufacturers?page={last}")
+    assert page.status_code == 200
+    assert len(page.json()["results"]) == count - 20 * (last - 1)
+    # No result at all: page 1 exists (and is empty).
+    empty = client.get("/api/v1/manufacturers?q=zzzzqqqq")
+    assert empty.status_code == 200 and empty.json()["count"] == 0
+
+
+def test_pages_show_the_rows_of_the_index_order(client: Client, directory: list[str]) -> None:
+    api = client.get("/api/v1/manufacturers?sort=distance&near=KR-26&page_size=20").json()
+    form = DirectoryFilter(QueryDict("sort=distance&near=KR-26&page_size=20"))
+    assert form.is_valid()
+    assert [r["id"] for r in api["results"]] == form.listing(engine="sql").ids
+    assert {r["slug"] for r in api["results"][:2]} == {"same-1", "same-2"}
+    html = client.get("/manufacturers/?sort=distance&near=KR-26").content.decode()
+    assert html.index("Same Name") < html.index("</tbody>")
+
+
+def test_download_is_in_the_list_order(client: Client, directory: list[str]) -> None:
+    rows = client.get("/manufacturers/download?format=json&sort=rating&country=KR").json()
+    form = DirectoryFilter(QueryDict("sort=rating&country=KR&page_size=100"))
+    assert form.is_valid()
+    assert [r["id"] for r in rows] == list(form.filter(Manufacturer.objects.all())
+                                           .values_list("id", flat=True))
+
+
+def test_home_counts_come_from_the_index_and_follow_changes(client: Client,
+                                                            directory: list[str]) -> None:
+    before = client.get("/").context["total"]
+    assert before == Manufacturer.objects.count()
+    manufacturers_save(records=[record("New Firm", slug="new-firm", region="JP-13")])
+    page = client.get("/")
+    assert page.context["total"] == before + 1
+    jp = next(c for c in page.context["countries"] if c["code"] == "JP")
+    assert jp["count"] == Manufacturer.objects.filter(country="JP").count()
