@@ -58,10 +58,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI's JS/CSS from its package (the API docs work offline)
     "axes",
     "huey.contrib.djhuey",
     "shisaku.core",
     "shisaku.accounts",
+    "shisaku.notifications",
     "shisaku.directory",
     "shisaku.estimates",
     "shisaku.consortia",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "shisaku.notifications.middleware.UserPreferencesMiddleware",
 ]
 
 ROOT_URLCONF = "shisaku.urls"
@@ -214,6 +217,8 @@ if os.environ.get("SHISAKU_SMTP_HOST"):
     EMAIL_USE_TLS = _flag("SHISAKU_SMTP_TLS", default=True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Where the platform is reached from outside: links in e-mails are made absolute with it.
+SHISAKU_BASE_URL = os.environ.get("SHISAKU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("SHISAKU_FROM_EMAIL", "Shisaku <no-reply@shisaku.invalid>")
 
 # Reply-time promise: hours to acknowledge an invitation, counted in working hours of this

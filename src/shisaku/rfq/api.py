@@ -20,6 +20,8 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from shisaku.errors import InputError
+from shisaku.notifications import selectors as notification_selectors
+from shisaku.notifications.services import notification_text
 from shisaku.projects.selectors import project_get, project_is_startup_member
 from shisaku.rfq import selectors, services
 from shisaku.rfq.choices import IllegalTransition
@@ -325,10 +327,10 @@ def inbox(request: HttpRequest) -> list[dict[str, Any]]:
 @inbox_router.get("/notifications", response=list[NotificationOut],
                   summary="Your notifications, newest first")
 def notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
-    items = selectors.notifications_of(request.user)
+    items = notification_selectors.notifications_of(request.user)
     if unread:
         items = items.filter(read_at__isnull=True)
-    return [{"id": n.pk, "kind": n.kind, "text": n.text, "url": n.url,
+    return [{"id": n.pk, "kind": n.kind, "text": notification_text(n), "url": n.url,
              "created_at": n.created_at, "read": n.read_at is not None} for n in items[:200]]
 
 

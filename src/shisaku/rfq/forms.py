@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shisaku.projects.choices import Currency
-from shisaku.rfq.choices import DeclineReason, NotificationKind
+from shisaku.rfq.choices import DeclineReason
 
 
 class RFQForm(forms.Form):
@@ -59,12 +59,6 @@ class QuoteMetaForm(forms.Form):
                                   widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(label=_("Notes"), required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class MuteForm(forms.Form):
-    muted = forms.MultipleChoiceField(label=_("Do not notify me about"), required=False,
-                                      choices=NotificationKind.choices,
-                                      widget=forms.CheckboxSelectMultiple)
 
 
 _SCORES = [(i, str(i)) for i in range(5, 0, -1)]

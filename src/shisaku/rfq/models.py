@@ -16,7 +16,6 @@ from shisaku.projects.models import Part, Project
 from shisaku.rfq.choices import (
     DeclineReason,
     InvitationStatus,
-    NotificationKind,
     QuoteStatus,
     RFQStatus,
 )
@@ -237,36 +236,6 @@ class ReplyStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manufacturer_id}: {self.ack_median_hours} h"
-
-
-class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
-    text = models.CharField(_("text"), max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class NotificationMute(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notification_mutes")
-    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "kind"],
-                                               name="notification_mute_unique")]
-
-    def __str__(self) -> str:
-        return self.kind
 
 
 class IdempotencyRecord(models.Model):

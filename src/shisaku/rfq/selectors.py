@@ -19,7 +19,7 @@ from django.utils import timezone
 from shisaku.directory.models import Manufacturer
 from shisaku.projects.selectors import projects_visible_to
 from shisaku.rfq.choices import RFQStatus
-from shisaku.rfq.models import RFQ, CurrencyRate, Invitation, Notification, Quote, Rating
+from shisaku.rfq.models import RFQ, CurrencyRate, Invitation, Quote, Rating
 
 __all__ = [
     "comparison",
@@ -29,7 +29,6 @@ __all__ = [
     "invitation_for_startup",
     "live_quote",
     "manufacturers_of",
-    "notifications_of",
     "quotes_visible",
     "rates_latest",
     "rfq_for_startup",
@@ -113,12 +112,6 @@ def rates_latest() -> dict[str, tuple[Decimal, Any]]:
             "currency", "rate_to_usd", "as_of"):
         out.setdefault(cur, (rate, as_of))
     return out
-
-
-def notifications_of(user: Any) -> QuerySet[Notification]:
-    if not _authenticated(user):
-        return Notification.objects.none()
-    return Notification.objects.filter(user=user)
 
 
 def live_quote(quotes: list[Quote]) -> Quote | None:

@@ -26,6 +26,7 @@ from shisaku.core.services import audit_record, generation_bump
 from shisaku.directory.models import Manufacturer
 from shisaku.directory.services import GENERATION
 from shisaku.errors import InputError
+from shisaku.notifications.services import members_of, notification_send
 from shisaku.projects import specs
 from shisaku.projects.choices import MAX_QUANTITY, Currency
 from shisaku.projects.models import Project
@@ -49,7 +50,6 @@ from shisaku.rfq.models import (
     Rating,
     ReplyStats,
 )
-from shisaku.rfq.notify import members_of, notify
 from shisaku.rfq.selectors import sealed_now
 from shisaku.rfq.stats import InvitationEvents, reply_figures
 
@@ -230,10 +230,10 @@ def _invite(*, actor: Any, rfq: RFQ, manufacturer: Manufacturer, now: dt.datetim
                  summary=f"{rfq.title} → {manufacturer.name}",
                  data={"rfq": rfq.pk, "manufacturer": manufacturer.pk,
                        "replaces": replaces.pk if replaces else None})
-    notify(users=members_of(manufacturer.organisation), kind=NotificationKind.INVITED,
-           url=_invitation_url(inv),
-           text=lambda: _("New request for quotation: %(title)s. Please acknowledge within "
-                          "%(hours)s hours.") % {"title": rfq.title, "hours": f"{ack_hours():g}"})
+    notification_send(users=members_of(manufacturer.organisation),
+                      kind=NotificationKind.INVITED, url=_invitation_url(inv),
+                      params={"title": rfq.title, "ack_deadline": inv.ack_deadline.isoformat(),
+                              "quote_deadline": inv.quote_deadline.isoformat()})
     return inv
 
 
@@ -291,10 +291,9 @@ def rfq_cancel(*, actor: Any, rfq: RFQ, reason: str = "",
             q.save(update_fields=["status"])
         for inv in locked.invitations.exclude(status=InvitationStatus.DECLINED).select_related(
                 "manufacturer"):
-            notify(users=members_of(inv.manufacturer.organisation),
-                   kind=NotificationKind.CANCELLED, url=_invitation_url(inv),
-                   text=lambda: _("%(title)s was cancelled by the startup. Thank you for your "
-                                  "time.") % {"title": locked.title})
+            notification_send(users=members_of(inv.manufacturer.organisation),
+                              kind=NotificationKind.CANCELLED, url=_invitation_url(inv),
+                              params={"title": locked.title})
     rfq.status = locked.status
     return locked
 
@@ -345,10 +344,9 @@ def invitation_acknowledge(*, actor: Any, invitation: Invitation,
         inv.viewed_at = inv.viewed_at or now
         inv.save(update_fields=["status", "acknowledged_at", "viewed_at"])
         audit_record(actor=actor, action="rfq.invitation.acknowledge", obj=inv)
-        notify(users=_startup_users(inv.rfq), kind=NotificationKind.ACKNOWLEDGED,
-               url=_rfq_url(inv.rfq),
-               text=lambda: _("%(firm)s acknowledged %(title)s.") % {
-                   "firm": inv.manufacturer.name, "title": inv.rfq.title})
+        notification_send(users=_startup_users(inv.rfq), kind=NotificationKind.ACKNOWLEDGED,
+                          url=_rfq_url(inv.rfq),
+                          params={"firm": inv.manufacturer.name, "title": inv.rfq.title})
         reply_stats_update(manufacturer=inv.manufacturer, now=now)
     return inv
 
@@ -432,10 +430,10 @@ def quote_submit(*, actor: Any, invitation: Invitation, lines: Iterable[Mapping[
                      summary=f"{inv.manufacturer.name} r{revision}",
                      data={"invitation": inv.pk, "revision": revision, "currency": currency,
                            "lines": len(priced)})
-        notify(users=_startup_users(inv.rfq), kind=NotificationKind.QUOTE,
-               url=_rfq_url(inv.rfq),
-               text=lambda: _("%(firm)s sent a quote (revision %(rev)s) for %(title)s.") % {
-                   "firm": inv.manufacturer.name, "rev": revision, "title": inv.rfq.title})
+        notification_send(users=_startup_users(inv.rfq), kind=NotificationKind.QUOTE,
+                          url=_rfq_url(inv.rfq),
+                          params={"firm": inv.manufacturer.name, "rev": revision,
+                                  "title": inv.rfq.title})
         reply_stats_update(manufacturer=inv.manufacturer, now=now)
     return quote
 
@@ -454,10 +452,9 @@ def quote_withdraw(*, actor: Any, invitation: Invitation,
         _set_status(quote, "quote", QuoteStatus.WITHDRAWN)
         quote.save(update_fields=["status"])
         audit_record(actor=actor, action="rfq.quote.withdraw", obj=quote)
-        notify(users=_startup_users(inv.rfq), kind=NotificationKind.WITHDRAWN,
-               url=_rfq_url(inv.rfq),
-               text=lambda: _("%(firm)s withdrew its quote for %(title)s.") % {
-                   "firm": inv.manufacturer.name, "title": inv.rfq.title})
+        notification_send(users=_startup_users(inv.rfq), kind=NotificationKind.WITHDRAWN,
+                          url=_rfq_url(inv.rfq),
+                          params={"firm": inv.manufacturer.name, "title": inv.rfq.title})
     return quote
 
 
@@ -478,12 +475,10 @@ def invitation_decline(*, actor: Any, invitation: Invitation, reason: str, note:
         inv.save(update_fields=["status", "decline_reason", "decline_note", "replied_at"])
         audit_record(actor=actor, action="rfq.invitation.decline", obj=inv,
                      summary=reason, data={"reason": reason})
-        label = DeclineReason(reason).label
-        notify(users=_startup_users(inv.rfq), kind=NotificationKind.DECLINED,
-               url=_rfq_url(inv.rfq),
-               text=lambda: _("%(firm)s declined %(title)s: %(reason)s.") % {
-                   "firm": inv.manufacturer.name, "title": inv.rfq.title,
-                   "reason": str(label)})
+        notification_send(users=_startup_users(inv.rfq), kind=NotificationKind.DECLINED,
+                          url=_rfq_url(inv.rfq),
+                          params={"firm": inv.manufacturer.name, "title": inv.rfq.title,
+                                  "reason": reason})
         reply_stats_update(manufacturer=inv.manufacturer, now=now)
     return inv
 
@@ -517,8 +512,8 @@ def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufact
         else:
             users, url = members_of(invitation.manufacturer.organisation), _invitation_url(
                 invitation)
-        notify(users=users, kind=NotificationKind.MESSAGE, url=url, exclude=actor,
-               text=lambda: _("New message about %(title)s.") % {"title": rfq.title})
+        notification_send(users=users, kind=NotificationKind.MESSAGE, url=url, exclude=actor,
+                          params={"title": rfq.title})
     return msg
 
 
@@ -571,10 +566,10 @@ def award_create(*, actor: Any, rfq: RFQ, quote_id: int,
                 audit_record(actor=actor, action="rfq.award", obj=award,
                              summary=f"{locked.title} → {firm.name}",
                              data={"rfq": locked.pk, "quote": quote.pk, "part": award.part_id})
-            notify(users=members_of(firm.organisation), kind=NotificationKind.AWARD_WON,
-                   url=_invitation_url(quote.invitation),
-                   text=lambda: _("Good news: your quote for %(title)s was selected.") % {
-                       "title": locked.title})
+            notification_send(users=members_of(firm.organisation),
+                              kind=NotificationKind.AWARD_WON,
+                              url=_invitation_url(quote.invitation),
+                              params={"title": locked.title})
             from shisaku.consortia.services import joint_award_record  # a joint quote?
             joint_award_record(actor=actor, quote=quote, awards=awards, now=now)
             awarded = set(Award.objects.filter(rfq=locked).values_list("part_id", flat=True))
@@ -625,11 +620,9 @@ def _award_close(actor: Any, rfq: RFQ) -> None:
     others = (Invitation.objects.filter(rfq=rfq).exclude(pk__in=winners)
               .exclude(status=InvitationStatus.DECLINED).select_related("manufacturer"))
     for inv in others:
-        notify(users=members_of(inv.manufacturer.organisation),
-               kind=NotificationKind.AWARD_LOST, url=_invitation_url(inv),
-               text=lambda: _("Thank you for your time on %(title)s. The startup has chosen "
-                              "another offer this time; we hope to work with you again.") % {
-                   "title": rfq.title})
+        notification_send(users=members_of(inv.manufacturer.organisation),
+                          kind=NotificationKind.AWARD_LOST, url=_invitation_url(inv),
+                          params={"title": rfq.title})
 
 
 # --- the scorecard ------------------------------------------------------------------------
@@ -735,14 +728,12 @@ def reply_deadlines_check(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 def _overdue_notify(inv: Invitation) -> None:
     rfq = inv.rfq
-    notify(users=members_of(inv.manufacturer.organisation), kind=NotificationKind.OVERDUE,
-           url=_invitation_url(inv),
-           text=lambda: _("Reminder: %(title)s is waiting for your reply (overdue).") % {
-               "title": rfq.title})
-    notify(users=members_of(rfq.project.organisation, rfq.project.coordinator),
-           kind=NotificationKind.OVERDUE, url=_rfq_url(rfq),
-           text=lambda: _("%(firm)s has not replied to %(title)s in time.") % {
-               "firm": inv.manufacturer.name, "title": rfq.title})
+    notification_send(users=members_of(inv.manufacturer.organisation),
+                      kind=NotificationKind.OVERDUE, url=_invitation_url(inv),
+                      params={"title": rfq.title})
+    notification_send(users=members_of(rfq.project.organisation, rfq.project.coordinator),
+                      kind=NotificationKind.OVERDUE, url=_rfq_url(rfq),
+                      params={"firm": inv.manufacturer.name, "title": rfq.title})
 
 
 def _invite_next(inv: Invitation, now: dt.datetime) -> int:
@@ -754,10 +745,10 @@ def _invite_next(inv: Invitation, now: dt.datetime) -> int:
         return 0
     firm, score = candidates[0]
     new = _invite(actor=None, rfq=rfq, manufacturer=firm, now=now, score=score, replaces=inv)
-    notify(users=members_of(rfq.project.organisation), kind=NotificationKind.NEXT_INVITED,
-           url=_rfq_url(rfq),
-           text=lambda: _("%(old)s did not reply in time; %(new)s was invited to %(title)s.")
-           % {"old": inv.manufacturer.name, "new": new.manufacturer.name, "title": rfq.title})
+    notification_send(users=members_of(rfq.project.organisation),
+                      kind=NotificationKind.NEXT_INVITED, url=_rfq_url(rfq),
+                      params={"old": inv.manufacturer.name, "new": new.manufacturer.name,
+                              "title": rfq.title})
     return 1
 
 

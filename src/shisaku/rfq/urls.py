@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from shisaku.rfq import views
 
@@ -22,5 +23,7 @@ urlpatterns = [
     path("invitations/<int:pk>/withdraw", views.quote_withdraw, name="withdraw"),
     path("invitations/<int:pk>/messages", views.message_post, name="message"),
     path("messages/<int:pk>/file", views.message_file, name="message_file"),
-    path("notifications/", views.notifications, name="notifications"),
+    # the list moved to /notifications/; old links keep working
+    path("notifications/", RedirectView.as_view(pattern_name="notifications:list"),
+         name="notifications"),
 ]

@@ -1,5 +1,5 @@
 """RFQ pages: the startup's RFQs (create, invite, watch, compare, export, award), the
-manufacturer's inbox (view, acknowledge, ask, quote, decline) and the notifications list.
+manufacturer's inbox (view, acknowledge, ask, quote, decline) (notifications: ``shisaku.notifications``).
 
 Access is decided by ``selectors``: anything a user may not see is a 404. A refused state change
 (``IllegalTransition``) shows its reason and answers 409.
@@ -35,12 +35,11 @@ from shisaku.rfq.choices import IllegalTransition, RFQStatus
 from shisaku.rfq.forms import (
     DeclineForm,
     MessageForm,
-    MuteForm,
     QuoteMetaForm,
     RatingForm,
     RFQForm,
 )
-from shisaku.rfq.models import RFQ, Award, Invitation, Message, NotificationMute, Rating
+from shisaku.rfq.models import RFQ, Award, Invitation, Message, Rating
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -412,25 +411,3 @@ def message_file(request: HttpRequest, pk: int) -> FileResponse:
     _side(request, msg.invitation_id)
     return FileResponse(msg.file.open("rb"), as_attachment=True,
                         filename=msg.file.name.rsplit("/", 1)[-1])
-
-
-# --- notifications ------------------------------------------------------------------------
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
-    items = selectors.notifications_of(request.user)
-    if request.method == "POST":
-        if "read_all" in request.POST:
-            items.filter(read_at__isnull=True).update(read_at=timezone.now())
-        else:
-            form = MuteForm(request.POST)
-            if form.is_valid():
-                NotificationMute.objects.filter(user=request.user).delete()
-                NotificationMute.objects.bulk_create(
-                    NotificationMute(user=request.user, kind=k) for k in form.cleaned_data["muted"])
-        return redirect("rfq:notifications")
-    muted = list(NotificationMute.objects.filter(user=request.user)
-                 .values_list("kind", flat=True))
-    return render(request, "rfq/notifications.html", {
-        "items": items[:200], "mute_form": MuteForm(initial={"muted": muted})})
