@@ -243,8 +243,8 @@ def comparison(request: HttpRequest, rfq_id: int, quantity: int | None = None,
     return {"rfq": rfq.pk, "currency": data["currency"], "quantity": data["quantity"],
             "sealed": data["sealed"], "tiers": data["tiers"],
             "parts": [p.pk for p in data["parts"]],
-            "rates": [{"currency": c, "usd_per_unit": str(r), "as_of": d}
-                      for c, r, d in data["rates"]],
+            "rates": [{"currency": c, "usd_per_unit": str(r), "as_of": d, "source": src}
+                      for c, r, d, src in data["rates"]],
             "rows": [{"invitation": r["invitation"].pk, "manufacturer": _firm(r["manufacturer"]),
                       "invitation_status": r["invitation"].status,
                       "quote": _quote_out(r["quote"]) if r["quote"] else None,
@@ -252,7 +252,9 @@ def comparison(request: HttpRequest, rfq_id: int, quantity: int | None = None,
                       "tooling": _dec(r["tooling"]), "total": _dec(r["total"]),
                       "complete": r["complete"], "rate_missing": r["rate_missing"],
                       "expired": r["expired"], "reply_median_hours": r["reply_hours"],
-                      "rating": r["rating"], "rating_count": r["rating_count"]}
+                      "rating": r["rating"], "rating_count": r["rating_count"],
+                      "rates_used": [{"currency": c, "usd_per_unit": str(rate), "as_of": d}
+                                     for c, rate, d, _s in r["rates_used"]]}
                      for r in data["rows"]]}
 
 

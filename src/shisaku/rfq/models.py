@@ -203,18 +203,25 @@ class Message(models.Model):
 
 
 class CurrencyRate(models.Model):
-    """How many US dollars one unit of ``currency`` was worth on ``as_of`` (coordinators
-    edit this table in the admin; the newest row per currency is used)."""
+    """How many US dollars one unit of ``currency`` was worth on ``as_of``, and where that
+    figure comes from. Rows are kept by date (history); a quote is converted with the rate of
+    its date (the newest on or before it, else the newest). Coordinators add rates on the
+    rates page; reference rates of the ECB ship with the platform (data migration)."""
 
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     rate_to_usd = models.DecimalField(_("USD per unit"), max_digits=20, decimal_places=10)
     as_of = models.DateField(_("as of"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("entered by"))
 
     class Meta:
         ordering = ["currency", "-as_of"]
         constraints = [models.UniqueConstraint(fields=["currency", "as_of"],
                                                name="currency_rate_unique_day")]
         verbose_name = _("currency rate")
+        verbose_name_plural = _("currency rates")
 
     def __str__(self) -> str:
         return f"{self.currency} {self.rate_to_usd} USD ({self.as_of})"

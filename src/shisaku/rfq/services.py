@@ -43,6 +43,7 @@ from shisaku.rfq.choices import (
 from shisaku.rfq.models import (
     RFQ,
     Award,
+    CurrencyRate,
     Invitation,
     Message,
     Quote,
@@ -145,7 +146,7 @@ def rfq_create(*, actor: Any, project: Project, part_ids: Sequence[int],
             missing = ", ".join(m["label"] for m in specs.completeness(part).missing)
             raise InputError("parts", f"{part.name}: the specification is not complete enough "
                                       f"for an RFQ (missing: {missing})")
-    tiers = _tiers(list(quantity_tiers))
+    tiers = _tiers(list(quantity_tiers))  # quantities of products
     if quote_deadline is not None and timezone.is_naive(quote_deadline):
         quote_deadline = timezone.make_aware(quote_deadline)  # the deployment's time zone
     if quote_deadline is None or quote_deadline <= now:
@@ -623,6 +624,34 @@ def _award_close(actor: Any, rfq: RFQ) -> None:
         notification_send(users=members_of(inv.manufacturer.organisation),
                           kind=NotificationKind.AWARD_LOST, url=_invitation_url(inv),
                           params={"title": rfq.title})
+
+
+# --- currency rates ------------------------------------------------------------------------
+
+def currency_rate_set(*, actor: Any, currency: str, as_of: dt.date, units_per_usd: Any,
+                      source: str) -> CurrencyRate:
+    """Record how many units of ``currency`` bought 1 USD on ``as_of`` (a coordinator's
+    entry; the same currency and day is replaced, other days stay as history)."""
+    if currency not in Currency.values or currency == "USD":
+        raise InputError("currency", "choose a currency other than USD",
+                         valid=[c for c in Currency.values if c != "USD"])
+    units = _money("units_per_usd", units_per_usd, positive=True)
+    source = (source or "").strip()
+    if not source:
+        raise InputError("source", "say where the rate comes from")
+    rate = (Decimal(1) / units).quantize(Decimal("1e-10"))
+    if rate == 0:
+        raise InputError("units_per_usd", "too large")
+    with transaction.atomic():
+        row, _created = CurrencyRate.objects.update_or_create(
+            currency=currency, as_of=as_of,
+            defaults={"rate_to_usd": rate, "source": source[:200],
+                      "entered_by": actor if actor.is_authenticated else None})
+        audit_record(actor=actor, action="rfq.currency_rate.set", obj=row,
+                     summary=f"{currency} {units}/USD {as_of}",
+                     data={"currency": currency, "as_of": as_of.isoformat(),
+                           "units_per_usd": str(units), "source": source[:200]})
+    return row
 
 
 # --- the scorecard ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from shisaku.rfq import views
 app_name = "rfq"
 urlpatterns = [
     path("", views.rfq_list, name="list"),
+    path("rates/", views.rates, name="rates"),
     path("new/<int:project_pk>", views.rfq_create, name="create"),
     path("<int:pk>/", views.rfq_detail, name="detail"),
     path("<int:pk>/send", views.rfq_send, name="send"),

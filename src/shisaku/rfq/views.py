@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,6 +34,7 @@ from shisaku.projects.selectors import (
 from shisaku.rfq import selectors, services
 from shisaku.rfq.choices import IllegalTransition, RFQStatus
 from shisaku.rfq.forms import (
+    CurrencyRateForm,
     DeclineForm,
     MessageForm,
     QuoteMetaForm,
@@ -101,8 +103,10 @@ def rfq_create(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = _project_for_editor(request, project_pk)
     parts = list(project.parts.prefetch_related("files"))
     ready = [p for p in parts if part_ready_for_rfq(p)]
+    tiers = selectors.default_tiers(project)
     form = RFQForm(request.POST or None, part_choices=[(p.pk, p.name) for p in ready],
                    initial={"parts": [p.pk for p in ready],
+                            "quantity_tiers": ", ".join(str(t) for t in tiers),
                             "quote_deadline": timezone.localtime() + timezone.timedelta(days=7)})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -117,7 +121,8 @@ def rfq_create(request: HttpRequest, project_pk: int) -> HttpResponse:
         else:
             return redirect("rfq:detail", rfq.pk)
     return render(request, "rfq/create.html", {
-        "project": project, "form": form,
+        "project": project, "form": form, "tiers": tiers,
+        "pieces": selectors.pieces_per_tier(ready, tiers),
         "not_ready": [p for p in parts if p not in ready]},
         status=422 if form.errors else 200)
 
@@ -411,3 +416,34 @@ def message_file(request: HttpRequest, pk: int) -> FileResponse:
     _side(request, msg.invitation_id)
     return FileResponse(msg.file.open("rb"), as_attachment=True,
                         filename=msg.file.name.rsplit("/", 1)[-1])
+
+
+
+# --- currency rates (coordinators) -------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rates(request: HttpRequest) -> HttpResponse:
+    editor = selectors.rates_editable_by(request.user)
+    form = CurrencyRateForm(request.POST or None,
+                            initial={"as_of": timezone.localdate()}) if editor else None
+    if request.method == "POST":
+        if not editor:
+            raise PermissionDenied(_("Only coordinators keep the currency rates."))
+        assert form is not None
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.currency_rate_set(actor=request.user, currency=d["currency"],
+                                           as_of=d["as_of"], units_per_usd=d["units_per_usd"],
+                                           source=d["source"])
+            except InputError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+            else:
+                messages.success(request, _("Rate saved."))
+                return redirect("rfq:rates")
+    history = [{"row": r, "units_per_usd": (1 / r.rate_to_usd) if r.rate_to_usd else None}
+               for r in selectors.rates_history()]
+    return render(request, "rfq/rates.html", {"form": form, "history": history,
+                                              "editor": editor},
+                  status=422 if form is not None and form.errors else 200)
