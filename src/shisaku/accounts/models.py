@@ -50,6 +50,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = _("memberships")
         constraints = [models.UniqueConstraint(fields=["user", "organisation"],
                                                name="membership_unique_user_org")]
         verbose_name = _("membership")

@@ -73,6 +73,7 @@ class Invitation(models.Model):
     match_score = models.FloatField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = _("invitations")
         ordering = ["sent_at", "id"]
         constraints = [models.UniqueConstraint(fields=["rfq", "manufacturer"],
                                                name="invitation_unique_firm")]
@@ -102,6 +103,7 @@ class Quote(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"))
 
     class Meta:
+        verbose_name_plural = _("quotes")
         ordering = ["invitation", "-revision"]
         constraints = [models.UniqueConstraint(fields=["invitation", "revision"],
                                                name="quote_unique_revision")]
@@ -120,6 +122,8 @@ class QuoteLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=16, decimal_places=4)
 
     class Meta:
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
         ordering = ["part", "tier"]
         constraints = [models.UniqueConstraint(fields=["quote", "part", "tier"],
                                                name="quote_line_unique")]
@@ -143,6 +147,7 @@ class Award(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = _("awards")
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rfq"], condition=models.Q(part__isnull=True),
@@ -170,6 +175,7 @@ class Rating(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = _("ratings")
         ordering = ["-created_at", "-id"]
         verbose_name = _("rating")
 
@@ -196,6 +202,8 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -241,6 +249,10 @@ class ReplyStats(models.Model):
     answered = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = _("reply statistics")
+        verbose_name_plural = _("reply statistics")
+
     def __str__(self) -> str:
         return f"{self.manufacturer_id}: {self.ack_median_hours} h"
 
@@ -257,6 +269,8 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
         constraints = [models.UniqueConstraint(fields=["user", "scope", "key"],
                                                name="idempotency_unique_key")]
 
@@ -275,6 +289,7 @@ class NdaAcceptance(models.Model):
     accepted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = _("NDA acceptances")
         verbose_name = _("NDA acceptance")
 
     def __str__(self) -> str:

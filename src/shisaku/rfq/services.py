@@ -109,21 +109,21 @@ def _set_status(obj: Any, entity: str, target: str) -> None:
 
 def _tiers(value: Any) -> list[int]:
     if not isinstance(value, list | tuple) or not value:
-        raise InputError("quantity_tiers", "give one to six quantities, e.g. 10, 300, 5000")
+        raise InputError("quantity_tiers", _("give one to six quantities, e.g. 10, 300, 5000"))
     tiers = []
     for raw in value:
         if isinstance(raw, bool) or not isinstance(raw, int | str):
-            raise InputError("quantity_tiers", "quantities must be whole numbers")
+            raise InputError("quantity_tiers", _("quantities must be whole numbers"))
         try:
             n = int(str(raw).replace(",", "").strip())
         except ValueError:
-            raise InputError("quantity_tiers", f"not a whole number: {raw!r}") from None
+            raise InputError("quantity_tiers", _("not a whole number: %(value)s") % {"value": raw}) from None
         if not 1 <= n <= MAX_QUANTITY:
-            raise InputError("quantity_tiers", f"quantities must be between 1 and {MAX_QUANTITY}")
+            raise InputError("quantity_tiers", _("quantities must be between 1 and %(max)s") % {"max": MAX_QUANTITY})
         tiers.append(n)
     tiers = sorted(set(tiers))
     if len(tiers) > MAX_TIERS:
-        raise InputError("quantity_tiers", f"at most {MAX_TIERS} quantities")
+        raise InputError("quantity_tiers", _("at most %(n)s quantities") % {"n": MAX_TIERS})
     return tiers
 
 
@@ -135,22 +135,22 @@ def rfq_create(*, actor: Any, project: Project, part_ids: Sequence[int],
     part is refused with field ``parts`` and the reason."""
     now = _now(now)
     if not part_ids:
-        raise InputError("parts", "choose at least one part")
+        raise InputError("parts", _("choose at least one part"))
     parts = {p.pk: p for p in project.parts.filter(pk__in=list(part_ids))
              .prefetch_related("files")}
     for pid in part_ids:
         part = parts.get(int(pid))
         if part is None:
-            raise InputError("parts", f"part {pid} is not a part of this project")
+            raise InputError("parts", _("part %(id)s is not a part of this project") % {"id": pid})
         if not part_ready_for_rfq(part):
             missing = ", ".join(m["label"] for m in specs.completeness(part).missing)
-            raise InputError("parts", f"{part.name}: the specification is not complete enough "
-                                      f"for an RFQ (missing: {missing})")
+            raise InputError("parts", _("%(part)s: the specification is not complete enough for an RFQ (missing: %(missing)s)") % {
+                                          "part": part.name, "missing": missing})
     tiers = _tiers(list(quantity_tiers))  # quantities of products
     if quote_deadline is not None and timezone.is_naive(quote_deadline):
         quote_deadline = timezone.make_aware(quote_deadline)  # the deployment's time zone
     if quote_deadline is None or quote_deadline <= now:
-        raise InputError("quote_deadline", "must be in the future")
+        raise InputError("quote_deadline", _("must be in the future"))
     title = (title or "").strip()[:200] or _("Quotation for %(project)s") % {
         "project": project.title}
     with transaction.atomic():
@@ -246,23 +246,23 @@ def rfq_send(*, actor: Any, rfq: RFQ, manufacturer_ids: Sequence[int] | None = N
         manufacturer_ids = [m.pk for m, _s in rfq_candidates(rfq=rfq, limit=DEFAULT_INVITES)]
     ids = list(dict.fromkeys(int(i) for i in manufacturer_ids))
     if not ids:
-        raise InputError("manufacturers", "choose at least one manufacturer")
+        raise InputError("manufacturers", _("choose at least one manufacturer"))
     if len(ids) > MAX_INVITES:
-        raise InputError("manufacturers", f"at most {MAX_INVITES} manufacturers")
+        raise InputError("manufacturers", _("at most %(n)s manufacturers") % {"n": MAX_INVITES})
     firms = Manufacturer.objects.in_bulk(ids)
     unknown = [i for i in ids if i not in firms]
     if unknown:
-        raise InputError("manufacturers", f"no such manufacturer: {unknown[0]}")
+        raise InputError("manufacturers", _("no such manufacturer: %(id)s") % {"id": unknown[0]})
     reachable = set(Manufacturer.objects.filter(pk__in=ids,
                                                 organisation__memberships__isnull=False)
                     .values_list("pk", flat=True))
     silent = [firms[i].name for i in ids if i not in reachable]
     if silent:
         # Invited, they could never answer, and their response rate would suffer for it.
-        raise InputError("manufacturers", f"{silent[0]} has no account on Shisaku yet and "
-                                          "cannot answer a request")
+        raise InputError("manufacturers", _("%(firm)s has no account on Shisaku yet and cannot answer a request") % {
+                                              "firm": silent[0]})
     if rfq.quote_deadline <= now:
-        raise InputError("quote_deadline", "the quote deadline has passed; set a new one")
+        raise InputError("quote_deadline", _("the quote deadline has passed; set a new one"))
     with transaction.atomic():
         locked = RFQ.objects.select_for_update().get(pk=rfq.pk)
         _set_status(locked, "rfq", RFQStatus.SENT)
@@ -356,11 +356,11 @@ def _money(field: str, value: Any, *, positive: bool) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
-        raise InputError(field, "must be a number") from None
+        raise InputError(field, _("must be a number")) from None
     if not amount.is_finite() or amount < 0 or (positive and amount == 0):
-        raise InputError(field, "must be more than 0" if positive else "must not be negative")
+        raise InputError(field, _("must be more than 0") if positive else _("must not be negative"))
     if amount >= Decimal("1e12"):
-        raise InputError(field, "too large")
+        raise InputError(field, _("too large"))
     return amount
 
 
@@ -372,15 +372,15 @@ def _lines(rfq: RFQ, lines: Iterable[Mapping[str, Any]]) -> list[tuple[int, int,
         try:
             part, tier = int(line.get("part", 0)), int(line.get("tier", 0))
         except (TypeError, ValueError):
-            raise InputError(f"lines[{i}]", "part and tier must be whole numbers") from None
+            raise InputError(f"lines[{i}]", _("part and tier must be whole numbers")) from None
         if part not in part_ids:
-            raise InputError(f"lines[{i}].part", "not a part of this request")
+            raise InputError(f"lines[{i}].part", _("not a part of this request"))
         if tier not in tiers:
-            raise InputError(f"lines[{i}].tier", "not one of the request's quantities")
+            raise InputError(f"lines[{i}].tier", _("not one of the request's quantities"))
         out[(part, tier)] = _money(f"lines[{i}].unit_price", line.get("unit_price"),
                                    positive=True)
     if not out:
-        raise InputError("lines", "price at least one part at one quantity")
+        raise InputError("lines", _("price at least one part at one quantity"))
     return [(p, t, price) for (p, t), price in sorted(out.items())]
 
 
@@ -394,16 +394,16 @@ def quote_submit(*, actor: Any, invitation: Invitation, lines: Iterable[Mapping[
     """
     now = _now(now)
     if currency not in Currency.values:
-        raise InputError("currency", "unknown currency", valid=list(Currency.values))
+        raise InputError("currency", _("unknown currency"), valid=list(Currency.values))
     tooling = _money("tooling_cost", tooling_cost or 0, positive=False)
     try:
         lead = int(lead_time_days)
     except (TypeError, ValueError):
-        raise InputError("lead_time_days", "must be a whole number of days") from None
+        raise InputError("lead_time_days", _("must be a whole number of days")) from None
     if not 1 <= lead <= 3650:
-        raise InputError("lead_time_days", "must be between 1 and 3650 days")
+        raise InputError("lead_time_days", _("must be between 1 and 3650 days"))
     if not isinstance(valid_until, dt.date) or valid_until < timezone.localdate(now):
-        raise InputError("valid_until", "must be a date from today on")
+        raise InputError("valid_until", _("must be a date from today on"))
     with transaction.atomic():
         inv = _lock(invitation)
         _require_open(inv.rfq, InvitationStatus.QUOTED)
@@ -463,11 +463,11 @@ def invitation_decline(*, actor: Any, invitation: Invitation, reason: str, note:
                        now: dt.datetime | None = None) -> Invitation:
     now = _now(now)
     if reason not in DeclineReason.values:
-        raise InputError("reason", "choose a reason from the list",
+        raise InputError("reason", _("choose a reason from the list"),
                          valid=list(DeclineReason.values))
     note = (note or "").strip()
     if reason == DeclineReason.OTHER and not note:
-        raise InputError("note", "say why when the reason is 'other'")
+        raise InputError("note", _("say why when the reason is 'other'"))
     with transaction.atomic():
         inv = _lock(invitation)
         _set_status(inv, "invitation", InvitationStatus.DECLINED)
@@ -490,12 +490,12 @@ def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufact
     notified."""
     body = (body or "").strip()
     if not body:
-        raise InputError("body", "write a message")
+        raise InputError("body", _("write a message"))
     if len(body) > 5000:
-        raise InputError("body", "at most 5000 characters")
+        raise InputError("body", _("at most 5000 characters"))
     limit = int(getattr(settings, "SHISAKU_MAX_UPLOAD_MB", 50)) * 1024 * 1024
     if upload is not None and (upload.size or 0) > limit:
-        raise InputError("file", f"larger than {limit // (1024 * 1024)} MB")
+        raise InputError("file", _("larger than %(mb)s MB") % {"mb": limit // (1024 * 1024)})
     if invitation.rfq.status == RFQStatus.DRAFT:
         raise IllegalTransition("rfq", invitation.rfq.status, "sent",
                                 reason="the request has not been sent")
@@ -547,7 +547,7 @@ def award_create(*, actor: Any, rfq: RFQ, quote_id: int,
                      .select_related("invitation__manufacturer")
                      .filter(pk=quote_id, invitation__rfq=locked).first())
             if quote is None:
-                raise InputError("quote", "not a quote of this request")
+                raise InputError("quote", _("not a quote of this request"))
             if quote.status == QuoteStatus.SUBMITTED and quote.valid_until < timezone.localdate(
                     now):
                 raise IllegalTransition("quote", QuoteStatus.EXPIRED, QuoteStatus.AWARDED,
@@ -597,14 +597,14 @@ def _award_parts(rfq: RFQ, quote: Quote, part_ids: Sequence[int] | None) -> list
         return [None]
     wanted = list(dict.fromkeys(int(p) for p in part_ids))
     if not wanted:
-        raise InputError("parts", "choose at least one part")
+        raise InputError("parts", _("choose at least one part"))
     names = dict(rfq.parts.values_list("pk", "name"))
     priced = set(quote.lines.values_list("part_id", flat=True))
     for pid in wanted:
         if pid not in names:
-            raise InputError("parts", f"part {pid} is not a part of this request")
+            raise InputError("parts", _("part %(id)s is not a part of this request") % {"id": pid})
         if pid not in priced:
-            raise InputError("parts", f"this quote has no price for {names[pid]}")
+            raise InputError("parts", _("this quote has no price for %(part)s") % {"part": names[pid]})
         if None in taken or pid in taken:
             raise IllegalTransition("rfq", rfq.status, RFQStatus.AWARDED,
                                     reason=f"{names[pid]} is already awarded")
@@ -633,15 +633,15 @@ def currency_rate_set(*, actor: Any, currency: str, as_of: dt.date, units_per_us
     """Record how many units of ``currency`` bought 1 USD on ``as_of`` (a coordinator's
     entry; the same currency and day is replaced, other days stay as history)."""
     if currency not in Currency.values or currency == "USD":
-        raise InputError("currency", "choose a currency other than USD",
+        raise InputError("currency", _("choose a currency other than USD"),
                          valid=[c for c in Currency.values if c != "USD"])
     units = _money("units_per_usd", units_per_usd, positive=True)
     source = (source or "").strip()
     if not source:
-        raise InputError("source", "say where the rate comes from")
+        raise InputError("source", _("say where the rate comes from"))
     rate = (Decimal(1) / units).quantize(Decimal("1e-10"))
     if rate == 0:
-        raise InputError("units_per_usd", "too large")
+        raise InputError("units_per_usd", _("too large"))
     with transaction.atomic():
         row, _created = CurrencyRate.objects.update_or_create(
             currency=currency, as_of=as_of,
@@ -670,9 +670,9 @@ def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communica
         try:
             score = int(value)
         except (TypeError, ValueError):
-            raise InputError(name, "a whole number from 1 to 5") from None
+            raise InputError(name, _("a whole number from 1 to 5")) from None
         if not 1 <= score <= 5:
-            raise InputError(name, "a whole number from 1 to 5")
+            raise InputError(name, _("a whole number from 1 to 5"))
         scores[name] = score
     with transaction.atomic():
         awards = Award.objects.select_for_update().select_related(
@@ -683,9 +683,9 @@ def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communica
         if award_id is not None:
             award = awards.filter(pk=award_id).first()
             if award is None:
-                raise InputError("award", "not an award of this request")
+                raise InputError("award", _("not an award of this request"))
         elif awards.count() > 1:
-            raise InputError("award", "this request has several awards: choose one")
+            raise InputError("award", _("this request has several awards: choose one"))
         else:
             award = awards.get()
         if Rating.objects.filter(award=award).exists():

@@ -293,9 +293,8 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quotes = list(selectors.quotes_visible(user=request.user, rfq=rfq)
                   .filter(invitation=inv).order_by("-revision"))
     parts = list(rfq.parts.all())
-    labels = {k: f.label for k, f in specs.all_spec_fields().items()}
     for part in parts:
-        part.spec_rows = [(labels.get(k, k), v) for k, v in (part.spec or {}).items()]
+        part.spec_rows = specs.spec_rows(part.spec)
     editor = side == "firm" or selectors.rfq_is_editor(user=request.user, rfq=rfq)
     last = selectors.live_quote(quotes)
     prices = {(ln.part_id, ln.tier): ln.unit_price for ln in (last.lines.all() if last else [])}
