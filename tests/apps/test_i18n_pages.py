@@ -8,6 +8,7 @@ is), with the sample objects built in ``site``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import re
@@ -176,10 +177,9 @@ def site(settings: Any, tmp_path: Any) -> dict[str, Any]:
     inquiry = consortia.window_send(actor=world.owner, project=world.project,
                                     coordinator=world.coordinator)
     consortium = consortia.consortium_propose(actor=world.coord, project=world.project)
-    try:  # the RFQ world's firms may not cover every package: then no team to invite
+    # the RFQ world's firms may not cover every package: then there is no team to invite
+    with contextlib.suppress(InputError):
         consortia.consortium_invite(actor=world.coord, consortium=consortium)
-    except InputError:
-        pass
     member = consortium.members.select_related("manufacturer__organisation").first()
     firm_user = None
     if member is not None and member.manufacturer.organisation_id:

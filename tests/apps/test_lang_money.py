@@ -101,12 +101,12 @@ def test_subjects_cut_at_a_word_with_an_ellipsis() -> None:
     assert subject_shorten("short", 40) == "short"
     korean = "새 견적 요청: 재활 장갑 하우징 및 손바닥 플레이트 시제품 제작 견적 요청입니다"
     cut_ko = subject_shorten(korean, 20)
-    assert len(cut_ko) == 20 and cut_ko.endswith("…") and korean.startswith(cut_ko[:-1])
+    assert 18 <= len(cut_ko) <= 20 and cut_ko.endswith("…") and korean.startswith(cut_ko[:-1])
     # never between a letter and its combining mark
-    decomposed = "Cafe\u0301 " * 20
-    assert not subject_shorten(decomposed, 13)[-2:-1] == "\u0301" or True
-    assert "\u0301…" not in subject_shorten("ab" + "e\u0301" * 30, 10) or \
-        subject_shorten("ab" + "e\u0301" * 30, 10).count("e") * 1 >= 1
+    import unicodedata
+    decomposed = "ab" + "e\u0301" * 30
+    body = subject_shorten(decomposed, 10)[:-1]
+    assert decomposed.startswith(body) and not unicodedata.combining(decomposed[len(body)])
 
 
 # --- with a database ----------------------------------------------------------------------
@@ -280,18 +280,17 @@ def test_settings_page_saves_language_zone_and_mutes(world: Any) -> None:
 # --- labels -------------------------------------------------------------------------------
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("lang", "label"), [("ko", "CNC 밀링 가공"), ("ja", "CNCフライス加工"),
-                                             ("en", "CNC milling")])
-def test_find_page_labels_follow_the_language(client: Client, lang: str, label: str) -> None:
+@pytest.mark.parametrize("lang", ["ko", "ja", "en"])
+def test_find_page_labels_follow_the_language(client: Client, lang: str) -> None:
     from shisaku import taxonomy
-    expected = taxonomy.label("process", "cnc_milling", lang)
     for first in ("ko", "ja", "en"):  # whatever language rendered first
         client.cookies["django_language"] = first
-        client.get("/manufacturers/find/")
+        client.get("/manufacturers/find")
     client.cookies["django_language"] = lang
-    page = client.get("/manufacturers/find/").content.decode()
-    assert expected in page
-    assert label == expected or True
+    page = client.get("/manufacturers/find").content.decode()
+    assert taxonomy.label("process", "cnc_milling", lang) in page
+    for other in {"ko", "ja", "en"} - {lang}:
+        assert f">{taxonomy.label('process', 'injection_molding', other)}<" not in page
 
 
 @pytest.mark.django_db
@@ -299,7 +298,7 @@ def test_find_page_labels_follow_the_language(client: Client, lang: str, label: 
 def test_signup_countries_in_the_readers_language(client: Client, lang: str) -> None:
     from shisaku import taxonomy
     client.cookies["django_language"] = lang
-    page = client.get("/accounts/signup/").content.decode()
+    page = client.get("/accounts/signup").content.decode()
     assert taxonomy.label("country", "KR", lang) in page
     assert ">South Korea<" not in page and ">Korea, Republic of<" not in page
 
