@@ -50,6 +50,9 @@ def test_unit_prices_keep_significant_decimals_only() -> None:
     assert money_format(Decimal("4500.0000"), "KRW", lang="ko", unit=True) == "₩4,500"
     assert money_format(Decimal("0.0450"), "USD", lang="en", unit=True) == "$0.045"
     assert money_format(Decimal("5.0000"), "USD", lang="en", unit=True) == "$5.00"
+    # a converted KRW price is shown in whole won; a tiny one keeps its decimals
+    assert money_format(Decimal("4075.8521"), "KRW", lang="ko", unit=True) == "₩4,076"
+    assert money_format(Decimal("45.5"), "KRW", lang="ko", unit=True) == "₩45.5"
     assert money_format(None, "USD") == ""
 
 

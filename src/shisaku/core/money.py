@@ -2,8 +2,9 @@
 units (KRW and JPY have none) in the reader's locale. One place, used by every page and
 e-mail; exports keep raw numbers.
 
-Totals are rounded to the currency's minor units. Unit prices keep up to four decimals when
-they have them (a 0.045 USD screw), never fewer than the currency's minor units.
+Totals are rounded to the currency's minor units. A unit price is too, unless it is below 100
+minor units, where rounding would move it by a percent or more: then it keeps up to four
+significant decimals (a 0.045 USD screw, a ₩45.5 washer), never fewer than the minor units.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_precision
 from django.utils.translation import get_language
 
-__all__ = ["UNIT_PRICE_DIGITS", "locale_of", "minor_digits", "money_format", "money_round",
+__all__ = ["UNIT_PRICE_DIGITS", "decimal_plain", "locale_of", "minor_digits", "money_format", "money_round",
            "number_format", "percent_format"]
 
 UNIT_PRICE_DIGITS = 4
@@ -53,12 +54,12 @@ def money_round(amount: Any, currency: str) -> Decimal:
 def money_format(amount: Any, currency: str, *, lang: str | None = None,
                  unit: bool = False) -> str:
     """``amount`` of ``currency`` for the reader: "₩4,500", "￥18,000,000", "US$1,234.50".
-    ``unit=True`` keeps up to four decimals of a unit price. "" for no amount."""
+    ``unit=True``: a small unit price keeps up to four decimals (see above). "" for none."""
     number = _decimal(amount)
     if number is None or not currency:
         return ""
     minor = minor_digits(currency)
-    if unit:
+    if unit and abs(number) * 10 ** minor < 100:
         number = number.quantize(Decimal(1).scaleb(-UNIT_PRICE_DIGITS), rounding=ROUND_HALF_UP)
         # drop zeros beyond the minor units, keep the significant sub-unit digits
         exponent = min(-minor, number.normalize().as_tuple().exponent)  # type: ignore[operator]
@@ -90,3 +91,14 @@ def percent_format(value: Any, *, lang: str | None = None, digits: int = 0) -> s
         return ""
     fmt = "#,##0" + ("." + "#" * digits if digits else "") + "%"
     return format_percent(number / 100, format=fmt, locale=locale_of(lang))
+
+
+def decimal_plain(value: Any) -> str:
+    """A number for a form field: dot decimal, no grouping, no trailing zeros
+    (Decimal("4500.0000") -> "4500", Decimal("0.0450") -> "0.045"); "" for none."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f")

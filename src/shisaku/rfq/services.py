@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -627,6 +628,39 @@ def _award_close(actor: Any, rfq: RFQ) -> None:
 
 
 # --- currency rates ------------------------------------------------------------------------
+
+ECB_FILE = Path(__file__).resolve().parent.parent / "data" / "currency_rates_ecb.csv"
+ECB_SOURCE = "ECB euro foreign exchange reference rates of {date}"
+
+
+def currency_rates_shipped() -> list[tuple[str, dt.date, Decimal, str]]:
+    """(currency, date, USD per unit, source) of the ECB reference rates shipped in
+    ``data/currency_rates_ecb.csv`` (units per EUR as published; USD per unit derived)."""
+    lines = [ln for ln in ECB_FILE.read_text(encoding="utf-8").splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    header = lines[0].split(",")
+    out = []
+    for line in lines[1:]:
+        row = dict(zip(header, line.split(","), strict=True))
+        day = dt.date.fromisoformat(row.pop("date"))
+        usd_per_eur = Decimal(row.pop("USD"))
+        source = ECB_SOURCE.format(date=day.isoformat())
+        out.append(("EUR", day, usd_per_eur, source))
+        out += [(cur, day, (usd_per_eur / Decimal(per_eur)).quantize(Decimal("1e-10")), source)
+                for cur, per_eur in row.items()]
+    return out
+
+
+def currency_rates_load_shipped() -> int:
+    """Store the shipped rates that are not there yet (a coordinator's rate of the same day
+    is kept); the data migration does the same on ``migrate``. Returns how many were added."""
+    added = 0
+    for cur, day, rate, source in currency_rates_shipped():
+        _row, created = CurrencyRate.objects.get_or_create(
+            currency=cur, as_of=day, defaults={"rate_to_usd": rate, "source": source})
+        added += created
+    return added
+
 
 def currency_rate_set(*, actor: Any, currency: str, as_of: dt.date, units_per_usd: Any,
                       source: str) -> CurrencyRate:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shisaku.core.money import decimal_plain
 from shisaku.errors import InputError
 from shisaku.projects import specs
 from shisaku.projects.choices import Currency
@@ -301,7 +302,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     price_rows = [{"part": p, "cells": [(t, f"price_{p.pk}_{t}", prices.get((p.pk, t), ""))
                                         for t in rfq.quantity_tiers]} for p in parts]
     initial = {"currency": last.currency if last else rfq.project.currency,
-               "tooling_cost": last.tooling_cost if last else 0,
+               "tooling_cost": decimal_plain(last.tooling_cost) if last else 0,
                "lead_time_days": last.lead_time_days if last else None,
                "valid_until": last.valid_until if last else None}
     from shisaku.rfq import nda

@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import get_language
 
 from shisaku import taxonomy
-from shisaku.core.money import money_format, number_format, percent_format
+from shisaku.core.money import decimal_plain, money_format, number_format, percent_format
 
 register = template.Library()
 
@@ -51,3 +51,15 @@ def number(value: Any, digits: Any = None) -> str:
 def percent(value: Any, digits: Any = 0) -> str:
     """``{{ 12.5|percent:1 }}`` → "12.5%" (the value is in percent)."""
     return percent_format(value, digits=int(digits or 0))
+
+
+@register.filter
+def plain(value: Any) -> str:
+    """For an input's value: "4500" rather than "4500.0000"."""
+    return decimal_plain(value)
+
+
+@register.filter
+def numbers(values: Any, sep: str = " / ") -> str:
+    """A list of quantities, each localised: "10 / 300 / 30,000"."""
+    return sep.join(number_format(v) for v in values or [])
