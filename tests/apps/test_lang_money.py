@@ -351,3 +351,13 @@ def test_taxlabels_never_splits_a_string() -> None:
 
 
 _unused = (Quote,)
+
+
+@pytest.mark.django_db
+def test_shipped_rates_are_what_migrate_loaded_and_loading_again_adds_nothing() -> None:
+    from shisaku.rfq.services import currency_rates_load_shipped, currency_rates_shipped
+    shipped = currency_rates_shipped()
+    assert {c for c, *_r in shipped} == {"EUR", "JPY", "KRW", "CNY"}
+    stored = {(r.currency, r.as_of): r.rate_to_usd for r in CurrencyRate.objects.all()}
+    assert all(stored[(c, d)] == rate for c, d, rate, _s in shipped)
+    assert currency_rates_load_shipped() == 0
