@@ -361,3 +361,52 @@ def test_shipped_rates_are_what_migrate_loaded_and_loading_again_adds_nothing() 
     stored = {(r.currency, r.as_of): r.rate_to_usd for r in CurrencyRate.objects.all()}
     assert all(stored[(c, d)] == rate for c, d, rate, _s in shipped)
     assert currency_rates_load_shipped() == 0
+
+
+@pytest.mark.django_db
+def test_language_picked_in_the_header_becomes_the_preference(world: Any) -> None:
+    maker = world.makers["alpha"]
+    assert maker.preferred_language == ""
+    client = _client(maker)
+    client.cookies["django_language"] = "ko"
+    client.get("/rfqs/inbox/")
+    maker.refresh_from_db()
+    assert maker.preferred_language == "ko"  # so its e-mails come in Korean
+    other = world.makers["bravo"]
+    other.preferred_language = "ja"
+    other.save()
+    page = _client(other).get("/rfqs/inbox/").content.decode()  # no cookie: the preference
+    assert '<html lang="ja">' in page
+
+
+@pytest.mark.django_db
+def test_window_digest_in_each_coordinators_language_with_an_absolute_link(
+        world: Any, mailoutbox: list) -> None:
+    from shisaku.consortia.services import window_digest_send
+    world.coord.preferred_language = "ja"
+    world.coord.save()
+    assert window_digest_send() == 1
+    (letter,) = mailoutbox
+    assert "https://shisaku.example.org/window/" in letter.body
+    assert "窓口" in letter.subject or "ダイジェスト" in letter.subject, letter.subject
+
+
+@pytest.mark.django_db
+def test_consortium_invitations_notify_the_firms_in_their_language() -> None:
+    from shisaku.consortia import services as consortia
+    from tests.apps.test_consortia_support import make_world as consortium_world
+
+    w = consortium_world()
+    for user in w.makers.values():
+        user.preferred_language = "ko"
+        user.save()
+    consortia.window_send(actor=w.owner, project=w.project, coordinator=w.coordinator.pk)
+    consortium = consortia.consortium_propose(actor=w.coord, project=w.project)
+    consortia.consortium_invite(actor=w.coord, consortium=consortium)
+    invited = set(consortium.members.values_list("manufacturer_id", flat=True))
+    notes = Notification.objects.filter(kind="consortium_invited")
+    assert notes.exists() and all("공동 수주" in n.text for n in notes)
+    assert all(n.url == "/window/invitations/" for n in notes)
+    told_firms = {m.organisation.manufacturer.pk for n in notes
+                  for m in [n.user.memberships.get()]}
+    assert told_firms == invited

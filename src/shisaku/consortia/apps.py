@@ -6,3 +6,8 @@ class ConsortiaConfig(AppConfig):
     name = "shisaku.consortia"
     label = "consortia"
     verbose_name = _("Joint orders")
+
+    def ready(self) -> None:
+        from shisaku.consortia.notify import register_kinds
+
+        register_kinds()
