@@ -340,6 +340,8 @@ def test_api_docs_work_offline(client: Client) -> None:
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "/static/ninja/swagger-ui-init.js" in page
     assert "<script>" not in page.replace('<script type="application/json"', "")  # no inline JS
+    from django.contrib.staticfiles import finders
+    assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui.css")
 
 
 def test_taxlabels_never_splits_a_string() -> None:

@@ -109,3 +109,15 @@ def test_comparison_in_usd_of_krw_and_jpy_quotes_in_korean(login_as: Any, live_s
                      f"<pre style='white-space: pre-wrap'>{html.escape(letter.body)}</pre>"
                      f"</body></html>")
     _shot(firm, "email-ko")
+
+
+def test_api_docs_render_without_any_cdn(page: Any, live_server: Any,
+                                         transactional_db: Any) -> None:
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(live_server.url) else None)
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)  # operations are listed
+    assert page.locator(".swagger-ui .opblock").count() > 10
+    assert outside == []
+    _shot(page, "api-docs")
