@@ -412,3 +412,20 @@ def test_consortium_invitations_notify_the_firms_in_their_language() -> None:
     told_firms = {m.organisation.manufacturer.pk for n in notes
                   for m in [n.user.memberships.get()]}
     assert told_firms == invited
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ko", "ja"])
+def test_profile_editor_and_estimate_form_in_the_readers_language(world: Any,
+                                                                  lang: str) -> None:
+    from shisaku import taxonomy
+    maker = _client(world.makers["alpha"])
+    maker.cookies["django_language"] = "en"
+    maker.get(f"/manufacturers/{world.firms['alpha'].pk}/edit")  # English rendered first
+    maker.cookies["django_language"] = lang
+    editor = maker.get(f"/manufacturers/{world.firms['alpha'].pk}/edit").content.decode()
+    estimate = maker.get("/estimate/").content.decode()
+    for page in (editor, estimate):
+        assert taxonomy.label("process", "cnc_milling", lang) in page
+        assert ">CNC milling<" not in page
+    assert f">{taxonomy.label('country', 'JP', lang)}<" in estimate
