@@ -429,3 +429,15 @@ def test_profile_editor_and_estimate_form_in_the_readers_language(world: Any,
         assert taxonomy.label("process", "cnc_milling", lang) in page
         assert ">CNC milling<" not in page
     assert f">{taxonomy.label('country', 'JP', lang)}<" in estimate
+
+
+@pytest.mark.django_db
+def test_refusals_name_the_field_in_words_in_the_readers_language(world: Any) -> None:
+    _rfq, (a, *_r) = make_rfq(world)
+    firm = _client(world.makers["alpha"])
+    firm.cookies["django_language"] = "ko"
+    page = firm.post(f"/rfqs/invitations/{a.pk}/quote", {
+        "currency": "KRW", "tooling_cost": "0", "lead_time_days": "10",
+        "valid_until": "2099-01-01"}, follow=True).content.decode()
+    assert "가격: 부품 하나 이상을 한 수량 이상으로 가격을 입력하세요" in page
+    assert "lines:" not in page and "price at least one part" not in page

@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shisaku.core.money import decimal_plain
@@ -64,12 +65,36 @@ def _firm_invitation_or_404(request: HttpRequest, pk: int) -> Invitation:
     return inv
 
 
+# What a refused field is called on the pages (a message never shows a field's code).
+FIELD_LABELS = {
+    "quantity_tiers": gettext_lazy("Quantities of products to price"),
+    "quote_deadline": gettext_lazy("Quote deadline"), "parts": gettext_lazy("Parts"),
+    "manufacturers": gettext_lazy("Manufacturers"), "lines": gettext_lazy("Prices"),
+    "currency": gettext_lazy("Currency"), "tooling_cost": gettext_lazy("Tooling / NRE"),
+    "lead_time_days": gettext_lazy("Lead time (days)"),
+    "valid_until": gettext_lazy("Valid until"), "reason": gettext_lazy("Reason"),
+    "note": gettext_lazy("Note"), "body": gettext_lazy("Message"), "file": gettext_lazy("File"),
+    "quote": gettext_lazy("Quote"), "award": gettext_lazy("Award"),
+    "quality": gettext_lazy("Quality"), "on_time": gettext_lazy("On-time delivery"),
+    "communication": gettext_lazy("Communication"), "nda": gettext_lazy("NDA"),
+}
+
+
+def field_label(field: str, form: Any = None) -> str:
+    """The label of a refused field: the form's own, else the table's (``lines[2].unit_price``
+    is "Prices")."""
+    if form is not None and field in getattr(form, "fields", {}):
+        return str(form.fields[field].label or field)
+    base = field.split("[", 1)[0].split(".", 1)[0]
+    return str(FIELD_LABELS.get(base, gettext_lazy("Input")))
+
+
 def _attempt(request: HttpRequest, action: Callable[[], Any], back: str) -> HttpResponse:
     """Run a service call; show its refusal (422 input / 409 state) as a message."""
     try:
         action()
     except InputError as exc:
-        messages.error(request, f"{exc.field}: {exc.reason}")
+        messages.error(request, f"{field_label(exc.field)}: {exc.reason}")
     except IllegalTransition as exc:
         messages.error(request, exc.reason)
         response = redirect(back)
@@ -255,7 +280,7 @@ def rfq_rate(request: HttpRequest, pk: int) -> HttpResponse:
     form = RatingForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field_label(field, form)}: {' '.join(errors)}")
         return redirect("rfq:detail", rfq.pk)
     d = form.cleaned_data
     raw = request.POST.get("award", "")
@@ -361,7 +386,7 @@ def invitation_quote(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuoteMetaForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field_label(field, form)}: {' '.join(errors)}")
         return redirect("rfq:invitation", inv.pk)
     lines = []
     for key, value in request.POST.items():
