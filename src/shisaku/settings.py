@@ -60,11 +60,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "ninja",  # serves the API docs' Swagger UI from its own static files (CSP: no CDN)
+    "ninja",  # serves Swagger UI's JS/CSS from its package (the API docs work offline)
     "axes",
     "huey.contrib.djhuey",
     "shisaku.core",
     "shisaku.accounts",
+    "shisaku.notifications",
     "shisaku.tokens",
     "shisaku.directory",
     "shisaku.estimates",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "shisaku.notifications.middleware.UserPreferencesMiddleware",
 ]
 
 ROOT_URLCONF = "shisaku.urls"
@@ -224,6 +226,8 @@ if os.environ.get("SHISAKU_SMTP_HOST"):
     EMAIL_USE_TLS = _flag("SHISAKU_SMTP_TLS", default=True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Where the platform is reached from outside: links in e-mails are made absolute with it.
+SHISAKU_BASE_URL = os.environ.get("SHISAKU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("SHISAKU_FROM_EMAIL", "Shisaku <no-reply@shisaku.invalid>")
 
 # Reply-time promise: hours to acknowledge an invitation, counted in working hours of this

@@ -19,6 +19,7 @@ urlpatterns = [
     path("estimate/", include("shisaku.estimates.urls")),
     path("projects/", include("shisaku.projects.urls")),
     path("rfqs/", include("shisaku.rfq.urls")),
+    path("notifications/", include("shisaku.notifications.urls")),
     path("window/", include("shisaku.consortia.urls")),
     path("orders/", include("shisaku.orders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -14,13 +14,12 @@ from django.utils import timezone
 from shisaku.core.models import AuditEvent
 from shisaku.core.services import generation_current
 from shisaku.errors import InputError
+from shisaku.notifications.models import Notification, NotificationMute
 from shisaku.rfq import services
 from shisaku.rfq.choices import IllegalTransition
 from shisaku.rfq.models import (
     Award,
     Invitation,
-    Notification,
-    NotificationMute,
     Quote,
     ReplyStats,
 )

@@ -14,8 +14,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from shisaku.notifications.models import Notification
 from shisaku.rfq import services
-from shisaku.rfq.models import RFQ, Award, CurrencyRate, Invitation, Notification, Quote
+from shisaku.rfq.models import RFQ, Award, CurrencyRate, Invitation, Quote
 from tests.apps.test_rfq_support import deliver_award, make_rfq, make_world, quote_lines
 
 pytestmark = pytest.mark.django_db
@@ -217,10 +218,10 @@ def test_pages_flow_without_javascript(world: Any) -> None:
     owner.post(f"/rfqs/{rfq.pk}/rate", {"quality": "5", "on_time": "3", "communication": "4"})
     detail = owner.get(f"/rfqs/{rfq.pk}/").content.decode()
     assert "on-time delivery 3/5" in detail and 'data-testid="rate"' not in detail
-    notes = alpha.get("/rfqs/notifications/").content.decode()
+    notes = alpha.get("/rfqs/notifications/", follow=True).content.decode()
     assert "was selected" in notes
-    alpha.post("/rfqs/notifications/", {"muted": ["message"]})
-    alpha.post("/rfqs/notifications/", {"read_all": "1"})
+    alpha.post("/notifications/settings/", {"muted": ["message"]})
+    alpha.post("/notifications/", {"read_all": "1"})
     assert not Notification.objects.filter(user=world.makers["alpha"],
                                            read_at__isnull=True).exists()
 
@@ -292,6 +293,6 @@ def test_navigation_counts_unread_notifications(world: Any) -> None:
     make_rfq(world, firms=("alpha",))
     alpha = _client(world.makers["alpha"])
     assert b"Notifications (1)" in alpha.get("/rfqs/inbox/").content
-    alpha.post("/rfqs/notifications/", {"read_all": "1"})
+    alpha.post("/notifications/", {"read_all": "1"})
     page = alpha.get("/rfqs/inbox/").content
     assert b"Notifications (" not in page and b"Notifications" in page

@@ -94,8 +94,9 @@ def test_rfq_from_send_to_award(login_as: Any, live_server: Any, world: Any) -> 
     # Compare in KRW (rates table) and award alpha.
     owner.goto(f"{base}/rfqs/{rfq.pk}/compare?quantity=300&currency=KRW")
     row = owner.locator('table.compare tr[data-firm="alpha"]')
-    # 9 USD x 300 x 2 parts + 400 USD = 5,800 USD = 7,733,333.33 KRW at 0.00075 USD/KRW
-    assert "7,733,333.33" in row.inner_text()
+    # 9 USD x 300 x 2 parts + 400 USD = 5,800 USD = 7,733,333.33 KRW at 0.00075 USD/KRW,
+    # shown in whole won (KRW has no minor unit)
+    assert "₩7,733,333" in row.inner_text() and "7,733,333.33" not in row.inner_text()
     owner.on("dialog", lambda d: d.accept())
     owner.get_by_test_id("award-alpha").click()
     owner.wait_for_load_state("load")

@@ -12,7 +12,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class ShisakuUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Shisaku", {"fields": ("preferred_language",)}))
+    fieldsets = (*UserAdmin.fieldsets, ("Shisaku", {"fields": ("preferred_language", "time_zone")}))
 
 
 @admin.register(Organisation)

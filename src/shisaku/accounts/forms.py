@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
@@ -28,8 +29,9 @@ class SignupForm(NFCInputMixin, UserCreationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [(c, labels["en"]) for c, labels in
-                                          taxonomy.COUNTRIES.items()]
+        lang = get_language() or "en"  # the reader's language, not English
+        self.fields["country"].choices = [  # type: ignore[attr-defined]
+            (c, taxonomy.label("country", c, lang)) for c in taxonomy.COUNTRIES]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

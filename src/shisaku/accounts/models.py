@@ -16,6 +16,9 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     preferred_language = models.CharField(_("language"), max_length=8, blank=True,
                                           choices=settings.LANGUAGES)
+    # IANA zone name ("" = the deployment's settings.TIME_ZONE): dates on pages and in
+    # notifications are shown in it.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     def organisations_of_kind(self, kind: str) -> models.QuerySet[Organisation]:
         return Organisation.objects.filter(memberships__user=self, kind=kind)
@@ -47,6 +50,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = _("memberships")
         constraints = [models.UniqueConstraint(fields=["user", "organisation"],
                                                name="membership_unique_user_org")]
         verbose_name = _("membership")

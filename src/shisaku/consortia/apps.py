@@ -15,3 +15,6 @@ class ConsortiaConfig(AppConfig):
 
         events.subscribe(events.AWARD_CREATED, joint_award_on_award)
         events.subscribe(events.QUOTE_MARKS, joint_quote_marks)
+        from shisaku.consortia.notify import register_kinds
+
+        register_kinds()

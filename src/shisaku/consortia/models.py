@@ -117,6 +117,7 @@ class ConsortiumMember(models.Model):
                                default=Decimal("0"))
 
     class Meta:
+        verbose_name_plural = _("consortium members")
         ordering = ["consortium", "id"]
         indexes = [models.Index(fields=["manufacturer", "state"])]
         verbose_name = _("consortium member")

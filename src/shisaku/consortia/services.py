@@ -14,6 +14,7 @@ from typing import Any
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -31,6 +32,7 @@ from shisaku.consortia.choices import (
     transition_allowed,
 )
 from shisaku.consortia.models import Consortium, ConsortiumMember, WindowRequest
+from shisaku.consortia.notify import CONSORTIUM_INVITED
 from shisaku.consortia.selectors import open_invitations, stuck_projects
 from shisaku.core.services import audit_record
 from shisaku.core.text import render_plain_text
@@ -38,6 +40,12 @@ from shisaku.directory.models import Manufacturer, ManufacturerFacet
 from shisaku.directory.records import iter_records
 from shisaku.directory.selectors import manufacturers_public
 from shisaku.errors import InputError
+from shisaku.notifications.services import (
+    absolute_url,
+    members_of,
+    notification_send,
+    recipient_context,
+)
 from shisaku.projects.models import Project
 
 __all__ = [
@@ -270,6 +278,7 @@ def window_digest(*, coordinator: Organisation, now: datetime.datetime | None = 
         "declines": ConsortiumMember.objects.filter(
             consortium__in=consortia, state=MemberState.DECLINED,
             responded_at__gte=since).count(),
+        "link": absolute_url(reverse("consortia:inbox")),
     }
     subject = gettext("[Shisaku] Window digest for %(name)s") % {"name": coordinator.name}
     return {"subject": subject,
@@ -279,18 +288,19 @@ def window_digest(*, coordinator: Organisation, now: datetime.datetime | None = 
 
 
 def window_digest_send(*, now: datetime.datetime | None = None) -> int:
-    """E-mail each coordinator organisation's digest to its members; returns mails sent."""
+    """E-mail each coordinator organisation's digest to each of its members, in that person's
+    language and time zone; returns mails sent."""
     sent = 0
     for org in Organisation.objects.filter(kind="coordinator").order_by("pk"):
         window_sync_stuck(coordinator=org, now=now)
-        recipients = sorted({e for e in org.memberships.values_list("user__email", flat=True)
-                             if e})
-        if not recipients:
-            continue
-        digest = window_digest(coordinator=org, now=now)
-        send_mail(subject=digest["subject"], message=digest["text"],
-                  from_email=None, recipient_list=recipients, html_message=digest["html"])
-        sent += 1
+        for user in members_of(org):
+            if not user.email:
+                continue
+            with recipient_context(user):
+                digest = window_digest(coordinator=org, now=now)
+            send_mail(subject=digest["subject"], message=digest["text"], from_email=None,
+                      recipient_list=[user.email], html_message=digest["html"])
+            sent += 1
     return sent
 
 
@@ -483,7 +493,17 @@ def consortium_invite(*, actor: Any, consortium: Consortium) -> Consortium:
         consortium.save()
         audit_record(actor=actor, action="consortia.invite", obj=consortium,
                      summary=str(consortium), data=changes)
+        _notify_invited(consortium, changes["invited"])
     return consortium
+
+
+def _notify_invited(consortium: Consortium, firm_ids: list[int]) -> None:
+    """Tell the members of newly invited firms, each in their own language."""
+    firms = Manufacturer.objects.filter(pk__in=firm_ids).select_related("organisation")
+    notification_send(users=members_of(*[f.organisation for f in firms]),
+                      kind=CONSORTIUM_INVITED, url=reverse("consortia:invitations"),
+                      params={"coordinator": consortium.coordinator.name,
+                              "project": consortium.project.title})
 
 
 def _firm_member(actor: Any, manufacturer: Manufacturer) -> bool:
@@ -539,7 +559,9 @@ def _replan_after_decline(consortium: Consortium) -> dict[str, Any]:
         open_invitations(consortium).update(state=MemberState.RELEASED)
         return {"replan": plan.get("status"), "failed": True,
                 "infeasible_packages": plan.get("infeasible_packages", [])}
-    return {"replan": plan.get("status"), **_reconcile(consortium, plan)}
+    changes = _reconcile(consortium, plan)
+    _notify_invited(consortium, changes["invited"])
+    return {"replan": plan.get("status"), **changes}
 
 
 def consortium_ready(consortium: Consortium) -> bool:

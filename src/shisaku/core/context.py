@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,11 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from shisaku.core.roles import roles_of
 
+# URL name -> count shown beside the menu item (registered by higher apps in ready(), so that
+# core imports none of them).
+_BADGES: dict[str, Callable[[Any], int]] = {}
+
+
+def nav_badge_register(url_name: str, count: Callable[[Any], int]) -> None:
+    _BADGES[url_name] = count
+
 
 def _notifications_label(user: Any) -> str:
-    from shisaku.rfq.models import Notification
-
-    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    counter = _BADGES.get("notifications:list")
+    unread = counter(user) if counter else 0
     return f"{_('Notifications')} ({unread})" if unread else str(_("Notifications"))
 
 
@@ -37,7 +45,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("orders:list"), _("Orders")))
     if roles.authenticated:
         items.append((reverse("estimates:new"), _("Estimate")))
-        items.append((reverse("rfq:notifications"), _notifications_label(request.user)))
+        items.append((reverse("notifications:list"), _notifications_label(request.user)))
     if roles.is_staff:
         items.append((reverse("admin:index"), _("Admin")))
     items.append((reverse("api-1.0.0:openapi-view"), _("API docs")))

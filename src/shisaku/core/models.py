@@ -19,6 +19,7 @@ class DataGeneration(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name_plural = _("data generations")
         verbose_name = _("data generation")
 
     def __str__(self) -> str:
@@ -38,6 +39,7 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
         verbose_name = _("audit event")

@@ -24,6 +24,7 @@ from django import forms
 from django.db import connection
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Collate
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -75,8 +76,10 @@ def _choices(kind: str) -> list[tuple[str, str]]:
     return [(t.code, t.label(lang)) for t in taxonomy.terms(kind)]
 
 
-class _LazyChoices:
-    """Choices evaluated per request so that labels follow the active language."""
+class _LazyChoices(BaseChoiceIterator):
+    """Choices evaluated per request so that labels follow the active language (a
+    ``BaseChoiceIterator``, which Django keeps lazy; a plain iterable would be turned into a
+    list once, at import, in whatever language was active then)."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind

@@ -140,6 +140,7 @@ class Site(models.Model):
     lon = models.FloatField(_("longitude"))
 
     class Meta:
+        verbose_name_plural = _("sites")
         ordering = ["manufacturer_id", "name", "id"]
         verbose_name = _("site")
 
@@ -157,6 +158,8 @@ class ManufacturerFacet(models.Model):
     code = models.CharField(max_length=40)
 
     class Meta:
+        verbose_name = _("facet value")
+        verbose_name_plural = _("facet values")
         constraints = [models.UniqueConstraint(fields=["manufacturer", "kind", "code"],
                                                name="facet_unique")]
         indexes = [models.Index(fields=["kind", "code", "manufacturer"])]

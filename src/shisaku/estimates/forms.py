@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shisaku.core.forms import Form
@@ -53,10 +54,11 @@ class EstimateForm(Form):
         from shisaku import taxonomy
 
         self.fields["material"].choices = [("", "—"), *_LazyChoices("material")]
-        producing = [(c, taxonomy.label("country", c)) for c in PRODUCING_COUNTRIES]
+        lang = get_language() or "en"  # labels in the reader's language, per request
+        producing = [(c, taxonomy.label("country", c, lang)) for c in PRODUCING_COUNTRIES]
         self.fields["region"].choices = producing
         self.fields["client_country"].choices = [
-            (c, taxonomy.label("country", c)) for c in taxonomy.COUNTRIES]
+            (c, taxonomy.label("country", c, lang)) for c in taxonomy.COUNTRIES]
 
     def clean_quantities(self) -> tuple[int, ...]:
         return parse_quantities(self.cleaned_data["quantities"])

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shisaku import taxonomy
+from shisaku.engines.costing.plot import cost_curve_svg
 from shisaku.errors import InputError
 from shisaku.estimates import selectors
 from shisaku.estimates.forms import EstimateForm
@@ -57,6 +62,29 @@ def estimate_part_file(request: HttpRequest, file_id: int) -> HttpResponse:
     return redirect("estimates:detail", pk=estimate.pk)
 
 
+def _plot(result: dict[str, Any]) -> str:
+    """The cost curves (a data: URI of an SVG) redrawn per request with process names in the reader's language (the
+    stored chart names its series by code): per process and quantity, the best region's
+    landed unit cost. Drawn by engines.costing.plot, which escapes every label."""
+    lang = get_language() or "en"
+    best: dict[str, dict[float, float]] = {}
+    for row in result.get("estimates", []):
+        try:
+            q, cost = float(row["quantity"]), float(row["unit_cost"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        curve = best.setdefault(taxonomy.label("process", row.get("process", ""), lang), {})
+        curve[q] = min(cost, curve.get(q, cost))
+    if not best:
+        return ""
+    series = {name: sorted(points.items()) for name, points in best.items()}
+    svg = cost_curve_svg(series, title=str(_("Landed unit cost (USD, best region)")),
+                         x_label=str(_("Quantity")), y_label=str(_("Unit cost (USD)")))
+    # Shown as an image (a data: URI), never inserted as markup: whatever the SVG holds, it
+    # cannot script the page (the CSP allows img data:).
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 @login_required
 @require_GET
 def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -64,11 +92,7 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if estimate is None:
         raise Http404
     result = estimate.result
-    # The stored chart is shown as an image (a data: URI), never inserted as markup: whatever
-    # the stored SVG contains, it cannot script the page (and the CSP allows img data:).
-    svg = result.get("plot_svg", "")
-    plot = ("data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-            if svg else "")
+    plot = _plot(result)
     return render(request, "estimates/detail.html", {
         "e": estimate, "g": result.get("geometry", {}), "dfm": result.get("dfm", []),
         "plan": result.get("plan", []), "crossovers": result.get("crossovers", []),

@@ -10,6 +10,7 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         # rfq publishes the award; the order is created in the same transaction.
         from shisaku.core import events
+        from shisaku.orders.notify import register_kinds
         from shisaku.orders.services import (
             award_links_on_award,
             order_create_on_award,
@@ -19,3 +20,4 @@ class OrdersConfig(AppConfig):
         events.subscribe(events.AWARD_CREATED, order_create_on_award)
         events.subscribe(events.RATING_REFUSAL, rating_refusal_on_award)
         events.subscribe(events.AWARD_LINKS, award_links_on_award)
+        register_kinds()

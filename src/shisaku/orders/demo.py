@@ -21,12 +21,13 @@ from django.utils import timezone
 from shisaku.accounts.models import Organisation, User
 from shisaku.core.models import AuditEvent
 from shisaku.directory.models import Manufacturer
+from shisaku.notifications.models import Notification
 from shisaku.orders import services
 from shisaku.orders.models import Order
 from shisaku.projects.models import Project
 from shisaku.projects.services import part_create, project_create
 from shisaku.rfq import services as rfq_services
-from shisaku.rfq.models import RFQ, Notification
+from shisaku.rfq.models import RFQ
 
 TITLE = "Desk lamp L1 (sample order history)"
 DAY = dt.timedelta(days=1)

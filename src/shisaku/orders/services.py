@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -29,6 +28,7 @@ from shisaku.core.services import audit_record, generation_bump
 from shisaku.directory.models import Manufacturer
 from shisaku.directory.services import GENERATION
 from shisaku.errors import InputError
+from shisaku.notifications.services import members_of, notification_send
 from shisaku.orders.choices import (
     OPEN_STATES,
     CancelReason,
@@ -61,7 +61,6 @@ from shisaku.orders.models import (
 from shisaku.orders.selectors import side_of
 from shisaku.projects.filetypes import inspect_upload
 from shisaku.rfq.choices import IllegalTransition
-from shisaku.rfq.notify import members_of, notify
 
 __all__ = [
     "award_links_on_award", "change_decide", "change_propose", "delivery_stats_refresh", "document_add",
@@ -120,7 +119,8 @@ def _move(order: Order, target: str, *, actor: Any, action: str,
                  data={"from": previous, "to": target, **(data or {})})
 
 
-def _tell(order: Order, *, to: str, text: Callable[[], str], exclude: Any = None) -> None:
+def _tell(order: Order, *, to: str, kind: str, params: dict[str, Any],
+          exclude: Any = None) -> None:
     """Notify one side of ``order`` (and its coordinator on disputes / late / rejections)."""
     if to == Side.STARTUP:
         users = members_of(order.startup)
@@ -128,7 +128,7 @@ def _tell(order: Order, *, to: str, text: Callable[[], str], exclude: Any = None
         users = members_of(order.manufacturer.organisation)
     else:
         users = members_of(order.project.coordinator)
-    notify(users=users, kind="order", text=text, url=_url(order), exclude=exclude)
+    notification_send(users=users, kind=kind, params=params, url=_url(order), exclude=exclude)
 
 
 def _other(side: str) -> str:
@@ -214,9 +214,8 @@ def order_create_on_award(*, actor: Any, rfq: Any, quote: Any, awards: list[Any]
                                  quantity=tier * max(int(part.quantity_per_unit or 1), 1))
     audit_record(actor=actor, action="orders.place", obj=order, summary=str(order),
                  data={"rfq": rfq.pk, "quote": quote.pk, "awards": [a.pk for a in awards]})
-    _tell(order, to=Side.MANUFACTURER, text=lambda: _(
-        "Order %(number)s for %(title)s is placed: please confirm a ship date.") % {
-        "number": order.number, "title": rfq.title})
+    _tell(order, to=Side.MANUFACTURER, kind="order_placed",
+          params={"number": order.number, "title": rfq.title})
     return order
 
 
@@ -248,9 +247,9 @@ def order_confirm(*, actor: Any, order: Order, promised_ship_date: Any,
         locked.confirmed_at = now
         locked.save(update_fields=["status", "promised_ship_date", "confirmed_at",
                                    "updated_at"])
-        _tell(locked, to=Side.STARTUP, exclude=actor, text=lambda: _(
-            "%(firm)s confirmed order %(number)s: shipping by %(date)s.") % {
-            "firm": locked.manufacturer.name, "number": locked.number, "date": date})
+        _tell(locked, to=Side.STARTUP, exclude=actor, kind="order_confirmed",
+              params={"firm": locked.manufacturer.name, "number": locked.number,
+                      "date": date.isoformat()})
     return locked
 
 
@@ -279,9 +278,8 @@ def first_article_submit(*, actor: Any, order: Order, note: str = "",
         if report is not None:
             document_add(actor=actor, order=locked, kind=DocumentKind.FAI_REPORT,
                          upload=report, first_article=fa)
-        _tell(locked, to=Side.STARTUP, exclude=actor, text=lambda: _(
-            "First article %(n)s of order %(number)s is ready for your review.") % {
-            "n": attempt, "number": locked.number})
+        _tell(locked, to=Side.STARTUP, exclude=actor, kind="order_fa_submitted",
+              params={"n": attempt, "number": locked.number})
     return fa
 
 
@@ -310,10 +308,9 @@ def shipment_create(*, actor: Any, order: Order, quantity: Any, shipped_on: Any,
         shipment = Shipment.objects.create(order=locked, quantity=qty, shipped_on=day,
                                            carrier=(carrier or "").strip()[:80],
                                            tracking_number=(tracking_number or "").strip()[:80])
-        _tell(locked, to=Side.STARTUP, exclude=actor, text=lambda: _(
-            "%(qty)s pieces of order %(number)s shipped (%(carrier)s %(tracking)s).") % {
-            "qty": qty, "number": locked.number, "carrier": shipment.carrier or "-",
-            "tracking": shipment.tracking_number})
+        _tell(locked, to=Side.STARTUP, exclude=actor, kind="order_shipped",
+              params={"qty": qty, "number": locked.number, "carrier": shipment.carrier or "-",
+                      "tracking": shipment.tracking_number})
     return shipment
 
 
@@ -342,14 +339,13 @@ def first_article_decide(*, actor: Any, order: Order, approve: bool, findings: s
         fa.decided_at = now
         fa.save(update_fields=["decision", "findings", "decided_at"])
         if approve:
-            _tell(locked, to=Side.MANUFACTURER, exclude=actor, text=lambda: _(
-                "First article %(n)s of order %(number)s is approved: go ahead.") % {
-                "n": fa.attempt, "number": locked.number})
+            _tell(locked, to=Side.MANUFACTURER, exclude=actor, kind="order_fa_approved",
+                  params={"n": fa.attempt, "number": locked.number})
         else:
             for side in (Side.MANUFACTURER, "coordinator"):
-                _tell(locked, to=side, exclude=actor, text=lambda: _(
-                    "First article %(n)s of order %(number)s was rejected: %(findings)s") % {
-                    "n": fa.attempt, "number": locked.number, "findings": findings[:120]})
+                _tell(locked, to=side, exclude=actor, kind="order_fa_rejected",
+                      params={"n": fa.attempt, "number": locked.number,
+                              "findings": findings[:120]})
         delivery_stats_refresh(manufacturer=locked.manufacturer, now=now)
     return fa
 
@@ -383,8 +379,8 @@ def order_receive(*, actor: Any, order: Order, received_quantity: Any, note: str
                           and last <= locked.promised_ship_date)
         locked.delivered_at = now
         locked.save(update_fields=["status", "on_time", "delivered_at", "updated_at"])
-        _tell(locked, to=Side.MANUFACTURER, exclude=actor, text=lambda: _(
-            "Order %(number)s was received in full.") % {"number": locked.number})
+        _tell(locked, to=Side.MANUFACTURER, exclude=actor, kind="order_received",
+              params={"number": locked.number})
         delivery_stats_refresh(manufacturer=locked.manufacturer, now=now)
     return locked
 
@@ -417,9 +413,8 @@ def order_cancel(*, actor: Any, order: Order, reason: Any, note: str = "",
         locked.closed_at = now
         locked.save(update_fields=["status", "cancel_reason", "status_note", "closed_at",
                                    "updated_at"])
-        _tell(locked, to=_other(side), exclude=actor, text=lambda: _(
-            "Order %(number)s was cancelled: %(reason)s.") % {
-            "number": locked.number, "reason": CancelReason(reason).label})
+        _tell(locked, to=_other(side), exclude=actor, kind="order_cancelled",
+              params={"number": locked.number, "reason": reason})
     return locked
 
 
@@ -442,9 +437,8 @@ def _dispute(order: Order, *, actor: Any, reason: str, note: str) -> None:
     order.save(update_fields=["status", "dispute_reason", "status_note", "updated_at"])
     side = side_of(actor, order) or Side.STARTUP
     for to in (_other(side), "coordinator"):
-        _tell(order, to=to, exclude=actor, text=lambda: _(
-            "Order %(number)s is disputed: %(reason)s.") % {
-            "number": order.number, "reason": DisputeReason(reason).label})
+        _tell(order, to=to, exclude=actor, kind="order_disputed",
+              params={"number": order.number, "reason": reason})
 
 
 def order_dispute_settle(*, actor: Any, order: Order, target: Any, note: str = "",
@@ -522,10 +516,8 @@ def change_propose(*, actor: Any, order: Order, kind: Any, new_value: Any,
                                             proposed_by=side, created_at=now)
         audit_record(actor=actor, action="orders.change_propose", obj=change,
                      summary=str(locked), data={"kind": kind, "from": old, "to": value})
-        _tell(locked, to=_other(side), exclude=actor, text=lambda: _(
-            "A change to order %(number)s was proposed: %(kind)s %(old)s → %(new)s.") % {
-            "number": locked.number, "kind": ChangeKind(kind).label, "old": old or "-",
-            "new": value})
+        _tell(locked, to=_other(side), exclude=actor, kind="order_change_proposed",
+              params={"number": locked.number, "kind": kind, "old": old or "-", "new": value})
     return change
 
 
@@ -561,9 +553,8 @@ def change_decide(*, actor: Any, change: ChangeOrder, accept: bool,
                 locked.save(update_fields=["promised_ship_date", "updated_at"])
         audit_record(actor=actor, action=f"orders.change_{row.status}", obj=row,
                      summary=str(locked), data={"kind": row.kind, "to": row.new_value})
-        _tell(locked, to=row.proposed_by, exclude=actor, text=lambda: _(
-            "Your proposed change to order %(number)s: %(status)s.") % {
-            "number": locked.number, "status": ChangeStatus(row.status).label})
+        _tell(locked, to=row.proposed_by, exclude=actor, kind="order_change_decided",
+              params={"number": locked.number, "status": row.status})
     return row
 
 
@@ -728,11 +719,10 @@ def tooling_transfer_request(*, actor: Any, asset: ToolingAsset, to_manufacturer
         order = row.order
         for users in (members_of(row.location.organisation), members_of(target.organisation),
                       members_of(order.project.coordinator)):
-            notify(users=users, kind="order", url=reverse("orders:tooling", args=[row.pk]),
-                   exclude=actor, text=lambda: _(
-                       "%(owner)s asks to move %(tool)s from %(from)s to %(to)s.") % {
-                       "owner": row.owner.name, "tool": row.name, "from": row.location.name,
-                       "to": target.name})
+            notification_send(users=users, kind="tooling_transfer",
+                              url=reverse("orders:tooling", args=[row.pk]), exclude=actor,
+                              params={"owner": row.owner.name, "tool": row.name,
+                                      "from": row.location.name, "to": target.name})
     return transfer
 
 

@@ -10,21 +10,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
 
 
+def _stage_label(code: str) -> Any:
+    """The taxonomy's label of a stage in the active language, evaluated when shown: one label
+    per code on every page (the taxonomy is the single source of stage names)."""
+    return lazy(lambda: taxonomy.label("stage", code, get_language() or "en"), str)()
+
+
 class Stage(models.TextChoices):
     """The six Startup Factory stages, in order (codes of ``taxonomy.STAGES``)."""
 
-    BUSINESS_DESIGN = "business_design", _("Business design")
-    SPEC_REVIEW = "spec_review", _("Specification review")
-    PROTOTYPING = "prototyping", _("Prototyping")
-    DFM = "dfm", _("Design for mass production")
-    SMALL_LOT = "small_lot", _("Small-lot production")
-    MASS_PRODUCTION = "mass_production", _("Mass production")
+    BUSINESS_DESIGN = "business_design", _stage_label("business_design")
+    SPEC_REVIEW = "spec_review", _stage_label("spec_review")
+    PROTOTYPING = "prototyping", _stage_label("prototyping")
+    DFM = "dfm", _stage_label("dfm")
+    SMALL_LOT = "small_lot", _stage_label("small_lot")
+    MASS_PRODUCTION = "mass_production", _stage_label("mass_production")
 
 
 STAGE_ORDER: tuple[str, ...] = tuple(Stage.values)

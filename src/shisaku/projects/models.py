@@ -101,6 +101,7 @@ class StageChange(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        verbose_name_plural = _("stage changes")
         ordering = ["-at", "-id"]
         verbose_name = _("stage change")
 
@@ -118,6 +119,8 @@ class ChecklistTick(models.Model):
     ticked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("checklist tick")
+        verbose_name_plural = _("checklist ticks")
         constraints = [models.UniqueConstraint(fields=["project", "item"],
                                                name="checklist_tick_unique")]
 
@@ -186,6 +189,7 @@ class PartFile(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = _("part files")
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("part file")
 

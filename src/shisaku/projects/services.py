@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shisaku import taxonomy
 from shisaku.accounts.models import Organisation
@@ -65,23 +66,23 @@ def _quantity(field: str, value: Any, *, maximum: int = MAX_QUANTITY) -> int | N
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise InputError(field, "a whole number is needed")
+        raise InputError(field, _("a whole number is needed"))
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise InputError(field, "a whole number is needed") from None
+        raise InputError(field, _("a whole number is needed")) from None
     if not number.is_finite() or number != number.to_integral_value():
-        raise InputError(field, "a whole number is needed")
+        raise InputError(field, _("a whole number is needed"))
     if number <= 0:
-        raise InputError(field, "must be at least 1")
+        raise InputError(field, _("must be at least 1"))
     if number > maximum:
-        raise InputError(field, f"must be at most {maximum:,}")
+        raise InputError(field, _("must be at most %(max)s") % {"max": f"{maximum:,}"})
     return int(number)
 
 
 def _choice(field: str, value: Any, valid: list[str]) -> str:
     if value not in valid:
-        raise InputError(field, f"unknown value {value!r}", valid=valid)
+        raise InputError(field, _("unknown value %(value)s") % {"value": repr(value)}, valid=valid)
     return str(value)
 
 
@@ -89,7 +90,7 @@ def _code(kind: str, field: str, value: Any) -> str:
     if value in (None, ""):
         return ""
     if value not in taxonomy.codes(kind):
-        raise InputError(field, f"unknown {kind} code {value!r}", valid=list(taxonomy.codes(kind)))
+        raise InputError(field, _("unknown code %(value)s") % {"value": repr(value)}, valid=list(taxonomy.codes(kind)))
     return str(value)
 
 
@@ -98,22 +99,22 @@ def project_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in PROJECT_FIELDS:
-            raise InputError(key, "unknown field", valid=list(PROJECT_FIELDS))
+            raise InputError(key, _("unknown field"), valid=list(PROJECT_FIELDS))
         if key == "title":
             title = str(value or "").strip()
             if not title:
-                raise InputError("title", "a title is needed")
+                raise InputError("title", _("a title is needed"))
             if len(title) > 200:
-                raise InputError("title", "at most 200 characters")
+                raise InputError("title", _("at most 200 characters"))
             out[key] = title
         elif key == "summary":
             if not isinstance(value, Mapping):
-                raise InputError("summary", "an object of language -> text is needed")
+                raise InputError("summary", _("an object of language -> text is needed"))
             summary = {}
             for lang, text in value.items():
                 _choice("summary", lang, list(SummaryLanguage.values))
                 if len(str(text)) > 5000:
-                    raise InputError("summary", "at most 5,000 characters per language")
+                    raise InputError("summary", _("at most 5,000 characters per language"))
                 if str(text).strip():
                     summary[lang] = str(text).strip()
             out[key] = summary
@@ -140,11 +141,11 @@ def _money(value: Any) -> Decimal | None:
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise InputError("target_unit_cost", "a number is needed") from None
+        raise InputError("target_unit_cost", _("a number is needed")) from None
     if not amount.is_finite() or amount <= 0:
-        raise InputError("target_unit_cost", "must be more than 0")
+        raise InputError("target_unit_cost", _("must be more than 0"))
     if amount >= Decimal("1e12"):
-        raise InputError("target_unit_cost", "too large")
+        raise InputError("target_unit_cost", _("too large"))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -156,7 +157,7 @@ def _date(value: Any) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
-        raise InputError("deadline", "a date YYYY-MM-DD is needed") from None
+        raise InputError("deadline", _("a date YYYY-MM-DD is needed")) from None
 
 
 def _coordinator(value: Any) -> Organisation | None:
@@ -170,7 +171,7 @@ def _coordinator(value: Any) -> Organisation | None:
         except (TypeError, ValueError):
             org = None
     if org is None or org.kind != "coordinator":
-        raise InputError("coordinator", "no such coordinator organisation")
+        raise InputError("coordinator", _("no such coordinator organisation"))
     return org
 
 
@@ -179,20 +180,20 @@ def part_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in PART_FIELDS:
-            raise InputError(key, "unknown field", valid=list(PART_FIELDS))
+            raise InputError(key, _("unknown field"), valid=list(PART_FIELDS))
         if key == "name":
             name = str(value or "").strip()
             if not name:
-                raise InputError("name", "a name is needed")
+                raise InputError("name", _("a name is needed"))
             out[key] = name[:200]
         elif key == "quantity_per_unit":
             qty = _quantity(key, value, maximum=10_000)
             if qty is None:
-                raise InputError(key, "must be at least 1")
+                raise InputError(key, _("must be at least 1"))
             out[key] = qty
         elif key == "process_hints":
             if isinstance(value, str) or not isinstance(value, list | tuple):
-                raise InputError(key, "a list of process codes is needed")
+                raise InputError(key, _("a list of process codes is needed"))
             out[key] = list(dict.fromkeys(taxonomy.validate_codes("process", list(value))))
         elif key == "material":
             out[key] = _code("material", key, value)
@@ -203,11 +204,11 @@ def part_clean(data: Mapping[str, Any]) -> dict[str, Any]:
         elif key in ("finish", "notes"):
             text = str(value or "").strip()
             if key == "finish" and len(text) > 200:
-                raise InputError(key, "at most 200 characters")
+                raise InputError(key, _("at most 200 characters"))
             out[key] = text
         elif key == "spec":
             if not isinstance(value, Mapping):
-                raise InputError("spec", "an object of field -> value is needed")
+                raise InputError("spec", _("an object of field -> value is needed"))
             out[key] = specs.validate_spec(value)
     return out
 
@@ -218,11 +219,11 @@ def _tolerance_mm(value: Any) -> Decimal | None:
     try:
         tol = Decimal(str(value))
     except InvalidOperation:
-        raise InputError("tolerance_mm", "a number of millimetres is needed") from None
+        raise InputError("tolerance_mm", _("a number of millimetres is needed")) from None
     if not tol.is_finite() or tol <= 0:
-        raise InputError("tolerance_mm", "must be more than 0 mm")
+        raise InputError("tolerance_mm", _("must be more than 0 mm"))
     if tol < Decimal(str(MIN_TOLERANCE_MM)):
-        raise InputError("tolerance_mm", f"below {MIN_TOLERANCE_MM} mm no shop can hold it")
+        raise InputError("tolerance_mm", _("below %(mm)s mm no shop can hold it") % {"mm": MIN_TOLERANCE_MM})
     if tol > Decimal(str(MAX_TOLERANCE_MM)):
         raise InputError("tolerance_mm", f"more than {MAX_TOLERANCE_MM:g} mm is not a "
                                          "tolerance; use an ISO 2768 class")
@@ -234,7 +235,7 @@ def _tolerance_mm(value: Any) -> Decimal | None:
 def _client_key(value: str) -> str:
     key = (value or "").strip()
     if len(key) > 64:
-        raise InputError("Idempotency-Key", "at most 64 characters")
+        raise InputError("Idempotency-Key", _("at most 64 characters"))
     return key
 
 
@@ -246,10 +247,10 @@ def project_create(*, actor: Any, organisation: Organisation, data: Mapping[str,
     first one created.
     """
     if organisation.kind != "startup" or not organisation.memberships.filter(user=actor).exists():
-        raise InputError("organisation", "you can create projects only for your own startup")
+        raise InputError("organisation", _("you can create projects only for your own startup"))
     clean = project_clean(data)
     if "title" not in clean:
-        raise InputError("title", "a title is needed")
+        raise InputError("title", _("a title is needed"))
     client_key = _client_key(client_key)
     if client_key:
         existing = Project.objects.filter(organisation=organisation, client_key=client_key).first()
@@ -281,7 +282,7 @@ def _project_insert(actor: Any, organisation: Organisation, clean: dict[str, Any
 def project_update(*, actor: Any, project: Project, data: Mapping[str, Any]) -> Project:
     clean = project_clean(data)
     if "title" in data and not clean.get("title"):
-        raise InputError("title", "a title is needed")
+        raise InputError("title", _("a title is needed"))
     with transaction.atomic():
         for key, value in clean.items():
             setattr(project, key, value)
@@ -308,7 +309,7 @@ def stage_move(*, actor: Any, project: Project, to_stage: str, note: str = "") -
     Back: any number of steps, with a note saying why.
     """
     if to_stage not in STAGE_ORDER:
-        raise InputError("to_stage", f"unknown stage {to_stage!r}", valid=list(STAGE_ORDER))
+        raise InputError("to_stage", _("unknown stage %(value)s") % {"value": repr(to_stage)}, valid=list(STAGE_ORDER))
     note = (note or "").strip()
     with transaction.atomic():
         # Lock the row: two people pressing "next stage" at once must not skip a stage.
@@ -319,7 +320,7 @@ def stage_move(*, actor: Any, project: Project, to_stage: str, note: str = "") -
             raise InputError("to_stage", f"cannot move from {source} to {to_stage}: forward "
                                          "moves go one stage at a time")
         if transition_note_required(source, to_stage) and not note:
-            raise InputError("note", "say why the project goes back a stage")
+            raise InputError("note", _("say why the project goes back a stage"))
         if move == "forward":
             ticked = set(locked.checklist_ticks.values_list("item", flat=True))
             missing = checklist_missing(source, ticked)
@@ -359,7 +360,7 @@ def checklist_facts(project: Project) -> dict[str, Any]:
 
 def checklist_tick(*, actor: Any, project: Project, item: str, done: bool) -> None:
     if item not in CHECKLIST_KEYS:
-        raise InputError("item", f"unknown checklist item {item!r}", valid=sorted(CHECKLIST_KEYS))
+        raise InputError("item", _("unknown checklist item %(value)s") % {"value": repr(item)}, valid=sorted(CHECKLIST_KEYS))
     owner = checklist_item(item)
     if done and owner is not None and owner[1].rule:
         reason = rule_unmet(owner[1].rule, checklist_facts(project))
@@ -382,7 +383,7 @@ def part_create(*, actor: Any, project: Project, data: Mapping[str, Any],
     """A new BOM line at the end of the list (``client_key``: as for :func:`project_create`)."""
     clean = part_clean(data)
     if "name" not in clean:
-        raise InputError("name", "a name is needed")
+        raise InputError("name", _("a name is needed"))
     client_key = _client_key(client_key)
     if client_key:
         existing = project.parts.filter(client_key=client_key).first()
@@ -409,7 +410,7 @@ def part_update(*, actor: Any, part: Part, data: Mapping[str, Any]) -> Part:
     if "spec" in data:
         raw = data["spec"]
         if not isinstance(raw, Mapping):
-            raise InputError("spec", "an object of field -> value is needed")
+            raise InputError("spec", _("an object of field -> value is needed"))
         merged = {**part.spec, **raw}
         clean["spec"] = specs.validate_spec({k: v for k, v in merged.items()})
     with transaction.atomic():
@@ -480,9 +481,9 @@ def programme_settings_set(*, actor: Any, coordinator: Organisation,
                            rfq_min_completeness: float) -> ProgrammeSettings:
     """A coordinator sets the completeness a part needs before an RFQ (0-1)."""
     if coordinator.kind != "coordinator":
-        raise InputError("coordinator", "not a coordinator organisation")
+        raise InputError("coordinator", _("not a coordinator organisation"))
     if not 0.0 <= float(rfq_min_completeness) <= 1.0:
-        raise InputError("rfq_min_completeness", "must be between 0 and 1")
+        raise InputError("rfq_min_completeness", _("must be between 0 and 1"))
     with transaction.atomic():
         obj, _created = ProgrammeSettings.objects.update_or_create(
             coordinator=coordinator,

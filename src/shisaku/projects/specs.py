@@ -33,6 +33,7 @@ __all__ = [
     "part_values",
     "project_completeness",
     "ready_for_rfq",
+    "spec_rows",
     "validate_spec",
 ]
 
@@ -250,6 +251,22 @@ def all_spec_fields() -> dict[str, SpecField]:
             if f.source == SOURCE_SPEC:
                 out.setdefault(f.key, f)
     return out
+
+
+def spec_rows(spec: Mapping[str, Any] | None) -> list[tuple[Any, Any]]:
+    """(label, value as a reader sees it) of a part's spec values: a choice shows its label,
+    never its code ("Matte", not "matte"); numbers and text as they are."""
+    fields = all_spec_fields()
+    rows: list[tuple[Any, Any]] = []
+    for key, value in (spec or {}).items():
+        spec_field = fields.get(key)
+        if spec_field is None:
+            continue  # a value of a field that no longer exists: not shown as a raw key
+        if spec_field.kind == "choice":
+            labels = dict(spec_field.choices)
+            value = labels.get(value, value)
+        rows.append((spec_field.label, value))
+    return rows
 
 
 def part_values(part: Any) -> dict[str, Any]:

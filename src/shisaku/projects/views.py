@@ -206,7 +206,7 @@ def stage_move(request: HttpRequest, pk: int) -> HttpResponse:
                             to_stage=form.cleaned_data["to_stage"],
                             note=form.cleaned_data["note"])
     except InputError as exc:
-        messages.error(request, f"{exc.field}: {exc.reason}")
+        messages.error(request, exc.reason)  # the stage form's own refusal: no field code
         project.refresh_from_db()
         return _detail(request, project, status=400)
     messages.success(request, _("Stage changed."))
@@ -227,7 +227,7 @@ def checklist_toggle(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "projects/_pipeline.html",
                           {"project": project, "pipeline": _pipeline(project),
                            "checklist_error": exc.reason})
-        messages.error(request, f"{exc.field}: {exc.reason}")
+        messages.error(request, exc.reason)
         return _detail(request, project, status=400)
     if _is_htmx(request):
         return render(request, "projects/_pipeline.html",
@@ -330,7 +330,8 @@ def file_upload(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("File uploaded."))
             return redirect("projects:part_edit", pk=pk, part_pk=part.pk)
-    errors = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items())
+    errors = "; ".join(f"{form.fields[field].label if field in form.fields else ''}: "
+                       f"{' '.join(errs)}" for field, errs in form.errors.items())
     messages.error(request, _("Upload refused: %(errors)s") % {"errors": errors})
     return _detail(request, part.project, status=400, upload_form=form)
 

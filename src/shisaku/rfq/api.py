@@ -19,6 +19,8 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from shisaku.errors import InputError
+from shisaku.notifications import selectors as notification_selectors
+from shisaku.notifications.services import notification_text
 from shisaku.projects.selectors import project_get, project_is_startup_member
 from shisaku.rfq import selectors, services
 from shisaku.rfq.choices import IllegalTransition
@@ -241,8 +243,8 @@ def comparison(request: HttpRequest, rfq_id: int, quantity: int | None = None,
     return {"rfq": rfq.pk, "currency": data["currency"], "quantity": data["quantity"],
             "sealed": data["sealed"], "tiers": data["tiers"],
             "parts": [p.pk for p in data["parts"]],
-            "rates": [{"currency": c, "usd_per_unit": str(r), "as_of": d}
-                      for c, r, d in data["rates"]],
+            "rates": [{"currency": c, "usd_per_unit": str(r), "as_of": d, "source": src}
+                      for c, r, d, src in data["rates"]],
             "rows": [{"invitation": r["invitation"].pk, "manufacturer": _firm(r["manufacturer"]),
                       "invitation_status": r["invitation"].status,
                       "quote": _quote_out(r["quote"]) if r["quote"] else None,
@@ -250,7 +252,9 @@ def comparison(request: HttpRequest, rfq_id: int, quantity: int | None = None,
                       "tooling": _dec(r["tooling"]), "total": _dec(r["total"]),
                       "complete": r["complete"], "rate_missing": r["rate_missing"],
                       "expired": r["expired"], "reply_median_hours": r["reply_hours"],
-                      "rating": r["rating"], "rating_count": r["rating_count"]}
+                      "rating": r["rating"], "rating_count": r["rating_count"],
+                      "rates_used": [{"currency": c, "usd_per_unit": str(rate), "as_of": d}
+                                     for c, rate, d, _s in r["rates_used"]]}
                      for r in data["rows"]]}
 
 
@@ -325,10 +329,10 @@ def inbox(request: HttpRequest) -> list[dict[str, Any]]:
 @inbox_router.get("/notifications", response=list[NotificationOut],
                   summary="Your notifications, newest first")
 def notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
-    items = selectors.notifications_of(request.user)
+    items = notification_selectors.notifications_of(request.user)
     if unread:
         items = items.filter(read_at__isnull=True)
-    return [{"id": n.pk, "kind": n.kind, "text": n.text, "url": n.url,
+    return [{"id": n.pk, "kind": n.kind, "text": notification_text(n), "url": n.url,
              "created_at": n.created_at, "read": n.read_at is not None} for n in items[:200]]
 
 

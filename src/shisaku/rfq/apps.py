@@ -6,3 +6,8 @@ class RfqConfig(AppConfig):
     name = "shisaku.rfq"
     label = "rfq"
     verbose_name = _("Requests for quotation")
+
+    def ready(self) -> None:
+        from shisaku.rfq.notify import register_kinds
+
+        register_kinds()

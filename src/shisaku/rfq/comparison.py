@@ -1,9 +1,15 @@
 """Quotes side by side (pure: no database): currency conversion from a rates table, the unit
 price that applies to a quantity, and totals.
 
-Money is ``Decimal``. Rates are "units of USD per one unit of the currency" (USD = 1). The
-price of a quantity is the price of the largest quoted tier not above it (a price break);
-below the smallest quoted tier, the smallest tier's price applies.
+Money is ``Decimal``. Rates are "units of USD per one unit of the currency" (USD = 1).
+
+Tiers are quantities of PRODUCTS (the RFQ asks for 10, 300, 30 000 products); a quote line is
+the price of one PIECE of a part at a tier, and a product needs ``quantity_per_unit`` pieces.
+So the price break that applies to an order of ``quantity`` products is the largest quoted tier
+not above ``quantity`` (products compared with product tiers, never the piece count), and the
+part costs that unit price x ``quantity`` x pieces per product. Below the smallest quoted tier,
+the smallest tier's price applies. Example: breaks at 10 and 100 products, 4 pieces per
+product, 30 products at 5.00 per piece at the 10 tier: 5.00 x 30 x 4 = 600.00.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ class QuoteRow:
     currency: str
     prices: Mapping[tuple[int, int], Decimal]
     tooling: Decimal = Decimal(0)
+    # this quote's own rates (those of its date); None: the ``rates`` given to compare()
+    rates: Mapping[str, Decimal] | None = None
 
 
 @dataclass
@@ -71,27 +79,30 @@ def compare(rows: Sequence[QuoteRow], *, parts: Mapping[int, int], tiers: Sequen
     """Convert each quote to ``currency`` and total it for ``quantity`` products.
 
     ``parts`` maps part id -> pieces per product. The total is the sum over parts of
-    unit price (at the applicable tier for that part's piece count) x pieces, plus tooling; it
+    unit price (at the tier that applies to ``quantity`` products) x pieces, plus tooling; it
     is None when a part has no price at the applicable tier or a rate is missing.
     """
     out = []
     for row in rows:
         res = RowResult(row.key)
-        tooling = convert(row.tooling, row.currency, currency, rates)
+        row_rates = rates if row.rates is None else row.rates
+        tooling = convert(row.tooling, row.currency, currency, row_rates)
         res.rate_missing = tooling is None
         res.tooling = _money(tooling)
         for part_id in parts:
             for tier in tiers:
                 price = row.prices.get((part_id, tier))
                 res.unit[(part_id, tier)] = _money(
-                    None if price is None else convert(price, row.currency, currency, rates))
+                    None if price is None else convert(price, row.currency, currency,
+                                                       row_rates))
         total = tooling
         for part_id, per_unit in parts.items():
             pieces = quantity * per_unit
             quoted = [t for t in tiers if (part_id, t) in row.prices]
-            tier = tier_for(pieces, quoted)
+            tier = tier_for(quantity, quoted)  # tiers count products, not pieces
             price = None if tier is None else row.prices[(part_id, tier)]
-            converted = None if price is None else convert(price, row.currency, currency, rates)
+            converted = None if price is None else convert(price, row.currency, currency,
+                                                           row_rates)
             if converted is None:
                 if price is None:
                     res.complete = False

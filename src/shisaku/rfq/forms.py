@@ -9,15 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from shisaku.core.forms import Form
 from shisaku.projects.choices import Currency
-from shisaku.rfq.choices import DeclineReason, NotificationKind
+from shisaku.rfq.choices import DeclineReason
 
 
 class RFQForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     parts = forms.TypedMultipleChoiceField(label=_("Parts"), coerce=int,
                                            widget=forms.CheckboxSelectMultiple)
-    quantity_tiers = forms.CharField(label=_("Quantities to price"), initial="10, 300, 5000",
-                                     help_text=_("Up to six quantities, separated by commas."))
+    quantity_tiers = forms.CharField(
+        label=_("Quantities of products to price"),
+        help_text=_("Up to six quantities of finished products, separated by commas (by "
+                    "default the project's prototype, pilot, small-lot and mass-production "
+                    "quantities). Each part is priced per piece; a product needs its pieces "
+                    "per product."))
     quote_deadline = forms.DateTimeField(
         label=_("Quote deadline"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -62,12 +66,6 @@ class QuoteMetaForm(Form):
                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MuteForm(Form):
-    muted = forms.MultipleChoiceField(label=_("Do not notify me about"), required=False,
-                                      choices=NotificationKind.choices,
-                                      widget=forms.CheckboxSelectMultiple)
-
-
 _SCORES = [(i, str(i)) for i in range(5, 0, -1)]
 
 
@@ -78,3 +76,16 @@ class RatingForm(Form):
                                            coerce=int)
     comment = forms.CharField(label=_("Comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CurrencyRateForm(forms.Form):
+    currency = forms.ChoiceField(label=_("Currency"),
+                                 choices=[(c, c) for c in Currency.values if c != "USD"])
+    as_of = forms.DateField(label=_("Date of the rate"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    units_per_usd = forms.DecimalField(label=_("Units of the currency for 1 USD"),
+                                       min_value=0, max_digits=20, decimal_places=6,
+                                       help_text=_("For example 1,380 for KRW or 150 for JPY."))
+    source = forms.CharField(label=_("Source"), max_length=200,
+                             help_text=_("Who published the rate, e.g. the central bank's "
+                                         "reference rate of that day."))

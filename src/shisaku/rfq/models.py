@@ -16,7 +16,6 @@ from shisaku.projects.models import Part, Project
 from shisaku.rfq.choices import (
     DeclineReason,
     InvitationStatus,
-    NotificationKind,
     QuoteStatus,
     RFQStatus,
 )
@@ -74,6 +73,7 @@ class Invitation(models.Model):
     match_score = models.FloatField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = _("invitations")
         ordering = ["sent_at", "id"]
         constraints = [models.UniqueConstraint(fields=["rfq", "manufacturer"],
                                                name="invitation_unique_firm")]
@@ -103,6 +103,7 @@ class Quote(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"))
 
     class Meta:
+        verbose_name_plural = _("quotes")
         ordering = ["invitation", "-revision"]
         constraints = [models.UniqueConstraint(fields=["invitation", "revision"],
                                                name="quote_unique_revision")]
@@ -121,6 +122,8 @@ class QuoteLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=16, decimal_places=4)
 
     class Meta:
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
         ordering = ["part", "tier"]
         constraints = [models.UniqueConstraint(fields=["quote", "part", "tier"],
                                                name="quote_line_unique")]
@@ -144,6 +147,7 @@ class Award(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = _("awards")
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rfq"], condition=models.Q(part__isnull=True),
@@ -175,6 +179,7 @@ class Rating(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = _("ratings")
         ordering = ["-created_at", "-id"]
         verbose_name = _("rating")
 
@@ -203,6 +208,8 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -210,18 +217,25 @@ class Message(models.Model):
 
 
 class CurrencyRate(models.Model):
-    """How many US dollars one unit of ``currency`` was worth on ``as_of`` (coordinators
-    edit this table in the admin; the newest row per currency is used)."""
+    """How many US dollars one unit of ``currency`` was worth on ``as_of``, and where that
+    figure comes from. Rows are kept by date (history); a quote is converted with the rate of
+    its date (the newest on or before it, else the newest). Coordinators add rates on the
+    rates page; reference rates of the ECB ship with the platform (data migration)."""
 
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     rate_to_usd = models.DecimalField(_("USD per unit"), max_digits=20, decimal_places=10)
     as_of = models.DateField(_("as of"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("entered by"))
 
     class Meta:
         ordering = ["currency", "-as_of"]
         constraints = [models.UniqueConstraint(fields=["currency", "as_of"],
                                                name="currency_rate_unique_day")]
         verbose_name = _("currency rate")
+        verbose_name_plural = _("currency rates")
 
     def __str__(self) -> str:
         return f"{self.currency} {self.rate_to_usd} USD ({self.as_of})"
@@ -241,38 +255,12 @@ class ReplyStats(models.Model):
     answered = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = _("reply statistics")
+        verbose_name_plural = _("reply statistics")
+
     def __str__(self) -> str:
         return f"{self.manufacturer_id}: {self.ack_median_hours} h"
-
-
-class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
-    text = models.CharField(_("text"), max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class NotificationMute(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notification_mutes")
-    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "kind"],
-                                               name="notification_mute_unique")]
-
-    def __str__(self) -> str:
-        return self.kind
 
 
 class IdempotencyRecord(models.Model):
@@ -287,6 +275,8 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
         constraints = [models.UniqueConstraint(fields=["user", "scope", "key"],
                                                name="idempotency_unique_key")]
 
@@ -305,6 +295,7 @@ class NdaAcceptance(models.Model):
     accepted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = _("NDA acceptances")
         verbose_name = _("NDA acceptance")
 
     def __str__(self) -> str:

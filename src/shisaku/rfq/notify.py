@@ -1,51 +1,98 @@
-"""In-app notifications (and an e-mail copy) to the people around an RFQ, honouring each
-user's muted kinds. Texts are rendered in the recipient's language."""
+"""The RFQ workflow's notification kinds and their texts (registered with
+``shisaku.notifications`` in ``RfqConfig.ready()``).
+
+Each text is a function of JSON parameters, called inside the recipient's language and time
+zone, so a deadline is printed as the page shows it to that reader (never "within N hours").
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils import translation
+from django.utils.translation import gettext as _
 
-from shisaku.accounts.models import Organisation, User
-from shisaku.rfq.models import Notification, NotificationMute
+from shisaku.notifications.kinds import deadline_text, kind_register
+from shisaku.rfq.choices import DeclineReason, NotificationKind
 
-__all__ = ["members_of", "notify"]
+__all__ = ["register_kinds"]
 
-
-def members_of(*organisations: Organisation | None) -> list[User]:
-    ids = [o.pk for o in organisations if o is not None]
-    if not ids:
-        return []
-    return list(User.objects.filter(memberships__organisation_id__in=ids, is_active=True)
-                .distinct().order_by("id"))
+P = Mapping[str, Any]
 
 
-def notify(*, users: Iterable[User], kind: str, text: Callable[[], str], url: str = "",
-           exclude: Any = None) -> list[Notification]:
-    """One notification per user (unless muted or ``exclude``); ``text`` is called inside
-    each recipient's language. E-mails go out after the transaction commits."""
-    recipients = [u for u in dict.fromkeys(users) if exclude is None or u.pk != exclude.pk]
-    muted = set(NotificationMute.objects.filter(user__in=recipients, kind=kind)
-                .values_list("user_id", flat=True))
-    created = []
-    for user in recipients:
-        if user.pk in muted:
-            continue
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            body = str(text())
-        created.append(Notification(user=user, kind=kind, text=body[:300], url=url))
-        if user.email:
-            transaction.on_commit(_mailer(user.email, body, url))
-    return Notification.objects.bulk_create(created)
+def _invited(p: P) -> str:
+    return _("New request for quotation: %(title)s. Please acknowledge by %(deadline)s "
+             "and quote by %(quote_deadline)s.") % {
+        "title": p["title"], "deadline": deadline_text(p["ack_deadline"]),
+        "quote_deadline": deadline_text(p["quote_deadline"])}
 
 
-def _mailer(address: str, body: str, url: str) -> Callable[[], None]:
-    def send() -> None:
-        send_mail(subject=f"[Shisaku] {body[:70]}", message=f"{body}\n\n{url}",
-                  from_email=None, recipient_list=[address], fail_silently=True)
-    return send
+def _acknowledged(p: P) -> str:
+    return _("%(firm)s acknowledged %(title)s.") % {"firm": p["firm"], "title": p["title"]}
+
+
+def _quote(p: P) -> str:
+    return _("%(firm)s sent a quote (revision %(rev)s) for %(title)s.") % {
+        "firm": p["firm"], "rev": p["rev"], "title": p["title"]}
+
+
+def _declined(p: P) -> str:
+    reason = p.get("reason", "")
+    label = DeclineReason(reason).label if reason in DeclineReason.values else reason
+    return _("%(firm)s declined %(title)s: %(reason)s.") % {
+        "firm": p["firm"], "title": p["title"], "reason": str(label)}
+
+
+def _message(p: P) -> str:
+    return _("New message about %(title)s.") % {"title": p["title"]}
+
+
+def _overdue(p: P) -> str:
+    if p.get("firm"):
+        return _("%(firm)s has not replied to %(title)s in time.") % {
+            "firm": p["firm"], "title": p["title"]}
+    return _("Reminder: %(title)s is waiting for your reply (overdue).") % {"title": p["title"]}
+
+
+def _next_invited(p: P) -> str:
+    return _("%(old)s did not reply in time; %(new)s was invited to %(title)s.") % {
+        "old": p["old"], "new": p["new"], "title": p["title"]}
+
+
+def _award_won(p: P) -> str:
+    return _("Good news: your quote for %(title)s was selected.") % {"title": p["title"]}
+
+
+def _award_lost(p: P) -> str:
+    return _("Thank you for your time on %(title)s. The startup has chosen another offer this "
+             "time; we hope to work with you again.") % {"title": p["title"]}
+
+
+def _withdrawn(p: P) -> str:
+    return _("%(firm)s withdrew its quote for %(title)s.") % {
+        "firm": p["firm"], "title": p["title"]}
+
+
+def _cancelled(p: P) -> str:
+    return _("%(title)s was cancelled by the startup. Thank you for your time.") % {
+        "title": p["title"]}
+
+
+TEXTS = {
+    NotificationKind.INVITED: _invited,
+    NotificationKind.ACKNOWLEDGED: _acknowledged,
+    NotificationKind.QUOTE: _quote,
+    NotificationKind.DECLINED: _declined,
+    NotificationKind.MESSAGE: _message,
+    NotificationKind.OVERDUE: _overdue,
+    NotificationKind.NEXT_INVITED: _next_invited,
+    NotificationKind.AWARD_WON: _award_won,
+    NotificationKind.AWARD_LOST: _award_lost,
+    NotificationKind.WITHDRAWN: _withdrawn,
+    NotificationKind.CANCELLED: _cancelled,
+}
+
+
+def register_kinds() -> None:
+    for kind in NotificationKind:
+        kind_register(code=kind.value, label=kind.label, text=TEXTS[kind])

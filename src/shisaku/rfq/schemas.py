@@ -198,6 +198,7 @@ class ComparisonRowOut(Schema):
     reply_median_hours: float | None
     rating: float | None
     rating_count: int
+    rates_used: list[dict[str, Any]] = []
 
 
 class ComparisonOut(Schema):

@@ -22,19 +22,11 @@ from django.utils import timezone
 
 from shisaku.accounts.models import User
 from shisaku.core import events
+from shisaku.core.roles import roles_of
 from shisaku.directory.models import Manufacturer
 from shisaku.projects.selectors import projects_visible_to
 from shisaku.rfq.choices import InvitationStatus, RFQStatus
-from shisaku.rfq.models import (
-    RFQ,
-    Award,
-    CurrencyRate,
-    Invitation,
-    Message,
-    Notification,
-    Quote,
-    Rating,
-)
+from shisaku.rfq.models import RFQ, Award, CurrencyRate, Invitation, Message, Quote, Rating
 
 __all__ = [
     "comparison",
@@ -46,7 +38,6 @@ __all__ = [
     "live_quote",
     "manufacturers_of",
     "message_with_file",
-    "notifications_of",
     "quotes_visible",
     "rates_latest",
     "rating_excluded_reason",
@@ -167,6 +158,42 @@ def quotes_visible(*, user: Any, rfq: RFQ, now: Any = None) -> QuerySet[Quote]:
     return base.filter(invitation__manufacturer__in=manufacturers_of(user))
 
 
+RateRow = tuple[Decimal, Any, str]  # (USD per unit, as_of, source)
+
+
+class RateBook:
+    """Every rate by currency and date; ``on(day)`` gives, per currency, the newest rate on or
+    before ``day`` (else the newest known: a quote older than the first rate)."""
+
+    def __init__(self) -> None:
+        self.by_currency: dict[str, list[tuple[Any, Decimal, str]]] = {}
+        for cur, rate, as_of, source in CurrencyRate.objects.order_by(
+                "currency", "as_of").values_list("currency", "rate_to_usd", "as_of", "source"):
+            self.by_currency.setdefault(cur, []).append((as_of, rate, source))
+
+    def on(self, day: Any = None) -> dict[str, RateRow]:
+        out: dict[str, RateRow] = {}
+        for cur, rows in self.by_currency.items():
+            chosen = rows[-1]
+            if day is not None:
+                earlier = [r for r in rows if r[0] <= day]
+                if earlier:
+                    chosen = earlier[-1]
+            out[cur] = (chosen[1], chosen[0], chosen[2])
+        return out
+
+
+def rates_history(limit: int = 500) -> QuerySet[CurrencyRate]:
+    """The rates table, newest first (the rates page)."""
+    return CurrencyRate.objects.select_related("entered_by").order_by("-as_of", "currency")[
+        :limit]
+
+
+def rates_editable_by(user: Any) -> bool:
+    """Coordinators (and staff) keep the currency rates."""
+    return roles_of(user).coordinator
+
+
 def rates_latest() -> dict[str, tuple[Decimal, Any]]:
     """currency -> (USD per unit, as_of) from the newest row of each currency."""
     out: dict[str, tuple[Decimal, Any]] = {}
@@ -176,10 +203,21 @@ def rates_latest() -> dict[str, tuple[Decimal, Any]]:
     return out
 
 
-def notifications_of(user: Any) -> QuerySet[Notification]:
-    if not _authenticated(user):
-        return Notification.objects.none()
-    return Notification.objects.filter(user=user)
+FALLBACK_TIERS = (10, 300, 5000)
+
+
+def default_tiers(project: Any) -> list[int]:
+    """The quantities of PRODUCTS an RFQ prices by default: the project's own phase quantities
+    (prototype, pilot, small lot, mass production), none dropped; a common ladder when the
+    project states none."""
+    phases = (project.qty_prototype, project.qty_pilot, project.qty_small_lot, project.qty_mass)
+    return sorted({int(q) for q in phases if q}) or list(FALLBACK_TIERS)
+
+
+def pieces_per_tier(parts: Any, tiers: list[int]) -> list[dict[str, Any]]:
+    """Per part: pieces per product and the pieces each product quantity means."""
+    return [{"part": p, "per_product": p.quantity_per_unit,
+             "pieces": [t * p.quantity_per_unit for t in tiers]} for p in parts]
 
 
 def live_quote(quotes: list[Quote]) -> Quote | None:
@@ -201,8 +239,9 @@ def comparison(*, user: Any, rfq: RFQ, quantity: int | None = None, currency: st
     tiers = list(rfq.quantity_tiers)
     quantity = quantity or (tiers[0] if tiers else 1)
     parts = list(rfq.parts.all())
-    rates_full = rates_latest()
-    rates = {cur: rate for cur, (rate, _d) in rates_full.items()}
+    book = RateBook()
+    latest = book.on(None)
+    rates = {cur: rate for cur, (rate, _d, _s) in latest.items()}
     by_inv: dict[int, list[Quote]] = {}
     for q in quotes_visible(user=user, rfq=rfq, now=now):
         by_inv.setdefault(q.invitation_id, []).append(q)
@@ -212,9 +251,13 @@ def comparison(*, user: Any, rfq: RFQ, quantity: int | None = None, currency: st
     joint: dict[int, Any] = {}  # a lead's joint quote is marked (the consortia app answers)
     for marks in events.publish(events.QUOTE_MARKS, rfq=rfq):
         joint.update(marks)
+    # each quote is converted with the rates of its own date
+    quote_rates = {q.pk: book.on(timezone.localdate(q.submitted_at))
+                   for q in live.values() if q is not None}
     quote_rows = [QuoteRow(q.pk, q.currency,
                            {(ln.part_id, ln.tier): ln.unit_price for ln in q.lines.all()},
-                           q.tooling_cost)
+                           q.tooling_cost,
+                           rates={c: r for c, (r, _d, _s) in quote_rates[q.pk].items()})
                   for q in live.values() if q is not None]
     results = {r.key: r for r in compare(quote_rows, parts={p.pk: p.quantity_per_unit
                                                             for p in parts},
@@ -237,23 +280,37 @@ def comparison(*, user: Any, rfq: RFQ, quantity: int | None = None, currency: st
             "reply_hours": inv.manufacturer.reply_median_hours, "stats": stats,
             "rating": inv.manufacturer.rating, "rating_count": inv.manufacturer.rating_count,
             "joint": joint.get(inv.manufacturer_id),
+            "rates_used": _rates_used(q, currency, quote_rates),
         })
     rows.sort(key=lambda r: (r["total"] is None, r["total"] or 0, r["invitation"].pk))
-    used = sorted({r["quote"].currency for r in rows if r["quote"] is not None} | {currency})
+    used = sorted({(c, r, d, src) for row in rows for (c, r, d, src) in row["rates_used"]},
+                  key=lambda x: (x[0], x[2]))
+    missing = sorted({c for c in {r["quote"].currency for r in rows if r["quote"]} | {currency}
+                      if c != "USD" and c not in latest})
     return {"rfq": rfq, "parts": parts, "tiers": tiers, "quantity": quantity,
             "currency": currency, "rows": rows, "sealed": sealed_now(rfq, now),
-            "rates": [(c, rates_full[c][0], rates_full[c][1]) for c in used
-                      if c in rates_full and c != "USD"]}
+            "rates": used, "rates_missing": missing,
+            "pieces": pieces_per_tier(parts, [quantity])}
+
+
+def _rates_used(quote: Quote | None, target: str,
+                quote_rates: dict[int, dict[str, RateRow]]) -> list[tuple[str, Decimal, Any, str]]:
+    """(currency, USD per unit, as_of, source) of the rates that converted ``quote``."""
+    if quote is None or quote.currency == target:
+        return []
+    book = quote_rates[quote.pk]
+    return [(c, *book[c]) for c in (quote.currency, target) if c != "USD" and c in book]
 
 
 def comparison_table(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of the comparison for CSV / XLSX export (plain values)."""
     header = ["manufacturer", "status", "revision", "quote_currency"]
     for part in data["parts"]:
-        header += [f"{part.name} @ {t} ({data['currency']})" for t in data["tiers"]]
+        header += [f"{part.name} @ {t} products ({data['currency']} per piece)"
+                   for t in data["tiers"]]
     header += [f"tooling ({data['currency']})",
                f"total for {data['quantity']} ({data['currency']})", "lead_time_days",
-               "valid_until", "expired", "reply_median_hours", "rating"]
+               "valid_until", "expired", "reply_median_hours", "rating", "rates_used"]
     out = []
     for r in data["rows"]:
         q = r["quote"]
@@ -265,7 +322,9 @@ def comparison_table(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
                  "" if r["total"] is None else r["total"],
                  q.lead_time_days if q else "", q.valid_until.isoformat() if q else "",
                  "yes" if r["expired"] else "", "" if r["reply_hours"] is None
-                 else r["reply_hours"], "" if r["rating"] is None else r["rating"]]
+                 else r["reply_hours"], "" if r["rating"] is None else r["rating"],
+                 "; ".join(f"{c} {rate} USD ({d.isoformat()})"
+                           for c, rate, d, _s in r["rates_used"])]
         out.append(line)
     return header, out
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from shisaku.core.services import audit_record, generation_bump
 from shisaku.directory.models import Manufacturer
 from shisaku.directory.services import GENERATION
 from shisaku.errors import InputError
+from shisaku.notifications.services import members_of, notification_send
 from shisaku.projects import specs
 from shisaku.projects.choices import MAX_QUANTITY, Currency
 from shisaku.projects.filetypes import display_name, inspect_upload, stored_name
@@ -44,6 +46,7 @@ from shisaku.rfq.choices import (
 from shisaku.rfq.models import (
     RFQ,
     Award,
+    CurrencyRate,
     Invitation,
     Message,
     Quote,
@@ -51,7 +54,6 @@ from shisaku.rfq.models import (
     Rating,
     ReplyStats,
 )
-from shisaku.rfq.notify import members_of, notify
 from shisaku.rfq.selectors import rating_excluded_reason, sealed_now
 from shisaku.rfq.stats import InvitationEvents, reply_figures
 
@@ -110,21 +112,21 @@ def _set_status(obj: Any, entity: str, target: str) -> None:
 
 def _tiers(value: Any) -> list[int]:
     if not isinstance(value, list | tuple) or not value:
-        raise InputError("quantity_tiers", "give one to six quantities, e.g. 10, 300, 5000")
+        raise InputError("quantity_tiers", _("give one to six quantities, e.g. 10, 300, 5000"))
     tiers = []
     for raw in value:
         if isinstance(raw, bool) or not isinstance(raw, int | str):
-            raise InputError("quantity_tiers", "quantities must be whole numbers")
+            raise InputError("quantity_tiers", _("quantities must be whole numbers"))
         try:
             n = int(str(raw).replace(",", "").strip())
         except ValueError:
-            raise InputError("quantity_tiers", f"not a whole number: {raw!r}") from None
+            raise InputError("quantity_tiers", _("not a whole number: %(value)s") % {"value": raw}) from None
         if not 1 <= n <= MAX_QUANTITY:
-            raise InputError("quantity_tiers", f"quantities must be between 1 and {MAX_QUANTITY}")
+            raise InputError("quantity_tiers", _("quantities must be between 1 and %(max)s") % {"max": MAX_QUANTITY})
         tiers.append(n)
     tiers = sorted(set(tiers))
     if len(tiers) > MAX_TIERS:
-        raise InputError("quantity_tiers", f"at most {MAX_TIERS} quantities")
+        raise InputError("quantity_tiers", _("at most %(n)s quantities") % {"n": MAX_TIERS})
     return tiers
 
 
@@ -136,22 +138,22 @@ def rfq_create(*, actor: Any, project: Project, part_ids: Sequence[int],
     part is refused with field ``parts`` and the reason."""
     now = _now(now)
     if not part_ids:
-        raise InputError("parts", "choose at least one part")
+        raise InputError("parts", _("choose at least one part"))
     parts = {p.pk: p for p in project.parts.filter(pk__in=list(part_ids))
              .prefetch_related("files")}
     for pid in part_ids:
         part = parts.get(int(pid))
         if part is None:
-            raise InputError("parts", f"part {pid} is not a part of this project")
+            raise InputError("parts", _("part %(id)s is not a part of this project") % {"id": pid})
         if not part_ready_for_rfq(part):
             missing = ", ".join(m["label"] for m in specs.completeness(part).missing)
-            raise InputError("parts", f"{part.name}: the specification is not complete enough "
-                                      f"for an RFQ (missing: {missing})")
-    tiers = _tiers(list(quantity_tiers))
+            raise InputError("parts", _("%(part)s: the specification is not complete enough for an RFQ (missing: %(missing)s)") % {
+                                          "part": part.name, "missing": missing})
+    tiers = _tiers(list(quantity_tiers))  # quantities of products
     if quote_deadline is not None and timezone.is_naive(quote_deadline):
         quote_deadline = timezone.make_aware(quote_deadline)  # the deployment's time zone
     if quote_deadline is None or quote_deadline <= now:
-        raise InputError("quote_deadline", "must be in the future")
+        raise InputError("quote_deadline", _("must be in the future"))
     title = (title or "").strip()[:200] or _("Quotation for %(project)s") % {
         "project": project.title}
     with transaction.atomic():
@@ -232,10 +234,10 @@ def _invite(*, actor: Any, rfq: RFQ, manufacturer: Manufacturer, now: dt.datetim
                  summary=f"{rfq.title} → {manufacturer.name}",
                  data={"rfq": rfq.pk, "manufacturer": manufacturer.pk,
                        "replaces": replaces.pk if replaces else None})
-    notify(users=members_of(manufacturer.organisation), kind=NotificationKind.INVITED,
-           url=_invitation_url(inv),
-           text=lambda: _("New request for quotation: %(title)s. Please acknowledge within "
-                          "%(hours)s hours.") % {"title": rfq.title, "hours": f"{ack_hours():g}"})
+    notification_send(users=members_of(manufacturer.organisation),
+                      kind=NotificationKind.INVITED, url=_invitation_url(inv),
+                      params={"title": rfq.title, "ack_deadline": inv.ack_deadline.isoformat(),
+                              "quote_deadline": inv.quote_deadline.isoformat()})
     return inv
 
 
@@ -247,23 +249,23 @@ def rfq_send(*, actor: Any, rfq: RFQ, manufacturer_ids: Sequence[int] | None = N
         manufacturer_ids = [m.pk for m, _s in rfq_candidates(rfq=rfq, limit=DEFAULT_INVITES)]
     ids = list(dict.fromkeys(int(i) for i in manufacturer_ids))
     if not ids:
-        raise InputError("manufacturers", "choose at least one manufacturer")
+        raise InputError("manufacturers", _("choose at least one manufacturer"))
     if len(ids) > MAX_INVITES:
-        raise InputError("manufacturers", f"at most {MAX_INVITES} manufacturers")
+        raise InputError("manufacturers", _("at most %(n)s manufacturers") % {"n": MAX_INVITES})
     firms = Manufacturer.objects.in_bulk(ids)
     unknown = [i for i in ids if i not in firms]
     if unknown:
-        raise InputError("manufacturers", f"no such manufacturer: {unknown[0]}")
+        raise InputError("manufacturers", _("no such manufacturer: %(id)s") % {"id": unknown[0]})
     reachable = set(Manufacturer.objects.filter(pk__in=ids,
                                                 organisation__memberships__isnull=False)
                     .values_list("pk", flat=True))
     silent = [firms[i].name for i in ids if i not in reachable]
     if silent:
         # Invited, they could never answer, and their response rate would suffer for it.
-        raise InputError("manufacturers", f"{silent[0]} has no account on Shisaku yet and "
-                                          "cannot answer a request")
+        raise InputError("manufacturers", _("%(firm)s has no account on Shisaku yet and cannot answer a request") % {
+                                              "firm": silent[0]})
     if rfq.quote_deadline <= now:
-        raise InputError("quote_deadline", "the quote deadline has passed; set a new one")
+        raise InputError("quote_deadline", _("the quote deadline has passed; set a new one"))
     with transaction.atomic():
         locked = RFQ.objects.select_for_update().get(pk=rfq.pk)
         _set_status(locked, "rfq", RFQStatus.SENT)
@@ -293,10 +295,9 @@ def rfq_cancel(*, actor: Any, rfq: RFQ, reason: str = "",
             q.save(update_fields=["status"])
         for inv in locked.invitations.exclude(status=InvitationStatus.DECLINED).select_related(
                 "manufacturer"):
-            notify(users=members_of(inv.manufacturer.organisation),
-                   kind=NotificationKind.CANCELLED, url=_invitation_url(inv),
-                   text=lambda: _("%(title)s was cancelled by the startup. Thank you for your "
-                                  "time.") % {"title": locked.title})
+            notification_send(users=members_of(inv.manufacturer.organisation),
+                              kind=NotificationKind.CANCELLED, url=_invitation_url(inv),
+                              params={"title": locked.title})
     rfq.status = locked.status
     return locked
 
@@ -355,10 +356,9 @@ def invitation_acknowledge(*, actor: Any, invitation: Invitation,
         inv.viewed_at = inv.viewed_at or now
         inv.save(update_fields=["status", "acknowledged_at", "viewed_at"])
         audit_record(actor=actor, action="rfq.invitation.acknowledge", obj=inv)
-        notify(users=_startup_users(inv.rfq), kind=NotificationKind.ACKNOWLEDGED,
-               url=_rfq_url(inv.rfq),
-               text=lambda: _("%(firm)s acknowledged %(title)s.") % {
-                   "firm": inv.manufacturer.name, "title": inv.rfq.title})
+        notification_send(users=_startup_users(inv.rfq), kind=NotificationKind.ACKNOWLEDGED,
+                          url=_rfq_url(inv.rfq),
+                          params={"firm": inv.manufacturer.name, "title": inv.rfq.title})
         reply_stats_update(manufacturer=inv.manufacturer, now=now)
     return inv
 
@@ -367,11 +367,11 @@ def _money(field: str, value: Any, *, positive: bool) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
-        raise InputError(field, "must be a number") from None
+        raise InputError(field, _("must be a number")) from None
     if not amount.is_finite() or amount < 0 or (positive and amount == 0):
-        raise InputError(field, "must be more than 0" if positive else "must not be negative")
+        raise InputError(field, _("must be more than 0") if positive else _("must not be negative"))
     if amount >= Decimal("1e12"):
-        raise InputError(field, "too large")
+        raise InputError(field, _("too large"))
     return amount
 
 
@@ -383,15 +383,15 @@ def _lines(rfq: RFQ, lines: Iterable[Mapping[str, Any]]) -> list[tuple[int, int,
         try:
             part, tier = int(line.get("part", 0)), int(line.get("tier", 0))
         except (TypeError, ValueError):
-            raise InputError(f"lines[{i}]", "part and tier must be whole numbers") from None
+            raise InputError(f"lines[{i}]", _("part and tier must be whole numbers")) from None
         if part not in part_ids:
-            raise InputError(f"lines[{i}].part", "not a part of this request")
+            raise InputError(f"lines[{i}].part", _("not a part of this request"))
         if tier not in tiers:
-            raise InputError(f"lines[{i}].tier", "not one of the request's quantities")
+            raise InputError(f"lines[{i}].tier", _("not one of the request's quantities"))
         out[(part, tier)] = _money(f"lines[{i}].unit_price", line.get("unit_price"),
                                    positive=True)
     if not out:
-        raise InputError("lines", "price at least one part at one quantity")
+        raise InputError("lines", _("price at least one part at one quantity"))
     return [(p, t, price) for (p, t), price in sorted(out.items())]
 
 
@@ -405,16 +405,16 @@ def quote_submit(*, actor: Any, invitation: Invitation, lines: Iterable[Mapping[
     """
     now = _now(now)
     if currency not in Currency.values:
-        raise InputError("currency", "unknown currency", valid=list(Currency.values))
+        raise InputError("currency", _("unknown currency"), valid=list(Currency.values))
     tooling = _money("tooling_cost", tooling_cost or 0, positive=False)
     try:
         lead = int(lead_time_days)
     except (TypeError, ValueError):
-        raise InputError("lead_time_days", "must be a whole number of days") from None
+        raise InputError("lead_time_days", _("must be a whole number of days")) from None
     if not 1 <= lead <= 3650:
-        raise InputError("lead_time_days", "must be between 1 and 3650 days")
+        raise InputError("lead_time_days", _("must be between 1 and 3650 days"))
     if not isinstance(valid_until, dt.date) or valid_until < timezone.localdate(now):
-        raise InputError("valid_until", "must be a date from today on")
+        raise InputError("valid_until", _("must be a date from today on"))
     with transaction.atomic():
         inv = _lock(invitation)
         _require_open(inv.rfq, InvitationStatus.QUOTED)
@@ -442,10 +442,10 @@ def quote_submit(*, actor: Any, invitation: Invitation, lines: Iterable[Mapping[
                      summary=f"{inv.manufacturer.name} r{revision}",
                      data={"invitation": inv.pk, "revision": revision, "currency": currency,
                            "lines": len(priced)})
-        notify(users=_startup_users(inv.rfq), kind=NotificationKind.QUOTE,
-               url=_rfq_url(inv.rfq),
-               text=lambda: _("%(firm)s sent a quote (revision %(rev)s) for %(title)s.") % {
-                   "firm": inv.manufacturer.name, "rev": revision, "title": inv.rfq.title})
+        notification_send(users=_startup_users(inv.rfq), kind=NotificationKind.QUOTE,
+                          url=_rfq_url(inv.rfq),
+                          params={"firm": inv.manufacturer.name, "rev": revision,
+                                  "title": inv.rfq.title})
         reply_stats_update(manufacturer=inv.manufacturer, now=now)
     return quote
 
@@ -464,10 +464,9 @@ def quote_withdraw(*, actor: Any, invitation: Invitation,
         _set_status(quote, "quote", QuoteStatus.WITHDRAWN)
         quote.save(update_fields=["status"])
         audit_record(actor=actor, action="rfq.quote.withdraw", obj=quote)
-        notify(users=_startup_users(inv.rfq), kind=NotificationKind.WITHDRAWN,
-               url=_rfq_url(inv.rfq),
-               text=lambda: _("%(firm)s withdrew its quote for %(title)s.") % {
-                   "firm": inv.manufacturer.name, "title": inv.rfq.title})
+        notification_send(users=_startup_users(inv.rfq), kind=NotificationKind.WITHDRAWN,
+                          url=_rfq_url(inv.rfq),
+                          params={"firm": inv.manufacturer.name, "title": inv.rfq.title})
     return quote
 
 
@@ -475,11 +474,11 @@ def invitation_decline(*, actor: Any, invitation: Invitation, reason: str, note:
                        now: dt.datetime | None = None) -> Invitation:
     now = _now(now)
     if reason not in DeclineReason.values:
-        raise InputError("reason", "choose a reason from the list",
+        raise InputError("reason", _("choose a reason from the list"),
                          valid=list(DeclineReason.values))
     note = (note or "").strip()
     if reason == DeclineReason.OTHER and not note:
-        raise InputError("note", "say why when the reason is 'other'")
+        raise InputError("note", _("say why when the reason is 'other'"))
     with transaction.atomic():
         inv = _lock(invitation)
         _set_status(inv, "invitation", InvitationStatus.DECLINED)
@@ -488,12 +487,10 @@ def invitation_decline(*, actor: Any, invitation: Invitation, reason: str, note:
         inv.save(update_fields=["status", "decline_reason", "decline_note", "replied_at"])
         audit_record(actor=actor, action="rfq.invitation.decline", obj=inv,
                      summary=reason, data={"reason": reason})
-        label = DeclineReason(reason).label
-        notify(users=_startup_users(inv.rfq), kind=NotificationKind.DECLINED,
-               url=_rfq_url(inv.rfq),
-               text=lambda: _("%(firm)s declined %(title)s: %(reason)s.") % {
-                   "firm": inv.manufacturer.name, "title": inv.rfq.title,
-                   "reason": str(label)})
+        notification_send(users=_startup_users(inv.rfq), kind=NotificationKind.DECLINED,
+                          url=_rfq_url(inv.rfq),
+                          params={"firm": inv.manufacturer.name, "title": inv.rfq.title,
+                                  "reason": reason})
         reply_stats_update(manufacturer=inv.manufacturer, now=now)
     return inv
 
@@ -504,9 +501,9 @@ def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufact
     notified."""
     body = (body or "").strip()
     if not body:
-        raise InputError("body", "write a message")
+        raise InputError("body", _("write a message"))
     if len(body) > 5000:
-        raise InputError("body", "at most 5000 characters")
+        raise InputError("body", _("at most 5000 characters"))
     limit = int(getattr(settings, "SHISAKU_MAX_UPLOAD_MB", 50)) * 1024 * 1024
     detected = ""
     if upload is not None:
@@ -532,8 +529,8 @@ def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufact
         else:
             users, url = members_of(invitation.manufacturer.organisation), _invitation_url(
                 invitation)
-        notify(users=users, kind=NotificationKind.MESSAGE, url=url, exclude=actor,
-               text=lambda: _("New message about %(title)s.") % {"title": rfq.title})
+        notification_send(users=users, kind=NotificationKind.MESSAGE, url=url, exclude=actor,
+                          params={"title": rfq.title})
     return msg
 
 
@@ -566,7 +563,7 @@ def award_create(*, actor: Any, rfq: RFQ, quote_id: int,
                      .select_related("invitation__manufacturer")
                      .filter(pk=quote_id, invitation__rfq=locked).first())
             if quote is None:
-                raise InputError("quote", "not a quote of this request")
+                raise InputError("quote", _("not a quote of this request"))
             if quote.status == QuoteStatus.SUBMITTED and quote.valid_until < timezone.localdate(
                     now):
                 raise IllegalTransition("quote", QuoteStatus.EXPIRED, QuoteStatus.AWARDED,
@@ -586,10 +583,10 @@ def award_create(*, actor: Any, rfq: RFQ, quote_id: int,
                 audit_record(actor=actor, action="rfq.award", obj=award,
                              summary=f"{locked.title} → {firm.name}",
                              data={"rfq": locked.pk, "quote": quote.pk, "part": award.part_id})
-            notify(users=members_of(firm.organisation), kind=NotificationKind.AWARD_WON,
-                   url=_invitation_url(quote.invitation),
-                   text=lambda: _("Good news: your quote for %(title)s was selected.") % {
-                       "title": locked.title})
+            notification_send(users=members_of(firm.organisation),
+                              kind=NotificationKind.AWARD_WON,
+                              url=_invitation_url(quote.invitation),
+                              params={"title": locked.title})
             # Higher floors react (a joint quote's shares, the production orders).
             events.publish(events.AWARD_CREATED, actor=actor, rfq=locked, quote=quote,
                            awards=awards, now=now)
@@ -617,14 +614,14 @@ def _award_parts(rfq: RFQ, quote: Quote, part_ids: Sequence[int] | None) -> list
         return [None]
     wanted = list(dict.fromkeys(int(p) for p in part_ids))
     if not wanted:
-        raise InputError("parts", "choose at least one part")
+        raise InputError("parts", _("choose at least one part"))
     names = dict(rfq.parts.values_list("pk", "name"))
     priced = set(quote.lines.values_list("part_id", flat=True))
     for pid in wanted:
         if pid not in names:
-            raise InputError("parts", f"part {pid} is not a part of this request")
+            raise InputError("parts", _("part %(id)s is not a part of this request") % {"id": pid})
         if pid not in priced:
-            raise InputError("parts", f"this quote has no price for {names[pid]}")
+            raise InputError("parts", _("this quote has no price for %(part)s") % {"part": names[pid]})
         if None in taken or pid in taken:
             raise IllegalTransition("rfq", rfq.status, RFQStatus.AWARDED,
                                     reason=f"{names[pid]} is already awarded")
@@ -641,11 +638,70 @@ def _award_close(actor: Any, rfq: RFQ) -> None:
     others = (Invitation.objects.filter(rfq=rfq).exclude(pk__in=winners)
               .exclude(status=InvitationStatus.DECLINED).select_related("manufacturer"))
     for inv in others:
-        notify(users=members_of(inv.manufacturer.organisation),
-               kind=NotificationKind.AWARD_LOST, url=_invitation_url(inv),
-               text=lambda: _("Thank you for your time on %(title)s. The startup has chosen "
-                              "another offer this time; we hope to work with you again.") % {
-                   "title": rfq.title})
+        notification_send(users=members_of(inv.manufacturer.organisation),
+                          kind=NotificationKind.AWARD_LOST, url=_invitation_url(inv),
+                          params={"title": rfq.title})
+
+
+# --- currency rates ------------------------------------------------------------------------
+
+ECB_FILE = Path(__file__).resolve().parent.parent / "data" / "currency_rates_ecb.csv"
+ECB_SOURCE = "ECB euro foreign exchange reference rates of {date}"
+
+
+def currency_rates_shipped() -> list[tuple[str, dt.date, Decimal, str]]:
+    """(currency, date, USD per unit, source) of the ECB reference rates shipped in
+    ``data/currency_rates_ecb.csv`` (units per EUR as published; USD per unit derived)."""
+    lines = [ln for ln in ECB_FILE.read_text(encoding="utf-8").splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    header = lines[0].split(",")
+    out = []
+    for line in lines[1:]:
+        row = dict(zip(header, line.split(","), strict=True))
+        day = dt.date.fromisoformat(row.pop("date"))
+        usd_per_eur = Decimal(row.pop("USD"))
+        source = ECB_SOURCE.format(date=day.isoformat())
+        out.append(("EUR", day, usd_per_eur, source))
+        out += [(cur, day, (usd_per_eur / Decimal(per_eur)).quantize(Decimal("1e-10")), source)
+                for cur, per_eur in row.items()]
+    return out
+
+
+def currency_rates_load_shipped() -> int:
+    """Store the shipped rates that are not there yet (a coordinator's rate of the same day
+    is kept); the data migration does the same on ``migrate``. Returns how many were added."""
+    added = 0
+    for cur, day, rate, source in currency_rates_shipped():
+        _row, created = CurrencyRate.objects.get_or_create(
+            currency=cur, as_of=day, defaults={"rate_to_usd": rate, "source": source})
+        added += created
+    return added
+
+
+def currency_rate_set(*, actor: Any, currency: str, as_of: dt.date, units_per_usd: Any,
+                      source: str) -> CurrencyRate:
+    """Record how many units of ``currency`` bought 1 USD on ``as_of`` (a coordinator's
+    entry; the same currency and day is replaced, other days stay as history)."""
+    if currency not in Currency.values or currency == "USD":
+        raise InputError("currency", _("choose a currency other than USD"),
+                         valid=[c for c in Currency.values if c != "USD"])
+    units = _money("units_per_usd", units_per_usd, positive=True)
+    source = (source or "").strip()
+    if not source:
+        raise InputError("source", _("say where the rate comes from"))
+    rate = (Decimal(1) / units).quantize(Decimal("1e-10"))
+    if rate == 0:
+        raise InputError("units_per_usd", _("too large"))
+    with transaction.atomic():
+        row, _created = CurrencyRate.objects.update_or_create(
+            currency=currency, as_of=as_of,
+            defaults={"rate_to_usd": rate, "source": source[:200],
+                      "entered_by": actor if actor.is_authenticated else None})
+        audit_record(actor=actor, action="rfq.currency_rate.set", obj=row,
+                     summary=f"{currency} {units}/USD {as_of}",
+                     data={"currency": currency, "as_of": as_of.isoformat(),
+                           "units_per_usd": str(units), "source": source[:200]})
+    return row
 
 
 # --- the scorecard ------------------------------------------------------------------------
@@ -666,9 +722,9 @@ def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communica
         try:
             score = int(value)
         except (TypeError, ValueError):
-            raise InputError(name, "a whole number from 1 to 5") from None
+            raise InputError(name, _("a whole number from 1 to 5")) from None
         if not 1 <= score <= 5:
-            raise InputError(name, "a whole number from 1 to 5")
+            raise InputError(name, _("a whole number from 1 to 5"))
         scores[name] = score
     with transaction.atomic():
         awards = Award.objects.select_for_update().select_related(
@@ -679,9 +735,9 @@ def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communica
         if award_id is not None:
             award = awards.filter(pk=award_id).first()
             if award is None:
-                raise InputError("award", "not an award of this request")
+                raise InputError("award", _("not an award of this request"))
         elif awards.count() > 1:
-            raise InputError("award", "this request has several awards: choose one")
+            raise InputError("award", _("this request has several awards: choose one"))
         else:
             award = awards.get()
         if Rating.objects.filter(award=award).exists():
@@ -780,14 +836,12 @@ def reply_deadlines_check(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 def _overdue_notify(inv: Invitation) -> None:
     rfq = inv.rfq
-    notify(users=members_of(inv.manufacturer.organisation), kind=NotificationKind.OVERDUE,
-           url=_invitation_url(inv),
-           text=lambda: _("Reminder: %(title)s is waiting for your reply (overdue).") % {
-               "title": rfq.title})
-    notify(users=members_of(rfq.project.organisation, rfq.project.coordinator),
-           kind=NotificationKind.OVERDUE, url=_rfq_url(rfq),
-           text=lambda: _("%(firm)s has not replied to %(title)s in time.") % {
-               "firm": inv.manufacturer.name, "title": rfq.title})
+    notification_send(users=members_of(inv.manufacturer.organisation),
+                      kind=NotificationKind.OVERDUE, url=_invitation_url(inv),
+                      params={"title": rfq.title})
+    notification_send(users=members_of(rfq.project.organisation, rfq.project.coordinator),
+                      kind=NotificationKind.OVERDUE, url=_rfq_url(rfq),
+                      params={"firm": inv.manufacturer.name, "title": rfq.title})
 
 
 def _invite_next(inv: Invitation, now: dt.datetime) -> int:
@@ -799,10 +853,10 @@ def _invite_next(inv: Invitation, now: dt.datetime) -> int:
         return 0
     firm, score = candidates[0]
     new = _invite(actor=None, rfq=rfq, manufacturer=firm, now=now, score=score, replaces=inv)
-    notify(users=members_of(rfq.project.organisation), kind=NotificationKind.NEXT_INVITED,
-           url=_rfq_url(rfq),
-           text=lambda: _("%(old)s did not reply in time; %(new)s was invited to %(title)s.")
-           % {"old": inv.manufacturer.name, "new": new.manufacturer.name, "title": rfq.title})
+    notification_send(users=members_of(rfq.project.organisation),
+                      kind=NotificationKind.NEXT_INVITED, url=_rfq_url(rfq),
+                      params={"old": inv.manufacturer.name, "new": new.manufacturer.name,
+                              "title": rfq.title})
     return 1
 
 

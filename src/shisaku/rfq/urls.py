@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from shisaku.rfq import views
 
 app_name = "rfq"
 urlpatterns = [
     path("", views.rfq_list, name="list"),
+    path("rates/", views.rates, name="rates"),
     path("new/<int:project_pk>", views.rfq_create, name="create"),
     path("<int:pk>/", views.rfq_detail, name="detail"),
     path("<int:pk>/send", views.rfq_send, name="send"),
@@ -22,5 +24,7 @@ urlpatterns = [
     path("invitations/<int:pk>/withdraw", views.quote_withdraw, name="withdraw"),
     path("invitations/<int:pk>/messages", views.message_post, name="message"),
     path("messages/<int:pk>/file", views.message_file, name="message_file"),
-    path("notifications/", views.notifications, name="notifications"),
+    # the list moved to /notifications/; old links keep working
+    path("notifications/", RedirectView.as_view(pattern_name="notifications:list"),
+         name="notifications"),
 ]

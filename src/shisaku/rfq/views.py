@@ -1,5 +1,5 @@
 """RFQ pages: the startup's RFQs (create, invite, watch, compare, export, award), the
-manufacturer's inbox (view, acknowledge, ask, quote, decline) and the notifications list.
+manufacturer's inbox (view, acknowledge, ask, quote, decline) (notifications: ``shisaku.notifications``).
 
 Access is decided by ``selectors``: anything a user may not see is a 404. A refused state change
 (``IllegalTransition``) shows its reason and answers 409.
@@ -13,13 +13,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shisaku.core import events
+from shisaku.core.money import decimal_plain
 from shisaku.core.spreadsheets import csv_write, xlsx_append
 from shisaku.errors import InputError
 from shisaku.projects import specs
@@ -35,14 +38,14 @@ from shisaku.projects.selectors import (
 from shisaku.rfq import selectors, services
 from shisaku.rfq.choices import IllegalTransition, RFQStatus
 from shisaku.rfq.forms import (
+    CurrencyRateForm,
     DeclineForm,
     MessageForm,
-    MuteForm,
     QuoteMetaForm,
     RatingForm,
     RFQForm,
 )
-from shisaku.rfq.models import RFQ, Award, Invitation, NotificationMute, Rating
+from shisaku.rfq.models import RFQ, Award, Invitation, Rating
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -64,12 +67,36 @@ def _firm_invitation_or_404(request: HttpRequest, pk: int) -> Invitation:
     return inv
 
 
+# What a refused field is called on the pages (a message never shows a field's code).
+FIELD_LABELS = {
+    "quantity_tiers": gettext_lazy("Quantities of products to price"),
+    "quote_deadline": gettext_lazy("Quote deadline"), "parts": gettext_lazy("Parts"),
+    "manufacturers": gettext_lazy("Manufacturers"), "lines": gettext_lazy("Prices"),
+    "currency": gettext_lazy("Currency"), "tooling_cost": gettext_lazy("Tooling / NRE"),
+    "lead_time_days": gettext_lazy("Lead time (days)"),
+    "valid_until": gettext_lazy("Valid until"), "reason": gettext_lazy("Reason"),
+    "note": gettext_lazy("Note"), "body": gettext_lazy("Message"), "file": gettext_lazy("File"),
+    "quote": gettext_lazy("Quote"), "award": gettext_lazy("Award"),
+    "quality": gettext_lazy("Quality"), "on_time": gettext_lazy("On-time delivery"),
+    "communication": gettext_lazy("Communication"), "nda": gettext_lazy("NDA"),
+}
+
+
+def field_label(field: str, form: Any = None) -> str:
+    """The label of a refused field: the form's own, else the table's (``lines[2].unit_price``
+    is "Prices")."""
+    if form is not None and field in getattr(form, "fields", {}):
+        return str(form.fields[field].label or field)
+    base = field.split("[", 1)[0].split(".", 1)[0]
+    return str(FIELD_LABELS.get(base, gettext_lazy("Input")))
+
+
 def _attempt(request: HttpRequest, action: Callable[[], Any], back: str) -> HttpResponse:
     """Run a service call; show its refusal (422 input / 409 state) as a message."""
     try:
         action()
     except InputError as exc:
-        messages.error(request, f"{exc.field}: {exc.reason}")
+        messages.error(request, f"{field_label(exc.field)}: {exc.reason}")
     except IllegalTransition as exc:
         messages.error(request, exc.reason)
         response = redirect(back)
@@ -104,8 +131,10 @@ def rfq_create(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = _project_for_editor(request, project_pk)
     parts = list(project.parts.prefetch_related("files"))
     ready = [p for p in parts if part_ready_for_rfq(p)]
+    tiers = selectors.default_tiers(project)
     form = RFQForm(request.POST or None, part_choices=[(p.pk, p.name) for p in ready],
                    initial={"parts": [p.pk for p in ready],
+                            "quantity_tiers": ", ".join(str(t) for t in tiers),
                             "quote_deadline": timezone.localtime() + timezone.timedelta(days=7)})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -120,7 +149,8 @@ def rfq_create(request: HttpRequest, project_pk: int) -> HttpResponse:
         else:
             return redirect("rfq:detail", rfq.pk)
     return render(request, "rfq/create.html", {
-        "project": project, "form": form,
+        "project": project, "form": form, "tiers": tiers,
+        "pieces": selectors.pieces_per_tier(ready, tiers),
         "not_ready": [p for p in parts if p not in ready]},
         status=422 if form.errors else 200)
 
@@ -254,7 +284,7 @@ def rfq_rate(request: HttpRequest, pk: int) -> HttpResponse:
     form = RatingForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field_label(field, form)}: {' '.join(errors)}")
         return redirect("rfq:detail", rfq.pk)
     d = form.cleaned_data
     raw = request.POST.get("award", "")
@@ -293,16 +323,15 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quotes = list(selectors.quotes_visible(user=request.user, rfq=rfq)
                   .filter(invitation=inv).order_by("-revision"))
     parts = list(rfq.parts.all())
-    labels = {k: f.label for k, f in specs.all_spec_fields().items()}
     for part in parts:
-        part.spec_rows = [(labels.get(k, k), v) for k, v in (part.spec or {}).items()]
+        part.spec_rows = specs.spec_rows(part.spec)
     editor = side == "firm" or selectors.rfq_is_editor(user=request.user, rfq=rfq)
     last = selectors.live_quote(quotes)
     prices = {(ln.part_id, ln.tier): ln.unit_price for ln in (last.lines.all() if last else [])}
     price_rows = [{"part": p, "cells": [(t, f"price_{p.pk}_{t}", prices.get((p.pk, t), ""))
                                         for t in rfq.quantity_tiers]} for p in parts]
     initial = {"currency": last.currency if last else rfq.project.currency,
-               "tooling_cost": last.tooling_cost if last else 0,
+               "tooling_cost": decimal_plain(last.tooling_cost) if last else 0,
                "lead_time_days": last.lead_time_days if last else None,
                "valid_until": last.valid_until if last else None}
     from shisaku.rfq import nda
@@ -365,7 +394,7 @@ def invitation_quote(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuoteMetaForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field_label(field, form)}: {' '.join(errors)}")
         return redirect("rfq:invitation", inv.pk)
     lines = []
     for key, value in request.POST.items():
@@ -424,23 +453,32 @@ def message_file(request: HttpRequest, pk: int) -> FileResponse:
                         content_type=MIME.get(detected, "application/octet-stream"))
 
 
-# --- notifications ------------------------------------------------------------------------
+
+# --- currency rates (coordinators) -------------------------------------------------------
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
-    items = selectors.notifications_of(request.user)
+def rates(request: HttpRequest) -> HttpResponse:
+    editor = selectors.rates_editable_by(request.user)
+    form = CurrencyRateForm(request.POST or None,
+                            initial={"as_of": timezone.localdate()}) if editor else None
     if request.method == "POST":
-        if "read_all" in request.POST:
-            items.filter(read_at__isnull=True).update(read_at=timezone.now())
-        else:
-            form = MuteForm(request.POST)
-            if form.is_valid():
-                NotificationMute.objects.filter(user=request.user).delete()
-                NotificationMute.objects.bulk_create(
-                    NotificationMute(user=request.user, kind=k) for k in form.cleaned_data["muted"])
-        return redirect("rfq:notifications")
-    muted = list(NotificationMute.objects.filter(user=request.user)
-                 .values_list("kind", flat=True))
-    return render(request, "rfq/notifications.html", {
-        "items": items[:200], "mute_form": MuteForm(initial={"muted": muted})})
+        if not editor:
+            raise PermissionDenied(_("Only coordinators keep the currency rates."))
+        assert form is not None
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.currency_rate_set(actor=request.user, currency=d["currency"],
+                                           as_of=d["as_of"], units_per_usd=d["units_per_usd"],
+                                           source=d["source"])
+            except InputError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+            else:
+                messages.success(request, _("Rate saved."))
+                return redirect("rfq:rates")
+    history = [{"row": r, "units_per_usd": (1 / r.rate_to_usd) if r.rate_to_usd else None}
+               for r in selectors.rates_history()]
+    return render(request, "rfq/rates.html", {"form": form, "history": history,
+                                              "editor": editor},
+                  status=422 if form is not None and form.errors else 200)
