@@ -13,6 +13,19 @@ from shisaku.directory.filtersets import _LazyChoices
 from shisaku.directory.models import Capability, Manufacturer, Site
 
 
+class _BlankFirst:
+    """Taxonomy choices after an empty "—" option, evaluated per request (labels follow the
+    language). A select with no empty option makes the browser submit its first entry, so an
+    untouched extra row of a formset would arrive as "Hokkaido" or "industrial design" and be
+    taken for a row the user filled in."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __iter__(self) -> Any:
+        return iter([("", "—"), *_LazyChoices(self.kind)])
+
+
 def _multi(kind: str, label: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(label=label, required=False, choices=_LazyChoices(kind),
                                      widget=forms.CheckboxSelectMultiple)
@@ -66,7 +79,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class CapabilityForm(forms.ModelForm):
-    process = forms.ChoiceField(label=_("Process"), choices=_LazyChoices("process"))
+    process = forms.ChoiceField(label=_("Process"), choices=_BlankFirst("process"))
     materials = forms.MultipleChoiceField(label=_("Materials"), required=False,
                                           choices=_LazyChoices("material"))
 
@@ -95,7 +108,7 @@ class CapabilityForm(forms.ModelForm):
 
 
 class SiteForm(forms.ModelForm):
-    region = forms.ChoiceField(label=_("Region"), choices=_LazyChoices("region"))
+    region = forms.ChoiceField(label=_("Region"), choices=_BlankFirst("region"))
 
     class Meta:
         model = Site

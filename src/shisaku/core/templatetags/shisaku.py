@@ -1,9 +1,13 @@
-"""Template filters: taxonomy labels in the active language."""
+"""Template filters and tags: taxonomy labels in the active language, form error summaries."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
-from django.utils.translation import get_language
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.formsets import BaseFormSet
+from django.utils.translation import get_language, gettext
 
 from shisaku import taxonomy
 
@@ -20,3 +24,39 @@ def taxlabel(code: str, kind: str) -> str:
 def taxlabels(codes: list[str], kind: str) -> str:
     lang = get_language() or "en"
     return ", ".join(taxonomy.label(kind, c, lang) for c in codes or [])
+
+
+def _form_errors(form: Any, prefix: str = "") -> list[dict[str, str]]:
+    items = [{"label": prefix.rstrip(" ·"), "message": str(e), "anchor": ""}
+             for e in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS:
+            continue
+        field = form[name] if name in form.fields else None
+        label = f"{prefix}{field.label}" if field is not None else prefix.rstrip(" ·")
+        anchor = field.auto_id if field is not None and not field.is_hidden else ""
+        items.extend({"label": label, "message": str(e), "anchor": anchor or ""}
+                     for e in errors)
+    return items
+
+
+@register.inclusion_tag("core/_error_summary.html")
+def error_summary(*forms: Any) -> dict[str, Any]:
+    """A summary of every error of the given forms and formsets, for the top of a form page.
+
+    ``{% error_summary form formset %}``: one alert (role=alert, focused on load by app.js)
+    with a link to each field in error; a formset's rows are numbered. Empty when all is well.
+    """
+    items: list[dict[str, str]] = []
+    for form in forms:
+        if form is None or not getattr(form, "is_bound", False):
+            continue
+        if isinstance(form, BaseFormSet):
+            items.extend({"label": "", "message": str(e), "anchor": ""}
+                         for e in form.non_form_errors())
+            for number, row in enumerate(form.forms, start=1):
+                if row.errors:
+                    items.extend(_form_errors(row, gettext("Row %(n)d · ") % {"n": number}))
+        else:
+            items.extend(_form_errors(form))
+    return {"error_items": items}
