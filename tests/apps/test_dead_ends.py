@@ -75,3 +75,70 @@ def test_other_form_pages_summarise_errors_too(client: Client, url: str,
     assert 'role="alert"' in html and "data-error-summary" in html
     if anchor:
         assert f'href="{anchor}"' in html
+
+
+# --- Find manufacturers from a new project's part ---------------------------------------------
+
+def _find_link(html: str) -> str:
+    import html as html_lib
+    import re
+
+    match = re.search(r'href="(/manufacturers/find\?[^"]+)"', html)
+    assert match, "no Find manufacturers link on the project page"
+    return html_lib.unescape(match.group(1))
+
+
+def test_find_from_a_new_projects_part_lists_firms(client: Client, pool: dict[str, Any],
+                                                   settings: Any, tmp_path: Any) -> None:
+    """The issue's case: a project in business design; the firms support prototyping/dfm."""
+    from tests.apps.test_projects_support import make_world
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = make_world()
+    assert world.project.stage == "business_design"
+    client.force_login(world.owner)
+    link = _find_link(client.get(f"/projects/{world.project.pk}/").content.decode())
+    assert "stage=" not in link
+    response = client.get(link)
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result["eligible"] >= 2  # Daehan and Huaxin mill aluminium
+    assert "Daehan Precision" in response.content.decode()
+
+
+def test_rfq_requirement_leaves_early_stages_out(pool: dict[str, Any], settings: Any,
+                                                  tmp_path: Any) -> None:
+    from shisaku.directory.matching import stage_filter
+    from shisaku.rfq.services import rfq_requirement
+    from tests.apps.test_rfq_support import make_rfq, make_world
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assert [stage_filter(s) for s in ("business_design", "spec_review", "prototyping",
+                                      "mass_production", None)] == [
+        None, None, "prototyping", "mass_production", None]
+    world = make_world()
+    rfq, _ = make_rfq(world)
+    rfq.project.stage = "spec_review"
+    assert "stage" not in rfq_requirement(rfq)
+    rfq.project.stage = "small_lot"
+    assert rfq_requirement(rfq)["stage"] == "small_lot"
+
+
+@pytest.mark.parametrize("query, culprit", [
+    # The issue's kind: the stage empties the list (nobody mills in mass production here).
+    ("process=cnc_milling&stage=mass_production", "stage"),
+    # Ours: a certification nobody holds with that process.
+    ("process=cnc_milling&certification=as9100&quantity=200", "certifications"),
+])
+def test_empty_result_names_the_filter_that_empties_it(client: Client, pool: dict[str, Any],
+                                                       query: str, culprit: str) -> None:
+    response = client.get(f"/manufacturers/find?{query}")
+    result = response.context["result"]
+    assert result["eligible"] == 0
+    first = result["relaxations"][0]
+    assert first["key"] == culprit and first["count"] >= 1
+    html = response.content.decode()
+    assert 'data-testid="relax-hint"' in html and str(first["label"]) in html
+    # The link drops exactly that filter and the rest stays.
+    dropped = {"stage": "stage=", "certifications": "certification="}[culprit]
+    assert dropped not in first["url"] and "process=cnc_milling" in first["url"]

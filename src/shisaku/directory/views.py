@@ -143,11 +143,23 @@ def manufacturer_download(request: HttpRequest) -> HttpResponse:
 
 
 
+def _find_url_without(request: HttpRequest, params: tuple[str, ...]) -> str:
+    query = request.GET.copy()
+    for name in params:
+        query.pop(name, None)
+    return f"{request.path}?{query.urlencode()}"
+
+
 @require_GET
 def manufacturer_find(request: HttpRequest) -> HttpResponse:
     """The matching page: a requirement in the query string, ranked results with reasons."""
     from shisaku.directory.adapters import match
-    from shisaku.directory.matching import FACTOR_LABELS, FindForm, translate_reason
+    from shisaku.directory.matching import (
+        FACTOR_LABELS,
+        FindForm,
+        relaxations,
+        translate_reason,
+    )
     from shisaku.errors import InputError
     from shisaku.taxonomy import UnknownCodeError
 
@@ -169,6 +181,11 @@ def manufacturer_find(request: HttpRequest) -> HttpResponse:
             for hit in result["results"]:
                 hit["factor_rows"] = [{"label": FACTOR_LABELS.get(k, k), "value": v}
                                       for k, v in hit["factors"].items()]
+            if not result["eligible"]:
+                result["relaxations"] = [
+                    {**r, "url": _find_url_without(request, r["params"])}
+                    for r in relaxations(form.requirement(),
+                                         lambda req: match(req, top_k=0).eligible)]
     elif request.GET and not form.is_valid():
         status = 400
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]

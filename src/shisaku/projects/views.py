@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shisaku import taxonomy
 from shisaku.core.roles import roles_of
+from shisaku.directory.matching import stage_filter
 from shisaku.errors import InputError
 from shisaku.projects import selectors, services, specs
 from shisaku.projects.choices import CHECKLISTS, STAGE_ORDER, checklist_missing, transition_move
@@ -64,8 +65,9 @@ def find_manufacturers_url(part: Part) -> str:
     if quantity:
         params.append(("quantity", str(quantity)))
     project = part.project
-    if project.stage:
-        params.append(("stage", project.stage))
+    stage = stage_filter(project.stage)  # early stages do not filter (directory/matching.py)
+    if stage:
+        params.append(("stage", stage))
     if project.product_field:
         params.append(("product_field", project.product_field))
     if project.organisation.country:
