@@ -142,3 +142,165 @@ def test_empty_result_names_the_filter_that_empties_it(client: Client, pool: dic
     # The link drops exactly that filter and the rest stays.
     dropped = {"stage": "stage=", "certifications": "certification="}[culprit]
     assert dropped not in first["url"] and "process=cnc_milling" in first["url"]
+
+
+# --- Smaller dead ends ------------------------------------------------------------------------
+
+def test_one_menu_item_is_active_per_page(client: Client, pool: dict[str, Any]) -> None:
+    """The issue's case: /manufacturers/find lit both Directory and Find; ours: the directory."""
+    for url, expected in (("/manufacturers/find", "/manufacturers/find"),
+                          ("/manufacturers/", "/manufacturers/")):
+        items = client.get(url).context["nav_items"]
+        assert [i["url"] for i in items if i["active"]] == [expected]
+
+
+def test_favicon_is_served(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    body = b"".join(response.streaming_content)
+    assert body[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert "favicon.svg" in client.get("/").content.decode()
+
+
+def test_estimate_is_linked_from_home_and_a_login_explains_why(client: Client,
+                                                               pool: dict[str, Any]) -> None:
+    home = client.get("/").content.decode()
+    assert 'data-testid="home-estimate"' in home and 'href="/estimate/"' in home
+    response = client.get("/estimate/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login")
+    login = client.get(response["Location"]).content.decode()
+    assert 'data-testid="login-reason"' in login and "CAD file" in login
+    # Ours: a login asked for a project page says why too; one reached directly says nothing.
+    assert "Projects belong to a startup" in client.get(
+        "/accounts/login?next=/projects/").content.decode()
+    assert 'data-testid="login-reason"' not in client.get("/accounts/login").content.decode()
+
+
+def test_sample_profiles_hide_the_generator_from_the_public(client: Client,
+                                                            pool: dict[str, Any]) -> None:
+    from shisaku.directory.models import Manufacturer
+
+    firm = pool["daehan"]
+    Manufacturer.objects.filter(pk=firm.pk).update(synthetic=True,
+                                                   source="sample generator v1 (seed 7)")
+    html = client.get(f"/manufacturers/{firm.pk}/").content.decode()
+    assert "sample generator" not in html and "seed 7" not in html
+    assert 'class="badge sample"' in html
+    staff = User.objects.create_user("staff", "s@example.org", PASSWORD, is_staff=True)
+    client.force_login(staff)
+    assert "sample generator v1 (seed 7)" in client.get(f"/manufacturers/{firm.pk}/").content.decode()
+    # A real firm's source (an import, an open-data set) stays public: it is its attribution.
+    Manufacturer.objects.filter(pk=pool["yamada"].pk).update(source="fablabs.io")
+    assert "fablabs.io" in Client().get(f"/manufacturers/{pool['yamada'].pk}/").content.decode()
+
+
+def test_failed_upload_stays_on_the_part_page(client: Client, settings: Any,
+                                              tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.apps.test_projects_support import make_world
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = make_world()
+    client.force_login(world.owner)
+    url = f"/projects/{world.project.pk}/parts/{world.part.pk}/files"
+    # The issue's case: a refused file; ours: no file at all.
+    for data in ({"kind": "cad", "file": SimpleUploadedFile("evil.stl", b"PK\x03\x04zip")},
+                 {"kind": "cad"}):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert response.templates[0].name == "projects/part_form.html"
+        html = response.content.decode()
+        assert 'role="alert"' in html and 'href="#id_file"' in html
+
+
+# --- Request a quote from a profile; what invited firms will see ------------------------------
+
+def _rfq_form(world: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return {"parts": [p.pk for p in world.parts], "quantity_tiers": "10, 300",
+            "quote_deadline": (timezone.localtime() + dt.timedelta(days=3)).strftime(
+                "%Y-%m-%dT%H:%M")}
+
+
+def test_request_a_quote_from_a_profile_preselects_the_firm() -> None:
+    from shisaku.rfq.models import RFQ
+    from tests.apps.test_rfq_support import make_world
+
+    world = make_world()
+    echo = world.firms["echo"]  # the lowest-ranked firm: not among the default picks
+    anonymous = Client()
+    profile = anonymous.get(f"/manufacturers/{echo.pk}/").content.decode()
+    assert f'href="/rfqs/request/{echo.pk}"' in profile
+    # Anonymous: to the login page, told why, with a sign-up link that comes back.
+    response = anonymous.get(f"/rfqs/request/{echo.pk}")
+    assert response.status_code == 302
+    login = anonymous.get(response["Location"]).content.decode()
+    assert "To request a quote" in login and f"next=/rfqs/request/{echo.pk}" in login
+    # A startup picks its project; the new RFQ opens with the firm chosen and checked.
+    owner = Client()
+    owner.force_login(world.owner)
+    page = owner.get(f"/rfqs/request/{echo.pk}").content.decode()
+    create = f"/rfqs/new/{world.project.pk}?manufacturer={echo.pk}"
+    assert create.replace("&", "&amp;") in page or create in page
+    created = owner.post(create, _rfq_form(world))
+    assert created.status_code == 302 and created["Location"].endswith(f"?invite={echo.pk}")
+    detail = owner.get(created["Location"]).content.decode()
+    assert f'value="{echo.pk}" checked>' in detail
+    owner.post(f"/rfqs/{RFQ.objects.get().pk}/send", {"manufacturers": [echo.pk]})
+    assert RFQ.objects.get().invitations.get().manufacturer_id == echo.pk
+
+
+def test_signup_returns_to_the_request_page() -> None:
+    """Ours: an anonymous visitor signs up from the login page and lands back on the request."""
+    from tests.apps.test_rfq_support import make_world
+
+    world = make_world()
+    echo = world.firms["echo"]
+    visitor = Client()
+    response = visitor.post(f"/accounts/signup?next=/rfqs/request/{echo.pk}", {
+        "username": "newbie", "email": "newbie@example.org", "password1": PASSWORD,
+        "password2": PASSWORD, "organisation_kind": "startup", "organisation_name": "New Co",
+        "country": "KR"})
+    assert response.status_code == 302 and response["Location"] == f"/rfqs/request/{echo.pk}"
+    page = visitor.get(response["Location"]).content.decode()
+    assert "Start a new project" in page
+    # Never to another site.
+    other = Client().post("/accounts/signup?next=https://evil.example/", {
+        "username": "newbie2", "email": "n2@example.org", "password1": PASSWORD,
+        "password2": PASSWORD, "organisation_kind": "startup", "organisation_name": "N2",
+        "country": "KR"})
+    assert other["Location"] == "/accounts/me"
+
+
+def test_before_sending_the_startup_sees_that_files_stay_hidden_and_shares_them() -> None:
+    """The issue's case: a private project (the default) with a moulded part: the RFQ page
+    warns that invited firms will not see the CAD files, and one click shares them."""
+    from shisaku.projects import services as projects
+    from shisaku.rfq.models import RFQ
+    from tests.apps.test_rfq_support import make_world
+
+    world = make_world()
+    projects.part_update(actor=world.owner, part=world.parts[0],
+                         data={"process_hints": ["injection_molding"], "material": "abs"})
+    owner = Client()
+    owner.force_login(world.owner)
+    created = owner.post(f"/rfqs/new/{world.project.pk}", _rfq_form(world))
+    rfq = RFQ.objects.get()
+    html = owner.get(created["Location"]).content.decode()
+    assert 'data-testid="files-private"' in html and 'class="sharing warn"' in html
+    assert "Finger housing" in html.split('data-testid="files-private"')[1].split("</li>")[0]
+    response = owner.post(f"/rfqs/{rfq.pk}/sharing", {"confidentiality": "invited"})
+    assert response.status_code == 302
+    world.project.refresh_from_db()
+    assert world.project.confidentiality == "invited"
+    html = owner.get(f"/rfqs/{rfq.pk}/").content.decode()
+    assert 'data-testid="files-shared"' in html and 'data-testid="keep-private"' in html
+    # Ours: a firm cannot flip the startup's sharing.
+    maker = Client()
+    maker.force_login(world.makers["alpha"])
+    assert maker.post(f"/rfqs/{rfq.pk}/sharing",
+                      {"confidentiality": "private"}).status_code == 404

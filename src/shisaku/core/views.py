@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from shisaku import taxonomy
 from shisaku.directory.models import Manufacturer, ManufacturerFacet
@@ -31,3 +35,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     Manufacturer.objects.exists()  # touches the database
     return HttpResponse("ok", content_type="text/plain")
+
+
+_FAVICON = Path(__file__).resolve().parent.parent / "static" / "shisaku" / "favicon.ico"
+
+
+@require_GET
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, asked for by every browser whatever the page says: our own icon (a
+    static file, also served as ``static/shisaku/favicon.ico``; pages link the SVG one)."""
+    return FileResponse(_FAVICON.open("rb"), content_type="image/x-icon")

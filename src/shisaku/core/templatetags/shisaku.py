@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.formsets import BaseFormSet
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from shisaku import taxonomy
 
@@ -60,3 +60,32 @@ def error_summary(*forms: Any) -> dict[str, Any]:
         else:
             items.extend(_form_errors(form))
     return {"error_items": items}
+
+
+# Why a page needs a login, by the path it was asked for (longest prefix wins).
+_LOGIN_REASONS = (
+    ("/estimate/", gettext_lazy(
+        "The instant estimate needs an account: the CAD file you upload and its results are "
+        "kept private under your account, so that only you see them and can reopen them.")),
+    ("/rfqs/request/", gettext_lazy(
+        "To request a quote, log in as a startup, or create a free startup account: your "
+        "request is made from your project's parts and only the firms you invite see it.")),
+    ("/projects/", gettext_lazy(
+        "Projects belong to a startup and are private: log in to see and edit yours.")),
+    ("/rfqs/", gettext_lazy(
+        "Requests for quotation are private to the startup and the firms it invites.")),
+    ("/window/", gettext_lazy("The coordinator window is for coordinator organisations.")),
+    ("/manufacturers/", gettext_lazy("Only a firm's members may edit its profile.")),
+)
+
+
+@register.simple_tag
+def login_reason(next_path: str | None) -> str:
+    """``{% login_reason next %}``: why the page at ``next_path`` asked for a login ("" when
+    the visitor came to the login page on its own)."""
+    if not next_path:
+        return ""
+    for prefix, reason in _LOGIN_REASONS:
+        if str(next_path).startswith(prefix):
+            return str(reason)
+    return str(gettext_lazy("This page is for members: log in, or create a free account."))
