@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from shisaku import taxonomy
+from shisaku.engines.consortium.budget import CHECK_EVERY, Budget
 from shisaku.engines.consortium.eligibility import (
     EARTH_RADIUS_KM,
     can_lead,
@@ -466,12 +467,13 @@ def _willingness(data: object, package_ids: set[str]) -> dict[str, frozenset[str
     return out
 
 
-def build_problem(request: Mapping[str, Any]) -> Problem:
+def build_problem(request: Mapping[str, Any], *, budget: Budget | None = None) -> Problem:
     """Parse and validate a plan request (see docs/CONSORTIUM.md) into a :class:`Problem`.
 
     Needs ``packages`` (work package dicts) or ``parts`` (split with
     :func:`split_work_packages`) and ``manufacturers`` (records). Raises InputError or
-    UnknownCodeError on bad input.
+    UnknownCodeError on bad input, and :class:`TimeLimitReached` when ``budget`` runs out
+    while reading the firms or checking their eligibility.
     """
     if not isinstance(request, Mapping):
         raise InputError("", "the request must be a JSON object")
@@ -489,7 +491,11 @@ def build_problem(request: Mapping[str, Any]) -> Problem:
     records = request.get("manufacturers")
     if not isinstance(records, list):
         raise InputError("manufacturers", "a list of manufacturer records")
-    firms = [_firm_from_record(r, i) for i, r in enumerate(records)]
+    firms = []
+    for i, r in enumerate(records):
+        if budget is not None and i % CHECK_EVERY == 0:
+            budget.check("reading the manufacturers")
+        firms.append(_firm_from_record(r, i))
     keys = [f.key for f in firms]
     if len(set(keys)) != len(keys):
         dup = sorted({k for k in keys if keys.count(k) > 1})
@@ -529,6 +535,8 @@ def build_problem(request: Mapping[str, Any]) -> Problem:
         required = constraints.required.get(package.id)
         per_firm: dict[int, Offer] = {}
         for index, firm in enumerate(firms):
+            if budget is not None and index % CHECK_EVERY == 0:
+                budget.check("checking which firms can take each package")
             if firm.key in declined or firm.capacity < 1:
                 continue
             if required is not None and firm.key != required:
