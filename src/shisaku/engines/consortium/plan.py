@@ -62,6 +62,13 @@ def format_plan(problem: Problem, result: SolveResult) -> dict[str, Any]:
     plan["infeasible_packages"] = result.infeasible_packages
     if result.reason:
         plan["reason"] = result.reason
+    blocking = problem.blocking_constraint() if result.status == "infeasible" else None
+    if blocking is not None:
+        params = blocking["params"]
+        plan["reason_code"] = blocking
+        plan["reason"] = (f"{result.reason}; the {params['constraint']} constraint keeps out "
+                          f"{params['firms_kept_out']} firm(s) that could take "
+                          f"{', '.join(params['packages'])}")
     plan["packages"] = [p.to_dict() for p in problem.packages]
     plan["solve_ms"] = round(result.solve_ms, 1)
     plan["stats"] = result.stats
