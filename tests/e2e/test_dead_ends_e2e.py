@@ -139,3 +139,34 @@ def _check_phone(page: Any) -> None:
         "header nav a", "els => els.map(e => [e.textContent, e.getClientRects().length])")
     broken = [text for text, lines in heights if lines != 1]
     assert not broken, f"menu items broken over lines: {broken}"
+
+
+def test_coordinator_limits_the_team_to_korean_regions(korean: Any, live_server: Any) -> None:
+    """The consortium form in Korean: Gyeonggi and Gyeongbuk only, then the plan has no
+    Chinese firm and the costs are in USD."""
+    from shisaku.consortia import services as consortia
+    from shisaku.consortia.models import Consortium
+    from shisaku.directory.services import manufacturers_save
+    from tests.apps.test_consortia_support import FIRM_KINDS, make_world
+
+    world = make_world(password=PASSWORD)
+    manufacturers_save(records=[
+        record(f"Shenzhen {package}", "CN-GD", slug=f"sz-{package}", price_level=0.3,
+               accepts_foreign=True, stages=["prototyping", "dfm", "small_lot"],
+               capabilities=[capability(p, materials=[material]) for p in processes])
+        for package, (processes, material) in FIRM_KINDS.items()])
+    consortia.window_send(actor=world.owner, project=world.project,
+                          coordinator=world.coordinator)
+    consortium = consortia.consortium_propose(actor=world.coord, project=world.project)
+    assert any(m["manufacturer"]["country"] == "CN" for m in consortium.plan["members"].values())
+    page = korean("coord")
+    page.goto(f"{live_server.url}/window/consortia/{consortium.pk}/")
+    _shot(page, "ko-consortium-before")
+    page.select_option("#id_team-regions", ["KR-41", "KR-47"])
+    page.get_by_test_id("save-packages").click()
+    page.wait_for_load_state("load")
+    consortium = Consortium.objects.get(pk=consortium.pk)
+    assert {m["manufacturer"]["country"] for m in consortium.plan["members"].values()} == {"KR"}
+    assert "USD" in page.get_by_test_id("plan-total").inner_text()
+    assert page.get_by_test_id("team-places").is_visible()
+    _shot(page, "ko-consortium-after")
