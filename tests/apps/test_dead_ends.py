@@ -62,6 +62,7 @@ def test_errors_are_summarised_at_the_top_with_links_to_the_fields(client: Clien
     summary = html.index('role="alert"')
     assert summary < html.index('name="name"')  # above the first field
     assert 'href="#id_sites-0-name"' in html and 'href="#id_sites-0-region"' in html
+    assert "Further sites · Row 1 · Name" in html[summary:html.index('name="name"')]
     assert "data-error-summary" in html
 
 

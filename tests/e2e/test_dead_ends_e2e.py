@@ -92,6 +92,18 @@ def test_manufacturer_saves_its_profile_unchanged(korean: Any, live_server: Any)
     assert page.locator("ul.messages li.success").count() == 1
     _shot(page, "ko-profile-saved")
     assert firm.sites.count() == 0 and firm.capabilities.count() == 0
+    # A half-filled site row: the errors are listed at the top, focused, linked to the fields.
+    page.goto(f"{live_server.url}/manufacturers/{firm.pk}/edit")
+    page.fill("#id_sites-0-city", "포항")
+    page.locator("main form.stacked button[type=submit]").click()
+    page.wait_for_load_state("load")
+    summary = page.locator("[data-error-summary]")
+    assert summary.get_attribute("role") == "alert"
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    _shot(page, "ko-profile-error-summary", full_page=False)
+    summary.locator('a[href="#id_sites-0-name"]').click()
+    assert page.url.endswith("#id_sites-0-name")
+    _shot(page, "ko-profile-errors", full_page=False)
 
 
 def test_find_from_a_new_projects_part_lists_firms(korean: Any, live_server: Any,
@@ -170,3 +182,39 @@ def test_coordinator_limits_the_team_to_korean_regions(korean: Any, live_server:
     assert "USD" in page.get_by_test_id("plan-total").inner_text()
     assert page.get_by_test_id("team-places").is_visible()
     _shot(page, "ko-consortium-after")
+
+
+def test_startup_sees_what_invited_firms_will_see_and_shares_files(browser: Any,
+                                                                   live_server: Any) -> None:
+    """In Korean: a private project with a moulded part warns before sending; one click shares
+    the files after an NDA."""
+    from shisaku.projects import services as projects
+    from shisaku.rfq import services as rfq_services
+    from tests.apps.test_rfq_support import PASSWORD as RFQ_PASSWORD
+    from tests.apps.test_rfq_support import deadline, make_world
+
+    world = make_world(passwords=True)
+    projects.part_update(actor=world.owner, part=world.parts[0],
+                         data={"process_hints": ["injection_molding"], "material": "abs"})
+    rfq = rfq_services.rfq_create(actor=world.owner, project=world.project,
+                                  part_ids=[p.pk for p in world.parts], quantity_tiers=[300],
+                                  quote_deadline=deadline(), title="하우징 견적")
+    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login?next=/rfqs/{rfq.pk}/")
+        page.fill("#id_username", "owner")
+        page.fill("#id_password", RFQ_PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state("load")
+        box = page.get_by_test_id("sharing")
+        assert box.get_attribute("data-shared") == "no" and "warn" in box.get_attribute("class")
+        _shot(page, "ko-rfq-sharing-private")
+        page.get_by_test_id("share-files").click()
+        page.wait_for_load_state("load")
+        assert page.get_by_test_id("sharing").get_attribute("data-shared") == "yes"
+        _shot(page, "ko-rfq-sharing-shared")
+    finally:
+        context.close()
+    world.project.refresh_from_db()
+    assert world.project.confidentiality == "invited"

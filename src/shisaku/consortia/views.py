@@ -191,8 +191,9 @@ def _package_forms(consortium: Consortium, data: Any = None) -> tuple[Any, Const
     kwargs = {"part_names": list(consortium.project.parts.values_list("name", flat=True)),
               "package_choices": [(str(p["id"]), p.get("name") or p["id"]) for p in packages]}
     if data is not None:
-        return (PackageFormSet(data, prefix="packages", **kwargs),
-                ConstraintsForm(data, prefix="team"))
+        formset = PackageFormSet(data, prefix="packages", **kwargs)
+        formset.summary_title = _("work packages")
+        return formset, ConstraintsForm(data, prefix="team")
     initial = [{"id": p["id"], "name": p.get("name") or p["id"],
                 "processes": p.get("processes") or [], "materials": p.get("materials") or [],
                 "quantity": p.get("quantity"), "parts": p.get("parts") or [],

@@ -108,6 +108,7 @@ def manufacturer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=manufacturer)
     formset = CapabilityFormSet(request.POST or None, instance=manufacturer)
     sites = SiteFormSet(request.POST or None, instance=manufacturer)
+    formset.summary_title, sites.summary_title = _("Capabilities"), _("Further sites")
     if (request.method == "POST" and form.is_valid() and formset.is_valid()
             and sites.is_valid()):
         with transaction.atomic():

@@ -54,9 +54,12 @@ def error_summary(*forms: Any) -> dict[str, Any]:
         if isinstance(form, BaseFormSet):
             items.extend({"label": "", "message": str(e), "anchor": ""}
                          for e in form.non_form_errors())
+            # ``summary_title`` (set by the view) says which list a row belongs to.
+            title = str(getattr(form, "summary_title", "") or "")
             for number, row in enumerate(form.forms, start=1):
                 if row.errors:
-                    items.extend(_form_errors(row, gettext("Row %(n)d · ") % {"n": number}))
+                    prefix = gettext("Row %(n)d · ") % {"n": number}
+                    items.extend(_form_errors(row, f"{title} · {prefix}" if title else prefix))
         else:
             items.extend(_form_errors(form))
     return {"error_items": items}
