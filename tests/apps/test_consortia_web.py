@@ -4,7 +4,6 @@ propose → edit packages → invite → a firm answers → form."""
 from __future__ import annotations
 
 import datetime
-import json
 
 import pytest
 from django.test import Client
@@ -13,6 +12,7 @@ from django.utils import timezone
 from shisaku.consortia import services
 from shisaku.consortia.models import Consortium, ConsortiumMember, WindowRequest
 from shisaku.projects.models import Project
+from tests.apps.browser_form import form_data, form_index_of
 from tests.apps.test_consortia_support import World, make_world
 
 pytestmark = pytest.mark.django_db
@@ -96,16 +96,16 @@ def test_the_whole_flow_in_pages(client: Client, world: World) -> None:
     assert response.url == f"/window/consortia/{consortium.pk}/"
     page = client.get(response.url).content.decode()
     assert "Integration A" in page and 'data-testid="invite"' in page
-    # a bad package list is shown back with the error; nothing changes
-    bad = client.post(f"/window/consortia/{consortium.pk}/packages", {"packages": "[{"})
-    assert bad.status_code == 422 and b"Not valid JSON" in bad.content
+    # the packages form as the page shows it: a package without processes is shown back with
+    # the error on its row; nothing changes
+    form = form_data(page, form_index_of(page, "/packages"))
     bad = client.post(f"/window/consortia/{consortium.pk}/packages",
-                      {"packages": json.dumps([{"id": "x", "processes": ["laser_welding"]}])})
-    assert bad.status_code == 422
-    packages = consortium.packages
-    packages[0]["name"] = "Moulded case"
+                      {**form, "packages-0-processes": []})
+    assert bad.status_code == 422 and 'href="#id_packages-0-processes"' in bad.content.decode()
+    consortium.refresh_from_db()
+    assert consortium.packages[0]["name"] != "Moulded case"
     client.post(f"/window/consortia/{consortium.pk}/packages",
-                {"packages": json.dumps(packages)})
+                {**form, "packages-0-name": "Moulded case"})
     consortium.refresh_from_db()
     assert consortium.packages[0]["name"] == "Moulded case"
     client.post(f"/window/consortia/{consortium.pk}/invite")

@@ -201,8 +201,13 @@ def test_find_manufacturers_link_is_prefilled(client: Client, world: World) -> N
     client.force_login(world.owner)
     page = client.get(f"/projects/{world.project.pk}/").content.decode()
     assert "<td>CNC milling</td>" in page  # the process label, not its letters
+    # A project in business design does not filter by stage (directory/matching.py) ...
     assert ("/manufacturers/find?process=cnc_milling&amp;material=aluminum_6061&amp;"
-            "quantity=300&amp;stage=business_design") in page
+            "quantity=300&amp;product_field=medical_welfare") in page
+    # ... one in design for mass production does.
+    Project.objects.filter(pk=world.project.pk).update(stage="dfm")
+    page = client.get(f"/projects/{world.project.pk}/").content.decode()
+    assert "quantity=300&amp;stage=dfm" in page
 
 
 def test_coordinator_board_groups_by_stage_and_finds_stuck_projects(client: Client,

@@ -57,8 +57,8 @@ def test_coordinator_forms_a_four_package_consortium(login: Callable[[str], Any]
     assert coord.get_by_test_id("lead").inner_text() == "Integration A"
 
     # Edit a package (its name) and re-plan.
-    text = coord.locator("#id_packages").input_value()
-    coord.fill("#id_packages", text.replace('"Housing (moulding)"', '"Moulded case"', 1))
+    assert coord.locator("#id_packages-0-name").input_value() == "Housing (moulding)"
+    coord.fill("#id_packages-0-name", "Moulded case")
     coord.get_by_role("button", name="Save and re-plan").click()
     coord.wait_for_load_state("load")
     assert "Moulded case" in coord.locator('tr[data-package="housing"]').inner_text()

@@ -149,6 +149,7 @@ def _p95(values: list[float]) -> float | None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from shisaku.engines.consortium import build_problem, solve
+    from shisaku.engines.consortium.budget import Budget, TimeLimitReached
 
     solve_ms: list[float] = []
     total_ms: list[float] = []
@@ -163,9 +164,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         else:
             request = make_request(args.packages, args.candidates, args.seed + i)
         started = time.perf_counter()
-        problem = build_problem(request)
+        # The time limit covers the whole call, preparing the problem included.
+        budget = Budget(args.time_limit, started=started)
+        try:
+            problem = build_problem(request, budget=budget)
+        except TimeLimitReached:
+            total_ms.append((time.perf_counter() - started) * 1000.0)
+            no_team += 1
+            continue
         cpu_started = time.process_time()
-        result = solve(problem, time_limit_s=args.time_limit, seed=0, gap_limit=args.gap_limit)
+        result = solve(problem, time_limit_s=args.time_limit, seed=0, gap_limit=args.gap_limit,
+                       budget=budget)
         cpu_ms.append((time.process_time() - cpu_started) * 1000.0)
         total_ms.append((time.perf_counter() - started) * 1000.0)
         solve_ms.append(result.solve_ms)

@@ -56,6 +56,7 @@ def _member_out(m: ConsortiumMember) -> dict[str, Any]:
 def _consortium_out(c: Consortium, *, manage: bool) -> dict[str, Any]:
     return {"id": c.pk, "project": c.project_id, "coordinator": c.coordinator_id,
             "status": c.status, "lead": c.lead_id, "packages": c.packages, "plan": c.plan,
+            "constraints": c.constraints,
             "members": [_member_out(m) for m in c.members.select_related("manufacturer")],
             "ready": services.consortium_ready(c), "can_manage": manage,
             "owner": c.owner_id if manage else None, "notes": c.notes if manage else "",
@@ -142,8 +143,10 @@ def consortium_get(request: HttpRequest, consortium_id: int) -> dict[str, Any]:
 
 @router.put("/{int:consortium_id}/packages", summary="Edit the work packages and re-plan")
 def packages_set(request: HttpRequest, consortium_id: int, body: PackagesIn) -> dict[str, Any]:
+    extra: dict[str, Any] = {} if body.constraints is None else {"constraints": body.constraints}
     consortium = services.consortium_packages_set(
-        actor=request.user, consortium=_managed(request, consortium_id), packages=body.packages)
+        actor=request.user, consortium=_managed(request, consortium_id), packages=body.packages,
+        **extra)
     return _consortium_out(consortium, manage=True)
 
 

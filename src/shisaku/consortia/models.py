@@ -64,6 +64,10 @@ class Consortium(models.Model):
                               default=ConsortiumStatus.PROPOSED)
     # Work packages as ``WorkPackage.to_dict()`` (docs/CONSORTIUM.md), editable while proposed.
     packages = models.JSONField(_("work packages"), default=list, blank=True)
+    # Where the team may come from: the engine's place constraints (``countries``,
+    # ``regions`` with blocks, ``max_distance_km`` from ``origin_region``), set by the
+    # coordinator with the packages (docs/CONSORTIUM.md).
+    constraints = models.JSONField(_("team constraints"), default=dict, blank=True)
     # The engine's latest plan (``plan_consortium`` output).
     plan = models.JSONField(_("plan"), default=dict, blank=True)
     lead = models.ForeignKey(Manufacturer, on_delete=models.SET_NULL, null=True, blank=True,

@@ -28,6 +28,9 @@ class ProposeIn(Schema):
 
 class PackagesIn(Schema):
     packages: list[dict[str, Any]]
+    # Team constraints (countries, regions with blocks, max_distance_km + origin_region);
+    # left out: unchanged.
+    constraints: dict[str, Any] | None = None
 
 
 class RespondIn(Schema):

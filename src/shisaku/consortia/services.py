@@ -7,6 +7,7 @@ Every function validates its input (InputError naming the field) and records an 
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -49,6 +50,7 @@ from shisaku.notifications.services import (
 from shisaku.projects.models import Project
 
 __all__ = [
+    "consortium_constraints_clean",
     "consortium_form",
     "consortium_invite",
     "consortium_packages_set",
@@ -62,6 +64,7 @@ __all__ = [
     "joint_award_record",
     "joint_quote_open",
     "member_respond",
+    "package_costs",
     "packages_clean",
     "project_parts_for_split",
     "window_digest",
@@ -83,10 +86,42 @@ def _needed_processes(request: Mapping[str, Any]) -> set[str]:
     return needed
 
 
-def consortium_plan(*, request: Mapping[str, Any], time_limit_s: float | None = None) -> dict[str, Any]:
-    """The engine's plan; without inline ``manufacturers`` the directory supplies them."""
+def package_costs(*, packages: list[Mapping[str, Any]], client_country: str
+                  ) -> dict[str, dict[str, dict[str, Any]]]:
+    """Package id -> producing country -> the estimate engine's cost of that package there
+    (``estimates.services.package_cost_estimate``, USD)."""
+    from shisaku.estimates.services import PRODUCING, package_cost_estimate
+
+    return {str(p["id"]): {country: package_cost_estimate(
+        processes=list(p.get("processes") or []), materials=list(p.get("materials") or []),
+        quantity=p.get("quantity"), part_size_mm=p.get("part_size_mm"), region=country,
+        client_country=client_country) for country in PRODUCING} for p in packages}
+
+
+def _estimates_for(records: list[Mapping[str, Any]], costs: Mapping[str, Mapping[str, Any]],
+                   client_country: str) -> list[dict[str, Any]]:
+    """Each firm's price for each package: its country's estimate × its price level."""
+    fallback = client_country if client_country in next(iter(costs.values()), {}) else "KR"
+    out = []
+    for record in records:
+        level = float(record.get("price_level") or 1.0)
+        for package_id, by_country in costs.items():
+            estimate = by_country.get(str(record.get("country"))) or by_country[fallback]
+            out.append({"package": package_id, "manufacturer": record["id"],
+                        "total_cost": round(estimate["total_cost"] * level, 2)})
+    return out
+
+
+def consortium_plan(*, request: Mapping[str, Any], time_limit_s: float | None = None,
+                    priced_for: str | None = None) -> dict[str, Any]:
+    """The engine's plan; without inline ``manufacturers`` the directory supplies them.
+
+    ``priced_for`` (the client's country): each firm's cost of each package comes from the
+    estimate engine (``package_costs``) in USD instead of the engine's cost units, and the
+    plan says so (``currency``, ``package_costs``)."""
     from shisaku.engines.consortium import plan_consortium
 
+    started = time.perf_counter()  # the time limit covers loading the directory too
     if not isinstance(request, Mapping):
         raise InputError("", "the request must be a JSON object")
     limit = min(float(time_limit_s or request.get("time_limit_s") or MAX_TIME_LIMIT_S),
@@ -99,7 +134,18 @@ def consortium_plan(*, request: Mapping[str, Any], time_limit_s: float | None = 
         ids = (ManufacturerFacet.objects.filter(kind="process", code__in=sorted(needed))
                .values("manufacturer_id"))
         body["manufacturers"] = list(iter_records(manufacturers_public().filter(id__in=ids)))
-    return plan_consortium(body, time_limit_s=limit)
+    costs = None
+    if priced_for and isinstance(body.get("packages"), list) and "estimates" not in body:
+        costs = package_costs(packages=body["packages"], client_country=priced_for)
+        body["estimates"] = _estimates_for(body["manufacturers"], costs, priced_for)
+    plan = plan_consortium(body, time_limit_s=limit, started=started)
+    if costs is not None:
+        plan["currency"] = "USD"
+        plan["package_costs"] = {k: {c: v["total_cost"] for c, v in by.items()}
+                                 for k, by in costs.items()}
+        plan["cost_assumptions"] = {k: next(iter(by.values()))["assumptions"]
+                                    for k, by in costs.items()}
+    return plan
 
 
 # --- The window --------------------------------------------------------------------------------
@@ -340,6 +386,43 @@ def packages_clean(items: Any) -> list[dict[str, Any]]:
     return [p.to_dict() for p in packages]
 
 
+def consortium_constraints_clean(data: Any) -> dict[str, Any]:
+    """Validated team constraints: ``countries``, ``regions`` (region or block codes),
+    ``max_distance_km`` with ``origin_region``. InputError names the field."""
+    from shisaku import taxonomy
+
+    if data in (None, ""):
+        return {}
+    if not isinstance(data, Mapping):
+        raise InputError("constraints", "an object")
+    valid = ["countries", "regions", "max_distance_km", "origin_region"]
+    unknown = sorted(set(data) - set(valid))
+    if unknown:
+        raise InputError("constraints", f"unknown constraints: {', '.join(unknown)}",
+                         valid=valid)
+    out: dict[str, Any] = {}
+    for key, known in (("countries", set(taxonomy.COUNTRIES)),
+                       ("regions", set(taxonomy.REGIONS) | set(taxonomy.BLOCKS))):
+        values = data.get(key)
+        if not values:
+            continue
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise InputError(key, "a list of codes")
+        bad = sorted(set(values) - known)
+        if bad:
+            raise InputError(key, f"unknown codes: {', '.join(bad)}")
+        out[key] = sorted(set(values))
+    km = data.get("max_distance_km")
+    if km not in (None, ""):
+        if isinstance(km, bool) or not isinstance(km, int | float) or not 0 < km <= 20_000:
+            raise InputError("max_distance_km", "a distance between 0 and 20,000 km")
+        origin = data.get("origin_region")
+        if origin not in taxonomy.REGIONS:
+            raise InputError("origin_region", "choose the region to measure the distance from")
+        out["max_distance_km"], out["origin_region"] = float(km), origin
+    return out
+
+
 def _slots(plan: Mapping[str, Any]) -> dict[str, tuple[int, float]]:
     """Slot (package id or lead) -> (manufacturer id, planned cost) of a plan's team."""
     if not plan.get("lead"):
@@ -358,6 +441,8 @@ def _plan_for(consortium: Consortium, *, declined: list[int] | None = None,
               pinned: Mapping[str, int] | None = None,
               time_limit_s: float | None = None) -> dict[str, Any]:
     request: dict[str, Any] = {"packages": consortium.packages, "seed": 0}
+    if consortium.constraints:
+        request["constraints"] = dict(consortium.constraints)
     if declined:
         request["declined"] = sorted(set(declined))
     if pinned:
@@ -367,8 +452,10 @@ def _plan_for(consortium: Consortium, *, declined: list[int] | None = None,
             constraints["required"] = required
         if LEAD in pinned:
             constraints["required_lead"] = pinned[LEAD]
-        request["constraints"] = constraints
-    return consortium_plan(request=request, time_limit_s=time_limit_s or PLAN_TIME_LIMIT_S)
+        request["constraints"] = {**request.get("constraints", {}), **constraints}
+    client_country = consortium.project.organisation.country or "KR"
+    return consortium_plan(request=request, time_limit_s=time_limit_s or PLAN_TIME_LIMIT_S,
+                           priced_for=client_country)
 
 
 def _set_plan(consortium: Consortium, plan: dict[str, Any]) -> None:
@@ -425,13 +512,17 @@ def _move(consortium: Consortium, to_status: str) -> None:
 
 
 def consortium_packages_set(*, actor: Any, consortium: Consortium, packages: Any,
+                            constraints: Any = _UNSET,
                             time_limit_s: float | None = None) -> Consortium:
-    """The coordinator's edited work packages, re-planned. Only before invitations go out (a
-    failed consortium comes back to proposed)."""
+    """The coordinator's edited work packages (and, when given, the team constraints),
+    re-planned. Only before invitations go out (a failed consortium comes back to
+    proposed)."""
     _check_manager(actor, consortium)
     if consortium.status not in (ConsortiumStatus.PROPOSED, ConsortiumStatus.FAILED):
         raise InputError("status", "packages can change only while the consortium is proposed")
     clean = packages_clean(packages)
+    places = (consortium.constraints if constraints is _UNSET
+              else consortium_constraints_clean(constraints))
     with transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
         if consortium.status == ConsortiumStatus.FAILED:
@@ -439,11 +530,12 @@ def consortium_packages_set(*, actor: Any, consortium: Consortium, packages: Any
             consortium.members.filter(state__in=[MemberState.INVITED, MemberState.ACCEPTED]
                                       ).update(state=MemberState.RELEASED)
         consortium.packages = clean
+        consortium.constraints = places
         _set_plan(consortium, _plan_for(consortium, time_limit_s=time_limit_s))
         consortium.save()
         audit_record(actor=actor, action="consortia.packages_set", obj=consortium,
                      summary=str(consortium),
-                     data={"packages": [p["id"] for p in clean],
+                     data={"packages": [p["id"] for p in clean], "constraints": places,
                            "plan_status": consortium.plan.get("status")})
     return consortium
 

@@ -3,7 +3,6 @@ call, render; access is decided by selectors (what you may not see is a 404, nev
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -11,14 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shisaku.consortia import selectors, services
 from shisaku.consortia.choices import DEFAULT_STUCK_DAYS, LEAD, ConsortiumStatus, MemberState
 from shisaku.consortia.forms import (
+    ConstraintsForm,
     InboxFilterForm,
     InquiryForm,
-    PackagesForm,
+    PackageFormSet,
     RespondForm,
     SendForm,
 )
@@ -178,23 +179,164 @@ def consortium_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if access is None:
         raise Http404(_("No such consortium."))
     consortium = access.consortium
-    form = PackagesForm(initial={"packages": json.dumps(consortium.packages, indent=2,
-                                                        ensure_ascii=False)})
-    return render(request, "consortia/detail.html", _detail_context(access.manage, consortium,
-                                                                    form))
+    formset, places = _package_forms(consortium)
+    return render(request, "consortia/detail.html",
+                  _detail_context(access.manage, consortium, formset, places))
 
 
-def _detail_context(manage: bool, consortium: Consortium, form: PackagesForm) -> dict[str, Any]:
+def _package_forms(consortium: Consortium, data: Any = None) -> tuple[Any, ConstraintsForm]:
+    """The packages as a formset (one form per package, one empty row to add one) and the
+    team constraints form, bound to ``data`` when posted."""
+    packages = consortium.packages
+    kwargs = {"part_names": list(consortium.project.parts.values_list("name", flat=True)),
+              "package_choices": [(str(p["id"]), p.get("name") or p["id"]) for p in packages]}
+    if data is not None:
+        formset = PackageFormSet(data, prefix="packages", **kwargs)
+        formset.summary_title = _("work packages")
+        return formset, ConstraintsForm(data, prefix="team")
+    initial = [{"id": p["id"], "name": p.get("name") or p["id"],
+                "processes": p.get("processes") or [], "materials": p.get("materials") or [],
+                "quantity": p.get("quantity"), "parts": p.get("parts") or [],
+                "depends_on": p.get("depends_on") or []} for p in packages]
+    return (PackageFormSet(initial=initial, prefix="packages", **kwargs),
+            ConstraintsForm(initial=consortium.constraints, prefix="team"))
+
+
+def _packages_from(formset: Any, existing: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The formset's kept rows as package dicts: new rows get a fresh id, a package keeps the
+    size and base cost it had (not edited here)."""
+    by_id = {str(p["id"]): p for p in existing}
+    used = set(by_id)
+    items = []
+    for form in formset.forms:
+        if not form.has_changed() or formset._should_delete_form(form):
+            continue
+        d = form.cleaned_data
+        package_id = d.get("id") or ""
+        if package_id not in by_id:
+            number = len(used) + 1
+            while f"wp{number}" in used:
+                number += 1
+            package_id = f"wp{number}"
+            used.add(package_id)
+        old = by_id.get(package_id, {})
+        items.append({"id": package_id, "name": d["name"].strip(),
+                      "processes": list(d["processes"]), "materials": list(d["materials"]),
+                      "quantity": d.get("quantity"), "parts": list(d.get("parts") or []),
+                      "depends_on": list(d.get("depends_on") or []),
+                      "part_size_mm": old.get("part_size_mm"), "base_cost": old.get("base_cost")})
+    kept = {i["id"] for i in items}
+    for item in items:  # a removed package is no longer waited for
+        item["depends_on"] = [d for d in item["depends_on"] if d in kept]
+    return items
+
+
+def _apply_package_error(formset: Any, places: ConstraintsForm, exc: InputError) -> None:
+    """Put a service error on the row and field it names (``packages[wp2].processes``)."""
+    field = exc.field
+    if field.split(".")[0] in places.fields:
+        places.add_error(field.split(".")[0], exc.reason)
+        return
+    if field.startswith("packages[") and "]" in field:
+        package_id, _sep, rest = field[len("packages["):].partition("]")
+        name = rest.lstrip(".") or None
+        for form in formset.forms:
+            if form.cleaned_data.get("id") == package_id or (
+                    not form.cleaned_data.get("id") and package_id.startswith("wp")):
+                form.add_error(name if name in form.fields else None, exc.reason)
+                return
+    formset._non_form_errors = formset.error_class([*formset.non_form_errors(), exc.reason])
+
+
+def _money(amount: Any, currency: str | None) -> str:
+    """A plan's cost: in its currency when priced from estimates, else the bare number."""
+    if amount is None:
+        return ""
+    value = float(amount)
+    return f"{currency} {value:,.0f}" if currency else f"{value:,.2f}"
+
+
+def _package_rows(consortium: Consortium) -> list[dict[str, Any]]:
+    plan = consortium.plan or {}
+    members = plan.get("members") or {}
+    currency = plan.get("currency")
+    rows = []
+    for package in consortium.packages:
+        member = members.get(str(package.get("id"))) or {}
+        rows.append({"id": package.get("id"), "name": package.get("name") or package.get("id"),
+                     "processes": package.get("processes") or [],
+                     "firm": (member.get("manufacturer") or {}).get("name"),
+                     "cost": _money(member.get("cost"), currency) if member else "",
+                     "days": member.get("lead_time_days")})
+    return rows
+
+
+def _places_summary(constraints: dict[str, Any]) -> str:
+    from django.utils.translation import get_language
+
+    from shisaku import taxonomy
+
+    lang = get_language() or "en"
+    parts = [taxonomy.label("country", c, lang) for c in constraints.get("countries", [])]
+    parts += [taxonomy.label("block" if c in taxonomy.BLOCKS else "region", c, lang)
+              for c in constraints.get("regions", [])]
+    if constraints.get("max_distance_km"):
+        parts.append(_("within %(km)s km of %(region)s") % {
+            "km": f"{constraints['max_distance_km']:,.0f}",
+            "region": taxonomy.label("region", constraints["origin_region"], lang)})
+    return ", ".join(parts)
+
+
+_CONSTRAINT_LABELS = {"countries": _lazy("countries"), "regions": _lazy("regions or blocks"),
+                      "max_distance_km": _lazy("maximum distance"),
+                      "place": _lazy("places (several together)")}
+
+
+def _blocking(plan: dict[str, Any], names: dict[str, Any]) -> str:
+    """The optimiser's "this constraint empties these packages", translated."""
+    code = plan.get("reason_code") or {}
+    if code.get("code") != "constraint_empties_packages":
+        return ""
+    params = code["params"]
+    packages = [str(_("Lead (integrator)")) if p == LEAD else str(names.get(p, p))
+                for p in params["packages"]]
+    return _("No team fits: the %(constraint)s constraint keeps out every firm that could "
+             "take %(packages)s (%(n)s firm(s)). Widen it, or drop it.") % {
+        "constraint": _CONSTRAINT_LABELS.get(params["constraint"], params["constraint"]),
+        "packages": ", ".join(packages), "n": params["firms_kept_out"]}
+
+
+def _terms(plan: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The objective's terms; priced from estimates, the cost term is in the plan's currency
+    (the engine calls its unit "cost units": whatever the offers were given in)."""
+    terms = []
+    for name, term in sorted((plan.get("terms") or {}).items()):
+        if name == "cost" and plan.get("currency"):
+            term = {**term, "unit": plan["currency"]}
+        terms.append((name, term))
+    return terms
+
+
+def _detail_context(manage: bool, consortium: Consortium, formset: Any,
+                    places: ConstraintsForm) -> dict[str, Any]:
+    plan = consortium.plan or {}
+    members = plan.get("members") or {}
+    total = (sum(float(m.get("cost") or 0) for m in members.values())
+             if members and plan.get("currency") else None)
     return {
+        "package_rows": _package_rows(consortium),
+        "total_cost": _money(total, plan.get("currency")) if total is not None else None,
+        "places_summary": _places_summary(consortium.constraints or {}),
+        "blocking": _blocking(plan, consortium.package_names()),
         "consortium": consortium, "manage": manage, "plan": consortium.plan,
-        "team": _team_rows(consortium), "packages_form": form,
+        "team": _team_rows(consortium), "formset": formset, "places": places,
         "editable": manage and consortium.status in (ConsortiumStatus.PROPOSED,
                                                      ConsortiumStatus.FAILED),
         "can_invite": manage and consortium.status == ConsortiumStatus.PROPOSED
         and consortium.plan.get("status") in ("optimal", "feasible"),
         "can_form": manage and consortium.status == ConsortiumStatus.INVITING
         and services.consortium_ready(consortium),
-        "terms": sorted((consortium.plan.get("terms") or {}).items()),
+        "terms": _terms(plan),
         "can_open_joint_quote": manage and consortium.status == ConsortiumStatus.FORMED
         and (consortium.rfq is None or consortium.rfq.status == "cancelled"),
     }
@@ -204,18 +346,20 @@ def _detail_context(manage: bool, consortium: Consortium, form: PackagesForm) ->
 @require_POST
 def consortium_packages(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = _access_or_404(request, pk, manage=True)
-    form = PackagesForm(request.POST)
-    if form.is_valid():
+    formset, places = _package_forms(consortium, request.POST)
+    if formset.is_valid() and places.is_valid():
         try:
-            services.consortium_packages_set(actor=request.user, consortium=consortium,
-                                             packages=form.cleaned_data["packages"])
+            services.consortium_packages_set(
+                actor=request.user, consortium=consortium,
+                packages=_packages_from(formset, consortium.packages),
+                constraints=places.constraints())
         except InputError as exc:
-            form.add_error("packages", f"{exc.field}: {exc.reason}")
+            _apply_package_error(formset, places, exc)
         else:
             messages.success(request, _("Packages saved and the team re-planned."))
             return redirect("consortia:detail", pk=pk)
-    return render(request, "consortia/detail.html", _detail_context(True, consortium, form),
-                  status=422)
+    return render(request, "consortia/detail.html",
+                  _detail_context(True, consortium, formset, places), status=422)
 
 
 def _workflow(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:

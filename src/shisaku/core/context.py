@@ -43,15 +43,26 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("consortia:invitations"), _("Joint orders")))
     if roles.startup or roles.manufacturer or roles.coordinator:
         items.append((reverse("orders:list"), _("Orders")))
+    # Shown to everyone: an anonymous visitor is asked to log in and told why (accounts/login).
+    items.append((reverse("estimates:new"), _("Estimate")))
     if roles.authenticated:
-        items.append((reverse("estimates:new"), _("Estimate")))
         items.append((reverse("notifications:list"), _notifications_label(request.user)))
     if roles.is_staff:
         items.append((reverse("admin:index"), _("Admin")))
     items.append((reverse("api-1.0.0:openapi-view"), _("API docs")))
-    current = request.path
+    active = active_item(request.path, [url for url, _label in items])
     return {
-        "nav_items": [{"url": url, "label": label, "active": current.startswith(url)}
+        "nav_items": [{"url": url, "label": label, "active": url == active}
                       for url, label in items],
         "roles": roles,
     }
+
+
+def active_item(path: str, urls: list[str]) -> str | None:
+    """The one menu entry a page belongs to: the longest entry URL its path starts with.
+
+    ``/manufacturers/find`` lies under both the directory (``/manufacturers/``) and Find
+    manufacturers; only the latter is highlighted.
+    """
+    matches = [url for url in urls if path.startswith(url)]
+    return max(matches, key=len) if matches else None

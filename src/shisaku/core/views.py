@@ -3,11 +3,15 @@ above what it shows)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -48,3 +52,14 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(request, 500, gettext("Something went wrong on our side. It has been logged; "
                                         "please try again later."), "errors/500.html")
+
+
+_FAVICON = Path(__file__).resolve().parent.parent / "static" / "shisaku" / "favicon.ico"
+
+
+@require_GET
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, asked for by every browser whatever the page says: our own icon (a
+    static file, also served as ``static/shisaku/favicon.ico``; pages link the SVG one)."""
+    return FileResponse(_FAVICON.open("rb"), content_type="image/x-icon")

@@ -14,6 +14,19 @@ from shisaku.directory.filtersets import _LazyChoices
 from shisaku.directory.models import Capability, Manufacturer, Site
 
 
+class _BlankFirst:
+    """Taxonomy choices after an empty "—" option, evaluated per request (labels follow the
+    language). A select with no empty option makes the browser submit its first entry, so an
+    untouched extra row of a formset would arrive as "Hokkaido" or "industrial design" and be
+    taken for a row the user filled in."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __iter__(self) -> Any:
+        return iter([("", "—"), *_LazyChoices(self.kind)])
+
+
 def _multi(kind: str, label: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(label=label, required=False, choices=_LazyChoices(kind),
                                      widget=forms.CheckboxSelectMultiple)
@@ -67,7 +80,7 @@ class ProfileForm(ModelForm):
 
 
 class CapabilityForm(ModelForm):
-    process = forms.ChoiceField(label=_("Process"), choices=_LazyChoices("process"))
+    process = forms.ChoiceField(label=_("Process"), choices=_BlankFirst("process"))
     materials = forms.MultipleChoiceField(label=_("Materials"), required=False,
                                           choices=_LazyChoices("material"))
 
@@ -96,7 +109,7 @@ class CapabilityForm(ModelForm):
 
 
 class SiteForm(ModelForm):
-    region = forms.ChoiceField(label=_("Region"), choices=_LazyChoices("region"))
+    region = forms.ChoiceField(label=_("Region"), choices=_BlankFirst("region"))
 
     class Meta:
         model = Site

@@ -118,3 +118,52 @@ class FindForm(Form):
     def is_blank(self) -> bool:
         return not any(v not in (None, "", []) for k, v in self.cleaned_data.items()
                        if k != "top")
+
+
+# --- Requirements built from a project, and what to relax when nothing matches ---------------
+
+# A project in business design or spec review is looking for partners for what comes next; it
+# is not asking for firms that themselves work "in business design". Filtering by these stages
+# hid nearly every firm (issue #12), so requirements built from a project or a part leave the
+# stage out for them; from prototyping on, the stage is a filter (docs/PROJECTS.md).
+EARLY_STAGES = frozenset({"business_design", "spec_review"})
+
+
+def stage_filter(stage: str | None) -> str | None:
+    """The stage a requirement built from a project at ``stage`` filters by (None: none)."""
+    if not stage or stage in EARLY_STAGES:
+        return None
+    return stage
+
+
+# Requirement key -> (label, the find form's query parameters that set it).
+RELAXABLE: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "processes": (_("Processes"), ("process",)),
+    "materials": (_("Materials"), ("material",)),
+    "quantity": (_("Quantity"), ("quantity",)),
+    "stage": (_("Stage"), ("stage",)),
+    "certifications": (_("Certifications"), ("certification",)),
+    "part_size_mm": (_("Part size"), ("size_x", "size_y", "size_z")),
+    "countries": (_("Countries"), ("country",)),
+    "max_distance_km": (_("Distance"), ("max_distance_km",)),
+    "client_country": (_("Accepts clients from your country"), ("client_country",)),
+}
+
+
+def relaxations(requirement: dict[str, Any], count: Any) -> list[dict[str, Any]]:
+    """For each active filter of ``requirement``, how many firms there would be without it.
+
+    ``count(requirement) -> int`` counts the eligible firms. Sorted by that number (most
+    first), so the first entry names the filter that empties the list. The product field
+    and the origin are not filters (they only rank) and are never dropped.
+    """
+    out = []
+    for key, (label, params) in RELAXABLE.items():
+        if requirement.get(key) in (None, "", []):
+            continue
+        relaxed = {k: v for k, v in requirement.items() if k != key}
+        if not any(k in RELAXABLE for k in relaxed):
+            continue  # without it nothing is asked: not a useful hint
+        out.append({"key": key, "label": label, "params": params, "count": count(relaxed)})
+    out.sort(key=lambda r: (-r["count"], list(RELAXABLE).index(r["key"])))
+    return out

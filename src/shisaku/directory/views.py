@@ -123,6 +123,7 @@ def manufacturer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=manufacturer)
     formset = CapabilityFormSet(request.POST or None, instance=manufacturer)
     sites = SiteFormSet(request.POST or None, instance=manufacturer)
+    formset.summary_title, sites.summary_title = _("Capabilities"), _("Further sites")
     if (request.method == "POST" and form.is_valid() and formset.is_valid()
             and sites.is_valid()):
         with transaction.atomic():
@@ -158,11 +159,23 @@ def manufacturer_download(request: HttpRequest) -> HttpResponse:
 
 
 
+def _find_url_without(request: HttpRequest, params: tuple[str, ...]) -> str:
+    query = request.GET.copy()
+    for name in params:
+        query.pop(name, None)
+    return f"{request.path}?{query.urlencode()}"
+
+
 @require_GET
 def manufacturer_find(request: HttpRequest) -> HttpResponse:
     """The matching page: a requirement in the query string, ranked results with reasons."""
     from shisaku.directory.adapters import match
-    from shisaku.directory.matching import FACTOR_LABELS, FindForm, translate_reason
+    from shisaku.directory.matching import (
+        FACTOR_LABELS,
+        FindForm,
+        relaxations,
+        translate_reason,
+    )
     from shisaku.errors import InputError
     from shisaku.taxonomy import UnknownCodeError
 
@@ -184,6 +197,11 @@ def manufacturer_find(request: HttpRequest) -> HttpResponse:
             for hit in result["results"]:
                 hit["factor_rows"] = [{"label": FACTOR_LABELS.get(k, k), "value": v}
                                       for k, v in hit["factors"].items()]
+            if not result["eligible"]:
+                result["relaxations"] = [
+                    {**r, "url": _find_url_without(request, r["params"])}
+                    for r in relaxations(form.requirement(),
+                                         lambda req: match(req, top_k=0).eligible)]
     elif request.GET and not form.is_valid():
         status = 400
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]

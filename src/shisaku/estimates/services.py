@@ -137,3 +137,79 @@ def estimate_part_file(*, owner: Any, part_file: Any) -> Estimate:
                                                    client_country=options.client_country,
                                                    target_unit_cost=options.target_unit_cost),
                            part_file=part_file)
+
+
+# --- Work packages of a joint order, in money ---------------------------------------------------
+
+# A package's parts are not measured one by one: without a size, an 80 x 60 x 30 mm part with
+# 2.5 mm walls (a small housing) stands for them; a board without a size is 50 x 50 mm.
+PACKAGE_DEFAULT_SIZE_MM = (80.0, 60.0, 30.0)
+PACKAGE_DEFAULT_WALL_MM = 2.5
+PACKAGE_DEFAULT_QUANTITY = 100
+# Processes the estimate engine has no cost model for are priced in labour hours at the
+# region's labour rate (parameters.json "regions" -> labour_usd_h): (fixed hours per job,
+# hours per piece). Assumptions, stated with every package cost; a quote replaces them.
+PACKAGE_LABOUR_HOURS: dict[str, tuple[float, float]] = {
+    "industrial_design": (80.0, 0.0), "mechanical_design": (80.0, 0.0),
+    "circuit_design": (80.0, 0.0), "firmware": (120.0, 0.0),
+    "mold_making": (160.0, 0.0), "die_casting": (200.0, 0.05),
+    "laser_cutting": (2.0, 0.03), "welding": (4.0, 0.2), "surface_finishing": (2.0, 0.05),
+    "cable_harness": (4.0, 0.15), "final_assembly": (8.0, 0.25),
+    "reliability_testing": (40.0, 0.02), "certification_support": (60.0, 0.0),
+    "metal_printing": (4.0, 1.5),
+}
+
+
+def package_cost_estimate(*, processes: list[str], materials: list[str] | None = None,
+                          quantity: int | None = None,
+                          part_size_mm: list[float] | tuple[float, ...] | None = None,
+                          region: str, client_country: str) -> dict[str, Any]:
+    """What a work package (processes × quantity) costs in ``region``, from the estimate
+    engine's cost models: ``{"total_cost", "currency": "USD", "by_process", "assumptions"}``.
+
+    Processes with a cost model (moulding, machining, printing, casting, sheet metal) are
+    estimated on a representative part (``part_size_mm`` or the default), PCBs with the PCB
+    model, the others in labour hours (``PACKAGE_LABOUR_HOURS``). Mould making next to
+    injection moulding is the moulding's tooling, not counted twice.
+    """
+    from shisaku.engines import costing
+
+    params = costing.default_parameters()
+    quantity = int(quantity or PACKAGE_DEFAULT_QUANTITY)
+    size = tuple(float(v) for v in (part_size_mm or PACKAGE_DEFAULT_SIZE_MM))
+    material = (materials or [None])[0]
+    facts = costing.PartFacts.box(*size, wall=min(PACKAGE_DEFAULT_WALL_MM, min(size) / 3))
+    labour_rate = params.num("regions", region, "labour_usd_h")
+    by_process: dict[str, float] = {}
+    assumptions: list[str] = []
+    if not part_size_mm:
+        assumptions.append("part size assumed {} x {} x {} mm".format(*PACKAGE_DEFAULT_SIZE_MM))
+    for process in processes:
+        if process == "mold_making" and "injection_molding" in processes:
+            continue  # the mould is the moulding estimate's tooling
+        if process in costing.GEOMETRY_PROCESSES:
+            try:
+                est = costing.estimate_process(
+                    params, facts, process, material=material, region=region,
+                    quantity=quantity, client_country=client_country)
+            except InputError:  # the material does not suit the process: its usual one
+                est = costing.estimate_process(params, facts, process, region=region,
+                                               quantity=quantity, client_country=client_country)
+            by_process[process] = est.total_cost
+        elif process in ("pcb_fabrication", "pcb_assembly"):
+            if process == "pcb_fabrication" and "pcb_assembly" in processes:
+                continue  # the assembly estimate includes the bare board
+            area = size[0] * size[1] if part_size_mm else 50.0 * 50.0
+            est = costing.estimate_pcb(params, board_area_mm2=area, layers=2,
+                                       quantity=quantity, region=region,
+                                       client_country=client_country,
+                                       assembly=process == "pcb_assembly", components=40)
+            by_process[process] = est.total_cost
+        else:
+            fixed, per_piece = PACKAGE_LABOUR_HOURS.get(process, (8.0, 0.1))
+            by_process[process] = (fixed + per_piece * quantity) * labour_rate
+            assumptions.append(f"{process}: {fixed:g} h + {per_piece:g} h per piece at "
+                               f"{labour_rate:g} USD/h")
+    return {"total_cost": round(sum(by_process.values()), 2), "currency": "USD",
+            "by_process": {k: round(v, 2) for k, v in by_process.items()},
+            "quantity": quantity, "region": region, "assumptions": assumptions}

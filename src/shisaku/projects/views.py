@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shisaku import taxonomy
 from shisaku.core.roles import roles_of
+from shisaku.directory.matching import stage_filter
 from shisaku.errors import InputError
 from shisaku.projects import selectors, services, specs
 from shisaku.projects.choices import CHECKLISTS, STAGE_ORDER, checklist_missing, transition_move
@@ -65,8 +66,9 @@ def find_manufacturers_url(part: Part) -> str:
     if quantity:
         params.append(("quantity", str(quantity)))
     project = part.project
-    if project.stage:
-        params.append(("stage", project.stage))
+    stage = stage_filter(project.stage)  # early stages do not filter (directory/matching.py)
+    if stage:
+        params.append(("stage", stage))
     if project.product_field:
         params.append(("product_field", project.product_field))
     if project.organisation.country:
@@ -279,15 +281,20 @@ def part_edit(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Part saved."))
                 return redirect("projects:part_edit", pk=project.pk, part_pk=part.pk)
-        status = 400
-    else:
-        form = PartForm(initial=PartForm.initial_for(part))
-        spec_form = SpecForm(initial=part.spec, process_hints=part.process_hints)
-        status = 200
+        return _part_page(request, part, form=form, spec_form=spec_form, status=400)
+    return _part_page(request, part)
+
+
+def _part_page(request: HttpRequest, part: Part, *, form: PartForm | None = None,
+               spec_form: SpecForm | None = None, upload_form: UploadForm | None = None,
+               status: int = 200) -> HttpResponse:
+    """The part page, with whichever of its forms came back with errors."""
+    form = form or PartForm(initial=PartForm.initial_for(part))
+    spec_form = spec_form or SpecForm(initial=part.spec, process_hints=part.process_hints)
     score, missing = specs.completeness(part)
-    context = {"project": project, "part": part, "form": form, "spec_form": spec_form,
+    context = {"project": part.project, "part": part, "form": form, "spec_form": spec_form,
                "percent": round(score * 100), "missing": missing,
-               "files": list(part.files.all()), "upload_form": UploadForm(),
+               "files": list(part.files.all()), "upload_form": upload_form or UploadForm(),
                "find_url": find_manufacturers_url(part)}
     return render(request, "projects/part_form.html", context, status=status)
 
@@ -330,10 +337,8 @@ def file_upload(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("File uploaded."))
             return redirect("projects:part_edit", pk=pk, part_pk=part.pk)
-    errors = "; ".join(f"{form.fields[field].label if field in form.fields else ''}: "
-                       f"{' '.join(errs)}" for field, errs in form.errors.items())
-    messages.error(request, _("Upload refused: %(errors)s") % {"errors": errors})
-    return _detail(request, part.project, status=400, upload_form=form)
+    # Back on the part page the file was sent from, the errors summarised at the top.
+    return _part_page(request, part, upload_form=form, status=400)
 
 
 @login_required

@@ -73,3 +73,30 @@ def nda_accept(*, actor: Any, invitation: Invitation) -> NdaAcceptance:
     except IntegrityError:  # a colleague accepted at the same moment
         return NdaAcceptance.objects.get(invitation=invitation)
     return acceptance
+
+
+# Processes for which a firm cannot quote from words alone: it needs the part's model or drawing.
+GEOMETRY_PROCESSES = frozenset({
+    "mold_making", "injection_molding", "die_casting", "urethane_casting", "cnc_milling",
+    "cnc_turning", "sheet_metal", "laser_cutting", "fdm_printing", "sla_printing",
+    "sls_printing", "mjf_printing", "metal_printing", "pcb_fabrication", "pcb_assembly"})
+
+
+def rfq_sharing(rfq: Any) -> dict[str, Any]:
+    """What invited firms will see of this RFQ, for the startup before it sends it.
+
+    ``shared``: part files go to invited firms after they accept the NDA (``TERMS``); else
+    they see the specification only. ``files``: the parts' files by kind; ``geometry_parts``:
+    parts whose processes need a model or drawing to be quoted; ``warn``: files stay hidden
+    although such a part has some (a moulder cannot quote without them).
+    """
+    parts = list(rfq.parts.all())
+    files = PartFile.objects.filter(part__in=parts)
+    counts: dict[str, int] = {}
+    for kind in files.values_list("kind", flat=True):
+        counts[kind] = counts.get(kind, 0) + 1
+    shared = rfq.project.confidentiality == Confidentiality.INVITED
+    geometry_parts = [p for p in parts if GEOMETRY_PROCESSES & set(p.process_hints or [])]
+    return {"shared": shared, "file_count": sum(counts.values()), "by_kind": counts,
+            "geometry_parts": geometry_parts, "terms": TERMS,
+            "warn": not shared and bool(geometry_parts)}

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from shisaku.core import events
 from shisaku.core.services import audit_record, generation_bump
+from shisaku.directory.matching import stage_filter
 from shisaku.directory.models import Manufacturer
 from shisaku.directory.services import GENERATION
 from shisaku.errors import InputError
@@ -171,7 +172,7 @@ def rfq_create(*, actor: Any, project: Project, part_ids: Sequence[int],
 
 def rfq_requirement(rfq: RFQ) -> dict[str, Any]:
     """The matching requirement of an RFQ: the parts' processes and materials, the largest
-    tier as quantity and the project's stage."""
+    tier as quantity and the project's stage (from prototyping on: ``stage_filter``)."""
     processes: list[str] = []
     materials: list[str] = []
     for part in rfq.parts.all():
@@ -181,8 +182,9 @@ def rfq_requirement(rfq: RFQ) -> dict[str, Any]:
     req: dict[str, Any] = {"processes": list(dict.fromkeys(processes)),
                            "materials": list(dict.fromkeys(materials)),
                            "quantity": max(rfq.quantity_tiers or [1])}
-    if rfq.project.stage:
-        req["stage"] = rfq.project.stage
+    stage = stage_filter(rfq.project.stage)  # early stages do not filter (directory/matching.py)
+    if stage:
+        req["stage"] = stage
     return req
 
 

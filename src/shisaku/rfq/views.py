@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +27,7 @@ from shisaku.core.money import decimal_plain
 from shisaku.core.spreadsheets import csv_write, xlsx_append
 from shisaku.errors import InputError
 from shisaku.projects import specs
-from shisaku.projects.choices import Currency
+from shisaku.projects.choices import Confidentiality, Currency
 from shisaku.projects.filetypes import EXTENSIONS, MIME
 from shisaku.projects.models import Project
 from shisaku.projects.selectors import (
@@ -34,6 +35,7 @@ from shisaku.projects.selectors import (
     project_get,
     project_is_startup_member,
     projects_visible_to,
+    startups_of,
 )
 from shisaku.rfq import selectors, services
 from shisaku.rfq.choices import IllegalTransition, RFQStatus
@@ -46,6 +48,7 @@ from shisaku.rfq.forms import (
     RFQForm,
 )
 from shisaku.rfq.models import RFQ, Award, Invitation, Rating
+from shisaku.rfq.nda import rfq_sharing
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -147,10 +150,14 @@ def rfq_create(request: HttpRequest, project_pk: int) -> HttpResponse:
         except InputError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
         else:
+            chosen = _chosen_firm(request.GET.get("manufacturer", ""))
+            if chosen is not None:
+                return redirect(f"{reverse('rfq:detail', args=[rfq.pk])}?invite={chosen.pk}")
             return redirect("rfq:detail", rfq.pk)
     return render(request, "rfq/create.html", {
         "project": project, "form": form, "tiers": tiers,
         "pieces": selectors.pieces_per_tier(ready, tiers),
+        "chosen": _chosen_firm(request.GET.get("manufacturer", "")),
         "not_ready": [p for p in parts if p not in ready]},
         status=422 if form.errors else 200)
 
@@ -161,8 +168,13 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rfq = _rfq_or_404(request, pk)
     editor = selectors.rfq_is_editor(user=request.user, rfq=rfq)
     candidates: list[Any] = []
+    chosen: Any = None
     if rfq.status == RFQStatus.DRAFT and editor:
         candidates = services.rfq_candidates(rfq=rfq, limit=10)
+        chosen = _chosen_firm(request.GET.get("invite", ""))
+        if chosen is not None:
+            # The firm the startup came from ("Request a quote" on its profile) comes first.
+            candidates = [(chosen, None), *[(f, s) for f, s in candidates if f.pk != chosen.pk]]
     now = timezone.now()
     invitations = list(rfq.invitations.select_related("manufacturer").prefetch_related(
         "quotes"))
@@ -178,8 +190,51 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rating_form": RatingForm() if editor else None,
         "rfq": rfq, "editor": editor, "parts": list(rfq.parts.all()),
         "invitations": invitations, "candidates": candidates,
-        "preselected": services.DEFAULT_INVITES, "now": now,
+        "preselected": services.DEFAULT_INVITES, "now": now, "chosen": chosen,
+        "sharing": rfq_sharing(rfq) if editor and rfq.status == RFQStatus.DRAFT else None,
         "sealed": selectors.sealed_now(rfq, now)})
+
+
+def _chosen_firm(value: str) -> Any:
+    from shisaku.directory.selectors import manufacturers_public
+
+    return manufacturers_public().filter(pk=int(value)).first() if value.isdigit() else None
+
+
+@login_required
+@require_POST
+def rfq_sharing_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click from the RFQ page: share the project's part files with invited firms after
+    an NDA, or keep them private (the project's confidentiality)."""
+    from shisaku.projects.services import project_update
+
+    rfq = _rfq_or_404(request, pk, edit=True)
+    value = request.POST.get("confidentiality", "")
+    if value not in Confidentiality.values:
+        messages.error(request, _("Choose whether to share the files."))
+        return redirect("rfq:detail", rfq.pk)
+    project_update(actor=request.user, project=rfq.project, data={"confidentiality": value})
+    messages.success(request, _("Invited firms will see the part files after accepting the NDA.")
+                     if value == Confidentiality.INVITED else
+                     _("Part files stay private: invited firms see the specification only."))
+    return redirect("rfq:detail", rfq.pk)
+
+
+@login_required
+@require_GET
+def rfq_request_firm(request: HttpRequest, manufacturer_pk: int) -> HttpResponse:
+    """"Request a quote" from a profile: pick the project (or start one); the RFQ then opens
+    with this firm chosen. Anonymous visitors are sent to log in (or sign up) and back."""
+    firm = _chosen_firm(str(manufacturer_pk))
+    if firm is None:
+        raise Http404(_("No such manufacturer."))
+    projects = [p for p in projects_visible_to(request.user)
+                if project_is_startup_member(user=request.user, project=p)]
+    is_startup = startups_of(request.user).exists()
+    return render(request, "rfq/request_firm.html", {
+        "firm": firm, "projects": projects, "is_startup": is_startup,
+        "reachable": firm.organisation_id is not None
+        and firm.organisation.memberships.exists()})
 
 
 @login_required

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from shisaku.engines.consortium.budget import Budget, TimeLimitReached
 from shisaku.engines.consortium.evaluate import Team, team_terms
+from shisaku.engines.consortium.packages import packages_from_dicts, split_work_packages
 from shisaku.engines.consortium.problem import POINTS_PER_UNIT, Problem, build_problem
 from shisaku.engines.consortium.solver import SolveResult, solve
 from shisaku.errors import InputError
@@ -59,6 +62,13 @@ def format_plan(problem: Problem, result: SolveResult) -> dict[str, Any]:
     plan["infeasible_packages"] = result.infeasible_packages
     if result.reason:
         plan["reason"] = result.reason
+    blocking = problem.blocking_constraint() if result.status == "infeasible" else None
+    if blocking is not None:
+        params = blocking["params"]
+        plan["reason_code"] = blocking
+        plan["reason"] = (f"{result.reason}; the {params['constraint']} constraint keeps out "
+                          f"{params['firms_kept_out']} firm(s) that could take "
+                          f"{', '.join(params['packages'])}")
     plan["packages"] = [p.to_dict() for p in problem.packages]
     plan["solve_ms"] = round(result.solve_ms, 1)
     plan["stats"] = result.stats
@@ -66,13 +76,18 @@ def format_plan(problem: Problem, result: SolveResult) -> dict[str, Any]:
 
 
 def plan_consortium(
-    request: Mapping[str, Any], *, time_limit_s: float | None = None
+    request: Mapping[str, Any], *, time_limit_s: float | None = None,
+    started: float | None = None, clock: Callable[[], float] = time.perf_counter,
 ) -> dict[str, Any]:
     """Plan a joint order: parse the request, optimise, and return the plan dict.
 
-    ``time_limit_s`` overrides the request's ``time_limit_s`` (default 10 s). Manufacturer
-    records must be inline (``manufacturers``); the CLI resolves ``manufacturers_file``.
-    Raises InputError / UnknownCodeError for bad input.
+    ``time_limit_s`` overrides the request's ``time_limit_s`` (default 10 s) and covers the
+    whole call: reading the firms and every step of the search draw on one budget, counted
+    from ``started`` (a reading of ``clock``; default: now), so a caller that loaded the
+    firms first can count that too. When the budget runs out before a team is found the
+    status is ``unknown`` and ``reason`` says where. Manufacturer records must be inline
+    (``manufacturers``); the CLI resolves ``manufacturers_file``. Raises InputError /
+    UnknownCodeError for bad input.
     """
     if not isinstance(request, Mapping):
         raise InputError("", "the request must be a JSON object")
@@ -87,6 +102,24 @@ def plan_consortium(
             raise InputError(name, "a non-negative number")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InputError("seed", "an integer")
-    problem = build_problem(request)
-    result = solve(problem, time_limit_s=float(limit), seed=seed, gap_limit=float(gap_limit))
+    budget = Budget(float(limit), clock=clock, started=started)
+    try:
+        problem = build_problem(request, budget=budget)
+    except TimeLimitReached as exc:
+        return _out_of_time(request, exc.stage, budget)
+    result = solve(problem, time_limit_s=float(limit), seed=seed, gap_limit=float(gap_limit),
+                   budget=budget)
     return format_plan(problem, result)
+
+
+def _out_of_time(request: Mapping[str, Any], stage: str, budget: Budget) -> dict[str, Any]:
+    """The answer when the time limit ran out while the problem was being prepared."""
+    packages = (packages_from_dicts(request["packages"]) if request.get("packages") is not None
+                else split_work_packages(request["parts"]))
+    return {"status": "unknown", "lead": None, "members": {}, "objective": None, "terms": {},
+            "alternatives": [], "greedy": None, "infeasible_packages": [],
+            "reason": f"time limit reached while {stage}",
+            "reason_code": {"code": "time_limit", "params": {"stage": stage,
+                                                             "limit_s": budget.limit_s}},
+            "packages": [p.to_dict() for p in packages],
+            "solve_ms": round(budget.elapsed_ms(), 1), "stats": {}}

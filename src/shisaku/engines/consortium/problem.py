@@ -17,9 +17,11 @@ import numpy as np
 import numpy.typing as npt
 
 from shisaku import taxonomy
+from shisaku.engines.consortium.budget import CHECK_EVERY, Budget
 from shisaku.engines.consortium.eligibility import (
     EARTH_RADIUS_KM,
     can_lead,
+    haversine_km,
     is_eligible,
     package_lead_time_days,
 )
@@ -96,13 +98,19 @@ class Constraints:
     ``same_country``: lead and members in one country; ``countries``: firms only from these;
     ``max_distance_to_lead_km``: every member within this distance of the lead;
     ``required``: package id -> firm id that must take it; ``required_lead``: firm id of the
-    lead; ``integrators``: firm ids accepted as lead without final-assembly capability.
+    lead; ``integrators``: firm ids accepted as lead without final-assembly capability;
+    ``regions``: firms only from these regions (ISO 3166-2, ``KR-47``) or blocks
+    (``KR-DAEGYEONG``); ``max_distance_km``: firms only within this distance of ``origin``
+    (lat, lon; from ``origin`` or the centroid of ``origin_region`` in the request).
     Firm ids are compared as strings.
     """
 
     same_country: bool = False
     countries: frozenset[str] | None = None
     max_distance_to_lead_km: float | None = None
+    regions: frozenset[str] | None = None
+    max_distance_km: float | None = None
+    origin: tuple[float, float] | None = None
     required: Mapping[str, str] = field(default_factory=dict)
     required_lead: str | None = None
     integrators: frozenset[str] = frozenset()
@@ -151,6 +159,31 @@ class Problem:
     stage: str | None = None
     certifications: tuple[str, ...] = ()
     client_country: str | None = None
+    # Packages no firm can take: package id -> {"capable": firms kept out by the place
+    # constraints, "<constraint>": how many of them that constraint alone keeps out}.
+    excluded_by_place: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    def blocking_constraint(self) -> dict[str, Any] | None:
+        """The place constraint that empties packages, as ``{"code", "params"}``, or None.
+
+        The constraint that alone keeps out the most capable firms of the empty packages;
+        ``params``: the constraint, the packages and how many firms it keeps out.
+        """
+        totals: dict[str, int] = {}
+        packages = []
+        for package_id, counts in self.excluded_by_place.items():
+            if counts.get("capable"):
+                packages.append(package_id)
+                for name in PLACE_CONSTRAINTS:
+                    totals[name] = totals.get(name, 0) + counts.get(name, 0)
+        if not packages:
+            return None
+        name = max(PLACE_CONSTRAINTS, key=lambda n: (totals.get(n, 0), -PLACE_CONSTRAINTS.index(n)))
+        if not totals.get(name):
+            name = "place"  # only several constraints together keep the firms out
+        return {"code": "constraint_empties_packages",
+                "params": {"constraint": name, "packages": sorted(packages),
+                           "firms_kept_out": totals.get(name, 0)}}
 
     # ---- structure -------------------------------------------------------------------
     @cached_property
@@ -413,7 +446,8 @@ def _constraints(data: object, package_ids: set[str]) -> Constraints:
     if not isinstance(data, Mapping):
         raise InputError("constraints", "an object")
     valid = ["same_country", "countries", "max_distance_to_lead_km", "required",
-             "required_lead", "integrators"]
+             "required_lead", "integrators", "regions", "max_distance_km", "origin",
+             "origin_region"]
     unknown = sorted(set(data) - set(valid))
     if unknown:
         raise InputError("constraints", f"unknown constraints: {', '.join(unknown)}", valid=valid)
@@ -438,7 +472,10 @@ def _constraints(data: object, package_ids: set[str]) -> Constraints:
         raise InputError("constraints.required", f"unknown packages: {', '.join(bad)}",
                          valid=sorted(package_ids))
     lead = data.get("required_lead")
+    regions = _regions(data.get("regions"))
+    max_distance_km, origin = _distance_limit(data)
     return Constraints(
+        regions=regions, max_distance_km=max_distance_km, origin=origin,
         same_country=bool(data.get("same_country", False)),
         countries=frozenset(countries) if countries is not None else None,
         max_distance_to_lead_km=float(max_km) if max_km is not None else None,
@@ -446,6 +483,61 @@ def _constraints(data: object, package_ids: set[str]) -> Constraints:
         required_lead=str(lead) if lead is not None else None,
         integrators=_id_set(data.get("integrators"), "constraints.integrators"),
     )
+
+
+def _regions(value: object) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+        raise InputError("constraints.regions", "a list of region or block codes")
+    known = set(taxonomy.REGIONS) | set(taxonomy.BLOCKS)
+    bad = sorted(set(value) - known)
+    if bad:
+        raise InputError("constraints.regions", f"unknown regions: {', '.join(bad)}",
+                         valid=sorted(known))
+    return frozenset(value)
+
+
+def _distance_limit(data: Mapping[str, Any]) -> tuple[float | None, tuple[float, float] | None]:
+    max_km = data.get("max_distance_km")
+    if max_km is None:
+        return None, None
+    if isinstance(max_km, bool) or not isinstance(max_km, int | float) or max_km < 0:
+        raise InputError("constraints.max_distance_km", "a non-negative number of km")
+    origin = data.get("origin")
+    if isinstance(origin, Mapping):
+        lat, lon = origin.get("lat"), origin.get("lon")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
+            raise InputError("constraints.origin", "lat and lon in degrees")
+        return float(max_km), (float(lat), float(lon))  # type: ignore[arg-type]
+    code = data.get("origin_region")
+    if not isinstance(code, str):
+        raise InputError("constraints.origin_region",
+                         "a region code (or an origin) to measure the distance from")
+    try:
+        return float(max_km), taxonomy.region_centroid(code)
+    except (KeyError, ValueError, taxonomy.UnknownCodeError):
+        raise InputError("constraints.origin_region", f"unknown region: {code}") from None
+
+
+PLACE_CONSTRAINTS = ("countries", "regions", "max_distance_km")
+
+
+def place_violations(firm: Firm, constraints: Constraints) -> frozenset[str]:
+    """The place constraints (``PLACE_CONSTRAINTS``) that ``firm`` does not meet."""
+    out = set()
+    if constraints.countries is not None and firm.country not in constraints.countries:
+        out.add("countries")
+    if constraints.regions is not None:
+        code = str(firm.record.get("region") or "")
+        block = taxonomy.REGIONS[code].block if code in taxonomy.REGIONS else ""
+        if code not in constraints.regions and block not in constraints.regions:
+            out.add("regions")
+    if constraints.max_distance_km is not None and constraints.origin is not None:
+        lat, lon = constraints.origin
+        if haversine_km(lat, lon, firm.lat, firm.lon) > constraints.max_distance_km:
+            out.add("max_distance_km")
+    return frozenset(out)
 
 
 def _willingness(data: object, package_ids: set[str]) -> dict[str, frozenset[str]]:
@@ -466,12 +558,13 @@ def _willingness(data: object, package_ids: set[str]) -> dict[str, frozenset[str
     return out
 
 
-def build_problem(request: Mapping[str, Any]) -> Problem:
+def build_problem(request: Mapping[str, Any], *, budget: Budget | None = None) -> Problem:
     """Parse and validate a plan request (see docs/CONSORTIUM.md) into a :class:`Problem`.
 
     Needs ``packages`` (work package dicts) or ``parts`` (split with
     :func:`split_work_packages`) and ``manufacturers`` (records). Raises InputError or
-    UnknownCodeError on bad input.
+    UnknownCodeError on bad input, and :class:`TimeLimitReached` when ``budget`` runs out
+    while reading the firms or checking their eligibility.
     """
     if not isinstance(request, Mapping):
         raise InputError("", "the request must be a JSON object")
@@ -489,7 +582,11 @@ def build_problem(request: Mapping[str, Any]) -> Problem:
     records = request.get("manufacturers")
     if not isinstance(records, list):
         raise InputError("manufacturers", "a list of manufacturer records")
-    firms = [_firm_from_record(r, i) for i, r in enumerate(records)]
+    firms = []
+    for i, r in enumerate(records):
+        if budget is not None and i % CHECK_EVERY == 0:
+            budget.check("reading the manufacturers")
+        firms.append(_firm_from_record(r, i))
     keys = [f.key for f in firms]
     if len(set(keys)) != len(keys):
         dup = sorted({k for k in keys if keys.count(k) > 1})
@@ -524,11 +621,18 @@ def build_problem(request: Mapping[str, Any]) -> Problem:
         Firm(**{**f.__dict__, "can_lead": can_lead(f.record, constraints.integrators)})
         for f in firms
     ]
+    violations = [place_violations(f, constraints) for f in firms]
+    # Per package: firms that could take it but for the place constraints, and how many of
+    # them each constraint alone keeps out (to say which one empties a package).
+    excluded: dict[str, dict[str, int]] = {}
     offers: list[dict[int, Offer]] = []
     for package in packages:
         required = constraints.required.get(package.id)
         per_firm: dict[int, Offer] = {}
+        kept_out = {"capable": 0, **{name: 0 for name in PLACE_CONSTRAINTS}}
         for index, firm in enumerate(firms):
+            if budget is not None and index % CHECK_EVERY == 0:
+                budget.check("checking which firms can take each package")
             if firm.key in declined or firm.capacity < 1:
                 continue
             if required is not None and firm.key != required:
@@ -536,10 +640,17 @@ def build_problem(request: Mapping[str, Any]) -> Problem:
             if firm.key in willingness and package.id not in willingness[firm.key]:
                 continue
             if not is_eligible(firm.record, package, stage=stage, certifications=certifications,
-                               client_country=client_country, countries=constraints.countries):
+                               client_country=client_country):
+                continue
+            if violations[index]:
+                kept_out["capable"] += 1
+                if len(violations[index]) == 1:
+                    kept_out[next(iter(violations[index]))] += 1
                 continue
             per_firm[index] = _offer(firm, package, quotes, estimates)
         offers.append(per_firm)
+        if not per_firm:
+            excluded[package.id] = kept_out
 
     lead_candidates = [
         i for i, f in enumerate(firms)
@@ -547,10 +658,16 @@ def build_problem(request: Mapping[str, Any]) -> Problem:
         and f.key not in declined
         and (f.key not in willingness or "lead" in willingness[f.key])
         and (constraints.required_lead is None or f.key == constraints.required_lead)
-        and (constraints.countries is None or f.country in constraints.countries)
+        and not violations[i]
         and (client_country is None or client_country == f.country
              or f.record.get("accepts_foreign", True))
     ]
+    if not lead_candidates:
+        leads_out = [v for f, v in zip(firms, violations, strict=True)
+                     if f.can_lead and f.key not in declined and v]
+        if leads_out:
+            excluded["lead"] = {"capable": len(leads_out), **{
+                name: sum(1 for v in leads_out if v == {name}) for name in PLACE_CONSTRAINTS}}
     # Only firms that can take a package or lead matter: keep those (distances are per firm).
     relevant = sorted({i for per_firm in offers for i in per_firm} | set(lead_candidates))
     renumber = {old: new for new, old in enumerate(relevant)}
@@ -561,7 +678,7 @@ def build_problem(request: Mapping[str, Any]) -> Problem:
         packages=packages, firms=firms, weights=weights, constraints=constraints,
         offers=offers, lead_candidates=lead_candidates, declined=declined,
         willingness=willingness, stage=stage, certifications=tuple(certifications),
-        client_country=client_country,
+        client_country=client_country, excluded_by_place=excluded,
     )
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
+from shisaku.engines.consortium.budget import CHECK_EVERY, Budget
 from shisaku.engines.consortium.evaluate import Team, objective_points
 from shisaku.engines.consortium.greedy import greedy_team
 from shisaku.engines.consortium.problem import Problem
@@ -113,19 +113,25 @@ def _lead_bounds(
     tables: _Tables,
     distance_of: Callable[[int, IntArray], IntArray],
     allowed_of: Callable[[int], npt.NDArray[np.bool_]],
+    budget: Budget,
 ) -> dict[int, float]:
     """A cheap lower bound of the best objective per lead (inf when a package has no member).
 
     Per package the cheapest allowed candidate counting its distance to the lead and a share
     of its firm cost (1/k for a firm that can take at most k packages), plus the firm cost of
     the lead, its own penalties and the critical path with every package at its fastest.
+    Leads not reached when ``budget`` runs out keep the trivial bound (no package counted).
     """
     bounds: dict[int, float] = {}
     base = problem.firm_points + problem.day_points * tables.min_days_path
     c = problem.constraints
     if not c.same_country and c.max_distance_to_lead_km is None:
-        return _lead_bounds_block(problem, tables, base)
-    for lead in problem.lead_candidates:
+        return _lead_bounds_block(problem, tables, base, budget)
+    for tried, lead in enumerate(problem.lead_candidates):
+        if tried % CHECK_EVERY == 0 and budget.expired():
+            for rest in problem.lead_candidates[tried:]:
+                bounds[rest] = float(base + problem.lead_points(rest))
+            break
         distance = distance_of(lead, tables.union)
         allowed = allowed_of(lead)
         total = float(base + problem.lead_points(lead))
@@ -141,13 +147,17 @@ def _lead_bounds(
     return bounds
 
 
-def _lead_bounds_block(problem: Problem, tables: _Tables, base: int) -> dict[int, float]:
-    """The cheap bounds of :func:`_lead_bounds` for all leads at once (no per-lead filter)."""
+def _lead_bounds_block(problem: Problem, tables: _Tables, base: int,
+                       budget: Budget) -> dict[int, float]:
+    """The cheap bounds of :func:`_lead_bounds` for all leads at once (no per-lead filter);
+    chunks of leads not reached when ``budget`` runs out keep the trivial bound."""
     leads = np.array(problem.lead_candidates, dtype=np.int64)
     totals = np.array([base + problem.lead_points(int(lead)) for lead in leads], dtype=np.float64)
     own_as_lead = [dict(zip(cand.tolist(), own.tolist(), strict=True))
                    for cand, own in zip(tables.candidates, tables.own_points, strict=True)]
     for start in range(0, len(leads), _LEAD_CHUNK):
+        if budget.expired():
+            break
         chunk = leads[start:start + _LEAD_CHUNK]
         distance = problem.distance_points_lower_block(tables.union, chunk)
         for p, (where, own, share) in enumerate(zip(
@@ -315,6 +325,7 @@ def solve(
     num_workers: int = 1,
     gap_limit: float = 0.0,
     alternatives: int = 2,
+    budget: Budget | None = None,
 ) -> SolveResult:
     """Find the team with the fewest objective points, plus alternatives with other leads.
 
@@ -322,13 +333,15 @@ def solve(
     incumbent is within that relative gap of the bound; ``seed`` and ``num_workers`` go to
     CP-SAT (one worker per lead model keeps runs deterministic when they finish in time).
     ``alternatives`` teams are the best found under other leads, in objective order.
+    ``budget`` (default: ``time_limit_s`` from now) is the call's whole time budget, already
+    partly spent when the caller prepared the problem on it (``plan_consortium``).
     """
-    started = time.perf_counter()
+    if budget is None:
+        budget = Budget(time_limit_s)
     # Keep a little of the budget for the alternatives and the answer itself.
-    deadline = started + time_limit_s - min(0.25, 0.05 * time_limit_s)
-
-    def elapsed_ms() -> float:
-        return (time.perf_counter() - started) * 1000.0
+    deadline = budget.deadline - min(0.25, 0.05 * budget.limit_s)
+    clock = budget.now
+    elapsed_ms = budget.elapsed_ms
 
     unavailable = problem.unavailable_packages
     if unavailable or not problem.lead_candidates:
@@ -345,7 +358,7 @@ def solve(
             allowed_cache[lead] = problem.allowed_for_lead(lead)
         return allowed_cache[lead]
 
-    bounds = _lead_bounds(problem, tables, problem.distance_points, allowed_of)
+    bounds = _lead_bounds(problem, tables, problem.distance_points, allowed_of, budget)
     order = sorted((b, lead) for lead, b in bounds.items() if b < _INF)
     stats: dict[str, float] = {
         "leads": len(problem.lead_candidates),
@@ -361,7 +374,7 @@ def solve(
 
     best_per_lead: dict[int, tuple[int, Team]] = {}
     lead_bound: dict[int, float] = {}
-    greedy = greedy_team(problem)
+    greedy = greedy_team(problem, budget=budget)
     greedy_entry = (objective_points(problem, greedy), greedy) if greedy is not None else None
     if greedy_entry is not None:
         best_per_lead[greedy_entry[1].lead] = greedy_entry
@@ -387,7 +400,7 @@ def solve(
         stats["candidates_kept"] += sum(len(c) for c, _, _ in survivors)
         _, team, value, bound = _solve_lead(
             problem, lead, survivors, cutoff=cutoff, seed=seed, num_workers=num_workers,
-            gap_limit=gap_limit, time_limit_s=deadline - time.perf_counter())
+            gap_limit=gap_limit, time_limit_s=deadline - clock())
         lead_bound[lead] = max(bound, bounds[lead])
         bounds[lead] = lead_bound[lead]
         if team is not None and value is not None:
@@ -413,7 +426,7 @@ def solve(
             problem, None, survivors, cutoff=None, seed=seed, num_workers=num_workers,
             group=frozenset(group),
             gap_limit=max(gap_limit / 2, _GROUP_GAP),
-            time_limit_s=(deadline - time.perf_counter()) / 10)
+            time_limit_s=(deadline - clock()) / 10)
         for lead in group:
             bounds[lead] = max(bounds[lead], relaxed + problem.lead_points(lead))
         if members is not None:
@@ -454,7 +467,7 @@ def solve(
         if math.ceil(bound - 1e-6) >= stop_bound():
             heapq.heappush(heap, (bound, next(counter), group, relaxed))
             break
-        if time.perf_counter() >= deadline:
+        if clock() >= deadline:
             heapq.heappush(heap, (bound, next(counter), group, relaxed))
             timed_out = True
             break
@@ -481,7 +494,7 @@ def solve(
     # Alternatives: the best teams under the next leads in bound order (solved without cutoff).
     others = [e for e in ranked() if best is None or e[1].lead != best[1].lead]
     for _, lead in sorted((bounds[lead], lead) for _, lead in order):
-        if best is None or len(others) >= alternatives or time.perf_counter() >= deadline:
+        if best is None or len(others) >= alternatives or clock() >= deadline:
             break
         if lead == best[1].lead or lead in best_per_lead or bounds[lead] == _INF:
             continue
@@ -490,7 +503,7 @@ def solve(
         others = [e for e in ranked() if e[1].lead != best[1].lead]
 
     unexplored = [bounds[lead] for _, lead in order if lead not in lead_bound]
-    if timed_out or time.perf_counter() >= deadline:
+    if timed_out or clock() >= deadline:
         timed_out = True
     bound_points = min([*lead_bound.values(), *unexplored, *(b for b, *_ in heap)],
                        default=_INF)
