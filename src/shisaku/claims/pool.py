@@ -111,6 +111,8 @@ def pool_invitations_send(*, manufacturers: Iterable[Manufacturer], actor: Any) 
                                         sent_by=actor if actor and actor.is_authenticated
                                         else None)
             invitation.status = PoolInvitationStatus.SENT
+            invitation.nonce = secrets.token_hex(8)
+            invitation.save()  # the link names the invitation's id
             _deliver(invitation, actor=actor)
         (result.sent if invitation.status == PoolInvitationStatus.SENT
          else result.failed).append(invitation)

@@ -191,6 +191,7 @@ def claim_approve(*, claim: Claim, actor: Any, note: str = "") -> Claim:
     """Link the applicant's organisation to the profile and make them its admin; close the
     profile's other open claims ("another claim was approved") and its invitations."""
     _require_reviewer(actor, claim)
+    notices: list[dict[str, Any]] = []
     with transaction.atomic():
         claim = Claim.objects.select_for_update().select_related("manufacturer").get(pk=claim.pk)
         firm = Manufacturer.objects.select_for_update().get(pk=claim.manufacturer_id)
@@ -209,10 +210,11 @@ def claim_approve(*, claim: Claim, actor: Any, note: str = "") -> Claim:
         claim.decided_at = now
         claim.note = note[:500]
         claim.save()
-        for other in (Claim.objects.select_for_update()
+        for other in (Claim.objects.select_for_update().select_related("applicant")
                       .filter(manufacturer=firm, status__in=OPEN_CLAIM_STATUSES)
                       .exclude(pk=claim.pk)):
-            _reject(other, actor=actor, reason=RejectReason.PROFILE_CLAIMED, note="")
+            notices.append(_reject(other, actor=actor, reason=RejectReason.PROFILE_CLAIMED,
+                                   note=""))
         PoolInvitation.objects.filter(
             manufacturer=firm,
             status__in=[PoolInvitationStatus.SENT, PoolInvitationStatus.OPENED,
@@ -220,15 +222,18 @@ def claim_approve(*, claim: Claim, actor: Any, note: str = "") -> Claim:
         ).update(status=PoolInvitationStatus.CLAIMED, claimed_at=now)
         audit_record(actor=actor, action="claims.approve", obj=firm, summary=firm.name,
                      data={"claim": claim.pk, "organisation": org.pk, "note": note})
-        context = {"claim": claim, "firm": firm, "approved": True,
-                   "edit_url": absolute_url(reverse("directory:edit", args=[firm.pk]))}
-        transaction.on_commit(lambda: _mail_quietly(
-            to=claim.applicant.email, template="claims/mail/decided", context=context,
-            language=language_for(user=claim.applicant, country=firm.country)))
+    notices.append({
+        "to": claim.applicant.email, "template": "claims/mail/decided",
+        "language": language_for(user=claim.applicant, country=firm.country),
+        "context": {"claim": claim, "firm": firm, "approved": True,
+                    "edit_url": absolute_url(reverse("directory:edit", args=[firm.pk]))}})
+    for notice in notices:
+        _mail_quietly(**notice)
     return claim
 
 
-def _reject(claim: Claim, *, actor: Any, reason: str, note: str) -> None:
+def _reject(claim: Claim, *, actor: Any, reason: str, note: str) -> dict[str, Any]:
+    """Record a rejection; returns the notice to mail once the transaction is over."""
     _set_status(claim, ClaimStatus.REJECTED)
     claim.reject_reason = reason
     claim.note = note[:500]
@@ -237,12 +242,11 @@ def _reject(claim: Claim, *, actor: Any, reason: str, note: str) -> None:
     claim.save()
     audit_record(actor=actor, action="claims.reject", obj=claim.manufacturer,
                  summary=reason, data={"claim": claim.pk})
-    transaction.on_commit(lambda: _mail_quietly(
-        to=claim.applicant.email, template="claims/mail/decided",
-        language=language_for(user=claim.applicant, country=claim.manufacturer.country),
-        context={"claim": claim, "firm": claim.manufacturer, "approved": False,
-                 "reason": RejectReason(reason).label,
-                 "claim_url": absolute_url(claim_url(claim.manufacturer))}))
+    return {"to": claim.applicant.email, "template": "claims/mail/decided",
+            "language": language_for(user=claim.applicant, country=claim.manufacturer.country),
+            "context": {"claim": claim, "firm": claim.manufacturer, "approved": False,
+                        "reason": RejectReason(reason).label,
+                        "claim_url": absolute_url(claim_url(claim.manufacturer))}}
 
 
 def claim_reject(*, claim: Claim, actor: Any, reason: str, note: str = "") -> Claim:
@@ -253,7 +257,8 @@ def claim_reject(*, claim: Claim, actor: Any, reason: str, note: str = "") -> Cl
     with transaction.atomic():
         claim = Claim.objects.select_for_update().select_related(
             "manufacturer", "applicant").get(pk=claim.pk)
-        _reject(claim, actor=actor, reason=reason, note=note)
+        notice = _reject(claim, actor=actor, reason=reason, note=note)
+    _mail_quietly(**notice)
     return claim
 
 
