@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shisaku.core import roles
 
@@ -19,7 +20,7 @@ SELF_SIGNUP_KINDS = (OrganisationKind.STARTUP, OrganisationKind.MANUFACTURER)
 
 class MembershipRole(models.TextChoices):
     # "owner" is the stored value of an organisation's administrators.
-    OWNER = "owner", _("Admin")
+    OWNER = "owner", pgettext_lazy("membership role", "Admin")
     MEMBER = "member", _("Member")
 
 
