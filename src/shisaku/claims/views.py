@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shisaku.accounts.services import LinkProblem
 from shisaku.claims import pool, selectors, services
 from shisaku.claims.choices import OPEN_CLAIM_STATUSES, PoolInvitationStatus
+from shisaku.claims.evidence import REGISTRATION_NUMBERS, web_domain
 from shisaku.claims.forms import ClaimForm, DecisionForm, FindFirmForm, ManufacturerSignupForm
 from shisaku.claims.models import Claim, PoolInvitation
 from shisaku.core.roles import roles_of
@@ -132,7 +133,10 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
                                "the profile with the firm's registration number."))
     here = request.get_full_path()
     others_open = Claim.objects.filter(manufacturer=firm, status__in=OPEN_CLAIM_STATUSES)
+    number = REGISTRATION_NUMBERS.get(firm.country)
     context = {"m": firm, "invitation": invitation, "here": here,
+               "number_label": number[1] if number else "",
+               "web_domain": web_domain(firm.website),
                "others_open": others_open.exists(),
                "managed": firm.organisation_id is not None}
     if not request.user.is_authenticated:
