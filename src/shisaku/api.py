@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from shisaku.core.parsers import NFCParser
 from shisaku.errors import InputError
 from shisaku.taxonomy import UnknownCodeError
 
@@ -15,6 +16,7 @@ api = NinjaAPI(
     description="Find manufacturers, match requirements, estimate costs, plan joint orders.",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=NFCParser(),  # every string of the input in NFC (core/text.py)
 )
 
 
