@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("shisaku.accounts.urls")),
     path("accounts/tokens/", include("shisaku.tokens.urls")),
     path("manufacturers/", include("shisaku.directory.urls")),
+    path("", include("shisaku.claims.urls")),
     path("estimate/", include("shisaku.estimates.urls")),
     path("projects/", include("shisaku.projects.urls")),
     path("rfqs/", include("shisaku.rfq.urls")),

@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 import json
 
-BENCHES = ("matching", "consortium", "estimate", "api", "directory")
+BENCHES = ("matching", "consortium", "estimate", "api", "directory", "claims")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

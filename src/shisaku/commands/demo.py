@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from shisaku.accounts.services import demo_accounts_ensure
+    from shisaku.directory.demo import demo_accounts_ensure
     from shisaku.directory.models import Manufacturer
     from shisaku.directory.services import sample_load
 

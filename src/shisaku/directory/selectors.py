@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from shisaku.accounts.choices import MembershipRole, OrganisationKind
+from shisaku.accounts.selectors import coordinator_covers
 from shisaku.directory.models import Capability, Manufacturer
 
 
@@ -50,3 +51,9 @@ def manufacturers_in_order(ids: list[int]) -> list[Manufacturer]:
             .prefetch_related(Prefetch("capabilities", caps)))
     by_id = {m.id: m for m in rows}
     return [by_id[i] for i in ids if i in by_id]
+def manufacturer_contact_for(*, user: Any, manufacturer: Manufacturer) -> dict[str, str] | None:
+    """The firm's private contact e-mail and phone for a coordinator who covers its region
+    (staff: any firm); None for everybody else. Never in public pages, the API or exports."""
+    if not coordinator_covers(user, country=manufacturer.country, block=manufacturer.block):
+        return None
+    return {"email": manufacturer.contact_email, "phone": manufacturer.contact_phone}
