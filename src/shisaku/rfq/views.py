@@ -30,7 +30,8 @@ from shisaku.projects.selectors import (
     project_is_startup_member,
     projects_visible_to,
 )
-from shisaku.rfq import selectors, services
+from shisaku.rfq import links, selectors, services
+from shisaku.rfq.candidates import rfq_candidates_split
 from shisaku.rfq.choices import IllegalTransition, RFQStatus
 from shisaku.rfq.forms import (
     DeclineForm,
@@ -129,11 +130,13 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rfq = _rfq_or_404(request, pk)
     editor = selectors.rfq_is_editor(user=request.user, rfq=rfq)
     candidates: list[Any] = []
+    unreachable: list[Any] = []
     if rfq.status == RFQStatus.DRAFT and editor:
-        candidates = services.rfq_candidates(rfq=rfq, limit=10)
+        candidates, unreachable = rfq_candidates_split(rfq=rfq, limit=10)
     now = timezone.now()
     invitations = list(rfq.invitations.select_related("manufacturer").prefetch_related(
-        "quotes"))
+        "quotes", "links"))
+    reach = links.reachability([f for f, _s in candidates] + [i.manufacturer for i in invitations])
     awards = list(Award.objects.filter(rfq=rfq).select_related(
         "part", "quote__invitation__manufacturer"))
     ratings = {r.award_id: r for r in Rating.objects.filter(award__in=awards)}
@@ -141,9 +144,18 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "awards": [{"award": a, "rating": ratings.get(a.pk)} for a in awards],
         "rating_form": RatingForm() if editor else None,
         "rfq": rfq, "editor": editor, "parts": list(rfq.parts.all()),
-        "invitations": invitations, "candidates": candidates,
+        "invitations": invitations, "reach": reach, "unreachable": unreachable,
+        "candidates": [(f, score, reach.get(f.pk, "")) for f, score in candidates],
+        "window_url": _window_url(request, rfq),
         "preselected": services.DEFAULT_INVITES, "now": now,
         "sealed": selectors.sealed_now(rfq, now)})
+
+
+def _window_url(request: HttpRequest, rfq: RFQ) -> str:
+    """Where a startup asks the coordinator to reach the firms nobody can reach on Shisaku."""
+    from django.urls import reverse
+
+    return reverse("consortia:send", args=[rfq.project_id])
 
 
 @login_required
