@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from shisaku.core.links import LinkRefused
 from shisaku.errors import InputError
 from shisaku.taxonomy import UnknownCodeError
 
@@ -42,6 +43,14 @@ def _unknown_code(request: HttpRequest, exc: UnknownCodeError) -> HttpResponse:
     return api.create_response(request, {"detail": [detail]}, status=422)
 
 
+@api.exception_handler(LinkRefused)
+def _link_refused(request: HttpRequest, exc: LinkRefused) -> HttpResponse:
+    """A personal link that does not open: 403 forged / revoked, 410 expired / used up."""
+    reason = f"{exc.detail}; ask the sender for a new link (reply to the e-mail)"
+    return api.create_response(request, {"detail": [{"field": "link", "reason": reason}],
+                                         "link": exc.reason}, status=exc.status)
+
+
 api.add_router("/manufacturers", "shisaku.directory.api.router")
 api.add_router("/match", "shisaku.directory.api.match_router")
 api.add_router("/estimates", "shisaku.estimates.api.router")
@@ -49,3 +58,5 @@ api.add_router("/consortia", "shisaku.consortia.api.router")
 api.add_router("/projects", "shisaku.projects.api.router")
 api.add_router("/rfqs", "shisaku.rfq.api.router")
 api.add_router("/inbox", "shisaku.rfq.api.inbox_router")
+api.add_router("/portal", "shisaku.rfq.portal_api.router")
+api.add_router("/portal/consortium", "shisaku.consortia.portal_api.router")

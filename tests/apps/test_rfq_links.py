@@ -281,3 +281,41 @@ def test_startup_and_coordinator_revoke_and_reissue_from_the_rfq_page(world: Any
     rival = Client()
     rival.force_login(world.other_startup)
     assert rival.post(f"/rfqs/invitations/{s['inv'].pk}/link/revoke").status_code == 404
+
+
+# --- the portal over the API -------------------------------------------------------------
+
+def _api(client: Client, method: str, path: str, token: str, data: Any = None) -> Any:
+    import json
+    return getattr(client, method)(f"/api/v1/portal/invitation{path}",
+                                   data=json.dumps(data) if data is not None else None,
+                                   content_type="application/json",
+                                   HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_api_portal_quote_and_refusals(world: Any) -> None:
+    s = sent_to_link_firm(world)
+    client = Client()
+    got = _api(client, "get", "", s["token"])
+    assert got.status_code == 200 and got.json()["status"] == "viewed"
+    assert got.json()["request"]["invitations"] == []  # nothing of the other firms
+    assert _api(client, "post", "/acknowledge", s["token"]).json()["status"] == "acknowledged"
+    quote = {"lines": [{"part": world.parts[0].pk, "tier": 10, "unit_price": "5"}],
+             "currency": "KRW", "lead_time_days": 7,
+             "valid_until": (timezone.localdate() + dt.timedelta(days=9)).isoformat()}
+    created = _api(client, "post", "/quotes", s["token"], quote)
+    assert created.status_code == 201 and created.json()["revision"] == 1
+    bad = _api(client, "post", "/quotes", s["token"], {**quote, "currency": "XXX"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "currency"
+    before = _state()
+    forged = _api(client, "post", "/quotes", s["token"] + "x", quote)
+    assert forged.status_code == 403 and forged.json()["link"] == "forged"
+    assert "new link" in forged.json()["detail"][0]["reason"]
+    assert client.get("/api/v1/portal/invitation").status_code == 403  # no token at all
+    links.invitation_link_revoke(actor=world.owner, invitation=s["inv"])
+    assert _api(client, "post", "/acknowledge", s["token"]).json()["link"] == "revoked"
+    _link, fresh = links.invitation_link_issue(actor=world.owner, invitation=s["inv"])
+    services.rfq_cancel(actor=world.owner, rfq=s["rfq"])
+    gone = _api(client, "post", "/quotes", fresh, quote)
+    assert gone.status_code == 410 and gone.json()["link"] == "expired"
+    assert _state()[1:] == before[1:]

@@ -30,14 +30,17 @@ from shisaku.consortia.choices import (
     MemberState,
     transition_allowed,
 )
+from shisaku.consortia.links import member_links_send
 from shisaku.consortia.models import Consortium, ConsortiumMember, WindowRequest
 from shisaku.consortia.selectors import open_invitations, stuck_projects
+from shisaku.core.links import LinkActor
 from shisaku.core.services import audit_record
 from shisaku.directory.models import Manufacturer, ManufacturerFacet
 from shisaku.directory.records import iter_records
 from shisaku.directory.selectors import manufacturers_public
 from shisaku.errors import InputError
 from shisaku.projects.models import Project
+from shisaku.rfq.links import reachable_q
 
 __all__ = [
     "consortium_form",
@@ -73,8 +76,11 @@ def _needed_processes(request: Mapping[str, Any]) -> set[str]:
     return needed
 
 
-def consortium_plan(*, request: Mapping[str, Any], time_limit_s: float | None = None) -> dict[str, Any]:
-    """The engine's plan; without inline ``manufacturers`` the directory supplies them."""
+def consortium_plan(*, request: Mapping[str, Any], time_limit_s: float | None = None,
+                    reachable_only: bool = False) -> dict[str, Any]:
+    """The engine's plan; without inline ``manufacturers`` the directory supplies them (only
+    firms that can answer an invitation, a member or a contact e-mail, when
+    ``reachable_only``: a consortium never invites a firm that can never answer)."""
     from shisaku.engines.consortium import plan_consortium
 
     if not isinstance(request, Mapping):
@@ -88,7 +94,10 @@ def consortium_plan(*, request: Mapping[str, Any], time_limit_s: float | None = 
             raise InputError("packages", "give packages or parts with processes")
         ids = (ManufacturerFacet.objects.filter(kind="process", code__in=sorted(needed))
                .values("manufacturer_id"))
-        body["manufacturers"] = list(iter_records(manufacturers_public().filter(id__in=ids)))
+        firms = manufacturers_public().filter(id__in=ids)
+        if reachable_only:
+            firms = firms.filter(id__in=Manufacturer.objects.filter(reachable_q()).values("id"))
+        body["manufacturers"] = list(iter_records(firms))
     return plan_consortium(body, time_limit_s=limit)
 
 
@@ -356,7 +365,8 @@ def _plan_for(consortium: Consortium, *, declined: list[int] | None = None,
         if LEAD in pinned:
             constraints["required_lead"] = pinned[LEAD]
         request["constraints"] = constraints
-    return consortium_plan(request=request, time_limit_s=time_limit_s or PLAN_TIME_LIMIT_S)
+    return consortium_plan(request=request, time_limit_s=time_limit_s or PLAN_TIME_LIMIT_S,
+                           reachable_only=True)
 
 
 def _set_plan(consortium: Consortium, plan: dict[str, Any]) -> None:
@@ -481,6 +491,7 @@ def consortium_invite(*, actor: Any, consortium: Consortium) -> Consortium:
         consortium.save()
         audit_record(actor=actor, action="consortia.invite", obj=consortium,
                      summary=str(consortium), data=changes)
+        member_links_send(actor=actor, consortium=consortium)  # firms without members
     return consortium
 
 
@@ -495,7 +506,9 @@ def member_respond(*, actor: Any, member: ConsortiumMember, answer: str) -> Cons
     left the consortium fails."""
     if answer not in ("accept", "decline"):
         raise InputError("answer", "accept or decline", valid=["accept", "decline"])
-    if not _firm_member(actor, member.manufacturer):
+    by_link = (isinstance(actor, LinkActor) and actor.link_kind == "consortium"
+               and actor.manufacturer_id == member.manufacturer_id)
+    if not (by_link or _firm_member(actor, member.manufacturer)):
         raise InputError("member", "only the invited firm can answer")
     with transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=member.consortium_id)
@@ -520,6 +533,7 @@ def member_respond(*, actor: Any, member: ConsortiumMember, answer: str) -> Cons
         consortium.save()
         audit_record(actor=actor, action=f"consortia.member_{answer}", obj=consortium,
                      summary=f"{member.manufacturer} {answer}s {consortium}", data=data)
+        member_links_send(actor=actor, consortium=consortium)  # a re-plan's new firms
     return consortium
 
 

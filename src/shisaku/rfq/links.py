@@ -50,6 +50,7 @@ __all__ = [
     "invitation_link_revoke",
     "link_actor",
     "live_link",
+    "mail_firm",
     "reachability",
     "reachable_q",
     "site_url",
@@ -116,7 +117,7 @@ def _local(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _mail(firm: Manufacturer, address: str, subject: Callable[[], str],
+def mail_firm(firm: Manufacturer, address: str, subject: Callable[[], str],
           body: Callable[[], str]) -> None:
     """E-mail a firm's contact address in its language, after the transaction commits."""
     with translation.override(firm_language(firm)):
@@ -145,7 +146,7 @@ def tell_firm(*, invitation: Invitation, kind: str, url: str,
             "Open your invitation with the personal link of our first e-mail about this "
             "request. If you no longer have it, reply to the startup or ask the coordinator "
             "of the project for a new one.")])
-    _mail(firm, firm.contact_email, lambda: str(text())[:120], body)
+    mail_firm(firm, firm.contact_email, lambda: str(text())[:120], body)
 
 
 # --- the link -----------------------------------------------------------------------------
@@ -215,7 +216,7 @@ def _mail_invitation(invitation: Invitation, token: str) -> None:
             lines += [_("Is this your company? Claim its profile on Shisaku:"),
                       site_url(claim)]
         return "\n\n".join(lines)
-    _mail(firm, firm.contact_email, subject, body)
+    mail_firm(firm, firm.contact_email, subject, body)
 
 
 def invitation_link_revoke(*, actor: Any, invitation: Invitation,
