@@ -212,9 +212,18 @@ if os.environ.get("SHISAKU_SMTP_HOST"):
     EMAIL_HOST_USER = os.environ.get("SHISAKU_SMTP_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("SHISAKU_SMTP_PASSWORD", "")
     EMAIL_USE_TLS = _flag("SHISAKU_SMTP_TLS", default=True)
+elif os.environ.get("SHISAKU_MAIL_DIR"):
+    # `shisaku demo`: every e-mail is a file under this directory (SHISAKU_HOME/mail).
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["SHISAKU_MAIL_DIR"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("SHISAKU_FROM_EMAIL", "Shisaku <no-reply@shisaku.invalid>")
+
+# The address of this deployment in e-mails (personal invitation links).
+SHISAKU_SITE_URL = os.environ.get("SHISAKU_SITE_URL", "http://127.0.0.1:8000")
+# Requests per minute and client address to the personal-link pages (forged-link guessing).
+SHISAKU_LINK_RATE_PER_MINUTE = int(os.environ.get("SHISAKU_LINK_RATE_PER_MINUTE", "60"))
 
 # Reply-time promise: hours to acknowledge an invitation, counted in working hours of this
 # calendar (empty: plain clock hours); holidays as comma-separated ISO dates.
