@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shisaku.core",
     "shisaku.accounts",
     "shisaku.directory",
+    "shisaku.claims",
     "shisaku.estimates",
     "shisaku.consortia",
     "shisaku.projects",
@@ -170,10 +171,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: five failures for one username from one address lock it for 15 minutes.
+# Login throttling: SHISAKU_LOGIN_FAILURE_LIMIT failures lock, for 15 minutes, one username
+# from one address AND one client address whatever usernames it tries (so that an address
+# cannot walk through many usernames).
 AXES_FAILURE_LIMIT = int(os.environ.get("SHISAKU_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# An overlong username is cut to the column's width before it is recorded (never a 500).
+AXES_USERNAME_CALLABLE = "shisaku.accounts.forms.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
@@ -219,6 +224,18 @@ elif os.environ.get("SHISAKU_MAIL_DIR"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("SHISAKU_FROM_EMAIL", "Shisaku <no-reply@shisaku.invalid>")
+# The public address links in e-mails point to (scheme, host and port; no trailing path).
+SHISAKU_BASE_URL = os.environ.get("SHISAKU_BASE_URL", "http://127.0.0.1:8000")
+
+# Claims of directory profiles (docs/CLAIMS.md): approve a claim at once when its applicant
+# verified an e-mail address on the firm's own web domain / came through a coordinator's
+# claim invitation sent to the firm's contact e-mail.
+SHISAKU_CLAIM_AUTO_APPROVE_DOMAIN = _flag("SHISAKU_CLAIM_AUTO_APPROVE_DOMAIN", default=False)
+SHISAKU_CLAIM_AUTO_APPROVE_CONTACT_LINK = _flag("SHISAKU_CLAIM_AUTO_APPROVE_CONTACT_LINK",
+                                                default=True)
+# Days a claim invitation link (pool invitations) and a team invitation link stay valid.
+SHISAKU_CLAIM_INVITATION_DAYS = int(os.environ.get("SHISAKU_CLAIM_INVITATION_DAYS", "30"))
+SHISAKU_TEAM_INVITATION_DAYS = int(os.environ.get("SHISAKU_TEAM_INVITATION_DAYS", "14"))
 
 # The address of this deployment in e-mails (personal invitation links).
 SHISAKU_SITE_URL = os.environ.get("SHISAKU_SITE_URL", "http://127.0.0.1:8000")

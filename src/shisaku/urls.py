@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("shisaku.core.urls")),
     path("accounts/", include("shisaku.accounts.urls")),
     path("manufacturers/", include("shisaku.directory.urls")),
+    path("", include("shisaku.claims.urls")),
     path("estimate/", include("shisaku.estimates.urls")),
     path("projects/", include("shisaku.projects.urls")),
     path("rfqs/", include("shisaku.rfq.urls")),

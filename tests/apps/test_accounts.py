@@ -16,22 +16,71 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery 42"
 
 
-def signup(client: Client, kind: str = "startup", username: str = "mina") -> Any:
-    return client.post("/accounts/signup", {
-        "username": username, "email": f"{username}@example.org", "password1": PASSWORD,
-        "password2": PASSWORD, "organisation_kind": kind, "organisation_name": f"{username} Co",
-        "country": "KR",
-    })
+def signup(client: Client, kind: str = "startup", username: str = "mina",
+           email: str | None = None) -> Any:
+    """Sign up and follow the e-mailed confirmation link (logs the client in)."""
+    url = "/manufacturers/signup/" if kind == "manufacturer" else "/accounts/signup"
+    data = {"username": username, "email": email or f"{username}@example.org",
+            "password1": PASSWORD, "password2": PASSWORD, "organisation_kind": kind,
+            "organisation_name": f"{username} Co", "country": "KR"}
+    before = len(mail.outbox)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response["Location"] == "/accounts/signup/sent"
+    link = re.search(r"http://127\.0\.0\.1:8000(\S+)", mail.outbox[before].body)
+    assert link, mail.outbox[before].body
+    return client.get(link.group(1))
 
 
 def test_signup_creates_user_organisation_and_owner_membership(client: Client) -> None:
-    response = signup(client)
+    response = client.post("/accounts/signup", {
+        "username": "mina", "email": "Mina@Example.org", "password1": PASSWORD,
+        "password2": PASSWORD, "organisation_kind": "startup", "organisation_name": "Mina Co",
+        "country": "KR"})
     assert response.status_code == 302
     user = User.objects.get(username="mina")
+    assert not user.is_active and user.email == "mina@example.org"
+    assert client.get("/accounts/me").status_code == 302  # not logged in before confirming
     ms = Membership.objects.get(user=user)
     assert ms.role == "owner" and ms.organisation.kind == "startup"
     assert user.password.startswith("argon2")
-    assert client.get("/accounts/me").status_code == 200  # logged in
+    link = re.search(r"http://127\.0\.0\.1:8000(\S+)", mail.outbox[-1].body).group(1)
+    assert client.get(link).status_code == 302
+    assert client.get("/accounts/me").status_code == 200  # confirmed and logged in
+    # The link works once.
+    again = Client().get(link)
+    assert again.status_code == 410 and "used already" in again.content.decode()
+
+
+def test_signup_does_not_tell_which_emails_exist(client: Client) -> None:
+    User.objects.create_user("taken", "taken@example.org", PASSWORD)
+    answers = []
+    for username, email in (("fresh", "fresh@example.org"), ("other", "TAKEN@example.org")):
+        response = Client().post("/accounts/signup", {
+            "username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD,
+            "organisation_kind": "startup", "organisation_name": "X", "country": "KR"})
+        answers.append((response.status_code, response["Location"]))
+    assert answers[0] == answers[1] == (302, "/accounts/signup/sent")
+    assert not User.objects.filter(username="other").exists()
+    note = mail.outbox[-1]
+    assert note.to == ["taken@example.org"] and "/accounts/password/reset" in note.body
+
+
+def test_nobody_signs_up_as_a_coordinator(client: Client) -> None:
+    response = client.post("/accounts/signup", {
+        "username": "boss", "email": "boss@example.org", "password1": PASSWORD,
+        "password2": PASSWORD, "organisation_kind": "coordinator",
+        "organisation_name": "Fake centre", "country": "KR"})
+    assert response.status_code == 400
+    assert "organisation_kind" in response.context["form"].errors
+    assert not User.objects.filter(username="boss").exists()
+    assert 'value="coordinator"' not in client.get("/accounts/signup").content.decode()
+    from shisaku.accounts.services import user_signup
+    from shisaku.errors import InputError
+
+    with pytest.raises(InputError):
+        user_signup(username="b2", email="b2@example.org", password=PASSWORD,
+                    organisation_name="C", organisation_kind="coordinator", country="KR")
 
 
 def test_manufacturer_signup_gets_an_editable_public_profile(client: Client) -> None:
@@ -88,6 +137,27 @@ def test_nobody_else_edits_a_profile(client: Client, pool: dict[str, Any]) -> No
     rival = Client()
     rival.force_login(User.objects.get(username="rival"))
     assert rival.get(f"/manufacturers/{firm.pk}/edit").status_code == 404
+
+
+def test_login_throttles_one_address_trying_many_usernames(client: Client) -> None:
+    User.objects.create_user("yuna", "yuna@example.org", PASSWORD)
+    for n in range(5):
+        client.post("/accounts/login", {"username": f"guess{n}", "password": "wrong"},
+                    REMOTE_ADDR="203.0.113.9")
+    locked = client.post("/accounts/login", {"username": "yuna", "password": PASSWORD},
+                         REMOTE_ADDR="203.0.113.9")
+    assert locked.status_code == 429
+    # Another address is not locked out of the same account.
+    other = Client().post("/accounts/login", {"username": "yuna", "password": PASSWORD},
+                          REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 302
+
+
+@pytest.mark.parametrize("length", [151, 300, 5000])
+def test_an_overlong_username_at_login_is_a_form_error(client: Client, length: int) -> None:
+    response = client.post("/accounts/login", {"username": "u" * length, "password": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
 
 
 def test_login_is_throttled_after_repeated_failures(client: Client) -> None:

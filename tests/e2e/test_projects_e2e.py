@@ -45,6 +45,13 @@ def test_startup_project_parts_spec_and_stages(page: Any, live_server: Any, sett
     page.fill("#id_organisation_name", "Mina Robotics")
     page.select_option("#id_country", "KR")
     page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url("**/accounts/signup/sent")
+    # Follow the confirmation link of the e-mail (the live server shares the test's outbox).
+    from django.core import mail
+
+    link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body)
+    assert link, mail.outbox[-1].body
+    page.goto(f"{base}{link.group(1)}")
     page.wait_for_url("**/accounts/me")
 
     # My projects -> new project.

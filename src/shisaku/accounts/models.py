@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shisaku.accounts.choices import MembershipRole, OrganisationKind
+from shisaku.accounts.choices import MembershipRole, OrganisationKind, TeamInvitationStatus
 
 
 class User(AbstractUser):
@@ -53,3 +53,27 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class TeamInvitation(models.Model):
+    """An organisation admin's invitation of a colleague by e-mail (a signed, single-use link)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="team_invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices,
+                            default=MembershipRole.MEMBER)
+    status = models.CharField(_("status"), max_length=20, choices=TeamInvitationStatus.choices,
+                              default=TeamInvitationStatus.PENDING)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("team invitation")
+
+    def __str__(self) -> str:
+        return f"{self.email} -> {self.organisation} ({self.status})"

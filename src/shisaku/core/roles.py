@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from shisaku.accounts.choices import OrganisationKind
+# The organisation kinds, as stored. accounts.choices.OrganisationKind labels these values;
+# they live here so that the lowest floor can tell roles apart without importing accounts.
+STARTUP = "startup"
+MANUFACTURER = "manufacturer"
+COORDINATOR = "coordinator"
 
 
 @dataclass(frozen=True)
@@ -16,15 +20,15 @@ class Roles:
 
     @property
     def startup(self) -> bool:
-        return OrganisationKind.STARTUP in self.kinds
+        return STARTUP in self.kinds
 
     @property
     def manufacturer(self) -> bool:
-        return OrganisationKind.MANUFACTURER in self.kinds
+        return MANUFACTURER in self.kinds
 
     @property
     def coordinator(self) -> bool:
-        return self.is_staff or OrganisationKind.COORDINATOR in self.kinds
+        return self.is_staff or COORDINATOR in self.kinds
 
 
 def roles_of(user: Any) -> Roles:

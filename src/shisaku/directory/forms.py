@@ -13,6 +13,16 @@ from shisaku.directory.filtersets import _LazyChoices
 from shisaku.directory.models import Capability, Manufacturer, Site
 
 
+class _BlankFirst(_LazyChoices):
+    """Choices led by an empty one, so that a formset's untouched extra row submits nothing
+    and is skipped (without it the browser sends the first option, the row counts as filled
+    in, and saving a profile fails on the empty site name or adds a phantom capability)."""
+
+    def __iter__(self) -> Any:
+        yield ("", "—")
+        yield from super().__iter__()
+
+
 def _multi(kind: str, label: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(label=label, required=False, choices=_LazyChoices(kind),
                                      widget=forms.CheckboxSelectMultiple)
@@ -66,7 +76,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class CapabilityForm(forms.ModelForm):
-    process = forms.ChoiceField(label=_("Process"), choices=_LazyChoices("process"))
+    process = forms.ChoiceField(label=_("Process"), choices=_BlankFirst("process"))
     materials = forms.MultipleChoiceField(label=_("Materials"), required=False,
                                           choices=_LazyChoices("material"))
 
@@ -95,7 +105,7 @@ class CapabilityForm(forms.ModelForm):
 
 
 class SiteForm(forms.ModelForm):
-    region = forms.ChoiceField(label=_("Region"), choices=_LazyChoices("region"))
+    region = forms.ChoiceField(label=_("Region"), choices=_BlankFirst("region"))
 
     class Meta:
         model = Site

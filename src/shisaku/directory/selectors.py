@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from shisaku.accounts.choices import MembershipRole, OrganisationKind
+from shisaku.accounts.selectors import coordinator_covers
 from shisaku.directory.models import Capability, Manufacturer
 
 
@@ -35,3 +36,11 @@ def manufacturers_editable_by(user: Any) -> QuerySet[Manufacturer]:
         organisation__memberships__user=user,
         organisation__memberships__role__in=[MembershipRole.OWNER, MembershipRole.MEMBER],
     )
+
+
+def manufacturer_contact_for(*, user: Any, manufacturer: Manufacturer) -> dict[str, str] | None:
+    """The firm's private contact e-mail and phone for a coordinator who covers its region
+    (staff: any firm); None for everybody else. Never in public pages, the API or exports."""
+    if not coordinator_covers(user, country=manufacturer.country, block=manufacturer.block):
+        return None
+    return {"email": manufacturer.contact_email, "phone": manufacturer.contact_phone}

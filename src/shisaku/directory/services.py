@@ -205,10 +205,15 @@ def manufacturer_reindex(*, manufacturer: Manufacturer) -> None:
 def manufacturer_create_for(*, organisation: Any) -> Manufacturer:
     """An empty public profile for a manufacturer organisation that just signed up.
 
-    It sits at its country's first listed region until the firm edits its profile.
+    It sits in the organisation's region (else its country's first listed region) until the
+    firm edits its profile.
     """
-    region = next((r for r in taxonomy.REGIONS.values() if r.country == organisation.country),
-                  taxonomy.region("KR-11"))
+    stated = taxonomy.REGIONS.get(organisation.region)
+    if stated is not None and stated.country == organisation.country:
+        region = stated
+    else:
+        region = next((r for r in taxonomy.REGIONS.values()
+                       if r.country == organisation.country), taxonomy.region("KR-11"))
     record = {"slug": f"{organisation.slug}-{organisation.pk}", "name": organisation.name,
               "country": region.country, "region": region.code, "block": region.block,
               "lat": region.lat, "lon": region.lon, "capabilities": [],

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shisaku import taxonomy
+from shisaku.core.roles import roles_of
 from shisaku.core.services import audit_record
 from shisaku.directory import exporter, selectors
 from shisaku.directory.filtersets import FACET_TITLES, DirectoryFilter
@@ -57,6 +58,8 @@ def manufacturer_list(request: HttpRequest) -> HttpResponse:
         "facet_titles": FACET_TITLES, "chips": chips, "query": params.urlencode(),
         "lang": get_language() or "en",
         "export_query": _query_without(request, "page_size"),
+        # Coordinators invite the listed firms to claim their profiles (claims app).
+        "can_invite_pool": roles_of(request.user).coordinator,
     }
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
     template = "directory/_results.html" if partial else "directory/list.html"
@@ -80,6 +83,10 @@ def manufacturer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = selectors.manufacturers_editable_by(request.user).filter(pk=pk).exists()
     context = {
         "m": manufacturer, "lang": lang, "can_edit": can_edit,
+        # "This is my company" (the claims app) while no organisation manages the profile.
+        "claimable": manufacturer.organisation_id is None,
+        "contact": selectors.manufacturer_contact_for(user=request.user,
+                                                      manufacturer=manufacturer),
         "description": manufacturer.description_in(lang),
         "region_label": taxonomy.label("region", manufacturer.region, lang),
         "block_label": taxonomy.label("block", manufacturer.block, lang),
