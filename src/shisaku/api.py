@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from shisaku.core.links import LinkRefused
+from shisaku.core.parsers import NFCParser
 from shisaku.errors import InputError
 from shisaku.taxonomy import UnknownCodeError
 
@@ -16,6 +17,7 @@ api = NinjaAPI(
     description="Find manufacturers, match requirements, estimate costs, plan joint orders.",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=NFCParser(),  # every string of the input in NFC (core/text.py)
 )
 
 

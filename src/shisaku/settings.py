@@ -207,6 +207,8 @@ MEDIA_ROOT = Path(os.environ.get("SHISAKU_MEDIA_ROOT", HOME / "media"))
 MEDIA_URL = "media/"
 # Uploads: requests larger than this are refused before they reach a view.
 SHISAKU_MAX_UPLOAD_MB = int(os.environ.get("SHISAKU_MAX_UPLOAD_MB", "50"))
+# Pool files coordinators upload in the browser (larger pools: `shisaku import` on the server).
+SHISAKU_IMPORT_UPLOAD_MB = int(os.environ.get("SHISAKU_IMPORT_UPLOAD_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from shisaku import taxonomy
 from shisaku.accounts.choices import SELF_SIGNUP_KINDS, MembershipRole, OrganisationKind
 from shisaku.accounts.models import User
+from shisaku.core.forms import NFCInputMixin
 
 # The widest username axes stores (its AccessAttempt.username column).
 _AXES_USERNAME_MAX = 255
@@ -36,7 +37,7 @@ class LoginForm(AuthenticationForm):
         return super().clean()
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(NFCInputMixin, UserCreationForm):
     email = forms.EmailField(label=_("E-mail"))
     organisation_kind = forms.ChoiceField(
         label=_("I join as"), widget=forms.RadioSelect,

@@ -9,10 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shisaku.consortia.choices import InquiryKind, InquiryStatus
+from shisaku.core.forms import Form
 from shisaku.projects.choices import Stage
 
 
-class SendForm(forms.Form):
+class SendForm(Form):
     coordinator = forms.TypedChoiceField(label=_("Coordinator"), coerce=int, choices=())
     note = forms.CharField(label=_("What do you need?"), required=False, max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 4}))
@@ -22,7 +23,7 @@ class SendForm(forms.Form):
         self.fields["coordinator"].choices = coordinators  # type: ignore[attr-defined]
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
         ("", _("Any")), ("open", _("Open")), *InquiryStatus.choices,
         ("proposed", _("Proposed")), ("inviting", _("Inviting")), ("formed", _("Formed")),
@@ -33,7 +34,7 @@ class InboxFilterForm(forms.Form):
                               choices=[("", _("Any")), *Stage.choices])
 
 
-class InquiryForm(forms.Form):
+class InquiryForm(Form):
     # Rendered inline in a table row without <label>s: the controls carry aria-labels.
     status = forms.ChoiceField(label=_("Status"), choices=InquiryStatus.choices, required=False,
                                widget=forms.Select(attrs={"aria-label": _("Status")}))
@@ -49,7 +50,7 @@ class InquiryForm(forms.Form):
         self.fields["owner"].choices = [("", "—"), *owners]  # type: ignore[attr-defined]
 
 
-class PackagesForm(forms.Form):
+class PackagesForm(Form):
     packages = forms.CharField(
         label=_("Work packages (JSON)"), widget=forms.Textarea(attrs={"rows": 16,
                                                                       "spellcheck": "false"}),
@@ -67,5 +68,5 @@ class PackagesForm(forms.Form):
         return value
 
 
-class RespondForm(forms.Form):
+class RespondForm(Form):
     answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])

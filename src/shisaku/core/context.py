@@ -30,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if roles.coordinator:
         items.append((reverse("consortia:inbox"), _("Coordinator window")))
         items.append((reverse("claims:queue"), _("Profile claims")))
+        items.append((reverse("directory:imports"), _("Pool imports")))
     if roles.manufacturer:
         items.append((reverse("rfq:inbox"), _("Inbox")))
         items.append((reverse("consortia:invitations"), _("Joint orders")))

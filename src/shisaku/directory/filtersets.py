@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
+from shisaku.core.forms import Form
 from shisaku.core.services import generation_current
 from shisaku.directory.choices import FACET_KINDS, DirectorySort, ProviderKind
 from shisaku.directory.models import Capability, Manufacturer, ManufacturerFacet
@@ -84,7 +85,7 @@ class _LazyChoices:
         return iter(_choices(self.kind))
 
 
-class DirectoryFilter(forms.Form):
+class DirectoryFilter(Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.MultipleChoiceField(label=_("Kind"), required=False,
                                      choices=ProviderKind.choices)

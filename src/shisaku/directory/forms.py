@@ -9,6 +9,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
+from shisaku.core.forms import ModelForm
 from shisaku.directory.filtersets import _LazyChoices
 from shisaku.directory.models import Capability, Manufacturer, Site
 
@@ -28,7 +29,7 @@ def _multi(kind: str, label: Any) -> forms.MultipleChoiceField:
                                      widget=forms.CheckboxSelectMultiple)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ModelForm):
     region = forms.ChoiceField(label=_("Region"), choices=_LazyChoices("region"))
     website = forms.URLField(label=_("Website"), required=False, max_length=300,
                              assume_scheme="https")
@@ -75,7 +76,7 @@ class ProfileForm(forms.ModelForm):
         return m
 
 
-class CapabilityForm(forms.ModelForm):
+class CapabilityForm(ModelForm):
     process = forms.ChoiceField(label=_("Process"), choices=_BlankFirst("process"))
     materials = forms.MultipleChoiceField(label=_("Materials"), required=False,
                                           choices=_LazyChoices("material"))
@@ -104,7 +105,7 @@ class CapabilityForm(forms.ModelForm):
         return data
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(ModelForm):
     region = forms.ChoiceField(label=_("Region"), choices=_BlankFirst("region"))
 
     class Meta:

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from shisaku.core.forms import Form
 from shisaku.directory.filtersets import _LazyChoices
 
 # The engine's reason templates, marked here so that makemessages puts them in the catalogues
@@ -58,7 +59,7 @@ class _EmptyFirst:
         return iter(_choice_or_empty(self.kind))
 
 
-class FindForm(forms.Form):
+class FindForm(Form):
     process = forms.MultipleChoiceField(label=_("Processes"), required=False,
                                         choices=_LazyChoices("process"))
     material = forms.MultipleChoiceField(label=_("Materials"), required=False,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shisaku.accounts.models import Organisation
-from shisaku.directory.choices import ProviderKind
+from shisaku.accounts.models import Organisation, User
+from shisaku.directory.choices import DuplicatePolicy, ImportBatchStatus, ProviderKind
 
 
 def _empty_list() -> list[str]:
@@ -52,6 +52,10 @@ class Manufacturer(models.Model):
     # the public API or open-data exports (records.MANUFACTURER_FIELDS leaves them out).
     contact_email = models.EmailField(_("contact e-mail"), blank=True, max_length=254)
     contact_phone = models.CharField(_("contact phone"), blank=True, max_length=40)
+    # The firm's official number (Korean 사업자등록번호, Japanese 法人番号 ...), compact form:
+    # an explicit identity for imports and evidence for claims.
+    registration_number = models.CharField(_("registration number"), max_length=40,
+                                           blank=True, db_index=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     founded = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
     # Figures: set by imports today, computed from real RFQ events once those exist.
@@ -150,3 +154,46 @@ class ManufacturerFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manufacturer_id}:{self.kind}={self.code}"
+
+
+def _import_upload_to(batch: ImportBatch, filename: str) -> str:
+    return f"imports/{batch.sha256[:2]}/{batch.sha256}.{batch.file_format or 'bin'}"
+
+
+class ImportBatch(models.Model):
+    """One import of a pool file: who brought it, from where, what it did to the directory."""
+
+    source = models.CharField(_("source"), max_length=200,
+                              help_text=_("Where the data comes from, shown as attribution."))
+    coordinator = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="import_batches")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="import_batches")
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=8)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    # Kept until the batch is loaded or discarded (it may hold private contact columns).
+    file = models.FileField(upload_to=_import_upload_to, max_length=300, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    duplicates = models.CharField(_("probable duplicates"), max_length=10,
+                                  choices=DuplicatePolicy.choices, default=DuplicatePolicy.REFUSE)
+    status = models.CharField(_("status"), max_length=12, choices=ImportBatchStatus.choices,
+                              default=ImportBatchStatus.CHECKED, db_index=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # The check's report: errors, probable duplicates, a sample of decoded names.
+    report = models.JSONField(default=_empty_dict, blank=True)
+    manufacturers = models.ManyToManyField(Manufacturer, blank=True,
+                                           related_name="import_batches")
+    created_at = models.DateTimeField(auto_now_add=True)
+    loaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.source})"

@@ -6,17 +6,28 @@ are rebuilt on their next use.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.utils import timezone
 
 from shisaku import taxonomy
 from shisaku.core.services import audit_record, generation_bump
-from shisaku.directory.models import Capability, Manufacturer, ManufacturerFacet
+from shisaku.core.transitions import transition_allowed
+from shisaku.directory import bulk
+from shisaku.directory.choices import (
+    IMPORT_BATCH_TRANSITIONS,
+    DuplicatePolicy,
+    ImportBatchStatus,
+)
+from shisaku.directory.models import Capability, ImportBatch, Manufacturer, ManufacturerFacet
 from shisaku.directory.records import facets_of, search_text_of
+from shisaku.errors import InputError
 
 GENERATION = "directory"
 
@@ -41,6 +52,8 @@ _DEFAULTS: dict[str, Any] = {
 class SaveSummary:
     created: int
     updated: int
+    created_ids: tuple[int, ...] = ()
+    updated_ids: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated}
@@ -82,110 +95,154 @@ def _facets(manufacturer_id: int, record: dict[str, Any]) -> list[ManufacturerFa
             for k, c in facets_of(record)]
 
 
-def _insert_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]],
-                 chunk: int = 20_000) -> None:
-    """executemany in chunks: a pool of 100,000 firms has some two million index rows, too
-    many to build as model instances within the demo's time budget."""
-    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - fixed identifiers
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    with connection.cursor() as cursor:
-        buffer: list[tuple[Any, ...]] = []
-        for row in rows:
-            buffer.append(row)
-            if len(buffer) >= chunk:
-                cursor.executemany(sql, buffer)
-                buffer = []
-        if buffer:
-            cursor.executemany(sql, buffer)
-
-
-def _insert_manufacturers(objs: Sequence[Manufacturer]) -> None:
-    """Insert new profiles without the ORM's per-field compilation (the demo loads 100,000)."""
-    if not objs:
-        return
-    now = timezone.now()
-    fields = [f for f in Manufacturer._meta.concrete_fields if not f.primary_key]
-    preps = []
-    for f in fields:
-        if f.attname in ("created_at", "updated_at"):
-            preps.append((f, None))
-        elif isinstance(f, models.JSONField):
-            preps.append((f, f.get_db_prep_save))
-        else:
-            preps.append((f, None))
-    rows = []
-    for obj in objs:
-        row = []
-        for f, prep in preps:
-            value = now if f.attname in ("created_at", "updated_at") else getattr(obj, f.attname)
-            row.append(prep(value, connection) if prep else value)
-        rows.append(tuple(row))
-    _insert_rows(Manufacturer._meta.db_table, [f.column for f in fields], rows)
-
-
 _CAPABILITY_COLUMNS = ("manufacturer_id", "process", "materials", "min_lot", "max_lot",
                        "max_part_x_mm", "max_part_y_mm", "max_part_z_mm", "tolerance_mm",
                        "lead_time_days")
+_JSON_FIELDS = frozenset(f.name for f in Manufacturer._meta.concrete_fields
+                         if isinstance(f, models.JSONField))
+_INSERT_FIELDS = ("slug", *_SCALAR_FIELDS, "registration_number", "created_at", "updated_at")
+# Bulk loads above this many firms refresh the planner's statistics when they commit.
+ANALYZE_AFTER = 1000
 
 
-def _save_batch(batch: Sequence[dict[str, Any]]) -> tuple[int, int]:
-    existing = dict(Manufacturer.objects.filter(slug__in=[r["slug"] for r in batch])
-                    .values_list("slug", "id"))
-    new_objs, updated_objs = [], []
+def _column_value(name: str, value: Any) -> Any:
+    return bulk.json_text(value) if name in _JSON_FIELDS else value
+
+
+def _insert_new(batch: Sequence[dict[str, Any]], ids: list[int]) -> None:
+    now = timezone.now()
+    rows = []
+    for pk, record in zip(ids, batch, strict=True):
+        values = _fields_of(record)
+        values["slug"] = record["slug"]
+        values["registration_number"] = record.get("registration_number") or ""
+        values["created_at"] = values["updated_at"] = now
+        rows.append((pk, *(_column_value(n, values[n]) for n in _INSERT_FIELDS),
+                     record.get("organisation_id")))
+    columns = ["id", *(Manufacturer._meta.get_field(n).column for n in _INSERT_FIELDS),
+               "organisation_id"]
+    bulk.insert_rows(Manufacturer._meta.db_table, columns, rows)
+
+
+def _update_existing(batch: Sequence[dict[str, Any]]) -> None:
+    now = timezone.now()
+    names = (*_SCALAR_FIELDS, "registration_number", "slug", "updated_at")
+    rows = []
     for record in batch:
-        fields = _fields_of(record)
-        if record["slug"] in existing:
-            updated_objs.append(Manufacturer(id=existing[record["slug"]], slug=record["slug"],
-                                             **fields))
+        values = _fields_of(record)
+        values["registration_number"] = record.get("registration_number") or ""
+        values["slug"], values["updated_at"] = record["slug"], now
+        rows.append((*(_column_value(n, values[n]) for n in names), record["_pk"]))
+    bulk.update_rows(Manufacturer._meta.db_table,
+                     [Manufacturer._meta.get_field(n).column for n in names], rows)
+
+
+_PRIVATE_FIELDS = ("contact_email", "contact_phone", "registration_number")
+
+
+def _merged_with_stored(batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Updates keep what a file does not state: a record's ``_given`` names the fields it
+    carries (all when absent) and ``_caps_given`` whether it lists capabilities; the rest
+    comes from the stored firm, so a file without, say, contact columns never blanks them."""
+    from shisaku.directory.records import iter_records
+
+    partial = {r["_pk"] for r in batch if r.get("_given") is not None
+               or not r.get("_caps_given", True)}
+    if not partial:
+        return list(batch)
+    stored = {r["id"]: r for r in iter_records(Manufacturer.objects.filter(id__in=partial))}
+    for pk, *private in (Manufacturer.objects.filter(id__in=partial)
+                         .values_list("id", *_PRIVATE_FIELDS)):
+        stored[pk].update(zip(_PRIVATE_FIELDS, private, strict=True))
+    out = []
+    for record in batch:
+        if record["_pk"] not in partial:
+            out.append(record)
+            continue
+        given = record.get("_given")
+        pk = record["_pk"]
+        merged = dict(stored[pk])
+        merged.update(record if given is None else
+                      {k: v for k, v in record.items() if k in given})
+        if not record.get("_caps_given", True):
+            merged["capabilities"] = stored[pk]["capabilities"]
         else:
-            new_objs.append(Manufacturer(slug=record["slug"], **fields))
-    if updated_objs:
-        Manufacturer.objects.bulk_update(updated_objs, list(_SCALAR_FIELDS), batch_size=500)
-        ids = [m.id for m in updated_objs]
+            merged["capabilities"] = record.get("capabilities") or []
+        if "region" in (given or ()) and "lat" not in (given or ()):
+            region = taxonomy.REGIONS.get(merged["region"])
+            if region is not None and region.code != stored[pk]["region"]:
+                merged["lat"], merged["lon"], merged["block"] = region.lat, region.lon, region.block
+        merged["_pk"], merged["slug"] = pk, record["slug"]
+        out.append(merged)
+    return out
+
+
+def _save_batch(batch: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
+    """Create the records without ``id`` and update those with one; (created, updated) ids.
+
+    Records come with their identity settled (importer.read_pool, or a fresh slug); nothing
+    here matches firms by a derived key.
+    """
+    new = [r for r in batch if not r.get("_pk")]
+    old = _merged_with_stored([r for r in batch if r.get("_pk")])
+    new_ids = bulk.allocate_ids(Manufacturer, len(new))
+    _insert_new(new, new_ids)
+    if old:
+        _update_existing(old)
+        ids = [r["_pk"] for r in old]
         Capability.objects.filter(manufacturer_id__in=ids).delete()
         ManufacturerFacet.objects.filter(manufacturer_id__in=ids).delete()
-    _insert_manufacturers(new_objs)
-    by_slug = {m.slug: m.id for m in updated_objs}
-    by_slug.update(Manufacturer.objects.filter(slug__in=[m.slug for m in new_objs])
-                   .values_list("slug", "id"))
-    created = new_objs
-    materials_field = Capability._meta.get_field("materials")
-
-    def prep(value: list[str]) -> Any:
-        return materials_field.get_db_prep_save(value, connection)
-
-    _insert_rows(Capability._meta.db_table, _CAPABILITY_COLUMNS,
-                 (row for r in batch for row in _capability_rows(by_slug[r["slug"]], r, prep)))
-    _insert_rows(ManufacturerFacet._meta.db_table, ("manufacturer_id", "kind", "code"),
-                 ((by_slug[r["slug"]], k, c) for r in batch
-                  for k, c in facets_of({**r, "technologies": technologies_of(r)})))
-    return len(created), len(updated_objs)
+    pairs = [*zip(new_ids, new, strict=True), *((r["_pk"], r) for r in old)]
+    bulk.insert_rows(Capability._meta.db_table, _CAPABILITY_COLUMNS,
+                     (row for pk, r in pairs for row in _capability_rows(pk, r, bulk.json_text)))
+    bulk.insert_rows(ManufacturerFacet._meta.db_table, ("manufacturer_id", "kind", "code"),
+                     ((pk, k, c) for pk, r in pairs
+                      for k, c in facets_of({**r, "technologies": technologies_of(r)})))
+    return new_ids, [r["_pk"] for r in old]
 
 
 def manufacturers_save(*, records: Iterable[dict[str, Any]], actor: Any = None,
-                       batch_size: int = 2000, action: str = "directory.save") -> SaveSummary:
-    """Create or update (by slug) manufacturers from valid records, all in one transaction.
+                       batch_size: int = 5000, action: str = "directory.save",
+                       expected: int | None = None) -> SaveSummary:
+    """Create or update manufacturers from valid records, all in one transaction.
 
-    Callers validate first (importer.validate_rows); a failure here rolls everything back.
+    A record with a ``_pk`` (the stored firm's primary key) updates that firm; one without
+    creates a firm with the record's ``slug`` (callers settle identity and slugs first:
+    importer.read_bytes). A failure rolls everything back. Large loads go through the
+    database's bulk path (bulk.py); an initial load (``expected`` records, at least
+    bulk.REBUILD_INDEXES_FROM and at least as many as are stored) builds the secondary indexes
+    after the rows; every large load refreshes the planner's statistics.
     """
-    created = updated = 0
-    with transaction.atomic():
-        batch: list[dict[str, Any]] = []
-        for record in records:
-            batch.append(record)
-            if len(batch) >= batch_size:
+    created: list[int] = []
+    updated: list[int] = []
+    tables = [Manufacturer._meta.db_table, Capability._meta.db_table,
+              ManufacturerFacet._meta.db_table]
+    with bulk.bulk_session(), transaction.atomic():
+        rebuild = (expected is not None and expected >= bulk.REBUILD_INDEXES_FROM
+                   and expected >= Manufacturer.objects.count())
+        indexes = (bulk.indexes_rebuilt_after(tables, child_tables=tables) if rebuild
+                   else contextlib.nullcontext())
+        with indexes:
+            batch: list[dict[str, Any]] = []
+            for record in records:
+                batch.append(record)
+                if len(batch) >= batch_size:
+                    c, u = _save_batch(batch)
+                    created += c
+                    updated += u
+                    batch = []
+            if batch:
                 c, u = _save_batch(batch)
-                created, updated = created + c, updated + u
-                batch = []
-        if batch:
-            c, u = _save_batch(batch)
-            created, updated = created + c, updated + u
+                created += c
+                updated += u
         if created or updated:
             generation_bump(name=GENERATION)
             audit_record(actor=actor, action=action,
-                         summary=f"{created} created, {updated} updated",
-                         data={"created": created, "updated": updated})
-    return SaveSummary(created, updated)
+                         summary=f"{len(created)} created, {len(updated)} updated",
+                         data={"created": len(created), "updated": len(updated)})
+    if len(created) + len(updated) >= ANALYZE_AFTER:
+        bulk.analyze(tables)
+    return SaveSummary(len(created), len(updated), tuple(created), tuple(updated))
 
 
 def manufacturer_reindex(*, manufacturer: Manufacturer) -> None:
@@ -244,6 +301,120 @@ def sample_load(*, size: int, seed: int = 7, batch_size: int = 5000) -> SaveSumm
                 yield record
 
     summary = manufacturers_save(records=fresh(), batch_size=batch_size,
-                                 action="directory.sample_load")
+                                 action="directory.sample_load", expected=size)
     created += summary.created
     return SaveSummary(created, 0)
+
+
+# -- import batches -----------------------------------------------------------------------------
+def _batch_link(batch: ImportBatch, ids: Iterable[int]) -> None:
+    through = ImportBatch.manufacturers.through
+    bulk.insert_rows(through._meta.db_table, ("importbatch_id", "manufacturer_id"),
+                     ((batch.pk, pk) for pk in ids))
+
+
+def _report_summary(report: Any) -> dict[str, Any]:
+    out = report.as_dict()
+    out.pop("sha256", None)
+    return out
+
+
+def import_batch_record(*, report: Any, file_name: str, source: str, actor: Any = None,
+                        organisation: Any = None,
+                        duplicates: str = DuplicatePolicy.REFUSE) -> ImportBatch:
+    """Load a checked import (a report without errors) and keep it as a batch, all at once."""
+    with transaction.atomic():
+        summary = manufacturers_save(records=report.records, actor=actor,
+                                     action="directory.import", expected=len(report.records))
+        report.created, report.updated = summary.created, summary.updated
+        batch = ImportBatch.objects.create(
+            source=source[:200], coordinator=actor if getattr(actor, "pk", None) else None,
+            organisation=organisation, file_name=file_name[:255], file_format=report.fmt,
+            sha256=report.sha256, encoding=report.encoding, duplicates=duplicates,
+            status=ImportBatchStatus.LOADED, rows=report.rows, created_count=summary.created,
+            updated_count=summary.updated, error_count=0, report=_report_summary(report),
+            loaded_at=timezone.now())
+        _batch_link(batch, (*summary.created_ids, *summary.updated_ids))
+    return batch
+
+
+def import_batch_check(*, data: bytes, file_name: str, fmt: str, source: str, actor: Any,
+                       organisation: Any = None, encoding: str | None = None,
+                       duplicates: str = DuplicatePolicy.REFUSE) -> ImportBatch:
+    """Check an uploaded pool (a dry run) and keep the file and its report as a batch that
+    waits for a coordinator's confirmation (or is refused when rows are bad)."""
+    from shisaku.directory.importer import read_bytes
+
+    report = read_bytes(data, fmt=fmt, encoding=encoding, duplicates=duplicates, source=source)
+    only_duplicates = all(e.field == "name" and e.line in {d.line for d in report.duplicates}
+                          for e in report.errors) and bool(report.records or report.duplicates)
+    status = (ImportBatchStatus.CHECKED if not report.errors or only_duplicates
+              else ImportBatchStatus.REFUSED)
+    with transaction.atomic():
+        batch = ImportBatch(
+            source=source[:200], coordinator=actor, organisation=organisation,
+            file_name=file_name[:255], file_format=fmt, sha256=report.sha256,
+            encoding=report.encoding, duplicates=duplicates, status=status, rows=report.rows,
+            error_count=len(report.errors), report=_report_summary(report))
+        if status == ImportBatchStatus.CHECKED:
+            batch.file.save(file_name, ContentFile(data), save=False)
+        batch.save()
+        audit_record(actor=actor, action="directory.import_check", obj=batch,
+                     summary=f"{file_name}: {report.rows} rows, {len(report.errors)} problems")
+    return batch
+
+
+def import_batch_load(*, batch: ImportBatch, actor: Any,
+                      duplicates: str = DuplicatePolicy.REFUSE) -> ImportBatch:
+    """Load a checked batch after the coordinator confirmed it: the stored file is checked
+    again (the directory may have changed), and loaded whole or not at all."""
+    from shisaku.directory.importer import read_bytes
+
+    if not transition_allowed(IMPORT_BATCH_TRANSITIONS, batch.status, ImportBatchStatus.LOADED):
+        raise InputError("status", f"a {batch.status} batch cannot be loaded")
+    with batch.file.open("rb") as fh:
+        data = fh.read()
+    if hashlib.sha256(data).hexdigest() != batch.sha256:
+        raise InputError("file", "the stored file changed since it was checked")
+    report = read_bytes(data, fmt=batch.file_format, encoding=batch.encoding or None,
+                        duplicates=duplicates, source=batch.source)
+    if report.errors:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            report=_report_summary(report), error_count=len(report.errors),
+            duplicates=duplicates)
+        batch.refresh_from_db()
+        return batch
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatchStatus.CHECKED:
+            raise InputError("status", f"a {locked.status} batch cannot be loaded")
+        summary = manufacturers_save(records=report.records, actor=actor,
+                                     action="directory.import", expected=len(report.records))
+        report.created, report.updated = summary.created, summary.updated
+        report.dry_run = False
+        _batch_link(locked, (*summary.created_ids, *summary.updated_ids))
+        locked.status = ImportBatchStatus.LOADED
+        locked.duplicates = duplicates
+        locked.created_count, locked.updated_count = summary.created, summary.updated
+        locked.error_count = 0
+        locked.report = _report_summary(report)
+        locked.loaded_at = timezone.now()
+        locked.save()
+        audit_record(actor=actor, action="directory.import_load", obj=locked,
+                     summary=f"{summary.created} created, {summary.updated} updated")
+    locked.file.delete(save=True)  # it may hold private contact columns
+    return locked
+
+
+def import_batch_discard(*, batch: ImportBatch, actor: Any) -> ImportBatch:
+    """Drop a checked batch without loading it (its stored file goes too)."""
+    if not transition_allowed(IMPORT_BATCH_TRANSITIONS, batch.status,
+                              ImportBatchStatus.DISCARDED):
+        raise InputError("status", f"a {batch.status} batch cannot be discarded")
+    batch.status = ImportBatchStatus.DISCARDED
+    batch.save(update_fields=["status"])
+    if batch.file:
+        batch.file.delete(save=True)
+    audit_record(actor=actor, action="directory.import_discard", obj=batch,
+                 summary=batch.file_name)
+    return batch

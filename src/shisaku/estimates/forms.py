@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shisaku.core.forms import Form
 from shisaku.directory.filtersets import _LazyChoices
 from shisaku.estimates.services import DEFAULT_QUANTITIES, EstimateOptions
 
@@ -31,7 +32,7 @@ def parse_quantities(text: str) -> tuple[int, ...]:
     return tuple(sorted(set(values)))
 
 
-class EstimateForm(forms.Form):
+class EstimateForm(Form):
     file = forms.FileField(label=_("CAD file (STL, OBJ, 3MF, STEP)"))
     units = forms.ChoiceField(label=_("Units of the file"), initial="auto", choices=[
         ("auto", _("Guess from the size")), ("mm", _("millimetres")), ("inch", _("inches")),

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
+from shisaku.core.forms import Form
 from shisaku.projects import specs
 from shisaku.projects.choices import (
     MAX_QUANTITY,
@@ -32,7 +33,7 @@ def _qty(label: Any) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=False, min_value=1, max_value=MAX_QUANTITY)
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(
         attrs={"rows": 4}), max_length=5000)
@@ -79,7 +80,7 @@ class ProjectForm(forms.Form):
         return data
 
 
-class PartForm(forms.Form):
+class PartForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     quantity_per_unit = forms.IntegerField(label=_("Quantity per product"), min_value=1,
                                            max_value=10_000, initial=1)
@@ -121,7 +122,7 @@ def _spec_form_field(spec_field: specs.SpecField) -> forms.Field:
     return forms.CharField(max_length=500, **common)
 
 
-class SpecForm(forms.Form):
+class SpecForm(Form):
     """The ``Part.spec`` fields of the families of the given process codes (prefix ``spec``).
 
     Fields stored elsewhere (material, tolerance, finish: the part form; drawings and models:
@@ -142,11 +143,11 @@ class SpecForm(forms.Form):
         return {k: ("" if v is None else v) for k, v in self.cleaned_data.items()}
 
 
-class StageMoveForm(forms.Form):
+class StageMoveForm(Form):
     to_stage = forms.ChoiceField(label=_("Move to"), choices=[(s, s) for s in STAGE_ORDER])
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FileKind.choices)
     file = forms.FileField(label=_("File"))

@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shisaku.core.forms import Form
 from shisaku.projects.choices import Currency
 from shisaku.rfq.choices import DeclineReason, NotificationKind
 
 
-class RFQForm(forms.Form):
+class RFQForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     parts = forms.TypedMultipleChoiceField(label=_("Parts"), coerce=int,
                                            widget=forms.CheckboxSelectMultiple)
@@ -36,18 +37,18 @@ class RFQForm(forms.Form):
         return [t.strip() for t in self.cleaned_data["quantity_tiers"].split(",") if t.strip()]
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
     note = forms.CharField(label=_("Note"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MessageForm(forms.Form):
+class MessageForm(Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
     file = forms.FileField(label=_("File"), required=False)
 
 
-class QuoteMetaForm(forms.Form):
+class QuoteMetaForm(Form):
     """The quote's terms; the unit prices come as ``price_<part>_<tier>`` fields."""
 
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
@@ -61,7 +62,7 @@ class QuoteMetaForm(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MuteForm(forms.Form):
+class MuteForm(Form):
     muted = forms.MultipleChoiceField(label=_("Do not notify me about"), required=False,
                                       choices=NotificationKind.choices,
                                       widget=forms.CheckboxSelectMultiple)
@@ -70,7 +71,7 @@ class MuteForm(forms.Form):
 _SCORES = [(i, str(i)) for i in range(5, 0, -1)]
 
 
-class RatingForm(forms.Form):
+class RatingForm(Form):
     quality = forms.TypedChoiceField(label=_("Quality"), choices=_SCORES, coerce=int)
     on_time = forms.TypedChoiceField(label=_("On-time delivery"), choices=_SCORES, coerce=int)
     communication = forms.TypedChoiceField(label=_("Communication"), choices=_SCORES,
