@@ -319,3 +319,34 @@ def test_api_portal_quote_and_refusals(world: Any) -> None:
     gone = _api(client, "post", "/quotes", fresh, quote)
     assert gone.status_code == 410 and gone.json()["link"] == "expired"
     assert _state()[1:] == before[1:]
+
+
+# --- claim the profile in one step from the portal ----------------------------------------
+
+def test_the_firm_claims_its_profile_from_the_portal_in_one_step(world: Any) -> None:
+    from urllib.parse import parse_qs, urlparse
+
+    from shisaku.accounts.models import User
+    from shisaku.claims.models import Claim
+
+    s = sent_to_link_firm(world)
+    person = User.objects.create_user(username="kilo-boss", email="boss@kilo.example")
+    client = Client()
+    client.force_login(person)
+    portal = client.get(f"/rfqs/link/{s['token']}/").content.decode()
+    assert 'data-testid="claim-profile"' in portal
+    step = client.post(f"/rfqs/link/{s['token']}/claim")
+    assert step.status_code == 302 and step.url.startswith("/manufacturers/kilo/claim/")
+    via = parse_qs(urlparse(step.url).query)["via"][0]
+    assert client.get(step.url).status_code == 200
+    done = client.post(step.url, {"via": via, "registration_number": "", "email": ""})
+    assert done.status_code == 302
+    claim = Claim.objects.get(manufacturer=s["kilo"])
+    assert claim.via_contact_link and claim.applicant == person
+    # Approved automatically (contact-link evidence): the firm now answers from its account.
+    s["kilo"].refresh_from_db()
+    assert claim.status == "approved" and s["kilo"].organisation is not None
+    assert person.memberships.get().organisation == s["kilo"].organisation
+    # A forged portal link proves nothing.
+    assert client.post(f"/rfqs/link/{s['token']}x/claim").status_code == 403
+    assert Claim.objects.count() == 1

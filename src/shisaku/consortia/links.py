@@ -32,7 +32,7 @@ from shisaku.core.links import (
 from shisaku.core.services import audit_record
 from shisaku.directory.models import Manufacturer
 from shisaku.errors import InputError
-from shisaku.rfq.links import answers_by_link, claim_path, mail_firm, site_url
+from shisaku.rfq.links import answers_by_link, mail_firm, site_url
 
 __all__ = [
     "KIND",
@@ -93,7 +93,6 @@ def member_link_issue(*, actor: Any, consortium: Consortium, manufacturer: Manuf
 
 def _mail_invitation(consortium: Consortium, firm: Manufacturer, token: str) -> None:
     url = site_url(reverse("consortia:portal", args=[token]))
-    claim = claim_path(firm)
     names = consortium.package_names()
     slots = [str(_("Lead (integrator)")) if m.package_id == LEAD
              else str(names.get(m.package_id, m.package_id))
@@ -113,9 +112,6 @@ def _mail_invitation(consortium: Consortium, firm: Manufacturer, token: str) -> 
             _("This link is personal to your firm; please do not forward it. It expires when "
               "the consortium is formed or cancelled."),
         ]
-        if claim:
-            lines += [_("Is this your company? Claim its profile on Shisaku:"),
-                      site_url(claim)]
         return "\n\n".join(lines)
     mail_firm(firm, firm.contact_email, subject, body)
 

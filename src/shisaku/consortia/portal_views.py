@@ -16,7 +16,7 @@ from shisaku.consortia.choices import LEAD, MemberState
 from shisaku.core.links import LinkRefused, link_rate_limited
 from shisaku.directory.models import Manufacturer
 from shisaku.errors import InputError
-from shisaku.rfq.links import claim_path
+from shisaku.rfq.links import claim_path, claim_url_for_link
 from shisaku.rfq.portal_views import rate_limited_page, refused_page
 
 
@@ -64,8 +64,25 @@ def portal_respond(request: HttpRequest, token: str) -> HttpResponse:
     if answer == "decline":  # the firm's slots are released: the link no longer opens them
         return render(request, "rfq/link_refused.html", {
             "reason": "declined_now", "firm": link.manufacturer.name,
-            "title": link.consortium.project.title, "claim_path": claim_path(link.manufacturer)})
+            "title": link.consortium.project.title,
+            "claim_url": claim_url_for_link(link.manufacturer)})
     return redirect("consortia:portal", token)
+
+
+@require_POST
+def portal_claim(request: HttpRequest, token: str) -> HttpResponse:
+    """Claim the profile in one step (see ``rfq.portal_views.portal_claim``)."""
+    if link_rate_limited(request):
+        return rate_limited_page(request)
+    try:
+        link = links.member_link_open(token=token)
+    except LinkRefused as exc:
+        return refused_page(request, exc, kind="consortium")
+    url = claim_url_for_link(link.manufacturer)
+    if not url:
+        messages.error(request, _("This profile is managed already; it cannot be claimed."))
+        return redirect("consortia:portal", token)
+    return redirect(url)
 
 
 def _firm_or_404(request: HttpRequest, pk: int, manufacturer_pk: int) -> tuple[object, Manufacturer]:

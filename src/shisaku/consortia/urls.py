@@ -26,4 +26,5 @@ urlpatterns = [
     # The link portal of a firm without an account invited to a consortium.
     path("link/<str:token>/", portal.portal, name="portal"),
     path("link/<str:token>/respond", portal.portal_respond, name="portal_respond"),
+    path("link/<str:token>/claim", portal.portal_claim, name="portal_claim"),
 ]

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,7 @@ __all__ = [
     "KIND",
     "answers_by_link",
     "claim_path",
+    "claim_url_for_link",
     "firm_language",
     "invitation_link_issue",
     "invitation_link_open",
@@ -101,16 +102,25 @@ def site_url(path: str) -> str:
 
 
 def claim_path(firm: Manufacturer) -> str:
-    """The page where the firm claims its profile (served by the claims app), or "" while this
-    deployment has no such page or the profile is already managed."""
-    if firm.organisation_id and _has_members(firm):
+    """Whether the firm may claim its profile from a portal: "" when the profile is managed
+    already (or has no contact e-mail), else its claim page."""
+    if firm.organisation_id is not None or not firm.contact_email:
         return ""
-    path = f"/manufacturers/{firm.slug}/claim/"
-    try:
-        resolve(path)
-    except (Resolver404, NoReverseMatch):
+    return reverse("claims:claim", args=[firm.slug])
+
+
+def claim_url_for_link(firm: Manufacturer) -> str:
+    """The claim page with the proof that the visitor followed a link mailed to the firm's
+    contact e-mail (``claims.pool.pool_invitation_for_contact_link``): the claim is then
+    submitted with ``via_contact_link=True``. "" when the profile cannot be claimed."""
+    from urllib.parse import urlencode
+
+    from shisaku.claims.pool import pool_invitation_for_contact_link
+
+    token = pool_invitation_for_contact_link(manufacturer=firm)
+    if not token:
         return ""
-    return path
+    return f"{reverse('claims:claim', args=[firm.slug])}?{urlencode({'via': token})}"
 
 
 def _local(moment: dt.datetime) -> str:
@@ -193,7 +203,6 @@ def invitation_link_issue(*, actor: Any, invitation: Invitation,
 def _mail_invitation(invitation: Invitation, token: str) -> None:
     rfq, firm = invitation.rfq, invitation.manufacturer
     url = site_url(reverse("rfq:portal", args=[token]))
-    claim = claim_path(firm)
 
     def subject() -> str:
         return _("Request for quotation: %(title)s") % {"title": rfq.title}
@@ -212,9 +221,6 @@ def _mail_invitation(invitation: Invitation, token: str) -> None:
             _("This link is personal to your firm and this request; please do not forward "
               "it. It expires when the request closes."),
         ]
-        if claim:
-            lines += [_("Is this your company? Claim its profile on Shisaku:"),
-                      site_url(claim)]
         return "\n\n".join(lines)
     mail_firm(firm, firm.contact_email, subject, body)
 

@@ -174,11 +174,24 @@ def portal_decline(request: HttpRequest, link: InvitationLink, token: str) -> Ht
     except IllegalTransition as exc:
         messages.error(request, exc.reason)
         return _back(token)
-    # Declined: the invitation is closed and the link used up; say so once, here.
+    # Declined: the invitation is closed and the link used up; say so once, here (with the
+    # one-step claim, since the link cannot open the portal any more).
     return render(request, "rfq/link_refused.html", {
         "reason": "declined_now", "firm": link.invitation.manufacturer.name,
         "title": link.invitation.rfq.title,
-        "claim_path": links.claim_path(link.invitation.manufacturer)})
+        "claim_url": links.claim_url_for_link(link.invitation.manufacturer)})
+
+
+@require_POST
+@_portal
+def portal_claim(request: HttpRequest, link: InvitationLink, token: str) -> HttpResponse:
+    """Claim the profile in one step: the claim page, with the proof that this visitor holds a
+    link mailed to the firm's contact e-mail."""
+    url = links.claim_url_for_link(link.invitation.manufacturer)
+    if not url:
+        messages.error(request, _("This profile is managed already; it cannot be claimed."))
+        return _back(token)
+    return redirect(url)
 
 
 @require_POST

@@ -35,6 +35,7 @@ urlpatterns = [
     path("link/<str:token>/withdraw", portal.portal_withdraw, name="portal_withdraw"),
     path("link/<str:token>/decline", portal.portal_decline, name="portal_decline"),
     path("link/<str:token>/messages", portal.portal_message, name="portal_message"),
+    path("link/<str:token>/claim", portal.portal_claim, name="portal_claim"),
     path("link/<str:token>/messages/<int:message_pk>/file", portal.portal_message_file,
          name="portal_message_file"),
 ]
