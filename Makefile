@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+PORT ?= 8000
 
 .PHONY: demo test lint typecheck imports migrations-check pytest pytest-pg e2e messages clean
 
@@ -16,8 +17,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# `make demo PORT=8001` serves on another port.
 demo: $(VENV)/.installed
-	$(BIN)/shisaku demo
+	$(BIN)/shisaku demo --port $(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 
+from shisaku.core.links import LinkRefused
 from shisaku.core.parsers import NFCParser
 from shisaku.errors import InputError
 from shisaku.taxonomy import UnknownCodeError
@@ -128,6 +129,14 @@ def _unknown_code(request: HttpRequest, exc: UnknownCodeError) -> HttpResponse:
     return api.create_response(request, {"detail": [detail]}, status=422)
 
 
+@api.exception_handler(LinkRefused)
+def _link_refused(request: HttpRequest, exc: LinkRefused) -> HttpResponse:
+    """A personal link that does not open: 403 forged / revoked, 410 expired / used up."""
+    reason = f"{exc.detail}; ask the sender for a new link (reply to the e-mail)"
+    return api.create_response(request, {"detail": [{"field": "link", "reason": reason}],
+                                         "link": exc.reason}, status=exc.status)
+
+
 api.add_router("/manufacturers", "shisaku.directory.api.router")
 api.add_router("/match", "shisaku.directory.api.match_router")
 api.add_router("/estimates", "shisaku.estimates.api.router")
@@ -136,3 +145,5 @@ api.add_router("/projects", "shisaku.projects.api.router")
 api.add_router("/rfqs", "shisaku.rfq.api.router")
 api.add_router("/inbox", "shisaku.rfq.api.inbox_router")
 api.add_router("/orders", "shisaku.orders.api.router")
+api.add_router("/portal", "shisaku.rfq.portal_api.router")
+api.add_router("/portal/consortium", "shisaku.consortia.portal_api.router")

@@ -229,6 +229,10 @@ if os.environ.get("SHISAKU_SMTP_HOST"):
     EMAIL_HOST_USER = os.environ.get("SHISAKU_SMTP_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("SHISAKU_SMTP_PASSWORD", "")
     EMAIL_USE_TLS = _flag("SHISAKU_SMTP_TLS", default=True)
+elif os.environ.get("SHISAKU_MAIL_DIR"):
+    # `shisaku demo`: every e-mail is a file under this directory (SHISAKU_HOME/mail).
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["SHISAKU_MAIL_DIR"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Where the platform is reached from outside: links in e-mails are made absolute with it.
@@ -246,6 +250,11 @@ SHISAKU_CLAIM_AUTO_APPROVE_CONTACT_LINK = _flag("SHISAKU_CLAIM_AUTO_APPROVE_CONT
 # Days a claim invitation link (pool invitations) and a team invitation link stay valid.
 SHISAKU_CLAIM_INVITATION_DAYS = int(os.environ.get("SHISAKU_CLAIM_INVITATION_DAYS", "30"))
 SHISAKU_TEAM_INVITATION_DAYS = int(os.environ.get("SHISAKU_TEAM_INVITATION_DAYS", "14"))
+
+# The address of this deployment in e-mails (personal invitation links).
+SHISAKU_SITE_URL = os.environ.get("SHISAKU_SITE_URL", "http://127.0.0.1:8000")
+# Requests per minute and client address to the personal-link pages (forged-link guessing).
+SHISAKU_LINK_RATE_PER_MINUTE = int(os.environ.get("SHISAKU_LINK_RATE_PER_MINUTE", "60"))
 
 # Reply-time promise: hours to acknowledge an invitation, counted in working hours of this
 # calendar (empty: plain clock hours); holidays as comma-separated ISO dates.

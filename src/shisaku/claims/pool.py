@@ -230,3 +230,29 @@ def pool_invitation_open(*, invitation: PoolInvitation) -> None:
     if invitation.status == PoolInvitationStatus.SENT:
         PoolInvitation.objects.filter(pk=invitation.pk, status=invitation.status).update(
             status=PoolInvitationStatus.OPENED, opened_at=timezone.now())
+
+
+def pool_invitation_for_contact_link(*, manufacturer: Manufacturer) -> str:
+    """The claim-page token (``?via=``) for a firm that just followed a personal link mailed to
+    its contact e-mail (an RFQ or consortium invitation of ``rfq.links`` /
+    ``consortia.links``): the link proves control of that address as a pool invitation does,
+    so its claim is submitted with ``via_contact_link=True``. Reuses the firm's open
+    invitation to that address, else records one as opened (nothing is mailed). "" when the
+    profile is managed already or the firm has no contact e-mail."""
+    email = (manufacturer.contact_email or "").strip().lower()
+    if manufacturer.organisation_id is not None or not email:
+        return ""
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = (PoolInvitation.objects.select_for_update()
+                      .filter(manufacturer=manufacturer, email=email,
+                              status__in=[PoolInvitationStatus.SENT, PoolInvitationStatus.OPENED],
+                              expires_at__gt=now).order_by("-id").first())
+        if invitation is None:
+            invitation = PoolInvitation.objects.create(
+                manufacturer=manufacturer, email=email, status=PoolInvitationStatus.OPENED,
+                nonce=secrets.token_hex(8), last_sent_at=now, opened_at=now,
+                expires_at=now + dt.timedelta(days=settings.SHISAKU_CLAIM_INVITATION_DAYS))
+            audit_record(actor=None, action="claims.invitation_contact_link", obj=manufacturer,
+                         summary=email)
+    return pool_invitation_token(invitation)

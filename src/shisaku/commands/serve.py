@@ -13,8 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("SHISAKU_WORKERS", "2")))
 
 
-def serve(host: str, port: int, workers: int) -> int:
-    """Replace this process with gunicorn serving shisaku.wsgi on host:port."""
+def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+    """Collect static files when needed and return the gunicorn command line."""
     from shisaku.core.bootstrap import setup
 
     setup()
@@ -23,9 +23,14 @@ def serve(host: str, port: int, workers: int) -> int:
 
     if not settings.DEBUG:
         call_command("collectstatic", interactive=False, verbosity=0)
-    argv = [sys.executable, "-m", "gunicorn", "shisaku.wsgi:application",
+    return [sys.executable, "-m", "gunicorn", "shisaku.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
             "--timeout", "60"]
+
+
+def serve(host: str, port: int, workers: int) -> int:
+    """Replace this process with gunicorn serving shisaku.wsgi on host:port."""
+    argv = gunicorn_argv(host, port, workers)
     sys.stdout.flush()
     os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter and arguments
 

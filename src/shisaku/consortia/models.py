@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shisaku.accounts.models import Organisation
 from shisaku.consortia.choices import ConsortiumStatus, InquiryKind, InquiryStatus, MemberState
+from shisaku.core.links import SignedLink
 from shisaku.directory.models import Manufacturer
 from shisaku.projects.models import Project
 
@@ -128,3 +129,19 @@ class ConsortiumMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.package_id}: {self.manufacturer} ({self.state})"
+
+
+class MemberLink(SignedLink):
+    """The personal link of a firm without members invited to a consortium (all its slots in
+    it), e-mailed to its contact address (``consortia.links``): accept or decline the work
+    while the consortium is inviting. Only a hash of the token's secret part is stored."""
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="links")
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("consortium invitation link")
+
+    def __str__(self) -> str:
+        return f"link {self.pk} → {self.consortium_id}/{self.manufacturer_id}"

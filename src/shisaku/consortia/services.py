@@ -32,9 +32,11 @@ from shisaku.consortia.choices import (
     MemberState,
     transition_allowed,
 )
+from shisaku.consortia.links import member_links_send
 from shisaku.consortia.models import Consortium, ConsortiumMember, WindowRequest
 from shisaku.consortia.notify import CONSORTIUM_INVITED
 from shisaku.consortia.selectors import open_invitations, stuck_projects
+from shisaku.core.links import LinkActor
 from shisaku.core.services import audit_record
 from shisaku.core.text import render_plain_text
 from shisaku.directory.models import Manufacturer, ManufacturerFacet
@@ -48,6 +50,7 @@ from shisaku.notifications.services import (
     recipient_context,
 )
 from shisaku.projects.models import Project
+from shisaku.rfq.links import reachable_q
 
 __all__ = [
     "consortium_constraints_clean",
@@ -113,8 +116,11 @@ def _estimates_for(records: list[Mapping[str, Any]], costs: Mapping[str, Mapping
 
 
 def consortium_plan(*, request: Mapping[str, Any], time_limit_s: float | None = None,
-                    priced_for: str | None = None) -> dict[str, Any]:
-    """The engine's plan; without inline ``manufacturers`` the directory supplies them.
+                    priced_for: str | None = None, reachable_only: bool = False
+                    ) -> dict[str, Any]:
+    """The engine's plan; without inline ``manufacturers`` the directory supplies them (only
+    firms that can answer an invitation, a member or a contact e-mail, when
+    ``reachable_only``: a consortium never invites a firm that can never answer).
 
     ``priced_for`` (the client's country): each firm's cost of each package comes from the
     estimate engine (``package_costs``) in USD instead of the engine's cost units, and the
@@ -133,7 +139,10 @@ def consortium_plan(*, request: Mapping[str, Any], time_limit_s: float | None = 
             raise InputError("packages", "give packages or parts with processes")
         ids = (ManufacturerFacet.objects.filter(kind="process", code__in=sorted(needed))
                .values("manufacturer_id"))
-        body["manufacturers"] = list(iter_records(manufacturers_public().filter(id__in=ids)))
+        firms = manufacturers_public().filter(id__in=ids)
+        if reachable_only:
+            firms = firms.filter(id__in=Manufacturer.objects.filter(reachable_q()).values("id"))
+        body["manufacturers"] = list(iter_records(firms))
     costs = None
     if priced_for and isinstance(body.get("packages"), list) and "estimates" not in body:
         costs = package_costs(packages=body["packages"], client_country=priced_for)
@@ -455,7 +464,7 @@ def _plan_for(consortium: Consortium, *, declined: list[int] | None = None,
         request["constraints"] = {**request.get("constraints", {}), **constraints}
     client_country = consortium.project.organisation.country or "KR"
     return consortium_plan(request=request, time_limit_s=time_limit_s or PLAN_TIME_LIMIT_S,
-                           priced_for=client_country)
+                           priced_for=client_country, reachable_only=True)
 
 
 def _set_plan(consortium: Consortium, plan: dict[str, Any]) -> None:
@@ -586,6 +595,7 @@ def consortium_invite(*, actor: Any, consortium: Consortium) -> Consortium:
         audit_record(actor=actor, action="consortia.invite", obj=consortium,
                      summary=str(consortium), data=changes)
         _notify_invited(consortium, changes["invited"])
+        member_links_send(actor=actor, consortium=consortium)  # firms without members
     return consortium
 
 
@@ -609,7 +619,9 @@ def member_respond(*, actor: Any, member: ConsortiumMember, answer: str) -> Cons
     left the consortium fails."""
     if answer not in ("accept", "decline"):
         raise InputError("answer", "accept or decline", valid=["accept", "decline"])
-    if not _firm_member(actor, member.manufacturer):
+    by_link = (isinstance(actor, LinkActor) and actor.link_kind == "consortium"
+               and actor.manufacturer_id == member.manufacturer_id)
+    if not (by_link or _firm_member(actor, member.manufacturer)):
         raise InputError("member", "only the invited firm can answer")
     with transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=member.consortium_id)
@@ -634,6 +646,7 @@ def member_respond(*, actor: Any, member: ConsortiumMember, answer: str) -> Cons
         consortium.save()
         audit_record(actor=actor, action=f"consortia.member_{answer}", obj=consortium,
                      summary=f"{member.manufacturer} {answer}s {consortium}", data=data)
+        member_links_send(actor=actor, consortium=consortium)  # a re-plan's new firms
     return consortium
 
 

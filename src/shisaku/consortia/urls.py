@@ -1,5 +1,6 @@
 from django.urls import path
 
+from shisaku.consortia import portal_views as portal
 from shisaku.consortia import views
 
 app_name = "consortia"
@@ -18,4 +19,12 @@ urlpatterns = [
     path("consortia/<int:pk>/bookkeeping", views.consortium_bookkeeping, name="bookkeeping"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:pk>/respond", views.invitation_respond, name="respond"),
+    path("consortia/<int:pk>/members/<int:manufacturer_pk>/link/revoke", portal.link_revoke,
+         name="link_revoke"),
+    path("consortia/<int:pk>/members/<int:manufacturer_pk>/link/reissue", portal.link_reissue,
+         name="link_reissue"),
+    # The link portal of a firm without an account invited to a consortium.
+    path("link/<str:token>/", portal.portal, name="portal"),
+    path("link/<str:token>/respond", portal.portal_respond, name="portal_respond"),
+    path("link/<str:token>/claim", portal.portal_claim, name="portal_claim"),
 ]

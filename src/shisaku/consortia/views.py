@@ -163,12 +163,15 @@ def _access_or_404(request: HttpRequest, pk: int, *, manage: bool = False) -> Co
 def _team_rows(consortium: Consortium) -> list[dict[str, Any]]:
     names = consortium.package_names()
     planned = consortium.plan.get("members") or {}
+    firm_links: dict[int, Any] = {}
+    for link in consortium.links.order_by("created_at", "id"):
+        firm_links[link.manufacturer_id] = link  # the newest per firm
     rows = []
     for member in consortium.members.select_related("manufacturer").order_by("id"):
         label = _("Lead (integrator)") if member.package_id == LEAD else names.get(
             member.package_id, member.package_id)
-        rows.append({"member": member, "label": label,
-                     "plan": planned.get(member.package_id) or {}})
+        rows.append({"member": member, "label": label, "link": firm_links.get(
+            member.manufacturer_id), "plan": planned.get(member.package_id) or {}})
     return rows
 
 

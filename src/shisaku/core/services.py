@@ -40,9 +40,13 @@ def audit_record(*, actor: Any, action: str, obj: Any = None, summary: str = "",
                  data: dict[str, Any] | None = None) -> AuditEvent:
     """Append one event to the audit trail."""
     user = actor if getattr(actor, "is_authenticated", False) else None
+    data = dict(data or {})
+    # An actor acting through a personal link (core.links.LinkActor) is recorded as such.
+    if callable(getattr(actor, "audit_data", None)):
+        data.update(actor.audit_data())
     return AuditEvent.objects.create(
         actor=user, action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        summary=summary[:300], data=data or {},
+        summary=summary[:300], data=data,
     )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shisaku.core.links import SignedLink
 from shisaku.directory.models import Manufacturer
 from shisaku.projects.choices import Currency
 from shisaku.projects.models import Part, Project
@@ -300,3 +301,18 @@ class NdaAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invitation_id} {self.terms_version}"
+
+
+class InvitationLink(SignedLink):
+    """The personal link of an invitation to a firm without members on Shisaku, e-mailed to
+    its contact address (``rfq.links``): opens that one invitation until the RFQ closes or the
+    link is revoked. Only a hash of the token's secret part is stored."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="links")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation link")
+
+    def __str__(self) -> str:
+        return f"link {self.pk} → {self.invitation_id}"

@@ -53,6 +53,10 @@ def invitation_files(invitation: Invitation) -> QuerySet[PartFile]:
             .select_related("part").order_by("part__position", "part_id", "id"))
 
 
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None  # a link: no user
+
+
 def nda_accept(*, actor: Any, invitation: Invitation) -> NdaAcceptance:
     """Record the firm's acceptance (once per invitation; a repeat returns the first)."""
     if not files_shared(invitation):
@@ -65,7 +69,7 @@ def nda_accept(*, actor: Any, invitation: Invitation) -> NdaAcceptance:
         return existing
     try:
         with transaction.atomic():
-            acceptance = NdaAcceptance.objects.create(invitation=invitation, user=actor,
+            acceptance = NdaAcceptance.objects.create(invitation=invitation, user=_user(actor),
                                                       terms_version=TERMS_VERSION)
             audit_record(actor=actor, action="rfq.nda_accept", obj=invitation,
                          summary=invitation.manufacturer.name,

@@ -35,6 +35,7 @@ from shisaku.projects.choices import MAX_QUANTITY, Currency
 from shisaku.projects.filetypes import display_name, inspect_upload, stored_name
 from shisaku.projects.models import Project
 from shisaku.projects.selectors import part_ready_for_rfq
+from shisaku.rfq.candidates import rfq_candidates, rfq_requirement
 from shisaku.rfq.choices import (
     DeclineReason,
     IllegalTransition,
@@ -44,6 +45,7 @@ from shisaku.rfq.choices import (
     RFQStatus,
     check_transition,
 )
+from shisaku.rfq.links import answers_by_link, invitation_link_issue, reachable_q, tell_firm
 from shisaku.rfq.models import (
     RFQ,
     Award,
@@ -170,54 +172,6 @@ def rfq_create(*, actor: Any, project: Project, part_ids: Sequence[int],
 
 # --- matching and sending -----------------------------------------------------------------
 
-def rfq_requirement(rfq: RFQ) -> dict[str, Any]:
-    """The matching requirement of an RFQ: the parts' processes and materials, the largest
-    tier as quantity and the project's stage (from prototyping on: ``stage_filter``)."""
-    processes: list[str] = []
-    materials: list[str] = []
-    for part in rfq.parts.all():
-        processes.extend(part.process_hints or [])
-        if part.material:
-            materials.append(part.material)
-    req: dict[str, Any] = {"processes": list(dict.fromkeys(processes)),
-                           "materials": list(dict.fromkeys(materials)),
-                           "quantity": max(rfq.quantity_tiers or [1])}
-    stage = stage_filter(rfq.project.stage)  # early stages do not filter (directory/matching.py)
-    if stage:
-        req["stage"] = stage
-    return req
-
-
-def rfq_candidates(*, rfq: RFQ, limit: int = 10) -> list[tuple[Manufacturer, float]]:
-    """The best matches not yet invited that can answer on Shisaku (their organisation has a
-    member), best first, with their scores.
-
-    Tries the full requirement, then without materials, then without the stage, until enough
-    firms are found (a firm that does every process but not the exact material still deserves
-    to be asked); firms found by a stricter pass always rank first.
-    """
-    from shisaku.directory.adapters import match
-
-    invited = set(rfq.invitations.values_list("manufacturer_id", flat=True))
-    req = rfq_requirement(rfq)
-    found: dict[int, float] = {}
-    top_k = max(100, 5 * (limit + len(invited)))
-    for drop in ((), ("materials",), ("materials", "stage")):
-        attempt = {k: v for k, v in req.items() if k not in drop and v not in ([], None)}
-        hits = [h for h in match(attempt, top_k=top_k).results
-                if h.id not in invited and h.id not in found]
-        reachable = set(Manufacturer.objects.filter(
-            pk__in=[h.id for h in hits], organisation__memberships__isnull=False)
-            .values_list("pk", flat=True))
-        for hit in hits:
-            if hit.id in reachable and len(found) < limit:
-                found[hit.id] = hit.score
-        if len(found) >= limit:
-            break
-    firms = Manufacturer.objects.in_bulk(list(found))
-    return [(firms[i], s) for i, s in found.items() if i in firms]
-
-
 def _rfq_url(rfq: RFQ) -> str:
     return reverse("rfq:detail", args=[rfq.pk])
 
@@ -236,6 +190,8 @@ def _invite(*, actor: Any, rfq: RFQ, manufacturer: Manufacturer, now: dt.datetim
                  summary=f"{rfq.title} → {manufacturer.name}",
                  data={"rfq": rfq.pk, "manufacturer": manufacturer.pk,
                        "replaces": replaces.pk if replaces else None})
+    if answers_by_link(manufacturer):  # no member: its contact address gets a personal link
+        invitation_link_issue(actor=actor, invitation=inv, now=now)
     notification_send(users=members_of(manufacturer.organisation),
                       kind=NotificationKind.INVITED, url=_invitation_url(inv),
                       params={"title": rfq.title, "ack_deadline": inv.ack_deadline.isoformat(),
@@ -258,14 +214,14 @@ def rfq_send(*, actor: Any, rfq: RFQ, manufacturer_ids: Sequence[int] | None = N
     unknown = [i for i in ids if i not in firms]
     if unknown:
         raise InputError("manufacturers", _("no such manufacturer: %(id)s") % {"id": unknown[0]})
-    reachable = set(Manufacturer.objects.filter(pk__in=ids,
-                                                organisation__memberships__isnull=False)
+    reachable = set(Manufacturer.objects.filter(reachable_q(), pk__in=ids)
                     .values_list("pk", flat=True))
     silent = [firms[i].name for i in ids if i not in reachable]
     if silent:
         # Invited, they could never answer, and their response rate would suffer for it.
-        raise InputError("manufacturers", _("%(firm)s has no account on Shisaku yet and cannot answer a request") % {
-                                              "firm": silent[0]})
+        raise InputError("manufacturers", _(
+            "%(firm)s has no account on Shisaku yet and no contact e-mail: it cannot answer a "
+            "request (the coordinator's window can reach it)") % {"firm": silent[0]})
     if rfq.quote_deadline <= now:
         raise InputError("quote_deadline", _("the quote deadline has passed; set a new one"))
     with transaction.atomic():
@@ -297,9 +253,8 @@ def rfq_cancel(*, actor: Any, rfq: RFQ, reason: str = "",
             q.save(update_fields=["status"])
         for inv in locked.invitations.exclude(status=InvitationStatus.DECLINED).select_related(
                 "manufacturer"):
-            notification_send(users=members_of(inv.manufacturer.organisation),
-                              kind=NotificationKind.CANCELLED, url=_invitation_url(inv),
-                              params={"title": locked.title})
+            tell_firm(invitation=inv, kind=NotificationKind.CANCELLED, url=_invitation_url(inv),
+                      params={"title": locked.title})
     rfq.status = locked.status
     return locked
 
@@ -517,7 +472,8 @@ def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufact
         raise IllegalTransition("rfq", invitation.rfq.status, "sent",
                                 reason="the request has not been sent")
     with transaction.atomic():
-        msg = Message(invitation=invitation, author=actor, body=body,
+        msg = Message(invitation=invitation, body=body,
+                      author=actor if getattr(actor, "is_authenticated", False) else None,
                       from_manufacturer=from_manufacturer)
         if upload is not None:
             msg.file_name = display_name(upload.name or "")
@@ -527,12 +483,13 @@ def message_post(*, actor: Any, invitation: Invitation, body: str, from_manufact
                      data={"invitation": invitation.pk, "file": bool(upload)})
         rfq = invitation.rfq
         if from_manufacturer:
-            users, url = _startup_users(rfq), _invitation_url(invitation)
+            notification_send(users=_startup_users(rfq), kind=NotificationKind.MESSAGE,
+                              exclude=actor, url=_invitation_url(invitation),
+                              params={"title": rfq.title})
         else:
-            users, url = members_of(invitation.manufacturer.organisation), _invitation_url(
-                invitation)
-        notification_send(users=users, kind=NotificationKind.MESSAGE, url=url, exclude=actor,
-                          params={"title": rfq.title})
+            tell_firm(invitation=invitation, kind=NotificationKind.MESSAGE,
+                      url=_invitation_url(invitation), params={"title": rfq.title},
+                      exclude=actor)
     return msg
 
 
@@ -585,10 +542,8 @@ def award_create(*, actor: Any, rfq: RFQ, quote_id: int,
                 audit_record(actor=actor, action="rfq.award", obj=award,
                              summary=f"{locked.title} → {firm.name}",
                              data={"rfq": locked.pk, "quote": quote.pk, "part": award.part_id})
-            notification_send(users=members_of(firm.organisation),
-                              kind=NotificationKind.AWARD_WON,
-                              url=_invitation_url(quote.invitation),
-                              params={"title": locked.title})
+            tell_firm(invitation=quote.invitation, kind=NotificationKind.AWARD_WON,
+                      url=_invitation_url(quote.invitation), params={"title": locked.title})
             # Higher floors react (a joint quote's shares, the production orders).
             events.publish(events.AWARD_CREATED, actor=actor, rfq=locked, quote=quote,
                            awards=awards, now=now)
@@ -640,9 +595,8 @@ def _award_close(actor: Any, rfq: RFQ) -> None:
     others = (Invitation.objects.filter(rfq=rfq).exclude(pk__in=winners)
               .exclude(status=InvitationStatus.DECLINED).select_related("manufacturer"))
     for inv in others:
-        notification_send(users=members_of(inv.manufacturer.organisation),
-                          kind=NotificationKind.AWARD_LOST, url=_invitation_url(inv),
-                          params={"title": rfq.title})
+        tell_firm(invitation=inv, kind=NotificationKind.AWARD_LOST, url=_invitation_url(inv),
+                  params={"title": rfq.title})
 
 
 # --- currency rates ------------------------------------------------------------------------
@@ -838,9 +792,8 @@ def reply_deadlines_check(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 def _overdue_notify(inv: Invitation) -> None:
     rfq = inv.rfq
-    notification_send(users=members_of(inv.manufacturer.organisation),
-                      kind=NotificationKind.OVERDUE, url=_invitation_url(inv),
-                      params={"title": rfq.title})
+    tell_firm(invitation=inv, kind=NotificationKind.OVERDUE, url=_invitation_url(inv),
+              params={"title": rfq.title})
     notification_send(users=members_of(rfq.project.organisation, rfq.project.coordinator),
                       kind=NotificationKind.OVERDUE, url=_rfq_url(rfq),
                       params={"firm": inv.manufacturer.name, "title": rfq.title})

@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from shisaku.rfq import portal_views as portal
 from shisaku.rfq import views
 
 app_name = "rfq"
@@ -29,4 +30,18 @@ urlpatterns = [
     # the list moved to /notifications/; old links keep working
     path("notifications/", RedirectView.as_view(pattern_name="notifications:list"),
          name="notifications"),
+    path("invitations/<int:pk>/link/revoke", portal.link_revoke, name="link_revoke"),
+    path("invitations/<int:pk>/link/reissue", portal.link_reissue, name="link_reissue"),
+    # The link portal: a firm without an account, one invitation, by its personal token.
+    path("link/<str:token>/", portal.portal, name="portal"),
+    path("link/<str:token>/acknowledge", portal.portal_acknowledge, name="portal_acknowledge"),
+    path("link/<str:token>/nda", portal.portal_nda, name="portal_nda"),
+    path("link/<str:token>/files/<int:file_pk>", portal.portal_file, name="portal_file"),
+    path("link/<str:token>/quote", portal.portal_quote, name="portal_quote"),
+    path("link/<str:token>/withdraw", portal.portal_withdraw, name="portal_withdraw"),
+    path("link/<str:token>/decline", portal.portal_decline, name="portal_decline"),
+    path("link/<str:token>/messages", portal.portal_message, name="portal_message"),
+    path("link/<str:token>/claim", portal.portal_claim, name="portal_claim"),
+    path("link/<str:token>/messages/<int:message_pk>/file", portal.portal_message_file,
+         name="portal_message_file"),
 ]

@@ -37,7 +37,8 @@ from shisaku.projects.selectors import (
     projects_visible_to,
     startups_of,
 )
-from shisaku.rfq import selectors, services
+from shisaku.rfq import links, selectors, services
+from shisaku.rfq.candidates import rfq_candidates_split
 from shisaku.rfq.choices import IllegalTransition, RFQStatus
 from shisaku.rfq.forms import (
     CurrencyRateForm,
@@ -168,16 +169,18 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rfq = _rfq_or_404(request, pk)
     editor = selectors.rfq_is_editor(user=request.user, rfq=rfq)
     candidates: list[Any] = []
+    unreachable: list[Any] = []
     chosen: Any = None
     if rfq.status == RFQStatus.DRAFT and editor:
-        candidates = services.rfq_candidates(rfq=rfq, limit=10)
+        candidates, unreachable = rfq_candidates_split(rfq=rfq, limit=10)
         chosen = _chosen_firm(request.GET.get("invite", ""))
         if chosen is not None:
             # The firm the startup came from ("Request a quote" on its profile) comes first.
             candidates = [(chosen, None), *[(f, s) for f, s in candidates if f.pk != chosen.pk]]
     now = timezone.now()
     invitations = list(rfq.invitations.select_related("manufacturer").prefetch_related(
-        "quotes"))
+        "quotes", "links"))
+    reach = links.reachability([f for f, _s in candidates] + [i.manufacturer for i in invitations])
     awards = list(Award.objects.filter(rfq=rfq).select_related(
         "part", "quote__invitation__manufacturer"))
     ratings = {r.award_id: r for r in Rating.objects.filter(award__in=awards)}
@@ -185,11 +188,13 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "awards": [{"award": a, "rating": ratings.get(a.pk),
                     "rating_refusal": next((r for r in events.publish(
                         events.RATING_REFUSAL, award=a) if r), None),
-                    "links": [link for links in events.publish(events.AWARD_LINKS, award=a)
-                              for link in links]} for a in awards],
+                    "links": [link for found in events.publish(events.AWARD_LINKS, award=a)
+                              for link in found]} for a in awards],
         "rating_form": RatingForm() if editor else None,
         "rfq": rfq, "editor": editor, "parts": list(rfq.parts.all()),
-        "invitations": invitations, "candidates": candidates,
+        "invitations": invitations, "reach": reach, "unreachable": unreachable,
+        "candidates": [(f, score, reach.get(f.pk, "")) for f, score in candidates],
+        "window_url": _window_url(request, rfq),
         "preselected": services.DEFAULT_INVITES, "now": now, "chosen": chosen,
         "sharing": rfq_sharing(rfq) if editor and rfq.status == RFQStatus.DRAFT else None,
         "sealed": selectors.sealed_now(rfq, now)})
@@ -235,6 +240,13 @@ def rfq_request_firm(request: HttpRequest, manufacturer_pk: int) -> HttpResponse
         "firm": firm, "projects": projects, "is_startup": is_startup,
         "reachable": firm.organisation_id is not None
         and firm.organisation.memberships.exists()})
+
+
+def _window_url(request: HttpRequest, rfq: RFQ) -> str:
+    """Where a startup asks the coordinator to reach the firms nobody can reach on Shisaku."""
+    from django.urls import reverse
+
+    return reverse("consortia:send", args=[rfq.project_id])
 
 
 @login_required
