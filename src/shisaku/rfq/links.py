@@ -36,10 +36,10 @@ from shisaku.core.links import (
 from shisaku.core.services import audit_record
 from shisaku.directory.models import Manufacturer
 from shisaku.errors import InputError
-from shisaku.rfq.choices import InvitationStatus, RFQStatus
-from shisaku.rfq.models import Invitation, InvitationLink
 from shisaku.notifications.kinds import kind_get
 from shisaku.notifications.services import members_of, notification_send
+from shisaku.rfq.choices import InvitationStatus, RFQStatus
+from shisaku.rfq.models import Invitation, InvitationLink
 
 __all__ = [
     "KIND",

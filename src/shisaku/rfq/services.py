@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from shisaku.core import events
 from shisaku.core.services import audit_record, generation_bump
-from shisaku.directory.matching import stage_filter
 from shisaku.directory.models import Manufacturer
 from shisaku.directory.services import GENERATION
 from shisaku.errors import InputError
