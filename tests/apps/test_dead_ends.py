@@ -305,3 +305,11 @@ def test_before_sending_the_startup_sees_that_files_stay_hidden_and_shares_them(
     maker.force_login(world.makers["alpha"])
     assert maker.post(f"/rfqs/{rfq.pk}/sharing",
                       {"confidentiality": "private"}).status_code == 404
+
+
+def test_find_errors_use_labels_and_link_to_the_fields(client: Client,
+                                                       pool: dict[str, Any]) -> None:
+    html = client.get("/manufacturers/find?process=cnc_milling&size_x=10").content.decode()
+    summary = html[html.index('role="alert"'):]
+    assert 'href="#id_size_z"' in summary and "Part size Z (mm)" in summary
+    assert "<strong>size_z</strong>" not in html
