@@ -136,9 +136,12 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rfq = _rfq_or_404(request, pk)
     editor = selectors.rfq_is_editor(user=request.user, rfq=rfq)
     candidates: list[Any] = []
+    relax: list[dict[str, Any]] = []
     chosen: Any = None
     if rfq.status == RFQStatus.DRAFT and editor:
         candidates = services.rfq_candidates(rfq=rfq, limit=10)
+        if not candidates:
+            relax = _relaxations(rfq)
         chosen = _chosen_firm(request.GET.get("invite", ""))
         if chosen is not None:
             # The firm the startup came from ("Request a quote" on its profile) comes first.
@@ -155,8 +158,18 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rfq": rfq, "editor": editor, "parts": list(rfq.parts.all()),
         "invitations": invitations, "candidates": candidates,
         "preselected": services.DEFAULT_INVITES, "now": now, "chosen": chosen,
+        "relaxations": relax,
         "sharing": rfq_sharing(rfq) if editor and rfq.status == RFQStatus.DRAFT else None,
         "sealed": selectors.sealed_now(rfq, now)})
+
+
+def _relaxations(rfq: RFQ) -> list[dict[str, Any]]:
+    """No match for the parts: how many firms each requirement leaves out (the first entry
+    names the one that empties the list)."""
+    from shisaku.directory.adapters import match
+    from shisaku.directory.matching import relaxations
+
+    return relaxations(services.rfq_requirement(rfq), lambda req: match(req, top_k=0).eligible)
 
 
 def _chosen_firm(value: str) -> Any:
