@@ -127,3 +127,18 @@ def test_errors_are_per_field(client: Client, world: World, change: dict[str, An
     response = client.post(f"/window/consortia/{consortium.pk}/packages", {**form, **change})
     assert response.status_code == 422
     assert f'href="{anchor}"' in response.content.decode()
+
+
+def test_a_dependency_cycle_is_shown_at_the_top_and_nothing_changes(client: Client,
+                                                                     world: World) -> None:
+    consortium, page = _page(client, world)
+    before = consortium.packages
+    form = form_data(page, form_index_of(page, "/packages"))
+    first, second = before[0]["id"], before[1]["id"]
+    response = client.post(f"/window/consortia/{consortium.pk}/packages", {
+        **form, "packages-0-depends_on": [second], "packages-1-depends_on": [first]})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "dependency cycle" in html[html.index('role="alert"'):]
+    consortium.refresh_from_db()
+    assert consortium.packages == before

@@ -305,3 +305,44 @@ def test_before_sending_the_startup_sees_that_files_stay_hidden_and_shares_them(
     maker.force_login(world.makers["alpha"])
     assert maker.post(f"/rfqs/{rfq.pk}/sharing",
                       {"confidentiality": "private"}).status_code == 404
+
+
+def test_find_errors_use_labels_and_link_to_the_fields(client: Client,
+                                                       pool: dict[str, Any]) -> None:
+    html = client.get("/manufacturers/find?process=cnc_milling&size_x=10").content.decode()
+    summary = html[html.index('role="alert"'):]
+    assert 'href="#id_size_z"' in summary and "Part size Z (mm)" in summary
+    assert "<strong>size_z</strong>" not in html
+
+
+def test_an_rfq_without_matches_says_which_requirement_empties_it() -> None:
+    """Ours, the same kind on the RFQ page: a milled titanium part, and no firm lists
+    titanium: the materials requirement empties the list."""
+    from shisaku.projects import services as projects
+    from shisaku.rfq import services as rfq_services
+    from tests.apps.test_rfq_support import deadline, make_world
+
+    world = make_world()
+    projects.part_update(actor=world.owner, part=world.parts[0],
+                         data={"material": "titanium"})
+    rfq = rfq_services.rfq_create(actor=world.owner, project=world.project,
+                                  part_ids=[p.pk for p in world.parts], quantity_tiers=[300],
+                                  quote_deadline=deadline(), title="Titanium")
+    owner = Client()
+    owner.force_login(world.owner)
+    response = owner.get(f"/rfqs/{rfq.pk}/")
+    # rfq_candidates falls back to dropping materials, so firms are offered anyway ...
+    assert response.context["candidates"]
+    # ... and with every firm already invited or unreachable, the page names the culprit.
+    from shisaku.directory.matching import relaxations
+    from shisaku.rfq.views import _relaxations
+
+    first = _relaxations(rfq)[0]
+    assert first["key"] == "materials" and first["count"] == 5
+    assert relaxations({"processes": ["cnc_milling"]}, lambda r: 0) == []
+    # A moulded part next to the milled one: no firm does both, and no single requirement
+    # is to blame: the page says so.
+    projects.part_update(actor=world.owner, part=world.parts[0],
+                         data={"process_hints": ["injection_molding"], "material": "abs"})
+    html = owner.get(f"/rfqs/{rfq.pk}/").content.decode()
+    assert 'data-testid="relax-hint"' in html and "No single filter empties the list" in html

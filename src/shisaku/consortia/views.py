@@ -205,12 +205,13 @@ def _package_forms(consortium: Consortium, data: Any = None) -> tuple[Any, Const
             ConstraintsForm(initial=consortium.constraints, prefix="team"))
 
 
-def _packages_from(formset: Any, existing: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The formset's kept rows as package dicts: new rows get a fresh id, a package keeps the
-    size and base cost it had (not edited here)."""
+def _packages_from(formset: Any, existing: list[dict[str, Any]]
+                   ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The formset's kept rows as package dicts, and package id -> its form: new rows get a
+    fresh id, a package keeps the size and base cost it had (not edited here)."""
     by_id = {str(p["id"]): p for p in existing}
     used = set(by_id)
-    items = []
+    items, forms_by_id = [], {}
     for form in formset.forms:
         if not form.has_changed() or formset._should_delete_form(form):
             continue
@@ -223,6 +224,7 @@ def _packages_from(formset: Any, existing: list[dict[str, Any]]) -> list[dict[st
             package_id = f"wp{number}"
             used.add(package_id)
         old = by_id.get(package_id, {})
+        forms_by_id[package_id] = form
         items.append({"id": package_id, "name": d["name"].strip(),
                       "processes": list(d["processes"]), "materials": list(d["materials"]),
                       "quantity": d.get("quantity"), "parts": list(d.get("parts") or []),
@@ -231,24 +233,25 @@ def _packages_from(formset: Any, existing: list[dict[str, Any]]) -> list[dict[st
     kept = {i["id"] for i in items}
     for item in items:  # a removed package is no longer waited for
         item["depends_on"] = [d for d in item["depends_on"] if d in kept]
-    return items
+    return items, forms_by_id
 
 
-def _apply_package_error(formset: Any, places: ConstraintsForm, exc: InputError) -> None:
-    """Put a service error on the row and field it names (``packages[wp2].processes``)."""
+def _apply_package_error(forms_by_id: dict[str, Any], places: ConstraintsForm,
+                         exc: InputError) -> None:
+    """Put a service error on the row and field it names (``packages[wp2].processes``), a
+    constraint's on its field, anything else at the top of the form."""
     field = exc.field
     if field.split(".")[0] in places.fields:
         places.add_error(field.split(".")[0], exc.reason)
         return
     if field.startswith("packages[") and "]" in field:
         package_id, _sep, rest = field[len("packages["):].partition("]")
-        name = rest.lstrip(".") or None
-        for form in formset.forms:
-            if form.cleaned_data.get("id") == package_id or (
-                    not form.cleaned_data.get("id") and package_id.startswith("wp")):
-                form.add_error(name if name in form.fields else None, exc.reason)
-                return
-    formset._non_form_errors = formset.error_class([*formset.non_form_errors(), exc.reason])
+        form = forms_by_id.get(package_id)
+        if form is not None:
+            name = rest.lstrip(".")
+            form.add_error(name if name in form.fields else None, exc.reason)
+            return
+    places.add_error(None, exc.reason)
 
 
 def _money(amount: Any, currency: str | None) -> str:
@@ -351,13 +354,12 @@ def consortium_packages(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = _access_or_404(request, pk, manage=True)
     formset, places = _package_forms(consortium, request.POST)
     if formset.is_valid() and places.is_valid():
+        items, forms_by_id = _packages_from(formset, consortium.packages)
         try:
-            services.consortium_packages_set(
-                actor=request.user, consortium=consortium,
-                packages=_packages_from(formset, consortium.packages),
-                constraints=places.constraints())
+            services.consortium_packages_set(actor=request.user, consortium=consortium,
+                                             packages=items, constraints=places.constraints())
         except InputError as exc:
-            _apply_package_error(formset, places, exc)
+            _apply_package_error(forms_by_id, places, exc)
         else:
             messages.success(request, _("Packages saved and the team re-planned."))
             return redirect("consortia:detail", pk=pk)

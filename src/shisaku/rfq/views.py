@@ -170,9 +170,12 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editor = selectors.rfq_is_editor(user=request.user, rfq=rfq)
     candidates: list[Any] = []
     unreachable: list[Any] = []
+    relax: list[dict[str, Any]] = []
     chosen: Any = None
     if rfq.status == RFQStatus.DRAFT and editor:
         candidates, unreachable = rfq_candidates_split(rfq=rfq, limit=10)
+        if not candidates:
+            relax = _relaxations(rfq)
         chosen = _chosen_firm(request.GET.get("invite", ""))
         if chosen is not None:
             # The firm the startup came from ("Request a quote" on its profile) comes first.
@@ -196,8 +199,18 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "candidates": [(f, score, reach.get(f.pk, "")) for f, score in candidates],
         "window_url": _window_url(request, rfq),
         "preselected": services.DEFAULT_INVITES, "now": now, "chosen": chosen,
+        "relaxations": relax,
         "sharing": rfq_sharing(rfq) if editor and rfq.status == RFQStatus.DRAFT else None,
         "sealed": selectors.sealed_now(rfq, now)})
+
+
+def _relaxations(rfq: RFQ) -> list[dict[str, Any]]:
+    """No match for the parts: how many firms each requirement leaves out (the first entry
+    names the one that empties the list)."""
+    from shisaku.directory.adapters import match
+    from shisaku.directory.matching import relaxations
+
+    return relaxations(services.rfq_requirement(rfq), lambda req: match(req, top_k=0).eligible)
 
 
 def _chosen_firm(value: str) -> Any:

@@ -36,6 +36,13 @@
       });
     }
   }
+  // A form answered by htmx (the Find page) shows its summary in the swapped part.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var summary = event.target.querySelector && event.target.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);
   } else {
