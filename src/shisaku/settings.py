@@ -202,6 +202,17 @@ MEDIA_ROOT = Path(os.environ.get("SHISAKU_MEDIA_ROOT", HOME / "media"))
 MEDIA_URL = "media/"
 # Uploads: requests larger than this are refused before they reach a view.
 SHISAKU_MAX_UPLOAD_MB = int(os.environ.get("SHISAKU_MAX_UPLOAD_MB", "50"))
+# Estimates: files over these limits are refused before any parser runs (docs/ESTIMATING.md);
+# parts over the inline threshold are estimated by the worker in a child process with a memory
+# budget (MB over what the worker maps) and a time limit (s).
+SHISAKU_ESTIMATE_MAX_TRIANGLES = int(os.environ.get("SHISAKU_ESTIMATE_MAX_TRIANGLES", "1000000"))
+SHISAKU_ESTIMATE_MAX_FACE_VERTICES = int(os.environ.get("SHISAKU_ESTIMATE_MAX_FACE_VERTICES",
+                                                        "1000"))
+SHISAKU_ESTIMATE_MAX_INFLATED_MB = int(os.environ.get("SHISAKU_ESTIMATE_MAX_INFLATED_MB", "150"))
+SHISAKU_ESTIMATE_INLINE_TRIANGLES = int(os.environ.get("SHISAKU_ESTIMATE_INLINE_TRIANGLES",
+                                                       "150000"))
+SHISAKU_ESTIMATE_MEMORY_MB = int(os.environ.get("SHISAKU_ESTIMATE_MEMORY_MB", "2048"))
+SHISAKU_ESTIMATE_TIMEOUT_S = float(os.environ.get("SHISAKU_ESTIMATE_TIMEOUT_S", "120"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -26,6 +26,9 @@ class EstimateOut(Schema):
     engine_version: str
     parameters_sha256: str
     elapsed_ms: float
+    status: str
+    stage: str
+    error: str
     options: dict[str, Any]
     result: dict[str, Any]
 
@@ -34,7 +37,8 @@ def _out(e: Estimate) -> dict[str, Any]:
     result = {k: v for k, v in e.result.items() if k != "plot_svg"}
     return {"id": e.pk, "original_name": e.original_name, "sha256": e.sha256,
             "engine_version": e.engine_version, "parameters_sha256": e.parameters_sha256,
-            "elapsed_ms": e.elapsed_ms, "options": e.options, "result": result}
+            "elapsed_ms": e.elapsed_ms, "status": e.status, "stage": e.stage, "error": e.error,
+            "options": e.options, "result": result}
 
 
 @router.post("", response={201: EstimateOut}, summary="Estimate a CAD file")
@@ -44,7 +48,9 @@ def create_estimate(request: HttpRequest, file: File[UploadedFile],
                     region: Form[str] = "KR", client_country: Form[str] = "KR",
                     target_unit_cost: Form[float | None] = None) -> Status[dict[str, Any]]:
     """``processes`` is comma-separated codes; ``quantities`` e.g. ``10,300,5000``.
-    Money is in USD. The answer is the JSON of `shisaku estimate --json` inside ``result``."""
+    Money is in USD. The answer is the JSON of `shisaku estimate --json` inside ``result``.
+    A large part is estimated by the worker: ``status`` is then ``queued`` and ``result``
+    empty; poll ``GET /estimates/{id}`` until ``status`` is ``done`` or ``failed``."""
     if units not in ("auto", "mm", "inch", "m"):
         raise InputError("units", "use auto, mm, inch or m")
     try:

@@ -14,6 +14,12 @@ from django.db import transaction
 
 from shisaku.core.services import audit_record
 from shisaku.errors import InputError
+from shisaku.estimates.choices import (
+    ESTIMATE_TRANSITIONS,
+    EstimateStatus,
+    JobStage,
+    transition_allowed,
+)
 from shisaku.estimates.models import Estimate
 
 ALLOWED_SUFFIXES = (".stl", ".obj", ".3mf", ".step", ".stp")
@@ -54,36 +60,45 @@ def _read_upload(upload: UploadedFile) -> bytes:
     return data
 
 
+def _limits() -> Any:
+    from shisaku.engines.geometry import LoadLimits
+
+    return LoadLimits(max_triangles=settings.SHISAKU_ESTIMATE_MAX_TRIANGLES,
+                      max_face_vertices=settings.SHISAKU_ESTIMATE_MAX_FACE_VERTICES,
+                      max_uncompressed_bytes=settings.SHISAKU_ESTIMATE_MAX_INFLATED_MB
+                      * 1024 * 1024)
+
+
+def _engine_kwargs(data: bytes, name: str, options: EstimateOptions) -> dict[str, Any]:
+    return {"source": data, "filename": name, "units": options.units,
+            "processes": list(options.processes) or None, "material": options.material,
+            "quantities": list(options.quantities), "region": options.region,
+            "client_country": options.client_country,
+            "target_unit_cost": options.target_unit_cost, "include_plot": True,
+            "max_triangles": settings.SHISAKU_ESTIMATE_MAX_TRIANGLES}
+
+
 def estimate_create(*, owner: Any, upload: UploadedFile, options: EstimateOptions,
                     part_file: Any = None) -> Estimate:
-    """Analyse and cost an uploaded part; store it only when the engines accepted it."""
+    """Analyse and cost an uploaded part; store it only when the engines accepted it.
+
+    The file is checked against the limits first (no parser runs). A part of more than
+    ``SHISAKU_ESTIMATE_INLINE_TRIANGLES`` triangles (or a STEP file, whose triangles are
+    unknown until it is tessellated) is stored as queued and estimated by the worker.
+    """
     data = _read_upload(upload)
     return _estimate_bytes(owner=owner, data=data, name=upload.name or "part", options=options,
                            part_file=part_file)
 
 
-def _estimate_bytes(*, owner: Any, data: bytes, name: str, options: EstimateOptions,
-                    part_file: Any) -> Estimate:
-    from shisaku.engines.costing import estimate_file
-
-    started = time.perf_counter()
-    result = estimate_file(
-        data, filename=name, units=options.units,
-        processes=list(options.processes) or None, material=options.material,
-        quantities=list(options.quantities), region=options.region,
-        client_country=options.client_country, target_unit_cost=options.target_unit_cost,
-        include_plot=True,
-    )
-    elapsed_ms = (time.perf_counter() - started) * 1000
+def _store(*, owner: Any, data: bytes, name: str, options: EstimateOptions, part_file: Any,
+           **fields: Any) -> Estimate:
     digest = hashlib.sha256(data).hexdigest()
     name = name.rsplit("/", 1)[-1][:200]
     with transaction.atomic():
         estimate = Estimate(owner=owner, part_file=part_file, original_name=name,
-                            size_bytes=len(data), sha256=digest,
-                            options=options.as_dict(), result=result,
-                            engine_version=result["engine"]["version"],
-                            parameters_sha256=result["engine"]["parameters_sha256"],
-                            elapsed_ms=elapsed_ms)
+                            size_bytes=len(data), sha256=digest, options=options.as_dict(),
+                            **fields)
         estimate.file.save(name, ContentFile(data), save=False)
         try:
             estimate.save()
@@ -91,6 +106,91 @@ def _estimate_bytes(*, owner: Any, data: bytes, name: str, options: EstimateOpti
         except Exception:
             estimate.file.delete(save=False)  # nothing half-saved
             raise
+    return estimate
+
+
+def _finish(estimate: Estimate, result: dict[str, Any], elapsed_ms: float) -> None:
+    estimate.result = result
+    estimate.engine_version = result["engine"]["version"]
+    estimate.parameters_sha256 = result["engine"]["parameters_sha256"]
+    estimate.elapsed_ms = elapsed_ms
+    estimate.status = EstimateStatus.DONE
+    estimate.stage = JobStage.DONE
+
+
+def _estimate_bytes(*, owner: Any, data: bytes, name: str, options: EstimateOptions,
+                    part_file: Any) -> Estimate:
+    from shisaku.engines.costing import estimate_file, resolve_processes
+    from shisaku.engines.costing.params import default_parameters
+    from shisaku.engines.geometry import prescan
+
+    resolve_processes(default_parameters(), list(options.processes) or None, options.material)
+    scan = prescan(data, name, _limits())  # refuses over-limit files at once
+    inline = (scan.file_format != "step"
+              and scan.triangles <= settings.SHISAKU_ESTIMATE_INLINE_TRIANGLES) or (
+              scan.file_format == "step" and len(data) <= 1_000_000)
+    if not inline:
+        estimate = _store(owner=owner, data=data, name=name, options=options,
+                          part_file=part_file, status=EstimateStatus.QUEUED,
+                          stage=JobStage.QUEUED, triangles=scan.triangles)
+        from shisaku.estimates.tasks import estimate_run
+
+        transaction.on_commit(lambda: estimate_run(estimate.pk))
+        return estimate
+    started = time.perf_counter()
+    result = estimate_file(**_engine_kwargs(data, name, options))
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    estimate = Estimate(triangles=result["geometry"].get("triangles", 0))
+    _finish(estimate, result, elapsed_ms)
+    return _store(owner=owner, data=data, name=name, options=options, part_file=part_file,
+                  result=estimate.result, engine_version=estimate.engine_version,
+                  parameters_sha256=estimate.parameters_sha256, elapsed_ms=elapsed_ms,
+                  status=EstimateStatus.DONE, stage=JobStage.DONE,
+                  triangles=estimate.triangles)
+
+
+def _move(estimate: Estimate, target: str) -> None:
+    if not transition_allowed(ESTIMATE_TRANSITIONS, estimate.status, target):
+        raise InputError("status", f"an estimate cannot go from {estimate.status} to {target}")
+    estimate.status = target
+
+
+def estimate_execute(*, estimate: Estimate) -> Estimate:
+    """Run a queued estimate (the worker's job) in a child process with the memory and time
+    limits of the settings; record its stages as it goes, then the result or the reason it
+    failed. Nothing stored is lost: the file stays, a failure is a status with its reason."""
+    from shisaku.engines.costing import estimate_file
+    from shisaku.estimates.jobs import JobLimitError, run_bounded
+
+    estimate = Estimate.objects.get(pk=estimate.pk)
+    if estimate.status not in (EstimateStatus.QUEUED, EstimateStatus.RUNNING):
+        return estimate
+    _move(estimate, EstimateStatus.RUNNING)
+    estimate.stage = JobStage.READING
+    estimate.save(update_fields=["status", "stage"])
+    with estimate.file.open("rb") as fh:
+        data = fh.read()
+    options = EstimateOptions(**{k: (tuple(v) if isinstance(v, list) else v)
+                                 for k, v in estimate.options.items()})
+
+    def on_progress(stage: str) -> None:
+        if stage in JobStage.values:
+            Estimate.objects.filter(pk=estimate.pk).update(stage=stage)
+
+    started = time.perf_counter()
+    try:
+        result = run_bounded(estimate_file, _engine_kwargs(data, estimate.original_name, options),
+                             memory_mb=settings.SHISAKU_ESTIMATE_MEMORY_MB,
+                             timeout_s=settings.SHISAKU_ESTIMATE_TIMEOUT_S,
+                             on_progress=on_progress)
+    except (InputError, JobLimitError, RuntimeError) as exc:
+        _move(estimate, EstimateStatus.FAILED)
+        estimate.error = (exc.reason if isinstance(exc, InputError) else str(exc))[:500]
+        estimate.save(update_fields=["status", "error"])
+        return estimate
+    _move(estimate, EstimateStatus.DONE)
+    _finish(estimate, result, (time.perf_counter() - started) * 1000)
+    estimate.save()
     return estimate
 
 

@@ -6,5 +6,6 @@ app_name = "estimates"
 urlpatterns = [
     path("", views.estimate_new, name="new"),
     path("<int:pk>/", views.estimate_detail, name="detail"),
+    path("<int:pk>/status", views.estimate_status, name="status"),
     path("part-file/<int:file_id>", views.estimate_part_file, name="part_file"),
 ]

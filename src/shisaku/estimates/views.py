@@ -8,10 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from shisaku.errors import InputError
 from shisaku.estimates import selectors
+from shisaku.estimates.choices import EstimateStatus
 from shisaku.estimates.forms import EstimateForm
+from shisaku.estimates.models import Estimate
 from shisaku.estimates.services import estimate_create
 from shisaku.taxonomy import UnknownCodeError
 
@@ -56,12 +59,30 @@ def estimate_part_file(request: HttpRequest, file_id: int) -> HttpResponse:
     return redirect("estimates:detail", pk=estimate.pk)
 
 
-@login_required
-@require_GET
-def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _own(request: HttpRequest, pk: int) -> Estimate:
     estimate = selectors.estimates_of(request.user).filter(pk=pk).first()
     if estimate is None:
         raise Http404
+    return estimate
+
+
+@login_required
+@require_GET
+def estimate_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress block the page polls (htmx) while the worker estimates a large part; when
+    the job has ended, the page reloads to show the result or the reason it failed."""
+    estimate = _own(request, pk)
+    if estimate.status in (EstimateStatus.DONE, EstimateStatus.FAILED):
+        return HttpResponseClientRefresh()
+    return render(request, "estimates/_progress.html", {"e": estimate})
+
+
+@login_required
+@require_GET
+def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    estimate = _own(request, pk)
+    if estimate.status != EstimateStatus.DONE:
+        return render(request, "estimates/pending.html", {"e": estimate})
     result = estimate.result
     # The plot is drawn by engines.costing.plot from numbers and taxonomy labels only.
     plot = mark_safe(result.get("plot_svg", ""))  # noqa: S308

@@ -5,7 +5,7 @@ per process and quantity, sourcing plan, crossovers, target check and plot — s
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +149,7 @@ def estimate_file(
     include_plot: bool = False,
     max_triangles: int | None = None,
     params: Parameters | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Load, measure and cost a CAD file: the JSON of `shisaku estimate --json`.
 
@@ -164,9 +165,13 @@ def estimate_file(
     _check_place(params, region, client_country)
     t0 = time.perf_counter()
     limits = LoadLimits(max_triangles=max_triangles) if max_triangles else LoadLimits()
-    part = load_part(source, filename=filename, units=units, limits=limits)
+    part = load_part(source, filename=filename, units=units, limits=limits, progress=progress)
+    if progress:
+        progress("analysing")
     geometry = analyse(part)
     t1 = time.perf_counter()
+    if progress:
+        progress("costing")
     costs = estimate_geometry(
         geometry, processes=processes, material=material, quantities=quantities, region=region,
         client_country=client_country, target_unit_cost=target_unit_cost,

@@ -24,6 +24,7 @@ from shisaku.engines.geometry.measure import (
 )
 from shisaku.engines.geometry.moulding import AXES, mould_analysis
 from shisaku.engines.geometry.rays import RayCaster
+from shisaku.engines.geometry.scan import note
 
 __all__ = ["DEFAULT_SAMPLES", "analyse"]
 
@@ -67,7 +68,8 @@ def analyse(
         "notes": list(part.notes),
     }
     if not watertight:
-        geometry["notes"].append("mesh is not watertight: volume and thickness are approximate")
+        geometry["notes"].append(note("not_watertight", "mesh is not watertight: volume and "
+                                      "thickness are approximate"))
     timings["basic"] = (time.perf_counter() - t0) * 1000
 
     t = time.perf_counter()
