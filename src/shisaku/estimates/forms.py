@@ -67,3 +67,38 @@ class EstimateForm(forms.Form):
                                material=d.get("material") or None, quantities=d["quantities"],
                                region=d["region"], client_country=d["client_country"],
                                target_unit_cost=float(target) if target is not None else None)
+
+
+class PcbForm(forms.Form):
+    """A printed circuit board, costed without a file: size, layers, parts and joints."""
+
+    width_mm = forms.DecimalField(label=_("Board width (mm)"), min_value=1, max_value=1000,
+                                  decimal_places=2, initial=100)
+    height_mm = forms.DecimalField(label=_("Board height (mm)"), min_value=1, max_value=1000,
+                                   decimal_places=2, initial=80)
+    layers = forms.TypedChoiceField(label=_("Copper layers"), coerce=int, initial=2,
+                                    choices=[(n, str(n)) for n in (1, 2, 4, 6, 8)])
+    quantities = forms.CharField(label=_("Quantities"), initial="5, 100, 1000", max_length=120)
+    components = forms.IntegerField(label=_("SMT components per board (0: bare boards)"),
+                                    min_value=0, max_value=20000, initial=0)
+    smt_placements = forms.IntegerField(label=_("SMT placements per board (if not one per "
+                                                "component)"), min_value=0, max_value=50000,
+                                        required=False)
+    tht_joints = forms.IntegerField(label=_("Through-hole joints per board"), min_value=0,
+                                    max_value=20000, initial=0)
+    sides = forms.TypedChoiceField(label=_("Sides with components"), coerce=int, initial=1,
+                                   choices=[(1, "1"), (2, "2")])
+    region = forms.ChoiceField(label=_("Home country of production"), initial="CN")
+    client_country = forms.ChoiceField(label=_("Deliver to"), initial="KR")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from shisaku import taxonomy
+
+        self.fields["region"].choices = [(c, taxonomy.label("country", c))
+                                         for c in PRODUCING_COUNTRIES]
+        self.fields["client_country"].choices = [
+            (c, taxonomy.label("country", c)) for c in taxonomy.COUNTRIES]
+
+    def clean_quantities(self) -> tuple[int, ...]:
+        return parse_quantities(self.cleaned_data["quantities"])

@@ -5,15 +5,18 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from shisaku.core.services import audit_record
 from shisaku.errors import InputError
+from shisaku.estimates.adapters import currency_rates
 from shisaku.estimates.choices import (
     ESTIMATE_TRANSITIONS,
     EstimateStatus,
@@ -35,13 +38,16 @@ class EstimateOptions:
     region: str = "KR"
     client_country: str = "KR"
     target_unit_cost: float | None = None
+    target_currency: str = "USD"
+    max_lead_days: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"units": self.units, "processes": list(self.processes),
                 "material": self.material, "quantities": list(self.quantities),
                 "region": self.region, "client_country": self.client_country,
-                "target_unit_cost": self.target_unit_cost}
+                "target_unit_cost": self.target_unit_cost,
+                "target_currency": self.target_currency, "max_lead_days": self.max_lead_days}
 
 
 def _read_upload(upload: UploadedFile) -> bytes:
@@ -74,7 +80,10 @@ def _engine_kwargs(data: bytes, name: str, options: EstimateOptions) -> dict[str
             "processes": list(options.processes) or None, "material": options.material,
             "quantities": list(options.quantities), "region": options.region,
             "client_country": options.client_country,
-            "target_unit_cost": options.target_unit_cost, "include_plot": True,
+            "target_unit_cost": options.target_unit_cost,
+            "target_currency": options.target_currency,
+            "currency_rates": currency_rates() if options.target_currency != "USD" else None,
+            "max_lead_days": options.max_lead_days, "include_plot": False,
             "max_triangles": settings.SHISAKU_ESTIMATE_MAX_TRIANGLES}
 
 
@@ -197,24 +206,27 @@ def estimate_execute(*, estimate: Estimate) -> Estimate:
 PRODUCING = ("KR", "JP", "CN", "TW", "VN")
 
 
-def options_for_part(part: Any) -> EstimateOptions:
+def options_for_part(part: Any, *, today: date | None = None) -> EstimateOptions:
     """Quantities from the project's phases (units × parts per unit), home region and client
-    country from the startup, the target unit cost when the project states it in USD."""
+    country from the startup, the part's material, the project's target unit cost in its own
+    currency (converted with dated rates) and its deadline as the longest lead time."""
     project = part.project
     per_unit = max(int(part.quantity_per_unit or 1), 1)
     phases = [project.qty_prototype, project.qty_pilot, project.qty_small_lot, project.qty_mass]
     quantities = tuple(sorted({q * per_unit for q in phases if q})) or DEFAULT_QUANTITIES
     country = project.organisation.country or "KR"
-    target = None
-    if project.target_unit_cost is not None and project.currency == "USD":
-        target = float(project.target_unit_cost)
+    target = float(project.target_unit_cost) if project.target_unit_cost is not None else None
+    max_lead = None
+    if project.deadline:
+        max_lead = max(1, (project.deadline - (today or timezone.localdate())).days)
     from shisaku.engines.costing import GEOMETRY_PROCESSES
 
     processes = tuple(p for p in part.process_hints if p in GEOMETRY_PROCESSES)
     return EstimateOptions(
         processes=processes, material=part.material or None, quantities=quantities,
         region=country if country in PRODUCING else "KR", client_country=country,
-        target_unit_cost=target)
+        target_unit_cost=target, target_currency=project.currency or "USD",
+        max_lead_days=max_lead)
 
 
 def estimate_part_file(*, owner: Any, part_file: Any) -> Estimate:
@@ -235,5 +247,20 @@ def estimate_part_file(*, owner: Any, part_file: Any) -> Estimate:
                            options=EstimateOptions(quantities=options.quantities,
                                                    region=options.region,
                                                    client_country=options.client_country,
-                                                   target_unit_cost=options.target_unit_cost),
+                                                   target_unit_cost=options.target_unit_cost,
+                                                   target_currency=options.target_currency,
+                                                   max_lead_days=options.max_lead_days),
                            part_file=part_file)
+
+
+def board_estimate(*, width_mm: float, height_mm: float, layers: int,
+                   quantities: tuple[int, ...], components: int, smt_placements: int | None,
+                   tht_joints: int, sides: int, region: str, client_country: str
+                   ) -> dict[str, Any]:
+    """Cost a printed circuit board (fabrication, and assembly when it has parts)."""
+    from shisaku.engines.costing import default_parameters, estimate_board
+
+    return estimate_board(default_parameters(), width_mm=width_mm, height_mm=height_mm,
+                          layers=layers, quantities=list(quantities), region=region,
+                          client_country=client_country, components=components,
+                          smt_placements=smt_placements, tht_joints=tht_joints, sides=sides)

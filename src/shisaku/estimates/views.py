@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -84,11 +87,62 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if estimate.status != EstimateStatus.DONE:
         return render(request, "estimates/pending.html", {"e": estimate})
     result = estimate.result
-    # The plot is drawn by engines.costing.plot from numbers and taxonomy labels only.
-    plot = mark_safe(result.get("plot_svg", ""))  # noqa: S308
     return render(request, "estimates/detail.html", {
         "e": estimate, "g": result.get("geometry", {}), "dfm": result.get("dfm", []),
-        "plan": result.get("plan", []), "crossovers": result.get("crossovers", []),
-        "estimates": result.get("estimates", []), "target": result.get("target"),
-        "plot": plot,
+        "plan": result.get("plan", []), "plan_basis": result.get("plan_basis"),
+        "max_lead_days": result.get("max_lead_days"),
+        "crossovers": result.get("crossovers", []),
+        "by_process": _by_process(result.get("estimates", [])),
+        "target": result.get("target"), "target_rate": result.get("target_rate"),
+        "plot": _plot(result),
     })
+
+
+def _by_process(estimates: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Estimates grouped by process (in the engine's order), for the folded breakdowns."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for x in estimates:
+        groups.setdefault(x["process"], []).append(x)
+    return [(p, sorted(rows, key=lambda x: (x["quantity"], not x.get("in_plan"), x["region"])))
+            for p, rows in groups.items()]
+
+
+def _plot(result: dict[str, Any]) -> str:
+    """The cost chart drawn in the page's language from the stored numbers (the engine draws
+    from numbers and the labels given here only; every text is escaped by the plotter)."""
+    from shisaku.engines.costing import cost_curve_svg
+    from shisaku.estimates.words import label
+
+    series = result.get("plot_series")
+    if series is None:  # an estimate stored before the series were kept
+        return mark_safe(result.get("plot_svg", ""))  # noqa: S308
+    named = {label("process", p): [(float(q), float(c)) for q, c in pts]
+             for p, pts in series.items()}
+    svg = cost_curve_svg(named, title=str(_("Landed unit cost (USD, cheapest region)")),
+                         x_label=str(_("quantity")), y_label=str(_("unit cost (USD)")),
+                         empty=str(_("no data")))
+    return mark_safe(svg)  # noqa: S308 - numbers and escaped labels only
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def estimate_pcb(request: HttpRequest) -> HttpResponse:
+    """Printed circuit boards: fabrication and assembly cost from the board's data."""
+    from shisaku.estimates.forms import PcbForm
+    from shisaku.estimates.services import board_estimate
+
+    form = PcbForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = board_estimate(
+                width_mm=float(d["width_mm"]), height_mm=float(d["height_mm"]),
+                layers=d["layers"], quantities=d["quantities"], components=d["components"],
+                smt_placements=d.get("smt_placements"), tht_joints=d["tht_joints"],
+                sides=d["sides"], region=d["region"], client_country=d["client_country"])
+        except InputError as exc:
+            form.add_error(None, exc.reason)
+    status = 400 if request.method == "POST" and result is None else 200
+    return render(request, "estimates/pcb.html", {"form": form, "result": result},
+                  status=status)

@@ -24,7 +24,7 @@ from shisaku.engines.geometry.loading import (
 )
 from shisaku.engines.geometry.measure import projected_area, removal_volume, sample_surface
 from shisaku.engines.geometry.rays import RayCaster, first_hit_bruteforce
-from shisaku.engines.geometry.scan import Scan, note
+from shisaku.engines.geometry.scan import Scan
 
 __all__ = [
     "DEFAULT_SAMPLES",
@@ -40,7 +40,6 @@ __all__ = [
     "first_hit_bruteforce",
     "guess_units",
     "load_part",
-    "note",
     "prescan",
     "projected_area",
     "removal_volume",

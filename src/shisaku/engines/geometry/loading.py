@@ -27,10 +27,10 @@ from shisaku.engines.geometry.scan import (
     LoadLimits,
     Scan,
     check_limits,
-    note,
     resolve_obj_relative_indices,
     scan_bytes,
 )
+from shisaku.engines.messages import say
 from shisaku.errors import InputError
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
     "LoadedPart",
     "guess_units",
     "load_part",
-    "note",
     "prescan",
 ]
 
@@ -350,34 +349,28 @@ def load_part(
 
     notes: list[dict[str, Any]] = [dict(n) for n in scan.notes]
     if inverted:
-        notes.append(note("bodies_flipped", f"{len(inverted)} body(ies) had inward-facing "
-                          "normals and were flipped", count=len(inverted)))
+        notes.append(say("bodies_flipped", count=len(inverted)))
     if voids:
-        notes.append(note("inner_shells", f"{len(voids)} object(s) lie inside another and are "
-                          "read as cavities (inner shells), not as extra material",
-                          count=len(voids)))
+        notes.append(say("inner_shells", count=len(voids)))
     file_unit = _TRIMESH_UNITS.get(str(declared_units).lower()) if declared_units else None
     if units != "auto":
         unit, unit_source = units, "user"
         if file_unit and file_unit != units:
-            notes.append(note("units_overridden", f"the file states {file_unit}; overridden "
-                              f"by the user to {units}", file_unit=file_unit, unit=units))
+            notes.append(say("units_overridden", file_unit=file_unit, unit=units))
     elif fmt in ("step", "3mf") and file_unit:
         unit, unit_source = file_unit, "file"
     else:
-        unit, reason = guess_units(extent)
+        unit, _reason = guess_units(extent)
         unit_source = "guessed"
-        notes.append(note("units_guessed", reason, unit=unit, extent=round(extent, 4)))
+        notes.append(say("units_guessed", unit=unit, extent=round(extent, 4)))
         edge = _near_unit_edge(extent)
         if edge:
-            notes.append(note("units_edge", f"the largest extent {extent:.4g} is close to "
-                              f"{edge:g}, where the guess changes unit: check the units",
-                              extent=round(extent, 4), edge=edge))
+            notes.append(say("units_edge", extent=round(extent, 4), edge=edge))
     factor = MM_PER_UNIT.get(unit, _EXTRA_MM.get(unit, 1.0))
     if factor != 1.0:
         mesh.apply_scale(factor)
     if unit not in MM_PER_UNIT:
-        notes.append(note("units_converted", f"file unit {unit} converted to mm", unit=unit))
+        notes.append(say("units_converted", unit=unit))
         unit = "mm"
     return LoadedPart(
         mesh=mesh,

@@ -32,24 +32,18 @@ from typing import Any
 
 import numpy as np
 
+from shisaku.engines.messages import say
 from shisaku.errors import InputError
 
 __all__ = [
     "LoadLimits",
     "Scan",
     "check_limits",
-    "note",
     "resolve_obj_relative_indices",
     "scan_bytes",
 ]
 
 _CHUNK = 4 << 20  # bytes of a file examined at once
-
-
-def note(code: str, message: str, **params: Any) -> dict[str, Any]:
-    """A loader or analysis note: a code with its parameters (translated by the apps) and the
-    English message (CLI, JSON)."""
-    return {"code": code, "params": params, "message": message}
 
 
 @dataclass(frozen=True)
@@ -192,11 +186,7 @@ def _scan_stl(data: bytes, scan: Scan) -> None:
         facets = _count_ci(data, b"endfacet")
         scan.triangles = max(facets, vertices // 3)
         if vertices != 3 * facets:
-            scan.notes.append(note(
-                "stl_vertex_count", f"the ASCII STL has {facets:,} facets but {vertices:,} "
-                "vertices (not 3 per facet): some facets may be read wrongly",
-                facets=facets, vertices=vertices,
-            ))
+            scan.notes.append(say("stl_vertex_count", facets=facets, vertices=vertices))
         return
     if len(data) >= 84:
         declared = struct.unpack_from("<I", data, 80)[0]
@@ -308,11 +298,7 @@ def scan_bytes(data: bytes, file_format: str, limits: LoadLimits) -> Scan:
         _scan_obj(data, scan)
         scan.non_finite = _text_non_finite(data)
         if scan.relative_indices:
-            scan.notes.append(note(
-                "obj_relative_indices", "the OBJ file uses relative (negative) vertex "
-                "indices: they were resolved where each face stands in the file (some readers "
-                "resolve them against the end of the file)",
-            ))
+            scan.notes.append(say("obj_relative_indices"))
     elif file_format == "3mf":
         _scan_3mf(data, scan, limits)
     return scan
