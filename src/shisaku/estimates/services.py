@@ -264,3 +264,36 @@ def board_estimate(*, width_mm: float, height_mm: float, layers: int,
                           layers=layers, quantities=list(quantities), region=region,
                           client_country=client_country, components=components,
                           smt_placements=smt_placements, tht_joints=tht_joints, sides=sides)
+
+
+PREVIEW_KINDS = {"undercuts": "undercut", "missing_draft": "no_draft", "thin_walls": "thin",
+                 "thin_features": "thin"}
+
+
+def estimate_preview(*, estimate: Estimate) -> dict[str, Any]:
+    """The decimated mesh of an estimated part with the faces of its DFM findings marked
+    (undercuts, thin walls and features, missing draft), cached by file and engine."""
+    from django.core.cache import cache
+
+    from shisaku.engines.geometry import load_part, preview_mesh
+
+    key = f"estimate-preview:{estimate.sha256}:{estimate.pk}:{estimate.engine_version}".replace(
+        " ", "_")
+    cached = cache.get(key)
+    if cached is not None:
+        return dict(cached)
+    result = estimate.result or {}
+    findings = result.get("dfm", [])
+    wanted = {PREVIEW_KINDS[f["check"]] for f in findings if f.get("check") in PREVIEW_KINDS}
+    thin = [f["params"].get("min_wall_mm") for f in findings
+            if f.get("check") in ("thin_walls", "thin_features")]
+    highlights = {k: v for k, v in result.get("geometry", {}).get("highlights", {}).items()
+                  if k in wanted}
+    with estimate.file.open("rb") as fh:
+        data = fh.read()
+    part = load_part(data, filename=estimate.original_name,
+                     units=estimate.options.get("units", "auto"), limits=_limits())
+    preview = preview_mesh(part.mesh, highlights,
+                           thin_below_mm=max((t for t in thin if t), default=None))
+    cache.set(key, preview, 3600)
+    return preview

@@ -8,5 +8,6 @@ urlpatterns = [
     path("pcb/", views.estimate_pcb, name="pcb"),
     path("<int:pk>/", views.estimate_detail, name="detail"),
     path("<int:pk>/status", views.estimate_status, name="status"),
+    path("<int:pk>/mesh.json", views.estimate_mesh, name="mesh"),
     path("part-file/<int:file_id>", views.estimate_part_file, name="part_file"),
 ]

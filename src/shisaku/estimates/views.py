@@ -146,3 +146,21 @@ def estimate_pcb(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" and result is None else 200
     return render(request, "estimates/pcb.html", {"form": form, "result": result},
                   status=status)
+
+
+@login_required
+@require_GET
+def estimate_mesh(request: HttpRequest, pk: int) -> HttpResponse:
+    """The part's preview mesh as JSON for the 3D view (a static script fetches it)."""
+    from django.http import JsonResponse
+
+    from shisaku.estimates.services import estimate_preview
+
+    estimate = _own(request, pk)
+    if estimate.status != EstimateStatus.DONE:
+        raise Http404
+    try:
+        preview = estimate_preview(estimate=estimate)
+    except InputError as exc:
+        return JsonResponse({"detail": [exc.as_dict()]}, status=422)
+    return JsonResponse(preview)

@@ -23,6 +23,7 @@ from shisaku.engines.geometry.loading import (
     prescan,
 )
 from shisaku.engines.geometry.measure import projected_area, removal_volume, sample_surface
+from shisaku.engines.geometry.preview import preview_mesh
 from shisaku.engines.geometry.rays import RayCaster, first_hit_bruteforce
 from shisaku.engines.geometry.scan import Scan
 
@@ -41,6 +42,7 @@ __all__ = [
     "guess_units",
     "load_part",
     "prescan",
+    "preview_mesh",
     "projected_area",
     "removal_volume",
     "sample_surface",
