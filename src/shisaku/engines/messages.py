@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["LABELLED", "TEMPLATES", "render", "say"]
+__all__ = ["LABELLED", "TEMPLATES", "render", "said", "say", "spoken"]
 
 # parameter name -> taxonomy kind of its code
 LABELLED = {"process": "process", "region": "country", "material": "material",
@@ -156,3 +156,19 @@ def render(template: str, params: Mapping[str, Any],
 def say(code: str, **params: Any) -> dict[str, Any]:
     """``{"code", "params", "message"}`` with the English message of ``code``."""
     return {"code": code, "params": params, "message": render(TEMPLATES[code], params)}
+
+
+def said(code: str, **params: Any) -> dict[str, Any]:
+    """``{"code", "params"}`` without the message yet: the cost models say thousands of
+    things while the plan searches; :func:`spoken` adds the English message to those that
+    are output."""
+    if code not in TEMPLATES:
+        raise KeyError(code)
+    return {"code": code, "params": params}
+
+
+def spoken(item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` with its English ``message`` (rendered once)."""
+    if "message" not in item:
+        item["message"] = render(TEMPLATES[item["code"]], item["params"])
+    return item

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shisaku.engines.costing.params import Parameters
+from shisaku.engines.messages import spoken
 from shisaku.errors import InputError
 
 __all__ = [
@@ -158,9 +159,9 @@ class Estimate:
             "currency": self.currency,
             "lead_time_days": self.lead_time_days,
             "breakdown": dict(self.breakdown),
-            "assumptions": list(self.assumptions),
+            "assumptions": [spoken(a) for a in self.assumptions],
             "sensible": self.sensible,
-            "notes": list(self.notes),
+            "notes": [spoken(n) for n in self.notes],
             "details": dict(self.details),
         }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from shisaku.engines.costing.params import Parameters
-from shisaku.engines.messages import say
+from shisaku.engines.messages import said
 
 __all__ = ["landed_costs", "lane"]
 
@@ -64,7 +64,7 @@ def landed_costs(
     cross = 0.0
     where = {"origin": origin, "destination": destination, "mode": mode, "lane": name,
              "days": int(days)}
-    note = say("shipping_domestic", **where)
+    note = said("shipping_domestic", **where)
     if name != "domestic":
         duties = params.get("cross_border", "import_duty_pct")
         pct = float(duties.get(destination, duties["default"]))
@@ -80,7 +80,7 @@ def landed_costs(
             params.num("cross_border", "inspection_max_pct") / 100.0 * unit_value,
         )
         cross = fixed / quantity + inspection
-        note = say("shipping_cross_border", **where, duty_pct=pct)
+        note = said("shipping_cross_border", **where, duty_pct=pct)
     return {
         "shipping": charge / quantity,
         "duty": duty,

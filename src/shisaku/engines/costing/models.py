@@ -35,7 +35,7 @@ from shisaku.engines.costing.processes import (
     _sla,
 )
 from shisaku.engines.costing.tooled import _die_casting, _moulding, _urethane
-from shisaku.engines.messages import say
+from shisaku.engines.messages import said
 from shisaku.errors import InputError
 
 __all__ = [
@@ -113,11 +113,11 @@ def estimate_process(
         c.machine_hours_per_unit *= learning
     if not _fits(facts.bbox_mm, proc["envelope_mm"]):
         c.sensible = False
-        c.notes.append(say("exceeds_envelope"))
+        c.notes.append(said("exceeds_envelope"))
     max_q = proc.get("max_practical_qty")
     if max_q and quantity > max_q:
         c.sensible = False
-        c.notes.append(say("above_max_qty", qty=int(max_q)))
+        c.notes.append(said("above_max_qty", qty=int(max_q)))
     production = c.material + c.machine + c.labour + c.finishing + c.setup + c.tooling / quantity
     margin = production * params.num("margin_pct") / 100.0
     mass_kg = facts.volume_cm3 * _density(params, mat) / 1000.0
@@ -151,12 +151,12 @@ def estimate_process(
     lead = math.ceil(days) + int(logistics["days"])
     assumptions = [
         *c.assumptions,
-        say("region_rates", region=region, labour=reg.labour, capital=reg.capital_factor),
-        say("margin", pct=params.num("margin_pct")),
+        said("region_rates", region=region, labour=reg.labour, capital=reg.capital_factor),
+        said("margin", pct=params.num("margin_pct")),
         logistics["note"],
     ]
     if learning < 1.0:
-        assumptions.append(say(
+        assumptions.append(said(
             "learning_curve", rate_pct=100 * _learning_rate(params, process),
             factor_pct=100 * learning, source=params.source("learning_curve", "rates")))
     details = dict(c.details, unit_mass_kg=round(mass_kg, 5), shipping_mode=logistics["mode"],

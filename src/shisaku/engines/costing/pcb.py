@@ -13,7 +13,7 @@ from shisaku.engines.costing.facts import Estimate, _Region
 from shisaku.engines.costing.logistics import landed_costs
 from shisaku.engines.costing.models import learning_factor
 from shisaku.engines.costing.params import Parameters
-from shisaku.engines.messages import say
+from shisaku.engines.messages import said
 from shisaku.errors import InputError
 
 __all__ = ["estimate_board", "estimate_pcb"]
@@ -85,7 +85,7 @@ def estimate_pcb(
     machine = labour = tooling = 0.0
     days = float(fab["base_lead_days"])
     process = "pcb_fabrication"
-    assumptions = [say("pcb_board", layers=layers, width_mm=width_mm, height_mm=height_mm,
+    assumptions = [said("pcb_board", layers=layers, width_mm=width_mm, height_mm=height_mm,
                        area_cm2=area_cm2,
                        panel_note=f"{_area_price(params, key, order_m2):.3f} USD/cm² (CN basis)")]
     placements = smt_placements if smt_placements is not None else components
@@ -100,7 +100,7 @@ def estimate_pcb(
         setup += asm["setup_h"] * sides * line_rate / quantity
         tooling = asm["stencil_usd"] * sides
         days += asm["base_lead_days"]
-        assumptions.append(say("pcb_assembly", placements=placements, components=components,
+        assumptions.append(said("pcb_assembly", placements=placements, components=components,
                                sides=sides, tht=tht_joints))
     production = board + machine + labour + setup + tooling / quantity
     margin = production * params.num("margin_pct") / 100.0
@@ -122,8 +122,8 @@ def estimate_pcb(
         "cross_border": round(logistics["cross_border"], 4),
     }
     unit = round(sum(breakdown.values()), 4)
-    assumptions += [say("region_rates", region=region, labour=reg.labour,
-                        capital=reg.capital_factor), logistics["note"], say("pcb_overhead")]
+    assumptions += [said("region_rates", region=region, labour=reg.labour,
+                        capital=reg.capital_factor), logistics["note"], said("pcb_overhead")]
     return Estimate(
         process=process,
         material="fr4",

@@ -111,14 +111,14 @@ def materials_in_family(params: Parameters, processes: Sequence[str], family: st
 
 def choose_family(params: Parameters, facts: PartFacts, processes: Sequence[str],
                   regions: Sequence[str], client_country: str, quantities: Sequence[int],
-                  max_lead_days: int | None) -> tuple[str, dict[str, str]]:
+                  max_lead_days: int | None) -> tuple[str, dict[str, str], Options | None]:
     """With no material given, the plan keeps one material family for every quantity: the
     family whose plan covers the most quantities at the least spend over all of them (ties:
     plastic first, as a housing or bracket is most often plastic)."""
     families = sorted({material_family(str(params.process(p)["default_material"]))
                        for p in processes} - {""})
     best: tuple[Any, ...] | None = None
-    chosen: tuple[str, dict[str, str]] = ("", {})
+    chosen: tuple[str, dict[str, str], Options | None] = ("", {}, None)
     for fam in families:
         mats = materials_in_family(params, processes, fam)
         if not mats:
@@ -130,8 +130,8 @@ def choose_family(params: Parameters, facts: PartFacts, processes: Sequence[str]
         spend = sum(b.unit_cost * q for b, q in zip(picks, quantities, strict=True) if b)
         key = (-covered, spend, fam != "plastic", fam)
         if best is None or key < best:
-            best, chosen = key, (fam, mats)
-    return chosen
+            best, chosen = key, (fam, mats, opts)
+    return chosen  # with its Options, whose estimates are memoised for the plan
 
 
 def plan_rows(options: Options, quantities: Sequence[int]) -> list[dict[str, Any]]:

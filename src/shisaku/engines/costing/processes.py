@@ -16,7 +16,7 @@ from shisaku.engines.costing.facts import (
     _Region,
 )
 from shisaku.engines.costing.params import Parameters
-from shisaku.engines.messages import say
+from shisaku.engines.messages import said
 
 
 def _fdm(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: dict[str, Any]) -> _Cost:
@@ -29,7 +29,7 @@ def _fdm(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: dict[str
     c.finishing = proc["post_h"] * r.labour
     c.setup = proc["setup_h"] * r.labour / q
     c.machine_hours_per_unit = hours
-    c.assumptions.append(say(
+    c.assumptions.append(said(
         "fdm", shell_mm=proc["shell_mm"], infill_pct=100 * proc["infill"],
         support_pct=100 * proc["support_fraction"], printed_cm3=printed,
         rate_cm3_h=proc["deposition_cm3_h"]))
@@ -49,7 +49,7 @@ def _sla(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: dict[str
     c.finishing = proc["post_h"] * r.labour
     c.setup = proc["setup_h"] * r.labour / q
     c.machine_hours_per_unit = hours
-    c.assumptions.append(say("sla", height_mm=height, per_build=per_build))
+    c.assumptions.append(said("sla", height_mm=height, per_build=per_build))
     return c
 
 
@@ -73,7 +73,7 @@ def _powder(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: dict[
     c.finishing = proc["post_h"] * r.labour
     c.setup = proc["setup_h"] * r.labour / q
     c.machine_hours_per_unit = build_h / per_build
-    c.assumptions.append(say(
+    c.assumptions.append(said(
         "powder_bed", per_build=int(per_build), bed_pct=100 * proc["bbox_packing"],
         build_h=build_h, refresh_pct=100 * proc["refresh"]))
     return c
@@ -103,7 +103,7 @@ def _cnc_milling(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: 
     c.machine_hours_per_unit = hours
     c.details = {"deep_pocket_extra_h": round(extra_h["deep_pocket"], 3),
                  "sharp_corner_extra_h": round(extra_h["sharp_corners"], 3)}
-    c.assumptions.append(say(
+    c.assumptions.append(said(
         "cnc_milling", cls=cls, removal_cm3=removal_cm3, mrr=mrr, area_cm2=f.area_cm2,
         finish=proc["finish_cm2_min"][cls], setups=setups, programming_h=programming))
     return c
@@ -139,7 +139,7 @@ def _cnc_turning(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: 
         dims = sorted(f.bbox_mm)
         d, length = dims[2], dims[0]
         c.sensible = False
-        c.notes.append(say("not_revolution"))
+        c.notes.append(said("not_revolution"))
     bar_d = d + proc["bar_allowance_mm"]
     bar_l = length + proc["bar_allowance_mm"]
     stock_cm3 = math.pi / 4 * bar_d**2 * bar_l / 1000.0
@@ -155,7 +155,7 @@ def _cnc_turning(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: 
     c.finishing = proc["post_h"] * r.labour
     c.setup = (proc["programming_h"] * r.engineer + proc["setup_h"] * rate) / q
     c.machine_hours_per_unit = hours
-    c.assumptions.append(say("cnc_turning", bar_d=bar_d, bar_l=bar_l, removal_cm3=removal))
+    c.assumptions.append(said("cnc_turning", bar_d=bar_d, bar_l=bar_l, removal_cm3=removal))
     return c
 
 
@@ -172,7 +172,7 @@ def _sheet(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: dict[s
         t, blank, cut, bends = dims[0], dims[1] * dims[2], 2 * (dims[1] + dims[2]), 0
     if not sheet.get("candidate"):
         c.sensible = False
-        c.notes.append(say("not_plate"))
+        c.notes.append(said("not_plate"))
     speed = proc["cut_speed_m_min_at_1mm"] * max(t, 0.5) ** (-proc["cut_speed_exponent"])
     speed *= proc["material_speed_factor"].get(m, 0.7)
     pierces = f.through_holes + 1
@@ -185,7 +185,7 @@ def _sheet(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: dict[s
     c.finishing = proc["post_h"] * r.labour
     c.setup = (proc["programming_h"] * r.engineer + bends * proc["bend_setup_h"] * brake_rate) / q
     c.machine_hours_per_unit = laser_h + bend_h
-    c.assumptions.append(say("sheet_metal", t_mm=t, blank_cm2=blank / 100, cut_m=cut / 1000,
+    c.assumptions.append(said("sheet_metal", t_mm=t, blank_cm2=blank / 100, cut_m=cut / 1000,
                              speed=speed, pierces=pierces, bends=bends))
     return c
 

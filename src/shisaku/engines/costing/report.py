@@ -144,12 +144,13 @@ def estimate_geometry(
     elif max_lead_days < 1:
         raise InputError("max_lead_days", "the longest lead time must be at least one day")
     facts = PartFacts.from_geometry(geometry)
+    family_options: Options | None = None
     if material is not None:
         mats = {p: material for p in chosen}
         basis = say("plan_material", material=material)
     else:
-        family, mats = choose_family(params, facts, chosen, params.regions, client_country, qs,
-                                     max_lead_days)
+        family, mats, family_options = choose_family(params, facts, chosen, params.regions,
+                                                     client_country, qs, max_lead_days)
         basis = say("plan_family", family=family)
         for p in chosen:
             if p not in mats:
@@ -168,8 +169,8 @@ def estimate_geometry(
         for p in chosen
         for q in qs
     ]
-    options = Options(params, facts, planned, params.regions, client_country, material, mats,
-                      max_lead_days)
+    options = family_options or Options(params, facts, planned, params.regions, client_country,
+                                        material, mats, max_lead_days)
     plan = plan_rows(options, qs)
     listed = {(e["process"], e["region"], e["quantity"]) for e in estimates}
     for row in plan:  # the numbers of every region the plan chooses

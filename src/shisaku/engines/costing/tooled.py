@@ -16,7 +16,7 @@ from shisaku.engines.costing.facts import (
 )
 from shisaku.engines.costing.params import Parameters
 from shisaku.engines.costing.processes import _sla
-from shisaku.engines.messages import say
+from shisaku.engines.messages import said
 
 
 def _urethane(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: dict[str, Any]) -> _Cost:
@@ -40,7 +40,7 @@ def _urethane(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: dic
     c.setup = proc["setup_h"] * r.labour / q
     c.machine_hours_per_unit = proc["cure_h"]
     c.details = {"moulds": moulds, "mould_cost": round(mould, 2), "master_cost": round(master_cost, 2)}
-    c.assumptions.append(say(
+    c.assumptions.append(said(
         "vacuum_casting", master_usd=master_cost, moulds=moulds, silicone_kg=silicone_kg,
         life=int(proc["mould_life_shots"]), material=m))
     return c
@@ -88,7 +88,7 @@ def _moulding_for(
     wall = f.wall_p90_mm or f.wall_p50_mm
     if not wall:
         wall = 2.5
-        c.assumptions.append(say("no_wall_measured", wall_mm=2.5))
+        c.assumptions.append(said("no_wall_measured", wall_mm=2.5))
     wall = min(float(wall), 12.0)
     t_cool = cooling_time_s(
         wall, th["alpha_mm2_s"]["value"], th["t_melt_c"]["value"], th["t_mould_c"]["value"],
@@ -121,13 +121,13 @@ def _moulding_for(
     c.details = dict(info, cycle_s=round(cycle, 2), cooling_s=round(t_cool, 2),
                      wall_mm=round(wall, 3), press_t=round(tonnes, 1), moulds=moulds,
                      mould_cost=round(mould, 2))
-    c.assumptions.append(say(
+    c.assumptions.append(said(
         "moulding", cavities=cavities, wall_mm=wall, cooling_s=t_cool, cycle_s=cycle,
         press_t=tonnes, mould_usd=mould, mould_h=info["mould_hours"], toolmaker=r.toolmaker,
         base_usd=info["mould_base_usd"], side_actions=f.side_actions))
     if q < proc["min_practical_qty"]:
         c.sensible = False
-        c.notes.append(say("below_min_qty", qty=int(proc["min_practical_qty"])))
+        c.notes.append(said("below_min_qty", qty=int(proc["min_practical_qty"])))
     return c
 
 
@@ -184,13 +184,13 @@ def _die_casting_for(
     c.machine_hours_per_unit = cycle / 3600.0 / cavities
     c.details = dict(info, cycle_s=round(cycle, 2), machine_t=round(tonnes, 1),
                      die_cost=round(die, 2), shot_kg=round(shot_kg, 4))
-    c.assumptions.append(say(
+    c.assumptions.append(said(
         "die_casting", cavities=cavities, shot_kg=shot_kg, cycle_s=cycle, machine_t=tonnes,
         die_usd=die, die_h=info["mould_hours"] * proc["die_factor"], toolmaker=r.toolmaker,
         side_actions=f.side_actions, trim_s=proc["trim_s"]))
     if q < proc["min_practical_qty"]:
         c.sensible = False
-        c.notes.append(say("below_min_qty", qty=int(proc["min_practical_qty"])))
+        c.notes.append(said("below_min_qty", qty=int(proc["min_practical_qty"])))
     return c
 
 

@@ -96,9 +96,9 @@ def _concave_sharp_edges(mesh: Any, axis: int) -> tuple[int, float]:
     return len(cells), float(length[sharp].sum())
 
 
-def _pockets(mesh: Any, caster: RayCaster, axis: int, grid: int = 48) -> dict[str, Any] | None:
+def _pockets(mesh: Any, caster: RayCaster, axis: int, grid: int = 40) -> dict[str, Any] | None:
     """The deepest closed pocket seen from +axis: a depth map from rays shot down the tool
-    axis on a grid; connected cells lower than the top by more than 1 mm that do not reach the
+    axis on a 40 x 40 grid; connected cells lower than the top by more than 1 mm that do not reach the
     part's outline are pockets; width = twice the largest inscribed radius."""
     from scipy import ndimage
 
