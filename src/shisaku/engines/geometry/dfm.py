@@ -23,7 +23,8 @@ CAST = ("injection_molding", "die_casting")
 SINK_RATIO = 1.5  # a section this much thicker than the nominal wall risks sink marks
 SINK_ABS_MM = 4.0  # and moulded walls above ~4 mm are thick in themselves
 THIN_SHARE = 0.05  # at least this share of the walls thinner than the minimum: "thin walls"
-THIN_FEATURE_SAMPLES = 2  # fewer thin samples than that may be noise
+THIN_FEATURE_SAMPLES = 4  # fewer thin samples than that may be noise (edges, facets)
+THIN_MARGIN = 0.95  # a local feature must be clearly below the minimum, not at it
 POCKET_RATIO = 4.0  # depth : width from which a pocket is deep for a milling cutter
 
 ProcessRule = Mapping[str, Any]  # {"min_wall_mm": float, "envelope_mm": [x, y, z] | None}
@@ -74,7 +75,8 @@ def _wall_findings(geometry: Mapping[str, Any], rules: Mapping[str, ProcessRule]
             out.append(_finding("thin_walls", "warning", [process], share_pct=100 * share,
                                 wall_mm=float(wall.get("min", wall.get("p5", 0))),
                                 min_wall_mm=minimum))
-        elif count >= THIN_FEATURE_SAMPLES:
+        elif count >= THIN_FEATURE_SAMPLES and float(wall.get("min", minimum)) < (
+                THIN_MARGIN * minimum):
             out.append(_finding("thin_features", "warning", [process], area_pct=100 * share,
                                 wall_mm=float(wall.get("min", 0)), min_wall_mm=minimum))
     return out
