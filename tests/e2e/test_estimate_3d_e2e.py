@@ -69,8 +69,14 @@ def test_undercut_in_3d_and_a_korean_plan(webgl_page: Any, live_server: Any, set
     page.wait_for_url("**/estimate/")
     page.set_input_files("#id_file", str(part))
     page.fill("#id_quantities", "10, 1000, 10000")
+    page.select_option("#id_target_currency", "KRW")
+    page.fill("#id_target_unit_cost", "30000")
     button = page.get_by_test_id("estimate-button")
-    button.click()
+    button.click(no_wait_after=True)
+    # while the estimate runs the button is disabled and shows its spinner
+    page.wait_for_function(
+        "() => { const b = document.querySelector('[data-testid=estimate-button]');"
+        " return !b || (b.disabled && b.classList.contains('busy')); }")
     page.get_by_test_id("plan").wait_for()
 
     rows = page.get_by_test_id("plan-row")
@@ -92,6 +98,7 @@ def test_undercut_in_3d_and_a_korean_plan(webgl_page: Any, live_server: Any, set
     assert view.locator("canvas").count() == 1
     dfm = page.get_by_test_id("dfm").inner_text()
     assert "언더컷" in dfm  # the finding, in Korean
+    assert "30,000.00 KRW" in page.content()  # the target, converted at a dated rate
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "estimate_ko.png"), full_page=True)
     height = page.evaluate("() => document.documentElement.scrollHeight")

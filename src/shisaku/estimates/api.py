@@ -12,7 +12,7 @@ from ninja.security import django_auth
 
 from shisaku.errors import InputError
 from shisaku.estimates import selectors
-from shisaku.estimates.forms import parse_quantities
+from shisaku.estimates.forms import TARGET_CURRENCIES, parse_quantities
 from shisaku.estimates.models import Estimate
 from shisaku.estimates.services import DEFAULT_QUANTITIES, EstimateOptions, estimate_create
 
@@ -46,7 +46,9 @@ def create_estimate(request: HttpRequest, file: File[UploadedFile],
                     units: Form[str] = "auto", processes: Form[str] = "",
                     material: Form[str] = "", quantities: Form[str] = "",
                     region: Form[str] = "KR", client_country: Form[str] = "KR",
-                    target_unit_cost: Form[float | None] = None) -> Status[dict[str, Any]]:
+                    target_unit_cost: Form[float | None] = None,
+                    target_currency: Form[str] = "USD",
+                    max_lead_days: Form[int | None] = None) -> Status[dict[str, Any]]:
     """``processes`` is comma-separated codes; ``quantities`` e.g. ``10,300,5000``.
     Money is in USD. The answer is the JSON of `shisaku estimate --json` inside ``result``.
     A large part is estimated by the worker: ``status`` is then ``queued`` and ``result``
@@ -59,10 +61,15 @@ def create_estimate(request: HttpRequest, file: File[UploadedFile],
         raise InputError("quantities", "; ".join(getattr(exc, "messages", [str(exc)]))) from None
     if target_unit_cost is not None and target_unit_cost <= 0:
         raise InputError("target_unit_cost", "must be above zero")
+    if target_currency.upper() not in TARGET_CURRENCIES:
+        raise InputError("target_currency", "unknown currency", valid=TARGET_CURRENCIES)
+    if max_lead_days is not None and not 1 <= max_lead_days <= 730:
+        raise InputError("max_lead_days", "give 1 to 730 days")
     options = EstimateOptions(
         units=units, processes=tuple(p.strip() for p in processes.split(",") if p.strip()),
         material=material or None, quantities=qty, region=region,
-        client_country=client_country, target_unit_cost=target_unit_cost)
+        client_country=client_country, target_unit_cost=target_unit_cost,
+        target_currency=target_currency.upper(), max_lead_days=max_lead_days)
     estimate = estimate_create(owner=request.user, upload=file, options=options)
     return Status(201, _out(estimate))
 

@@ -11,6 +11,7 @@ from shisaku.directory.filtersets import _LazyChoices
 from shisaku.estimates.services import DEFAULT_QUANTITIES, EstimateOptions
 
 PRODUCING_COUNTRIES = ["KR", "JP", "CN", "TW", "VN"]
+TARGET_CURRENCIES = ["USD", "KRW", "JPY", "CNY", "EUR"]
 
 
 def parse_quantities(text: str) -> tuple[int, ...]:
@@ -44,8 +45,12 @@ class EstimateForm(forms.Form):
         str(q) for q in DEFAULT_QUANTITIES), max_length=120)
     region = forms.ChoiceField(label=_("Home country of production"), initial="KR")
     client_country = forms.ChoiceField(label=_("Deliver to"), initial="KR")
-    target_unit_cost = forms.DecimalField(label=_("Target unit cost (USD)"), required=False,
-                                          min_value=0.01, max_digits=12, decimal_places=2)
+    target_unit_cost = forms.DecimalField(label=_("Target unit cost"), required=False,
+                                          min_value=0.01, max_digits=14, decimal_places=2)
+    target_currency = forms.ChoiceField(label=_("Currency of the target"), initial="USD",
+                                        choices=[(c, c) for c in TARGET_CURRENCIES])
+    max_lead_days = forms.IntegerField(label=_("Longest acceptable lead time (days)"),
+                                       required=False, min_value=1, max_value=730)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,7 +71,9 @@ class EstimateForm(forms.Form):
         return EstimateOptions(units=d["units"], processes=tuple(d.get("processes") or ()),
                                material=d.get("material") or None, quantities=d["quantities"],
                                region=d["region"], client_country=d["client_country"],
-                               target_unit_cost=float(target) if target is not None else None)
+                               target_unit_cost=float(target) if target is not None else None,
+                               target_currency=d.get("target_currency") or "USD",
+                               max_lead_days=d.get("max_lead_days"))
 
 
 class PcbForm(forms.Form):
