@@ -48,6 +48,7 @@ class EstimateForm(forms.Form):
     target_unit_cost = forms.DecimalField(label=_("Target unit cost"), required=False,
                                           min_value=0.01, max_digits=14, decimal_places=2)
     target_currency = forms.ChoiceField(label=_("Currency of the target"), initial="USD",
+                                        required=False,
                                         choices=[(c, c) for c in TARGET_CURRENCIES])
     max_lead_days = forms.IntegerField(label=_("Longest acceptable lead time (days)"),
                                        required=False, min_value=1, max_value=730)
