@@ -206,6 +206,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise looks here; `serve` fills it (collectstatic)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# three.js for the part preview comes from the ifc-console-viewer wheel (see estimates/staticfiles)
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "shisaku.estimates.staticfiles.ThreeFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -219,6 +225,17 @@ MEDIA_URL = "media/"
 SHISAKU_MAX_UPLOAD_MB = int(os.environ.get("SHISAKU_MAX_UPLOAD_MB", "50"))
 # Pool files coordinators upload in the browser (larger pools: `shisaku import` on the server).
 SHISAKU_IMPORT_UPLOAD_MB = int(os.environ.get("SHISAKU_IMPORT_UPLOAD_MB", "20"))
+# Estimates: files over these limits are refused before any parser runs (docs/ESTIMATING.md);
+# parts over the inline threshold are estimated by the worker in a child process with a memory
+# budget (MB over what the worker maps) and a time limit (s).
+SHISAKU_ESTIMATE_MAX_TRIANGLES = int(os.environ.get("SHISAKU_ESTIMATE_MAX_TRIANGLES", "1000000"))
+SHISAKU_ESTIMATE_MAX_FACE_VERTICES = int(os.environ.get("SHISAKU_ESTIMATE_MAX_FACE_VERTICES",
+                                                        "1000"))
+SHISAKU_ESTIMATE_MAX_INFLATED_MB = int(os.environ.get("SHISAKU_ESTIMATE_MAX_INFLATED_MB", "150"))
+SHISAKU_ESTIMATE_INLINE_TRIANGLES = int(os.environ.get("SHISAKU_ESTIMATE_INLINE_TRIANGLES",
+                                                       "150000"))
+SHISAKU_ESTIMATE_MEMORY_MB = int(os.environ.get("SHISAKU_ESTIMATE_MEMORY_MB", "2048"))
+SHISAKU_ESTIMATE_TIMEOUT_S = float(os.environ.get("SHISAKU_ESTIMATE_TIMEOUT_S", "120"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

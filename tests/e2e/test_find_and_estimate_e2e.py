@@ -63,6 +63,6 @@ def test_upload_a_part_and_read_the_plan(page: Any, live_server: Any, settings: 
     elapsed = time.monotonic() - started
     rows = page.locator('[data-testid="plan"] tbody tr')
     assert rows.count() == 3
-    assert "203.2 × 304.8 × 12.7" in page.get_by_test_id("geometry").inner_text()
+    assert "203.2 × 304.8 × 12.7" in page.get_by_test_id("geometry").text_content()
     assert page.locator(".plot img[src^='data:image/svg+xml']").count() == 1
     print(f"upload-to-estimate page: {elapsed:.2f} s")

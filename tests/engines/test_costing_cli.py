@@ -11,6 +11,7 @@ import pytest
 
 from shisaku.commands import estimate as command
 from shisaku.engines.costing import estimate_file
+from shisaku.engines.costing.plan import material_family
 from shisaku.errors import InputError
 from shisaku.taxonomy import UnknownCodeError
 
@@ -36,7 +37,11 @@ def test_cli_json_has_the_architecture_keys(capsys: pytest.CaptureFixture[str]) 
             "currency", "lead_time_days", "breakdown", "assumptions"}
     assert out["estimates"] and all(keys <= set(e) for e in out["estimates"])
     assert {e["quantity"] for e in out["estimates"]} == {1, 100, 1000}
-    assert all(e["currency"] == "USD" and e["region"] == "KR" for e in out["estimates"])
+    # the home region's estimates, plus those of the other regions the plan chooses
+    assert all(e["currency"] == "USD" and (e["region"] == "KR" or e["in_plan"])
+               for e in out["estimates"])
+    planned = {(r["process"], r["region"], r["quantity"]) for r in out["plan"]}
+    assert planned <= {(e["process"], e["region"], e["quantity"]) for e in out["estimates"]}
     assert [r["quantity"] for r in out["plan"]] == [1, 100, 1000]
     for row in out["plan"]:
         assert {"quantity", "process", "region", "unit_cost"} <= set(row)
@@ -49,7 +54,7 @@ def test_cli_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
                "--client-country", "JP", "--target", "5", "--plot", str(plot), "--json"], capsys)
     assert {e["process"] for e in out["estimates"]} == {"cnc_milling", "injection_molding"}
     assert {e["material"] for e in out["estimates"]} == {"pom"}
-    assert {e["region"] for e in out["estimates"]} == {"JP"}
+    assert {e["region"] for e in out["estimates"] if not e["in_plan"]} == {"JP"}
     assert len(out["target"]) == 2
     assert plot.read_text().startswith("<svg")
     assert "plot_svg" not in out
@@ -62,8 +67,14 @@ def test_plan_agrees_with_the_estimates() -> None:
     for row in out["plan"]:
         if row["region"] == "CN":
             assert listed[(row["process"], row["quantity"])]["unit_cost"] == row["unit_cost"]
+        family = out["plan_basis"]["params"]["family"]
+        assert material_family(row["material"]) == family
+        if not row["on_time"]:
+            continue  # nothing is on time: the plan took the fastest option
         sensible = [e["unit_cost"] for e in out["estimates"]
-                    if e["quantity"] == row["quantity"] and e["sensible"]]
+                    if e["quantity"] == row["quantity"] and e["sensible"]
+                    and material_family(e["material"]) == family
+                    and e["lead_time_days"] <= out["max_lead_days"]]
         assert row["unit_cost"] <= min(sensible)  # the plan may pick another region
     assert out["engine"]["currency"] == "USD" and out["engine"]["parameters_version"]
     assert len(out["engine"]["parameters_sha256"]) == 64

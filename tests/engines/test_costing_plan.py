@@ -89,7 +89,7 @@ def test_target_check() -> None:
         shares = [d["unit_cost"] for d in r["drivers"]]
         assert shares == sorted(shares, reverse=True)
     assert not result[0]["met"] and result[0]["levers"]
-    assert any("units" in lever for lever in result[0]["levers"])
+    assert any("units" in lever["message"] for lever in result[0]["levers"])
     assert result[-1]["met"]
 
 

@@ -48,13 +48,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     from shisaku.engines.costing import (
         GEOMETRY_PROCESSES,
-        Options,
         PartFacts,
-        crossovers,
         default_parameters,
+        estimate_geometry,
         estimate_process,
-        plan_rows,
-        target_check,
     )
     from shisaku.engines.geometry import (
         DEFAULT_SAMPLES,
@@ -83,15 +80,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     c3 = time.process_time()
     t3 = time.perf_counter()
     facts = PartFacts.from_geometry(geometry)
-    options = Options(params, facts, GEOMETRY_PROCESSES, params.regions, "KR")
     quantities = [int(q) for q in params.get("quantities")]
+    # every process in every region at every quantity, then what `shisaku estimate` does:
+    # DFM findings, the family-keeping plan with lead times, crossovers, a target check
     estimates = [
         estimate_process(params, facts, p, region=r, quantity=q, client_country="KR")
         for p in GEOMETRY_PROCESSES for r in params.regions for q in quantities
     ]
-    plan = plan_rows(options, quantities)
-    crossovers(options)
-    target_check(options, plan, 1.0)
+    estimate_geometry(geometry, quantities=quantities, client_country="KR",
+                      target_unit_cost=1.0, params=params)
     t4 = time.perf_counter()
     c4 = time.process_time()
 

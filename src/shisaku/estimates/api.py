@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from shisaku.errors import InputError
 from shisaku.estimates import selectors
-from shisaku.estimates.forms import parse_quantities
+from shisaku.estimates.forms import TARGET_CURRENCIES, parse_quantities
 from shisaku.estimates.models import Estimate
 from shisaku.estimates.services import DEFAULT_QUANTITIES, EstimateOptions, estimate_create
 from shisaku.tokens.auth import API_AUTH
@@ -26,6 +26,9 @@ class EstimateOut(Schema):
     engine_version: str
     parameters_sha256: str
     elapsed_ms: float
+    status: str
+    stage: str
+    error: str
     options: dict[str, Any]
     result: dict[str, Any]
 
@@ -34,7 +37,8 @@ def _out(e: Estimate) -> dict[str, Any]:
     result = {k: v for k, v in e.result.items() if k != "plot_svg"}
     return {"id": e.pk, "original_name": e.original_name, "sha256": e.sha256,
             "engine_version": e.engine_version, "parameters_sha256": e.parameters_sha256,
-            "elapsed_ms": e.elapsed_ms, "options": e.options, "result": result}
+            "elapsed_ms": e.elapsed_ms, "status": e.status, "stage": e.stage, "error": e.error,
+            "options": e.options, "result": result}
 
 
 @router.post("", response={201: EstimateOut}, summary="Estimate a CAD file")
@@ -42,9 +46,13 @@ def create_estimate(request: HttpRequest, file: File[UploadedFile],
                     units: Form[str] = "auto", processes: Form[str] = "",
                     material: Form[str] = "", quantities: Form[str] = "",
                     region: Form[str] = "KR", client_country: Form[str] = "KR",
-                    target_unit_cost: Form[float | None] = None) -> Status[dict[str, Any]]:
+                    target_unit_cost: Form[float | None] = None,
+                    target_currency: Form[str] = "USD",
+                    max_lead_days: Form[int | None] = None) -> Status[dict[str, Any]]:
     """``processes`` is comma-separated codes; ``quantities`` e.g. ``10,300,5000``.
-    Money is in USD. The answer is the JSON of `shisaku estimate --json` inside ``result``."""
+    Money is in USD. The answer is the JSON of `shisaku estimate --json` inside ``result``.
+    A large part is estimated by the worker: ``status`` is then ``queued`` and ``result``
+    empty; poll ``GET /estimates/{id}`` until ``status`` is ``done`` or ``failed``."""
     if units not in ("auto", "mm", "inch", "m"):
         raise InputError("units", "use auto, mm, inch or m")
     try:
@@ -53,10 +61,15 @@ def create_estimate(request: HttpRequest, file: File[UploadedFile],
         raise InputError("quantities", "; ".join(getattr(exc, "messages", [str(exc)]))) from None
     if target_unit_cost is not None and target_unit_cost <= 0:
         raise InputError("target_unit_cost", "must be above zero")
+    if target_currency.upper() not in TARGET_CURRENCIES:
+        raise InputError("target_currency", "unknown currency", valid=TARGET_CURRENCIES)
+    if max_lead_days is not None and not 1 <= max_lead_days <= 730:
+        raise InputError("max_lead_days", "give 1 to 730 days")
     options = EstimateOptions(
         units=units, processes=tuple(p.strip() for p in processes.split(",") if p.strip()),
         material=material or None, quantities=qty, region=region,
-        client_country=client_country, target_unit_cost=target_unit_cost)
+        client_country=client_country, target_unit_cost=target_unit_cost,
+        target_currency=target_currency.upper(), max_lead_days=max_lead_days)
     estimate = estimate_create(owner=request.user, upload=file, options=options)
     return Status(201, _out(estimate))
 

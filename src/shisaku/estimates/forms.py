@@ -13,6 +13,7 @@ from shisaku.directory.filtersets import _LazyChoices
 from shisaku.estimates.services import DEFAULT_QUANTITIES, EstimateOptions
 
 PRODUCING_COUNTRIES = ["KR", "JP", "CN", "TW", "VN"]
+TARGET_CURRENCIES = ["USD", "KRW", "JPY", "CNY", "EUR"]
 
 
 def parse_quantities(text: str) -> tuple[int, ...]:
@@ -46,8 +47,13 @@ class EstimateForm(Form):
         str(q) for q in DEFAULT_QUANTITIES), max_length=120)
     region = forms.ChoiceField(label=_("Home country of production"), initial="KR")
     client_country = forms.ChoiceField(label=_("Deliver to"), initial="KR")
-    target_unit_cost = forms.DecimalField(label=_("Target unit cost (USD)"), required=False,
-                                          min_value=0.01, max_digits=12, decimal_places=2)
+    target_unit_cost = forms.DecimalField(label=_("Target unit cost"), required=False,
+                                          min_value=0.01, max_digits=14, decimal_places=2)
+    target_currency = forms.ChoiceField(label=_("Currency of the target"), initial="USD",
+                                        required=False,
+                                        choices=[(c, c) for c in TARGET_CURRENCIES])
+    max_lead_days = forms.IntegerField(label=_("Longest acceptable lead time (days)"),
+                                       required=False, min_value=1, max_value=730)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,4 +75,41 @@ class EstimateForm(Form):
         return EstimateOptions(units=d["units"], processes=tuple(d.get("processes") or ()),
                                material=d.get("material") or None, quantities=d["quantities"],
                                region=d["region"], client_country=d["client_country"],
-                               target_unit_cost=float(target) if target is not None else None)
+                               target_unit_cost=float(target) if target is not None else None,
+                               target_currency=d.get("target_currency") or "USD",
+                               max_lead_days=d.get("max_lead_days"))
+
+
+class PcbForm(forms.Form):
+    """A printed circuit board, costed without a file: size, layers, parts and joints."""
+
+    width_mm = forms.DecimalField(label=_("Board width (mm)"), min_value=1, max_value=1000,
+                                  decimal_places=2, initial=100)
+    height_mm = forms.DecimalField(label=_("Board height (mm)"), min_value=1, max_value=1000,
+                                   decimal_places=2, initial=80)
+    layers = forms.TypedChoiceField(label=_("Copper layers"), coerce=int, initial=2,
+                                    choices=[(n, str(n)) for n in (1, 2, 4, 6, 8)])
+    quantities = forms.CharField(label=_("Quantities"), initial="5, 100, 1000", max_length=120)
+    components = forms.IntegerField(label=_("SMT components per board (0: bare boards)"),
+                                    min_value=0, max_value=20000, initial=0)
+    smt_placements = forms.IntegerField(label=_("SMT placements per board (if not one per "
+                                                "component)"), min_value=0, max_value=50000,
+                                        required=False)
+    tht_joints = forms.IntegerField(label=_("Through-hole joints per board"), min_value=0,
+                                    max_value=20000, initial=0)
+    sides = forms.TypedChoiceField(label=_("Sides with components"), coerce=int, initial=1,
+                                   choices=[(1, "1"), (2, "2")])
+    region = forms.ChoiceField(label=_("Home country of production"), initial="CN")
+    client_country = forms.ChoiceField(label=_("Deliver to"), initial="KR")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from shisaku import taxonomy
+
+        self.fields["region"].choices = [(c, taxonomy.label("country", c))
+                                         for c in PRODUCING_COUNTRIES]
+        self.fields["client_country"].choices = [
+            (c, taxonomy.label("country", c)) for c in taxonomy.COUNTRIES]
+
+    def clean_quantities(self) -> tuple[int, ...]:
+        return parse_quantities(self.cleaned_data["quantities"])

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shisaku.estimates.choices import EstimateStatus, JobStage
+
 
 def _upload_to(instance: Estimate, filename: str) -> str:
     """Stored as ``part.<ext>`` (the uploader's name, which may be too long for a disk or carry
@@ -28,9 +30,15 @@ class Estimate(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     options = models.JSONField(default=dict)
     result = models.JSONField(default=dict)
-    engine_version = models.CharField(max_length=60)
-    parameters_sha256 = models.CharField(max_length=64)
+    engine_version = models.CharField(max_length=60, blank=True)
+    parameters_sha256 = models.CharField(max_length=64, blank=True)
     elapsed_ms = models.FloatField(default=0)
+    # Large parts are estimated by the worker: the page polls status and stage.
+    status = models.CharField(max_length=10, choices=EstimateStatus.choices,
+                              default=EstimateStatus.DONE, db_index=True)
+    stage = models.CharField(max_length=10, choices=JobStage.choices, default=JobStage.DONE)
+    error = models.CharField(max_length=500, blank=True)
+    triangles = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

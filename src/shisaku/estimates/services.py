@@ -5,15 +5,24 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from shisaku.core.services import audit_record
 from shisaku.errors import InputError
+from shisaku.estimates.adapters import currency_rates
+from shisaku.estimates.choices import (
+    ESTIMATE_TRANSITIONS,
+    EstimateStatus,
+    JobStage,
+    transition_allowed,
+)
 from shisaku.estimates.models import Estimate
 
 ALLOWED_SUFFIXES = (".stl", ".obj", ".3mf", ".step", ".stp")
@@ -29,13 +38,16 @@ class EstimateOptions:
     region: str = "KR"
     client_country: str = "KR"
     target_unit_cost: float | None = None
+    target_currency: str = "USD"
+    max_lead_days: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"units": self.units, "processes": list(self.processes),
                 "material": self.material, "quantities": list(self.quantities),
                 "region": self.region, "client_country": self.client_country,
-                "target_unit_cost": self.target_unit_cost}
+                "target_unit_cost": self.target_unit_cost,
+                "target_currency": self.target_currency, "max_lead_days": self.max_lead_days}
 
 
 def _read_upload(upload: UploadedFile) -> bytes:
@@ -54,36 +66,48 @@ def _read_upload(upload: UploadedFile) -> bytes:
     return data
 
 
+def _limits() -> Any:
+    from shisaku.engines.geometry import LoadLimits
+
+    return LoadLimits(max_triangles=settings.SHISAKU_ESTIMATE_MAX_TRIANGLES,
+                      max_face_vertices=settings.SHISAKU_ESTIMATE_MAX_FACE_VERTICES,
+                      max_uncompressed_bytes=settings.SHISAKU_ESTIMATE_MAX_INFLATED_MB
+                      * 1024 * 1024)
+
+
+def _engine_kwargs(data: bytes, name: str, options: EstimateOptions) -> dict[str, Any]:
+    return {"source": data, "filename": name, "units": options.units,
+            "processes": list(options.processes) or None, "material": options.material,
+            "quantities": list(options.quantities), "region": options.region,
+            "client_country": options.client_country,
+            "target_unit_cost": options.target_unit_cost,
+            "target_currency": options.target_currency,
+            "currency_rates": currency_rates() if options.target_currency != "USD" else None,
+            "max_lead_days": options.max_lead_days, "include_plot": False,
+            "max_triangles": settings.SHISAKU_ESTIMATE_MAX_TRIANGLES}
+
+
 def estimate_create(*, owner: Any, upload: UploadedFile, options: EstimateOptions,
                     part_file: Any = None) -> Estimate:
-    """Analyse and cost an uploaded part; store it only when the engines accepted it."""
+    """Analyse and cost an uploaded part; store it only when the engines accepted it.
+
+    The file is checked against the limits first (no parser runs). A part of more than
+    ``SHISAKU_ESTIMATE_INLINE_TRIANGLES`` triangles (or a STEP file, whose triangles are
+    unknown until it is tessellated) is stored as queued and estimated by the worker.
+    """
     data = _read_upload(upload)
     return _estimate_bytes(owner=owner, data=data, name=upload.name or "part", options=options,
                            part_file=part_file)
 
 
-def _estimate_bytes(*, owner: Any, data: bytes, name: str, options: EstimateOptions,
-                    part_file: Any) -> Estimate:
-    from shisaku.engines.costing import estimate_file
-
-    started = time.perf_counter()
-    result = estimate_file(
-        data, filename=name, units=options.units,
-        processes=list(options.processes) or None, material=options.material,
-        quantities=list(options.quantities), region=options.region,
-        client_country=options.client_country, target_unit_cost=options.target_unit_cost,
-        include_plot=True,
-    )
-    elapsed_ms = (time.perf_counter() - started) * 1000
+def _store(*, owner: Any, data: bytes, name: str, options: EstimateOptions, part_file: Any,
+           **fields: Any) -> Estimate:
     digest = hashlib.sha256(data).hexdigest()
     name = name.rsplit("/", 1)[-1][:200]
     with transaction.atomic():
         estimate = Estimate(owner=owner, part_file=part_file, original_name=name,
-                            size_bytes=len(data), sha256=digest,
-                            options=options.as_dict(), result=result,
-                            engine_version=result["engine"]["version"],
-                            parameters_sha256=result["engine"]["parameters_sha256"],
-                            elapsed_ms=elapsed_ms)
+                            size_bytes=len(data), sha256=digest, options=options.as_dict(),
+                            **fields)
         estimate.file.save(name, ContentFile(data), save=False)
         try:
             estimate.save()
@@ -94,27 +118,115 @@ def _estimate_bytes(*, owner: Any, data: bytes, name: str, options: EstimateOpti
     return estimate
 
 
+def _finish(estimate: Estimate, result: dict[str, Any], elapsed_ms: float) -> None:
+    estimate.result = result
+    estimate.engine_version = result["engine"]["version"]
+    estimate.parameters_sha256 = result["engine"]["parameters_sha256"]
+    estimate.elapsed_ms = elapsed_ms
+    estimate.status = EstimateStatus.DONE
+    estimate.stage = JobStage.DONE
+
+
+def _estimate_bytes(*, owner: Any, data: bytes, name: str, options: EstimateOptions,
+                    part_file: Any) -> Estimate:
+    from shisaku.engines.costing import estimate_file, resolve_processes
+    from shisaku.engines.costing.params import default_parameters
+    from shisaku.engines.geometry import prescan
+
+    resolve_processes(default_parameters(), list(options.processes) or None, options.material)
+    scan = prescan(data, name, _limits())  # refuses over-limit files at once
+    inline = (scan.file_format != "step"
+              and scan.triangles <= settings.SHISAKU_ESTIMATE_INLINE_TRIANGLES) or (
+              scan.file_format == "step" and len(data) <= 1_000_000)
+    if not inline:
+        estimate = _store(owner=owner, data=data, name=name, options=options,
+                          part_file=part_file, status=EstimateStatus.QUEUED,
+                          stage=JobStage.QUEUED, triangles=scan.triangles)
+        from shisaku.estimates.tasks import estimate_run
+
+        transaction.on_commit(lambda: estimate_run(estimate.pk))
+        return estimate
+    started = time.perf_counter()
+    result = estimate_file(**_engine_kwargs(data, name, options))
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    estimate = Estimate(triangles=result["geometry"].get("triangles", 0))
+    _finish(estimate, result, elapsed_ms)
+    return _store(owner=owner, data=data, name=name, options=options, part_file=part_file,
+                  result=estimate.result, engine_version=estimate.engine_version,
+                  parameters_sha256=estimate.parameters_sha256, elapsed_ms=elapsed_ms,
+                  status=EstimateStatus.DONE, stage=JobStage.DONE,
+                  triangles=estimate.triangles)
+
+
+def _move(estimate: Estimate, target: str) -> None:
+    if not transition_allowed(ESTIMATE_TRANSITIONS, estimate.status, target):
+        raise InputError("status", f"an estimate cannot go from {estimate.status} to {target}")
+    estimate.status = target
+
+
+def estimate_execute(*, estimate: Estimate) -> Estimate:
+    """Run a queued estimate (the worker's job) in a child process with the memory and time
+    limits of the settings; record its stages as it goes, then the result or the reason it
+    failed. Nothing stored is lost: the file stays, a failure is a status with its reason."""
+    from shisaku.engines.costing import estimate_file
+    from shisaku.estimates.jobs import JobLimitError, run_bounded
+
+    estimate = Estimate.objects.get(pk=estimate.pk)
+    if estimate.status not in (EstimateStatus.QUEUED, EstimateStatus.RUNNING):
+        return estimate
+    _move(estimate, EstimateStatus.RUNNING)
+    estimate.stage = JobStage.READING
+    estimate.save(update_fields=["status", "stage"])
+    with estimate.file.open("rb") as fh:
+        data = fh.read()
+    options = EstimateOptions(**{k: (tuple(v) if isinstance(v, list) else v)
+                                 for k, v in estimate.options.items()})
+
+    def on_progress(stage: str) -> None:
+        if stage in JobStage.values:
+            Estimate.objects.filter(pk=estimate.pk).update(stage=stage)
+
+    started = time.perf_counter()
+    try:
+        result = run_bounded(estimate_file, _engine_kwargs(data, estimate.original_name, options),
+                             memory_mb=settings.SHISAKU_ESTIMATE_MEMORY_MB,
+                             timeout_s=settings.SHISAKU_ESTIMATE_TIMEOUT_S,
+                             on_progress=on_progress)
+    except (InputError, JobLimitError, RuntimeError) as exc:
+        _move(estimate, EstimateStatus.FAILED)
+        estimate.error = (exc.reason if isinstance(exc, InputError) else str(exc))[:500]
+        estimate.save(update_fields=["status", "error"])
+        return estimate
+    _move(estimate, EstimateStatus.DONE)
+    _finish(estimate, result, (time.perf_counter() - started) * 1000)
+    estimate.save()
+    return estimate
+
+
 PRODUCING = ("KR", "JP", "CN", "TW", "VN")
 
 
-def options_for_part(part: Any) -> EstimateOptions:
+def options_for_part(part: Any, *, today: date | None = None) -> EstimateOptions:
     """Quantities from the project's phases (units × parts per unit), home region and client
-    country from the startup, the target unit cost when the project states it in USD."""
+    country from the startup, the part's material, the project's target unit cost in its own
+    currency (converted with dated rates) and its deadline as the longest lead time."""
     project = part.project
     per_unit = max(int(part.quantity_per_unit or 1), 1)
     phases = [project.qty_prototype, project.qty_pilot, project.qty_small_lot, project.qty_mass]
     quantities = tuple(sorted({q * per_unit for q in phases if q})) or DEFAULT_QUANTITIES
     country = project.organisation.country or "KR"
-    target = None
-    if project.target_unit_cost is not None and project.currency == "USD":
-        target = float(project.target_unit_cost)
+    target = float(project.target_unit_cost) if project.target_unit_cost is not None else None
+    max_lead = None
+    if project.deadline:
+        max_lead = max(1, (project.deadline - (today or timezone.localdate())).days)
     from shisaku.engines.costing import GEOMETRY_PROCESSES
 
     processes = tuple(p for p in part.process_hints if p in GEOMETRY_PROCESSES)
     return EstimateOptions(
         processes=processes, material=part.material or None, quantities=quantities,
         region=country if country in PRODUCING else "KR", client_country=country,
-        target_unit_cost=target)
+        target_unit_cost=target, target_currency=project.currency or "USD",
+        max_lead_days=max_lead)
 
 
 def estimate_part_file(*, owner: Any, part_file: Any) -> Estimate:
@@ -135,7 +247,9 @@ def estimate_part_file(*, owner: Any, part_file: Any) -> Estimate:
                            options=EstimateOptions(quantities=options.quantities,
                                                    region=options.region,
                                                    client_country=options.client_country,
-                                                   target_unit_cost=options.target_unit_cost),
+                                                   target_unit_cost=options.target_unit_cost,
+                                                   target_currency=options.target_currency,
+                                                   max_lead_days=options.max_lead_days),
                            part_file=part_file)
 
 
@@ -213,3 +327,49 @@ def package_cost_estimate(*, processes: list[str], materials: list[str] | None =
     return {"total_cost": round(sum(by_process.values()), 2), "currency": "USD",
             "by_process": {k: round(v, 2) for k, v in by_process.items()},
             "quantity": quantity, "region": region, "assumptions": assumptions}
+
+
+def board_estimate(*, width_mm: float, height_mm: float, layers: int,
+                   quantities: tuple[int, ...], components: int, smt_placements: int | None,
+                   tht_joints: int, sides: int, region: str, client_country: str
+                   ) -> dict[str, Any]:
+    """Cost a printed circuit board (fabrication, and assembly when it has parts)."""
+    from shisaku.engines.costing import default_parameters, estimate_board
+
+    return estimate_board(default_parameters(), width_mm=width_mm, height_mm=height_mm,
+                          layers=layers, quantities=list(quantities), region=region,
+                          client_country=client_country, components=components,
+                          smt_placements=smt_placements, tht_joints=tht_joints, sides=sides)
+
+
+PREVIEW_KINDS = {"undercuts": "undercut", "missing_draft": "no_draft", "thin_walls": "thin",
+                 "thin_features": "thin"}
+
+
+def estimate_preview(*, estimate: Estimate) -> dict[str, Any]:
+    """The decimated mesh of an estimated part with the faces of its DFM findings marked
+    (undercuts, thin walls and features, missing draft), cached by file and engine."""
+    from django.core.cache import cache
+
+    from shisaku.engines.geometry import load_part, preview_mesh
+
+    key = f"estimate-preview:{estimate.sha256}:{estimate.pk}:{estimate.engine_version}".replace(
+        " ", "_")
+    cached = cache.get(key)
+    if cached is not None:
+        return dict(cached)
+    result = estimate.result or {}
+    findings = result.get("dfm", [])
+    wanted = {PREVIEW_KINDS[f["check"]] for f in findings if f.get("check") in PREVIEW_KINDS}
+    thin = [f["params"].get("min_wall_mm") for f in findings
+            if f.get("check") in ("thin_walls", "thin_features")]
+    highlights = {k: v for k, v in result.get("geometry", {}).get("highlights", {}).items()
+                  if k in wanted}
+    with estimate.file.open("rb") as fh:
+        data = fh.read()
+    part = load_part(data, filename=estimate.original_name,
+                     units=estimate.options.get("units", "auto"), limits=_limits())
+    preview = preview_mesh(part.mesh, highlights,
+                           thin_below_mm=max((t for t in thin if t), default=None))
+    cache.set(key, preview, 3600)
+    return preview

@@ -9,15 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
-from shisaku import taxonomy
-from shisaku.engines.costing.plot import cost_curve_svg
 from shisaku.errors import InputError
 from shisaku.estimates import selectors
+from shisaku.estimates.choices import EstimateStatus
 from shisaku.estimates.forms import EstimateForm
+from shisaku.estimates.models import Estimate
 from shisaku.estimates.services import estimate_create
 from shisaku.taxonomy import UnknownCodeError
 
@@ -62,40 +62,109 @@ def estimate_part_file(request: HttpRequest, file_id: int) -> HttpResponse:
     return redirect("estimates:detail", pk=estimate.pk)
 
 
-def _plot(result: dict[str, Any]) -> str:
-    """The cost curves (a data: URI of an SVG) redrawn per request with process names in the reader's language (the
-    stored chart names its series by code): per process and quantity, the best region's
-    landed unit cost. Drawn by engines.costing.plot, which escapes every label."""
-    lang = get_language() or "en"
-    best: dict[str, dict[float, float]] = {}
-    for row in result.get("estimates", []):
-        try:
-            q, cost = float(row["quantity"]), float(row["unit_cost"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        curve = best.setdefault(taxonomy.label("process", row.get("process", ""), lang), {})
-        curve[q] = min(cost, curve.get(q, cost))
-    if not best:
-        return ""
-    series = {name: sorted(points.items()) for name, points in best.items()}
-    svg = cost_curve_svg(series, title=str(_("Landed unit cost (USD, best region)")),
-                         x_label=str(_("Quantity")), y_label=str(_("Unit cost (USD)")))
-    # Shown as an image (a data: URI), never inserted as markup: whatever the SVG holds, it
-    # cannot script the page (the CSP allows img data:).
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+def _own(request: HttpRequest, pk: int) -> Estimate:
+    estimate = selectors.estimates_of(request.user).filter(pk=pk).first()
+    if estimate is None:
+        raise Http404
+    return estimate
+
+
+@login_required
+@require_GET
+def estimate_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress block the page polls (htmx) while the worker estimates a large part; when
+    the job has ended, the page reloads to show the result or the reason it failed."""
+    estimate = _own(request, pk)
+    if estimate.status in (EstimateStatus.DONE, EstimateStatus.FAILED):
+        return HttpResponseClientRefresh()
+    return render(request, "estimates/_progress.html", {"e": estimate})
 
 
 @login_required
 @require_GET
 def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    estimate = selectors.estimates_of(request.user).filter(pk=pk).first()
-    if estimate is None:
-        raise Http404
+    estimate = _own(request, pk)
+    if estimate.status != EstimateStatus.DONE:
+        return render(request, "estimates/pending.html", {"e": estimate})
     result = estimate.result
-    plot = _plot(result)
     return render(request, "estimates/detail.html", {
         "e": estimate, "g": result.get("geometry", {}), "dfm": result.get("dfm", []),
-        "plan": result.get("plan", []), "crossovers": result.get("crossovers", []),
-        "estimates": result.get("estimates", []), "target": result.get("target"),
-        "plot": plot,
+        "plan": result.get("plan", []), "plan_basis": result.get("plan_basis"),
+        "max_lead_days": result.get("max_lead_days"),
+        "crossovers": result.get("crossovers", []),
+        "by_process": _by_process(result.get("estimates", [])),
+        "target": result.get("target"), "target_rate": result.get("target_rate"),
+        "plot": _plot(result),
     })
+
+
+def _by_process(estimates: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Estimates grouped by process (in the engine's order), for the folded breakdowns."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for x in estimates:
+        groups.setdefault(x["process"], []).append(x)
+    return [(p, sorted(rows, key=lambda x: (x["quantity"], not x.get("in_plan"), x["region"])))
+            for p, rows in groups.items()]
+
+
+def _plot(result: dict[str, Any]) -> str:
+    """The cost chart (a data: URI of an SVG) drawn in the page's language from the stored numbers (the engine draws
+    from numbers and the labels given here only; every text is escaped by the plotter)."""
+    from shisaku.engines.costing import cost_curve_svg
+    from shisaku.estimates.words import label
+
+    series = result.get("plot_series")
+    if series is None:  # an estimate stored before the series were kept
+        svg = str(result.get("plot_svg", ""))
+    else:
+        named = {label("process", p): [(float(q), float(c)) for q, c in pts]
+                 for p, pts in series.items()}
+        svg = cost_curve_svg(named, title=str(_("Landed unit cost (USD, cheapest region)")),
+                             x_label=str(_("quantity")), y_label=str(_("unit cost (USD)")),
+                             empty=str(_("no data")))
+    # Shown as an image (a data: URI), never inserted as markup: whatever a stored SVG holds,
+    # it cannot script the page (the CSP allows img data:).
+    return ("data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+            if svg else "")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def estimate_pcb(request: HttpRequest) -> HttpResponse:
+    """Printed circuit boards: fabrication and assembly cost from the board's data."""
+    from shisaku.estimates.forms import PcbForm
+    from shisaku.estimates.services import board_estimate
+
+    form = PcbForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = board_estimate(
+                width_mm=float(d["width_mm"]), height_mm=float(d["height_mm"]),
+                layers=d["layers"], quantities=d["quantities"], components=d["components"],
+                smt_placements=d.get("smt_placements"), tht_joints=d["tht_joints"],
+                sides=d["sides"], region=d["region"], client_country=d["client_country"])
+        except InputError as exc:
+            form.add_error(None, exc.reason)
+    status = 400 if request.method == "POST" and result is None else 200
+    return render(request, "estimates/pcb.html", {"form": form, "result": result},
+                  status=status)
+
+
+@login_required
+@require_GET
+def estimate_mesh(request: HttpRequest, pk: int) -> HttpResponse:
+    """The part's preview mesh as JSON for the 3D view (a static script fetches it)."""
+    from django.http import JsonResponse
+
+    from shisaku.estimates.services import estimate_preview
+
+    estimate = _own(request, pk)
+    if estimate.status != EstimateStatus.DONE:
+        raise Http404
+    try:
+        preview = estimate_preview(estimate=estimate)
+    except InputError as exc:
+        return JsonResponse({"detail": [exc.as_dict()]}, status=422)
+    return JsonResponse(preview)

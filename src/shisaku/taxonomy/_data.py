@@ -81,7 +81,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 _MATERIAL_FAMILY: dict[str, str] = {
     "aluminum_6061": "metal", "aluminum_7075": "metal", "stainless_304": "metal",
     "stainless_316": "metal", "mild_steel": "metal", "tool_steel": "metal", "brass": "metal",
-    "copper": "metal", "titanium": "metal",
+    "copper": "metal", "titanium": "metal", "aluminum_adc12": "metal", "zinc_zamak3": "metal",
     "abs": "plastic", "pc": "plastic", "pp": "plastic", "pa6": "plastic", "pa66": "plastic",
     "pom": "plastic", "pmma": "plastic", "petg": "plastic", "pla": "plastic", "peek": "plastic",
     "pa12": "plastic",

@@ -23,6 +23,7 @@ from shisaku.engines.costing.models import (
     PartFacts,
     cooling_time_s,
     estimate_process,
+    learning_factor,
     material_for,
 )
 from shisaku.engines.costing.params import (
@@ -31,11 +32,12 @@ from shisaku.engines.costing.params import (
     iter_parameters,
     load_parameters,
 )
-from shisaku.engines.costing.pcb import estimate_pcb
+from shisaku.engines.costing.pcb import estimate_board, estimate_pcb
 from shisaku.engines.costing.plan import Options, crossovers, plan_rows, target_check
 from shisaku.engines.costing.plot import cost_curve_svg
 from shisaku.engines.costing.report import (
     ENGINE_VERSION,
+    convert_target,
     estimate_file,
     estimate_geometry,
     resolve_processes,
@@ -48,10 +50,12 @@ __all__ = [
     "Options",
     "Parameters",
     "PartFacts",
+    "convert_target",
     "cooling_time_s",
     "cost_curve_svg",
     "crossovers",
     "default_parameters",
+    "estimate_board",
     "estimate_file",
     "estimate_geometry",
     "estimate_pcb",
@@ -59,6 +63,7 @@ __all__ = [
     "iter_parameters",
     "landed_costs",
     "lane",
+    "learning_factor",
     "load_parameters",
     "material_for",
     "plan_rows",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from shisaku.engines.costing.params import Parameters
+from shisaku.engines.messages import said
 
 __all__ = ["landed_costs", "lane"]
 
@@ -22,6 +23,14 @@ def lane(params: Parameters, origin: str, destination: str) -> str:
     return "intercontinental"
 
 
+def _remote_hours(params: Parameters, process: str | None) -> float:
+    by_process = params.get("cross_border", "remote_engineering_h_by_process") if params.has(
+        "cross_border", "remote_engineering_h_by_process") else {}
+    if process in by_process:
+        return float(by_process[process])
+    return params.num("cross_border", "remote_engineering_h")
+
+
 def landed_costs(
     params: Parameters,
     *,
@@ -31,6 +40,7 @@ def landed_costs(
     unit_mass_kg: float,
     unit_volume_cm3: float,
     unit_value: float,
+    process: str | None = None,
 ) -> dict[str, Any]:
     """Per-unit shipping, duty and cross-border overhead, transit days and the mode chosen.
 
@@ -52,7 +62,9 @@ def landed_costs(
         mode, charge, days = "freight", freight, rates["freight_days"]["value"]
     duty = 0.0
     cross = 0.0
-    note = f"shipping {origin}->{destination} by {mode} ({name} lane), {days} days"
+    where = {"origin": origin, "destination": destination, "mode": mode, "lane": name,
+             "days": int(days)}
+    note = said("shipping_domestic", **where)
     if name != "domestic":
         duties = params.get("cross_border", "import_duty_pct")
         pct = float(duties.get(destination, duties["default"]))
@@ -61,17 +73,14 @@ def landed_costs(
         engineer = float(rates_h.get(destination, rates_h["default"]))
         fixed = (
             params.num("cross_border", "customs_clearance_usd")
-            + params.num("cross_border", "remote_engineering_h") * engineer
+            + _remote_hours(params, process) * engineer
         )
         inspection = min(
             params.num("cross_border", "inspection_usd") / quantity,
             params.num("cross_border", "inspection_max_pct") / 100.0 * unit_value,
         )
         cross = fixed / quantity + inspection
-        note += (
-            f"; import duty {pct:g} %, customs clearance, remote engineering time and "
-            "inspection included"
-        )
+        note = said("shipping_cross_border", **where, duty_pct=pct)
     return {
         "shipping": charge / quantity,
         "duty": duty,

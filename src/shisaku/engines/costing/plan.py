@@ -12,15 +12,27 @@ from typing import Any
 
 from shisaku.engines.costing.models import Estimate, PartFacts, estimate_process
 from shisaku.engines.costing.params import Parameters
+from shisaku.engines.messages import say
 
-__all__ = ["Options", "crossovers", "plan_rows", "target_check"]
+__all__ = [
+    "Options",
+    "choose_family",
+    "crossovers",
+    "material_family",
+    "materials_in_family",
+    "plan_rows",
+    "target_check",
+]
 
 EstimateFn = Callable[[str, str, int], Estimate]
 
 
 @dataclass
 class Options:
-    """Every (process, region) considered, with one estimate function for any quantity."""
+    """Every (process, region) considered, with one estimate function for any quantity.
+
+    ``materials`` fixes the material of each process (the part's material, or one of its
+    family); ``max_lead_days`` is the longest lead time the plan accepts."""
 
     params: Parameters
     facts: PartFacts
@@ -28,6 +40,8 @@ class Options:
     regions: Sequence[str]
     client_country: str
     material: str | None = None
+    materials: dict[str, str] = field(default_factory=dict)
+    max_lead_days: int | None = None
     _memo: dict[tuple[str, str, int], Estimate] = field(default_factory=dict, repr=False)
 
     def estimate(self, process: str, region: str, quantity: int) -> Estimate:
@@ -35,7 +49,8 @@ class Options:
         hit = self._memo.get(key)
         if hit is None:
             hit = estimate_process(
-                self.params, self.facts, process, material=self.material, region=region,
+                self.params, self.facts, process,
+                material=self.materials.get(process, self.material), region=region,
                 quantity=quantity, client_country=self.client_country,
             )
             self._memo[key] = hit
@@ -44,9 +59,13 @@ class Options:
     def all(self, quantity: int) -> list[Estimate]:
         return [self.estimate(p, r, quantity) for p in self.processes for r in self.regions]
 
+    def on_time(self, e: Estimate) -> bool:
+        return self.max_lead_days is None or e.lead_time_days <= self.max_lead_days
+
     def best(self, quantity: int, *, process: str | None = None) -> Estimate | None:
-        """The cheapest sensible option (ties: shorter lead time, then process and region
-        code order), optionally for one process only."""
+        """The cheapest sensible option within the lead-time limit (ties: shorter lead time,
+        then process and region code order), optionally for one process only; when nothing
+        is on time, the fastest sensible option."""
         pool = [
             e for e in (self.all(quantity) if process is None
                         else [self.estimate(process, r, quantity) for r in self.regions])
@@ -54,23 +73,84 @@ class Options:
         ]
         if not pool:
             return None
-        return min(pool, key=lambda e: (e.unit_cost, e.lead_time_days, e.process, e.region))
+        timely = [e for e in pool if self.on_time(e)]
+        if not timely:
+            return min(pool, key=lambda e: (e.lead_time_days, e.unit_cost, e.process, e.region))
+        return min(timely, key=lambda e: (e.unit_cost, e.lead_time_days, e.process, e.region))
+
+
+PLASTIC_LIKE = {"photopolymer": "plastic"}  # a resin print stands in for a plastic part
+
+
+def material_family(code: str) -> str:
+    """The taxonomy family of a material, photopolymers counted with plastics."""
+    from shisaku import taxonomy
+
+    term = next((t for t in taxonomy.terms("material") if t.code == code), None)
+    group = term.group if term else ""
+    return PLASTIC_LIKE.get(group, group)
+
+
+def materials_in_family(params: Parameters, processes: Sequence[str], family: str
+                        ) -> dict[str, str]:
+    """For each process that makes something of ``family``: its default material when that
+    is of the family, else the first of its materials that is."""
+    out: dict[str, str] = {}
+    for p in processes:
+        proc = params.process(p)
+        default = str(proc["default_material"])
+        if material_family(default) == family:
+            out[p] = default
+            continue
+        other = next((m for m in proc.get("materials", []) if material_family(m) == family),
+                     None)
+        if other:
+            out[p] = other
+    return out
+
+
+def choose_family(params: Parameters, facts: PartFacts, processes: Sequence[str],
+                  regions: Sequence[str], client_country: str, quantities: Sequence[int],
+                  max_lead_days: int | None) -> tuple[str, dict[str, str], Options | None]:
+    """With no material given, the plan keeps one material family for every quantity: the
+    family whose plan covers the most quantities at the least spend over all of them (ties:
+    plastic first, as a housing or bracket is most often plastic)."""
+    families = sorted({material_family(str(params.process(p)["default_material"]))
+                       for p in processes} - {""})
+    best: tuple[Any, ...] | None = None
+    chosen: tuple[str, dict[str, str], Options | None] = ("", {}, None)
+    for fam in families:
+        mats = materials_in_family(params, processes, fam)
+        if not mats:
+            continue
+        opts = Options(params, facts, list(mats), regions, client_country, None, mats,
+                       max_lead_days)
+        picks = [opts.best(q) for q in quantities]
+        covered = sum(1 for b in picks if b is not None)
+        spend = sum(b.unit_cost * q for b, q in zip(picks, quantities, strict=True) if b)
+        key = (-covered, spend, fam != "plastic", fam)
+        if best is None or key < best:
+            best, chosen = key, (fam, mats, opts)
+    return chosen  # with its Options, whose estimates are memoised for the plan
 
 
 def plan_rows(options: Options, quantities: Sequence[int]) -> list[dict[str, Any]]:
-    """One row per quantity: the best option with its landed unit cost, total, tooling, lead
-    time, and the runner-up of a different process or region."""
+    """One row per quantity: the best option with its material, landed unit cost, total,
+    tooling, lead time, and the runner-up of a different process or region. A quantity no
+    process can make gets a row with its reason (code, params, message) and no numbers."""
     rows: list[dict[str, Any]] = []
     for q in quantities:
+        best = options.best(q)
+        if best is None:
+            said = say("no_sensible_process")
+            rows.append({"quantity": q, "process": None, "region": None, "material": None,
+                         "unit_cost": None, "lead_time_days": None, "note": said["message"],
+                         "reason": said})
+            continue
         pool = sorted(
-            (e for e in options.all(q) if e.sensible),
+            (e for e in options.all(q) if e.sensible and options.on_time(e)),
             key=lambda e: (e.unit_cost, e.lead_time_days, e.process, e.region),
         )
-        if not pool:
-            rows.append({"quantity": q, "process": None, "region": None, "unit_cost": None,
-                         "note": "no sensible process for this part and quantity"})
-            continue
-        best = pool[0]
         row: dict[str, Any] = {
             "quantity": q,
             "process": best.process,
@@ -81,15 +161,18 @@ def plan_rows(options: Options, quantities: Sequence[int]) -> list[dict[str, Any
             "tooling_cost": best.tooling_cost,
             "lead_time_days": best.lead_time_days,
             "currency": best.currency,
+            "on_time": options.on_time(best),
         }
-        other = next((e for e in pool[1:] if e.process != best.process), None)
+        other = next((e for e in pool if e.process != best.process), None)
         if other:
             row["next_process"] = {"process": other.process, "region": other.region,
-                                   "unit_cost": other.unit_cost}
-        abroad = next((e for e in pool[1:] if e.region != best.region), None)
+                                   "unit_cost": other.unit_cost,
+                                   "lead_time_days": other.lead_time_days}
+        abroad = next((e for e in pool if e.region != best.region), None)
         if abroad:
             row["next_region"] = {"process": abroad.process, "region": abroad.region,
-                                  "unit_cost": abroad.unit_cost}
+                                  "unit_cost": abroad.unit_cost,
+                                  "lead_time_days": abroad.lead_time_days}
         rows.append(row)
     return rows
 
@@ -222,21 +305,17 @@ def target_check(
         if gap > 0:
             levers = entry["levers"]
             if reach is not None and reach > q:
-                levers.append(f"the plan reaches {target_unit_cost:g} USD from about {reach:,} units")
+                levers.append(say("lever_quantity", target=target_unit_cost, quantity=reach))
             top = drivers[0][0] if drivers else ""
             if top == "tooling_amortised":
-                levers.append("tooling dominates: a larger lot, fewer side actions or a simpler/"
-                              "aluminium mould lowers it")
+                levers.append(say("lever_tooling"))
             elif top == "material":
-                levers.append("material dominates: less volume (thinner walls, cored sections) "
-                              "or a cheaper material lowers it")
+                levers.append(say("lever_material"))
             elif top in ("machine", "labour", "finishing"):
-                levers.append(f"{top} time dominates: a lower-rate region or a faster process "
-                              "(e.g. moulding instead of printing) lowers it")
+                levers.append(say("lever_time", item=top))
             elif top in ("shipping", "cross_border", "duty"):
-                levers.append("landed costs dominate: consolidate shipments or make it closer "
-                              "to the client")
+                levers.append(say("lever_landed"))
             elif top == "setup":
-                levers.append("set-up dominates: order more per batch")
+                levers.append(say("lever_setup"))
         out.append(entry)
     return out

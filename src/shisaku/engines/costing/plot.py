@@ -34,7 +34,8 @@ def cost_curve_svg(
     title: str = "Unit cost (USD) vs quantity",
     currency: str = "USD",
     x_label: str = "quantity",
-    y_label: str = "",
+    y_label: str | None = None,
+    empty: str = "no data",
 ) -> str:
     """SVG string: one polyline per series name (e.g. a process) through (quantity, unit cost)
     points, on log-log axes with decade grid lines and a legend. Non-positive values are
@@ -53,7 +54,7 @@ def cost_curve_svg(
         f'<text x="{left}" y="18" font-size="13">{escape(title)}</text>',
     ]
     if not clean:
-        parts.append(f'<text x="{left}" y="{top + ph / 2:.0f}">no data</text></svg>')
+        parts.append(f'<text x="{left}" y="{top + ph / 2:.0f}">{escape(empty)}</text></svg>')
         return "".join(parts)
     qs = [q for pts in clean.values() for q, _ in pts]
     cs = [c for pts in clean.values() for _, c in pts]
@@ -84,11 +85,12 @@ def cost_curve_svg(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_label(v)}</text>'
         )
     parts.append(
-        f'<text x="{left + pw / 2:.0f}" y="{height - 8}" text-anchor="middle">{escape(x_label)}</text>'
+        f'<text x="{left + pw / 2:.0f}" y="{height - 8}" text-anchor="middle">{escape(x_label)}'
+        "</text>"
     )
     parts.append(
         f'<text x="14" y="{top + ph / 2:.0f}" transform="rotate(-90 14 {top + ph / 2:.0f})" '
-        f'text-anchor="middle">{escape(y_label or f"unit cost ({currency})")}</text>'
+        f'text-anchor="middle">{escape(y_label or "unit cost (" + currency + ")")}</text>'
     )
     for i, (name, pts) in enumerate(sorted(clean.items())):
         colour = PALETTE[i % len(PALETTE)]

@@ -20,9 +20,12 @@ from shisaku.engines.geometry.loading import (
     LoadLimits,
     guess_units,
     load_part,
+    prescan,
 )
 from shisaku.engines.geometry.measure import projected_area, removal_volume, sample_surface
+from shisaku.engines.geometry.preview import preview_mesh
 from shisaku.engines.geometry.rays import RayCaster, first_hit_bruteforce
+from shisaku.engines.geometry.scan import Scan
 
 __all__ = [
     "DEFAULT_SAMPLES",
@@ -32,11 +35,14 @@ __all__ = [
     "LoadLimits",
     "LoadedPart",
     "RayCaster",
+    "Scan",
     "analyse",
     "dfm_findings",
     "first_hit_bruteforce",
     "guess_units",
     "load_part",
+    "prescan",
+    "preview_mesh",
     "projected_area",
     "removal_volume",
     "sample_surface",

@@ -11,6 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from shisaku.engines.geometry.features import (
+    MAX_POINTS,
+    THIN_LADDER_MM,
+    milling_features,
+    points_of,
+)
 from shisaku.engines.geometry.loading import LoadedPart
 from shisaku.engines.geometry.measure import (
     projected_area,
@@ -24,6 +30,7 @@ from shisaku.engines.geometry.measure import (
 )
 from shisaku.engines.geometry.moulding import AXES, mould_analysis
 from shisaku.engines.geometry.rays import RayCaster
+from shisaku.engines.messages import say
 
 __all__ = ["DEFAULT_SAMPLES", "analyse"]
 
@@ -33,6 +40,23 @@ DEFAULT_SAMPLES = 1500
 def _stock_allowance(max_extent_mm: float) -> float:
     """Machining stock allowance per side (mm): 2 mm, 3 mm above 200 mm (assumption)."""
     return 3.0 if max_extent_mm > 200 else 2.0
+
+
+def _highlights(collected: dict[str, Any]) -> dict[str, Any]:
+    """Surface points that show the findings on the part (thin: with their thickness)."""
+    out: dict[str, Any] = {}
+    thin = collected.get("thin_points")
+    if thin is not None and len(thin):
+        values = collected["thin_values"]  # ascending
+        idx = np.flatnonzero(values < THIN_LADDER_MM[-1])[: 4 * MAX_POINTS]
+        idx = idx[:: max(1, -(-len(idx) // MAX_POINTS))]
+        out["thin"] = [[*(round(float(x), 3) for x in thin[i]), round(float(values[i]), 3)]
+                       for i in idx]
+    for key in ("undercut", "no_draft"):
+        pts = collected.get(f"{key}_points")
+        if pts is not None and len(pts):
+            out[key] = points_of(pts)
+    return out
 
 
 def analyse(
@@ -67,7 +91,7 @@ def analyse(
         "notes": list(part.notes),
     }
     if not watertight:
-        geometry["notes"].append("mesh is not watertight: volume and thickness are approximate")
+        geometry["notes"].append(say("not_watertight"))
     timings["basic"] = (time.perf_counter() - t0) * 1000
 
     t = time.perf_counter()
@@ -81,13 +105,19 @@ def analyse(
     timings["index"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()
-    thickness = wall_thickness(mesh, surf, caster)
+    collected: dict[str, Any] = {}
+    thickness = wall_thickness(mesh, surf, caster, collect=collected)
     geometry["wall_thickness_mm"] = thickness
     timings["thickness"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()
-    geometry["moulding"] = mould_analysis(mesh, surf, caster, projected, pull_axis)
+    geometry["moulding"] = mould_analysis(mesh, surf, caster, projected, pull_axis, collected)
     timings["moulding"] = (time.perf_counter() - t) * 1000
+
+    t = time.perf_counter()
+    tool_axis = AXES.index(geometry["moulding"]["pull_axis"])
+    geometry["milling"] = milling_features(mesh, caster, tool_axis)
+    timings["milling"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()
     geometry["machining"] = removal_volume(mesh, _stock_allowance(max(extents)))
@@ -99,5 +129,6 @@ def analyse(
     geometry["sheet_metal"] = sheet_metal_candidate(mesh, thickness, volume, area)
     geometry["turning"] = turning_candidate(mesh)
     timings["features"] = (time.perf_counter() - t) * 1000
+    geometry["highlights"] = _highlights(collected)
     geometry["timings_ms"] = {k: round(v, 1) for k, v in timings.items()}
     return geometry

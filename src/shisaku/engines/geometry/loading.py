@@ -15,17 +15,22 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import re
-import struct
 import sys
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from shisaku.engines.geometry.scan import (
+    LoadLimits,
+    Scan,
+    check_limits,
+    resolve_obj_relative_indices,
+    scan_bytes,
+)
+from shisaku.engines.messages import say
 from shisaku.errors import InputError
 
 __all__ = [
@@ -35,6 +40,7 @@ __all__ = [
     "LoadedPart",
     "guess_units",
     "load_part",
+    "prescan",
 ]
 
 FORMATS = ("stl", "obj", "3mf", "step")
@@ -51,16 +57,6 @@ _TRIMESH_UNITS = {
 _EXTRA_MM = {"cm": 10.0, "um": 0.001, "ft": 304.8}
 
 
-@dataclass(frozen=True)
-class LoadLimits:
-    """Bounds checked before and after parsing. Sizes in bytes."""
-
-    max_bytes: int = 200_000_000
-    max_triangles: int = 2_000_000
-    max_uncompressed_bytes: int = 400_000_000  # 3MF: sum of the zip entries once inflated
-    max_step_bytes: int = 50_000_000  # STEP is tessellated in one native call: keep it bounded
-
-
 @dataclass
 class LoadedPart:
     """A part ready for measurement: ``mesh`` is a trimesh.Trimesh in millimetres."""
@@ -70,7 +66,7 @@ class LoadedPart:
     units_assumed: str
     units_source: str  # "file" | "guessed" | "user"
     bodies: int
-    notes: list[str] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)  # {code, params, message}
 
 
 def guess_units(max_extent: float) -> tuple[str, str]:
@@ -109,104 +105,6 @@ def _detect_format(name: str, head: bytes) -> str:
     )
 
 
-def _check_stl(data: bytes, limits: LoadLimits) -> None:
-    if len(data) >= 84:
-        declared = struct.unpack_from("<I", data, 80)[0]
-        if len(data) == 84 + 50 * declared:
-            if declared == 0:
-                raise InputError("file", "the STL file declares no triangles")
-            if declared > limits.max_triangles:
-                raise InputError(
-                    "file", f"{declared:,} triangles exceed the limit of {limits.max_triangles:,}"
-                )
-            return
-    stripped = data.lstrip()
-    if stripped[:5].lower() == b"solid" and b"facet" in data[:4096].lower():
-        facets = data.count(b"endfacet")
-        if facets > limits.max_triangles:
-            raise InputError(
-                "file", f"{facets:,} triangles exceed the limit of {limits.max_triangles:,}"
-            )
-        if facets == 0 or data.count(b"facet normal") != facets or b"endsolid" not in data[-4096:]:
-            raise InputError("file", "the ASCII STL file is truncated or malformed")
-        return
-    if len(data) >= 84:
-        declared = struct.unpack_from("<I", data, 80)[0]
-        expected = 84 + 50 * declared
-        if declared and len(data) < expected:
-            raise InputError(
-                "file",
-                f"the binary STL file is truncated: header declares {declared:,} triangles "
-                f"({expected:,} bytes) but the file has {len(data):,} bytes",
-            )
-        if declared and len(data) > expected + 1024:
-            raise InputError(
-                "file", "the binary STL header does not match the file length (not an STL file?)"
-            )
-        if declared > limits.max_triangles:
-            raise InputError(
-                "file", f"{declared:,} triangles exceed the limit of {limits.max_triangles:,}"
-            )
-        if declared:
-            return
-    raise InputError("file", "not an STL file (neither binary nor ASCII STL)")
-
-
-def _check_obj(data: bytes, limits: LoadLimits) -> None:
-    faces = len(re.findall(rb"(?m)^[ \t]*f[ \t]", data))
-    if faces == 0:
-        raise InputError("file", "the OBJ file has no faces (not a mesh)")
-    if faces > limits.max_triangles:
-        raise InputError(
-            "file", f"{faces:,} faces exceed the limit of {limits.max_triangles:,} triangles"
-        )
-
-
-def _check_3mf(data: bytes, limits: LoadLimits) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise InputError("file", "not a 3MF file (not a valid zip archive)") from exc
-    with archive:
-        infos = archive.infolist()
-        if not any(i.filename.lower().endswith(".model") for i in infos):
-            raise InputError("file", "the 3MF archive has no 3D model part")
-        declared = sum(i.file_size for i in infos)
-        if declared > limits.max_uncompressed_bytes:
-            raise InputError(
-                "file",
-                f"the 3MF archive would inflate to {declared:,} bytes, over the limit of "
-                f"{limits.max_uncompressed_bytes:,} (zip bomb?)",
-            )
-        budget = limits.max_uncompressed_bytes
-        triangles = 0
-        for info in infos:
-            # Declared sizes can lie: read each entry with a hard bound.
-            try:
-                with archive.open(info) as fh:
-                    while True:
-                        chunk = fh.read(1 << 20)
-                        if not chunk:
-                            break
-                        budget -= len(chunk)
-                        if budget < 0:
-                            raise InputError(
-                                "file", "the 3MF archive inflates past the size limit (zip bomb?)"
-                            )
-                        if info.filename.lower().endswith(".model"):
-                            triangles += chunk.count(b"<triangle ")
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-                if isinstance(exc, InputError):
-                    raise
-                raise InputError("file", f"the 3MF archive is damaged: {exc}") from exc
-        if triangles > limits.max_triangles:
-            raise InputError(
-                "file", f"{triangles:,} triangles exceed the limit of {limits.max_triangles:,}"
-            )
-        if triangles == 0:
-            raise InputError("file", "the 3MF model has no triangles")
-
-
 def _check_step(data: bytes) -> None:
     if b"ISO-10303-21" not in data[:1000]:
         raise InputError("file", "not a STEP file (no ISO-10303-21 header)")
@@ -214,12 +112,26 @@ def _check_step(data: bytes) -> None:
         raise InputError("file", "the STEP file is truncated (no END-ISO-10303-21 trailer)")
 
 
-def _to_bodies(loaded: Any) -> tuple[list[Any], str | None]:
-    """Flatten what trimesh returned into a list of Trimesh bodies plus the declared units."""
+def _to_bodies(loaded: Any, limits: LoadLimits) -> tuple[list[Any], str | None]:
+    """Flatten what trimesh returned into a list of Trimesh bodies plus the declared units.
+
+    A scene may place one object many times (3MF components and build items): its instanced
+    triangle count is checked against the limit *before* the instances are expanded.
+    """
     import trimesh
 
     units = getattr(loaded, "units", None)
     if isinstance(loaded, trimesh.Scene):
+        instanced = 0
+        for node in loaded.graph.nodes_geometry:
+            geom = loaded.geometry.get(loaded.graph[node][1])
+            instanced += len(getattr(geom, "faces", ()))
+        if instanced > limits.max_triangles:
+            raise InputError(
+                "file",
+                f"the file places {instanced:,} triangles (objects repeated by reference), "
+                f"over the limit of {limits.max_triangles:,} triangles",
+            )
         meshes = [g for g in loaded.dump() if isinstance(g, trimesh.Trimesh)]
         if units is None:
             units = loaded.metadata.get("units") if hasattr(loaded, "metadata") else None
@@ -255,27 +167,64 @@ def _signed_volume(mesh: Any) -> float:
     tri = np.asarray(mesh.triangles, dtype=np.float64)
     if not len(tri):
         return 0.0
+    tri = tri - tri.reshape(-1, 3).mean(axis=0)  # about the centroid: an open surface's
+    # "volume" would otherwise depend on where the origin is
     return float(np.einsum("ij,ij->i", tri[:, 0], np.cross(tri[:, 1], tri[:, 2])).sum() / 6.0)
 
 
-def load_part(
-    source: str | Path | bytes,
-    *,
-    filename: str | None = None,
-    units: str = "auto",
-    limits: LoadLimits | None = None,
-) -> LoadedPart:
-    """Load a CAD file (path, or bytes plus ``filename``) as one mesh in millimetres.
+UNIT_EDGES = (0.5, 8.0)  # where guess_units changes its answer
 
-    ``units`` is ``"auto"`` (file units, else a guess from the size) or one of ``mm``, ``inch``,
-    ``m`` to override. Raises InputError("file", reason) for empty, truncated, oversized or
-    unreadable files and InputError("units", …) for an unknown unit.
-    """
-    import trimesh
 
-    limits = limits or LoadLimits()
-    if units not in UNITS:
-        raise InputError("units", f"unknown unit {units!r}", valid=list(UNITS))
+def _near_unit_edge(extent: float, band: float = 0.15) -> float | None:
+    """The unit-guess threshold ``extent`` lies within ±15 % of, if any."""
+    for edge in UNIT_EDGES:
+        if abs(extent - edge) <= band * edge:
+            return edge
+    return None
+
+
+def _check_not_flat(bodies: list[Any]) -> None:
+    """Refuse meshes whose vertices all lie on one plane or line (no solid to cost)."""
+    pts = np.concatenate([np.asarray(b.vertices, dtype=np.float64) for b in bodies])
+    if len(pts) > 200_000:
+        pts = pts[:: len(pts) // 200_000 + 1]
+    centred = pts - pts.mean(axis=0)
+    sv = np.linalg.svd(centred, compute_uv=False)
+    if len(sv) < 3 or not sv[0] > 0 or sv[2] <= 1e-9 * sv[0]:
+        raise InputError("file", "the mesh is flat (all vertices on one plane or line): it "
+                         "encloses no volume; export the part as a closed solid")
+
+
+def _nested_shells(bodies: list[Any], volumes: list[float]) -> set[int]:
+    """Indices of closed bodies that lie inside another closed body (inner shells of a hollow
+    part exported as separate objects). Readers and exporters disagree on their orientation;
+    they are cavities, never extra material."""
+    if len(bodies) < 2 or len(bodies) > 50:
+        return set()
+    out: set[int] = set()
+    boxes = [b.bounds for b in bodies]
+    for i, inner in enumerate(bodies):
+        if not inner.is_watertight:
+            continue
+        for j, outer in enumerate(bodies):
+            if i == j or not outer.is_watertight or abs(volumes[j]) <= abs(volumes[i]):
+                continue
+            lo, hi = boxes[i]
+            olo, ohi = boxes[j]
+            if np.all(lo >= olo) and np.all(hi <= ohi):
+                probe = np.asarray(inner.vertices[:1], dtype=np.float64)
+                try:
+                    inside = bool(outer.contains(probe)[0])
+                except Exception:  # noqa: S112 - an unreadable pair is simply not nested
+                    continue
+                if inside:
+                    out.add(i)
+                    break
+    return out
+
+
+def _read_source(source: str | Path | bytes, filename: str | None,
+                 limits: LoadLimits) -> tuple[bytes, str]:
     if isinstance(source, bytes):
         data = source
         name = filename or "upload"
@@ -289,23 +238,59 @@ def load_part(
         if size > limits.max_bytes:
             raise InputError("file", f"{size:,} bytes exceed the limit of {limits.max_bytes:,}")
         data = path.read_bytes()
+    return data, name
+
+
+def prescan(data: bytes, filename: str, limits: LoadLimits | None = None) -> Scan:
+    """Check a file's bytes before parsing: format, size, and the limits of :class:`Scan`
+    (triangles, polygon size, 3MF inflated size, non-finite vertices). Fast (no parser runs):
+    callers use it to refuse a file at once, or to decide where to estimate it."""
+    limits = limits or LoadLimits()
     if len(data) == 0:
         raise InputError("file", "the file is empty")
     if len(data) > limits.max_bytes:
         raise InputError("file", f"{len(data):,} bytes exceed the limit of {limits.max_bytes:,}")
-    fmt = _detect_format(name, data[:512])
-    if fmt == "stl":
-        _check_stl(data, limits)
-    elif fmt == "obj":
-        _check_obj(data, limits)
-    elif fmt == "3mf":
-        _check_3mf(data, limits)
-    else:
+    fmt = _detect_format(filename, data[:512])
+    if fmt == "step":
         if len(data) > limits.max_step_bytes:
             raise InputError(
                 "file", f"{len(data):,} bytes exceed the STEP limit of {limits.max_step_bytes:,}"
             )
         _check_step(data)
+        return Scan("step")
+    scan = scan_bytes(data, fmt, limits)
+    check_limits(scan, limits)
+    return scan
+
+
+def load_part(
+    source: str | Path | bytes,
+    *,
+    filename: str | None = None,
+    units: str = "auto",
+    limits: LoadLimits | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LoadedPart:
+    """Load a CAD file (path, or bytes plus ``filename``) as one mesh in millimetres.
+
+    ``units`` is ``"auto"`` (file units, else a guess from the size) or one of ``mm``, ``inch``,
+    ``m`` to override. Raises InputError("file", reason) for empty, truncated, oversized or
+    unreadable files and InputError("units", …) for an unknown unit.
+    """
+    import trimesh
+
+    limits = limits or LoadLimits()
+    if units not in UNITS:
+        raise InputError("units", f"unknown unit {units!r}", valid=list(UNITS))
+    data, name = _read_source(source, filename, limits)
+    if progress:
+        progress("reading")
+    scan = prescan(data, name, limits)
+    fmt = scan.file_format
+    if scan.relative_indices:
+        data = resolve_obj_relative_indices(data)
+    if progress:
+        progress("parsing")
 
     try:
         if fmt == "step":
@@ -317,7 +302,7 @@ def load_part(
         if fmt == "step":  # cascadio's errors name temporary files: keep them out
             raise InputError("file", "cannot read the STEP file (damaged or no solids)") from exc
         raise InputError("file", f"cannot parse the {fmt.upper()} file: {exc}") from exc
-    bodies, declared_units = _to_bodies(loaded)
+    bodies, declared_units = _to_bodies(loaded, limits)
     if not bodies:
         raise InputError("file", f"the {fmt.upper()} file contains no triangles")
     triangles = sum(len(b.faces) for b in bodies)
@@ -331,6 +316,16 @@ def load_part(
         if not body.is_watertight:  # tessellated solids (STEP) arrive with split seams
             body.merge_vertices()
             body.remove_unreferenced_vertices()
+    if len(bodies) < 50 and sum(int(b.body_count) for b in bodies) > len(bodies):
+        # objects holding several shells (an OBJ's "o" groups are merged by the reader):
+        # orient each shell on its own, so that an inner shell can be told from a second part
+        pieces = [b.split(only_watertight=False) for b in bodies]
+        if sum(len(p) for p in pieces) <= 50:
+            bodies = [piece for group in pieces for piece in group]
+    if triangles < 4:
+        raise InputError("file", f"the mesh has only {triangles} triangle(s); a solid needs "
+                         "at least 4 (export the part as a closed solid)")
+    _check_not_flat(bodies)
     volumes = [_signed_volume(b) for b in bodies]
     span = max((float(np.max(b.extents)) for b in bodies if len(b.vertices)), default=0.0)
     if span > 0 and not sum(abs(v) for v in volumes) > 1e-9 * span**3:
@@ -338,34 +333,44 @@ def load_part(
         # trimesh divides by the zero volume). A solid model is what a quote needs.
         raise InputError("file", "the mesh encloses no volume (an open or flat surface); "
                          "export the part as a closed solid")
-    inverted = [b for b, v in zip(bodies, volumes, strict=True) if b.is_watertight and v < 0]
+    voids = _nested_shells(bodies, volumes)
+    inverted = [b for i, (b, v) in enumerate(zip(bodies, volumes, strict=True))
+                if b.is_watertight and v < 0 and i not in voids]
     for body in inverted:  # faces wound inside out: flip so volumes and normals are right
         body.invert()
+    for i in voids:  # an inner shell of another object is a cavity: it must face inwards
+        if volumes[i] > 0:
+            bodies[i].invert()
     body_count = sum(int(b.body_count) for b in bodies)
     mesh: Any = trimesh.util.concatenate(bodies) if len(bodies) > 1 else bodies[0]
     extent = float(np.max(mesh.extents)) if len(mesh.vertices) else 0.0
     if not extent > 0:
         raise InputError("file", "the mesh is degenerate (zero size)")
 
-    notes: list[str] = []
+    notes: list[dict[str, Any]] = [dict(n) for n in scan.notes]
     if inverted:
-        notes.append(f"{len(inverted)} body(ies) had inward-facing normals and were flipped")
+        notes.append(say("bodies_flipped", count=len(inverted)))
+    if voids:
+        notes.append(say("inner_shells", count=len(voids)))
     file_unit = _TRIMESH_UNITS.get(str(declared_units).lower()) if declared_units else None
     if units != "auto":
         unit, unit_source = units, "user"
         if file_unit and file_unit != units:
-            notes.append(f"the file states {file_unit}; overridden by the user to {units}")
+            notes.append(say("units_overridden", file_unit=file_unit, unit=units))
     elif fmt in ("step", "3mf") and file_unit:
         unit, unit_source = file_unit, "file"
     else:
-        unit, reason = guess_units(extent)
+        unit, _reason = guess_units(extent)
         unit_source = "guessed"
-        notes.append(reason)
+        notes.append(say("units_guessed", unit=unit, extent=round(extent, 4)))
+        edge = _near_unit_edge(extent)
+        if edge:
+            notes.append(say("units_edge", extent=round(extent, 4), edge=edge))
     factor = MM_PER_UNIT.get(unit, _EXTRA_MM.get(unit, 1.0))
     if factor != 1.0:
         mesh.apply_scale(factor)
     if unit not in MM_PER_UNIT:
-        notes.append(f"file unit {unit} converted to mm")
+        notes.append(say("units_converted", unit=unit))
         unit = "mm"
     return LoadedPart(
         mesh=mesh,

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from shisaku.engines.geometry.features import count_flanges, thin_shares
 from shisaku.engines.geometry.rays import RayCaster
 
 __all__ = [
@@ -110,6 +111,7 @@ def wall_thickness(
     caster: RayCaster,
     *,
     exclude_edges: bool = True,
+    collect: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Wall thickness (mm) by inward rays from surface samples: distance to the first wall hit
     along the inward normal. Samples closer to a sharp edge than half their own thickness (capped
@@ -135,6 +137,10 @@ def wall_thickness(
         if keep.sum() < max(10, 0.05 * hit.sum()):
             keep = hit  # nothing but edges (e.g. a small cube): fall back to all samples
     values = dist[keep]
+    if collect is not None:  # the thinnest samples, for the preview's highlights
+        order = np.argsort(values)
+        collect["thin_points"] = samples.points[keep][order]
+        collect["thin_values"] = values[order]
     out: dict[str, Any] = {
         "samples": len(dist),
         "kept": int(keep.sum()),
@@ -148,6 +154,7 @@ def wall_thickness(
     out["min"] = round(float(values.min()), 4)
     out["max"] = round(float(values.max()), 4)
     out["mean"] = round(float(values.mean()), 4)
+    out["below_mm"] = thin_shares(values, len(dist))
     return out
 
 
@@ -291,20 +298,10 @@ def sheet_metal_candidate(
             "cut_length_mm": round(float(max(rim_area, 0.0) / t), 1),
         }
     )
-    # Bends: every flat flange shows two large planar faces (inside and outside); n flanges
-    # need n - 1 bends. Planes are binned by normal (0.1 steps) and offset (0.05 mm); large =
-    # at least 2 % of the surface.
+    # Bends: n flat flanges (pairs of planes one thickness apart) need n - 1 bends.
     bends = 0
     if uniform and thin:
-        normals = np.asarray(mesh.face_normals)
-        offsets = np.einsum("ij,ij->i", normals, np.asarray(mesh.triangles_center))
-        q = (np.round(normals, 1) * 10).astype(np.int64) + 10
-        offset_bins = np.round(offsets / 0.05).astype(np.int64) + (1 << 31)
-        keys = ((q[:, 0] * 21 + q[:, 1]) * 21 + q[:, 2]) * (1 << 32) + offset_bins
-        _, inverse = np.unique(keys, return_inverse=True)
-        per_plane = np.bincount(inverse.ravel(), weights=np.asarray(mesh.area_faces))
-        big = int((per_plane >= 0.02 * area_mm2).sum())
-        bends = max(0, round(big / 2) - 1)
+        bends = max(0, count_flanges(mesh, float(t), area_mm2) - 1)
     out["bends"] = bends
     out["candidate"] = bool(uniform and thin and consistent)
     if not out["candidate"]:

@@ -20,6 +20,7 @@ __all__ = ["AXES", "draft_analysis", "mould_analysis", "undercut_analysis"]
 AXES = ("x", "y", "z")
 WALL_LIMIT_DEG = 10.0  # faces steeper than this (draft < 10°) count as side walls
 SELECTION_SAMPLES = 500  # samples per axis when choosing the pull axis
+MIN_ACTION_SAMPLES = 2  # undercut samples facing one way that make a side action
 
 
 def draft_analysis(mesh: Any, axis: int) -> dict[str, Any]:
@@ -39,15 +40,42 @@ def draft_analysis(mesh: Any, axis: int) -> dict[str, Any]:
     }
 
 
+def _side_actions(mesh: Any, samples: SurfaceSamples, caster: RayCaster, axis: int,
+                  under: Any, eps: float) -> int:
+    """Slides and lifters a tool needs for the undercut samples ``under``: each sample is
+    released sideways along the nearest of the four directions across the pull in which it
+    escapes the part (a slide moving that way); samples that escape no way sideways need a
+    lifter. Each direction holding at least MIN_ACTION_SAMPLES samples is one action (a
+    slide can carry all the features on one side), and any undercut needs at least one."""
+    across = [i for i in range(3) if i != axis]
+    lo, hi = mesh.bounds
+    # start a little off the surface: a sideways ray grazes the (faceted) wall it starts on
+    lift = max(eps, 2e-3 * float(np.linalg.norm(mesh.extents)))
+    origins = samples.points[under] + samples.normals[under] * lift
+    exit_mm = np.full((len(under), 4), np.inf)  # way out sideways, where there is one
+    for k, (i, sign) in enumerate((a, s) for a in across for s in (-1.0, 1.0)):
+        d = np.zeros((len(under), 3))
+        d[:, i] = sign
+        reach = (hi[i] - origins[:, i]) if sign > 0 else (origins[:, i] - lo[i])
+        dist, _ = caster.first_hit(origins, d, t_min=eps, t_max=np.maximum(reach, 0.0) + eps)
+        exit_mm[:, k] = np.where(np.isfinite(dist), np.inf, reach)
+    # the nearest way out: coaxial holes in opposite walls are two slides, not one
+    free = np.isfinite(exit_mm).any(axis=1)
+    direction = np.where(free, np.argmin(exit_mm, axis=1), 4)
+    counts = np.bincount(direction, minlength=5)
+    return max(1, int((counts >= MIN_ACTION_SAMPLES).sum()))
+
+
 def undercut_analysis(
-    mesh: Any, samples: SurfaceSamples, caster: RayCaster, axis: int
+    mesh: Any, samples: SurfaceSamples, caster: RayCaster, axis: int,
+    collect: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Undercut area along ``axis`` estimated from surface samples, and side actions needed.
 
     Samples on faces within 2.9° of parallel to the pull are skipped (they slide out).
-    Side actions: the undercut samples' normals are binned into the four directions across
-    the pull (slides) plus one along it (lifters); each bin holding ≥ 1 % of the surface
-    (and ≥ 3 samples) counts as one action.
+    Side actions: see :func:`_side_actions` (by the direction each undercut escapes); a Ø10
+    side hole in a box wall is a few samples of 1,500 and still counts. The DFM finding and
+    the tool's price read this one count.
     """
     n = samples.normals
     s = n[:, axis]
@@ -67,18 +95,9 @@ def undercut_analysis(
     area = float(under.sum()) * samples.area_per_sample
     actions = 0
     if np.any(under):
-        un = n[under]
-        across = [i for i in range(3) if i != axis]
-        comp = np.abs(un[:, across])
-        lateral = comp.max(axis=1) >= np.abs(un[:, axis])
-        which = np.where(
-            lateral,
-            np.argmax(comp, axis=1) * 2 + (np.take_along_axis(un[:, across], np.argmax(comp, axis=1)[:, None], 1)[:, 0] > 0),
-            4,
-        )
-        counts = np.bincount(which, minlength=5)
-        min_count = max(3, 0.01 * len(s))
-        actions = int((counts >= min_count).sum())
+        actions = _side_actions(mesh, samples, caster, axis, np.flatnonzero(under), eps)
+    if collect is not None:
+        collect["undercut_points"] = samples.points[under]
     return {
         "undercut_area_mm2": round(area, 2),
         "undercut_samples": int(under.sum()),
@@ -92,6 +111,7 @@ def mould_analysis(
     caster: RayCaster,
     projected: dict[str, float],
     pull_axis: str | None = None,
+    collect: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Draft and undercuts for ``pull_axis`` (x, y or z), or for the best axis: the one with
     the least undercut area, ties broken by the largest projected area (parting plane)."""
@@ -113,11 +133,14 @@ def mould_analysis(
         axes,
         key=lambda a: (round(results[a]["undercut_area_mm2"], 1), -projected[AXES[a]]),
     )
-    if len(axes) > 1 and len(samples.points) > 2 * SELECTION_SAMPLES:
-        results[best] = undercut_analysis(mesh, samples, caster, best)
+    results[best] = undercut_analysis(mesh, samples, caster, best, collect)
     out: dict[str, Any] = {"pull_axis": AXES[best]}
     out.update(results[best])
     out.update(draft_analysis(mesh, best))
+    if collect is not None:
+        normals = np.asarray(mesh.face_normals, dtype=np.float64)[samples.faces]
+        flat = np.degrees(np.arcsin(np.clip(np.abs(normals[:, best]), 0.0, 1.0))) < 0.5
+        collect["no_draft_points"] = samples.points[flat]
     out["projected_area_mm2"] = round(projected[AXES[best]], 2)
     out["depth_mm"] = round(float(mesh.extents[best]), 3)
     out["by_axis"] = {AXES[a]: results[a]["undercut_area_mm2"] for a in axes}  # (estimates)

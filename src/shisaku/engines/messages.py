@@ -1,0 +1,174 @@
+"""Codes with parameters for everything the estimating engines say (pure; no Django).
+
+An engine never returns a sentence alone: a DFM finding, a loader note, a cost assumption or
+a reason is ``{"code", "params", "message"}``. ``message`` is the English text (the CLI prints
+it; the JSON keeps it for the stable interface); the apps translate ``code`` + ``params``
+with their own catalogue (``shisaku.estimates.words``), which a test keeps in step with the
+templates below. Templates are ``%``-format strings; parameters named in :data:`LABELLED` are
+taxonomy codes and are shown by their label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["LABELLED", "TEMPLATES", "render", "said", "say", "spoken"]
+
+# parameter name -> taxonomy kind of its code
+LABELLED = {"process": "process", "region": "country", "material": "material",
+            "other_process": "process", "family": "material_family"}
+
+TEMPLATES: dict[str, str] = {
+    # loader and measurement notes
+    "bodies_flipped": "%(count)d body(ies) had inward-facing normals and were flipped",
+    "inner_shells": "%(count)d object(s) lie inside another and are read as cavities (inner "
+                    "shells), not as extra material",
+    "units_overridden": "the file states %(file_unit)s; overridden by the user to %(unit)s",
+    "units_guessed": "largest extent %(extent).4g read as %(unit)s",
+    "units_edge": "the largest extent %(extent).4g is close to %(edge)g, where the unit guess "
+                  "changes: check the units",
+    "units_converted": "file unit %(unit)s converted to mm",
+    "stl_vertex_count": "the ASCII STL has %(facets)d facets but %(vertices)d vertices (not 3 "
+                        "per facet): some facets may be read wrongly",
+    "obj_relative_indices": "the OBJ file uses relative (negative) vertex indices: they were "
+                            "resolved where each face stands in the file (some readers resolve "
+                            "them against the end of the file)",
+    "not_watertight": "mesh is not watertight: volume and thickness are approximate",
+    # DFM findings
+    "non_watertight": "The mesh has holes or open edges, so volume, weight and wall thickness "
+                      "are approximate; export a closed solid for a reliable estimate.",
+    "units_guessed_finding": "The file carries no units; its size reads best as %(unit)s. "
+                             "Override the units if that is wrong.",
+    "units_edge_finding": "The part's size (%(extent).4g file units) is close to where the unit "
+                          "guess changes: check that %(unit)s is right.",
+    "multiple_bodies": "The file holds %(bodies)d separate bodies; they are costed together as "
+                       "one part (an assembly is usually made part by part).",
+    "thin_walls": "%(share_pct).0f%% of the walls are thinner than %(min_wall_mm)g mm (down to "
+                  "%(wall_mm).2f mm), below what %(process)s reliably makes: they may break, "
+                  "warp or not fill.",
+    "thin_features": "A thin local feature (about %(area_pct).1f%% of the surface, down to "
+                     "%(wall_mm).2f mm) is below the %(min_wall_mm)g mm that %(process)s "
+                     "reliably makes: a fin, rib or lip that may break or not fill.",
+    "thick_sections": "Sections up to %(wall_mm).1f mm (nominal wall %(nominal_mm).1f mm) will "
+                      "shrink unevenly when %(process)s is used (sink marks, voids) and lengthen "
+                      "the cooling time; core them out to a uniform wall.",
+    "undercuts": "About %(area_mm2).0f mm² cannot be released along the %(pull_axis)s axis: "
+                 "the %(process)s tool needs %(side_actions)d side action(s) (slides or "
+                 "lifters), priced in the tool and the cycle.",
+    "missing_draft": "%(area_mm2).0f mm² of side walls have less than 0.5° draft along the "
+                     "%(pull_axis)s axis; %(process)s parts need about 1–2° to eject without "
+                     "drag marks.",
+    "deep_pockets": "A pocket %(depth_mm).1f mm deep and %(width_mm).1f mm wide (%(ratio).1f:1) "
+                    "needs long, slender cutters in %(process)s: slower cuts, priced as "
+                    "%(extra_h).2f h more per part; keep pockets under 4:1.",
+    "sharp_internal_corners": "%(count)d sharp internal corner edge(s) (%(length_mm).0f mm in "
+                              "all) cannot be milled square by a round cutter in %(process)s; "
+                              "give them a radius, or they need EDM or a smaller tool "
+                              "(priced as %(extra_h).2f h more per part).",
+    "too_large": "The part (%(size)s mm) exceeds the common %(process)s envelope of "
+                 "%(envelope)s mm; it must be split or made on a larger machine.",
+    "tiny_part": "The part is only %(length_mm).2f mm long; check the units.",
+    # cost assumptions
+    "fdm": "FDM: %(shell_mm)g mm shell, %(infill_pct).0f%% infill, %(support_pct).0f%% "
+           "support: %(printed_cm3).1f cm³ printed at %(rate_cm3_h)g cm³/h",
+    "sla": "SLA: laid flat (%(height_mm).0f mm tall), %(per_build)d per platform; builds shared "
+           "with other jobs",
+    "powder_bed": "powder bed: %(per_build)d parts per build by packing their bounding boxes "
+                  "(%(bed_pct).0f%% of the build volume), %(build_h).0f h per build "
+                  "incl. cool-down, %(refresh_pct).0f%% powder refresh; builds shared with other "
+                  "jobs",
+    "cnc_milling": "CNC milling (%(cls)s): %(removal_cm3).1f cm³ removed at %(mrr)g cm³/min, "
+                   "%(area_cm2).0f cm² finished at %(finish)g cm²/min, %(setups)d set-ups, "
+                   "%(programming_h).1f h CAM programming",
+    "cnc_turning": "turning from Ø%(bar_d).1f x %(bar_l).1f mm bar, %(removal_cm3).1f cm³ "
+                   "removed",
+    "sheet_metal": "sheet %(t_mm).2f mm, blank %(blank_cm2).0f cm², %(cut_m).2f m laser cut at "
+                   "%(speed).1f m/min, %(pierces)d pierces, %(bends)d bends",
+    "vacuum_casting": "vacuum casting: SLA master %(master_usd).0f USD, %(moulds)d silicone "
+                      "mould(s) of %(silicone_kg).2f kg at %(life)d castings each, "
+                      "%(material)s-like PU resin",
+    "moulding": "moulding: %(cavities)d cavity(ies), wall %(wall_mm).2f mm (p90) -> cooling "
+                "%(cooling_s).1f s, cycle %(cycle_s).1f s on a %(press_t).0f t press; mould "
+                "%(mould_usd).0f USD (%(mould_h).0f h at %(toolmaker)g USD/h + base "
+                "%(base_usd).0f; %(side_actions)d side action(s))",
+    "die_casting": "die casting: %(cavities)d cavity(ies), %(shot_kg).3f kg shot, cycle "
+                   "%(cycle_s).1f s on a %(machine_t).0f t machine; die %(die_usd).0f USD "
+                   "(%(die_h).0f h at %(toolmaker)g USD/h; %(side_actions)d slide(s)), trimming "
+                   "and deburring %(trim_s).0f s",
+    "no_wall_measured": "no wall-thickness measurement: %(wall_mm)g mm assumed for cooling",
+    "learning_curve": "learning curve %(rate_pct).0f%%: machine and labour time per part at "
+                      "%(factor_pct).0f%% of the first units' (%(source)s)",
+    "region_rates": "%(region)s rates: labour %(labour)g USD/h, capital factor %(capital)g",
+    "margin": "margin %(pct)g %% on production cost",
+    "shipping_domestic": "shipping %(origin)s->%(destination)s by %(mode)s (%(lane)s lane), "
+                         "%(days)d days",
+    "shipping_cross_border": "shipping %(origin)s->%(destination)s by %(mode)s (%(lane)s lane), "
+                             "%(days)d days; import duty %(duty_pct)g %%, customs clearance, "
+                             "remote engineering time and inspection included",
+    "pcb_board": "%(layers)d-layer FR-4 board %(width_mm).0f x %(height_mm).0f mm "
+                 "(%(area_cm2).1f cm²), %(panel_note)s",
+    "pcb_assembly": "%(placements)d SMT placements (%(components)d parts, %(sides)d side(s)), "
+                    "%(tht)d through-hole joints; components not included",
+    "pcb_overhead": "the board price includes the fabricator's own overhead",
+    # why an option is not sensible
+    "not_revolution": "the part is not a solid of revolution: turning alone cannot make it",
+    "not_plate": "the part is not a plate of uniform thickness: not a sheet-metal part",
+    "below_min_qty": "below %(qty)d units this tool is rarely sensible",
+    "above_max_qty": "above %(qty)d units this process is rarely sensible",
+    "exceeds_envelope": "the part exceeds the common machine envelope",
+    "material_not_made": "this process does not make %(material)s",
+    # plan and target check
+    "plan_material": "the plan keeps the part's material, %(material)s, for every quantity",
+    "plan_family": "no material given: the plan keeps one material family, %(family)s, for "
+                   "every quantity (choose a material to compare another)",
+    "no_sensible_process": "no sensible process for this part and quantity",
+    "lever_quantity": "the plan reaches %(target)g USD from about %(quantity)d units",
+    "lever_tooling": "tooling dominates: a larger lot, fewer side actions or a simpler/"
+                     "aluminium mould lowers it",
+    "lever_material": "material dominates: less volume (thinner walls, cored sections) or a "
+                      "cheaper material lowers it",
+    "lever_time": "%(item)s time dominates: a lower-rate region or a faster process (e.g. "
+                  "moulding instead of printing) lowers it",
+    "lever_landed": "landed costs dominate: consolidate shipments or make it closer to the "
+                    "client",
+    "lever_setup": "set-up dominates: order more per batch",
+}
+
+
+def _english_label(kind: str, code: str) -> str:
+    from shisaku import taxonomy
+
+    return taxonomy.label(kind, code, "en") if kind != "material_family" else code
+
+
+def render(template: str, params: Mapping[str, Any],
+           label: Callable[[str, str], str] = _english_label) -> str:
+    """``template % params``, taxonomy codes replaced by their label (``label(kind, code)``)."""
+    values = {k: (label(LABELLED[k], str(v)) if k in LABELLED and v is not None else v)
+              for k, v in params.items()}
+    try:
+        return template % values
+    except (KeyError, TypeError, ValueError):  # a catalogue entry out of step: say something
+        return template
+
+
+def say(code: str, **params: Any) -> dict[str, Any]:
+    """``{"code", "params", "message"}`` with the English message of ``code``."""
+    return {"code": code, "params": params, "message": render(TEMPLATES[code], params)}
+
+
+def said(code: str, **params: Any) -> dict[str, Any]:
+    """``{"code", "params"}`` without the message yet: the cost models say thousands of
+    things while the plan searches; :func:`spoken` adds the English message to those that
+    are output."""
+    if code not in TEMPLATES:
+        raise KeyError(code)
+    return {"code": code, "params": params}
+
+
+def spoken(item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` with its English ``message`` (rendered once)."""
+    if "message" not in item:
+        item["message"] = render(TEMPLATES[item["code"]], item["params"])
+    return item
