@@ -304,6 +304,7 @@ def test_every_email_in_every_language(site: dict[str, Any],
     user = w.makers["alpha"]
     params = {"title": "Rehab glove", "firm": "Alpha Machining", "old": "Alpha Machining",
               "new": "Bravo Machining", "rev": 2, "reason": "capacity",
+              "coordinator": "Gyeonggi Window", "project": "Smart lamp",
               "ack_deadline": timezone.now().isoformat(),
               "quote_deadline": (timezone.now() + dt.timedelta(days=7)).isoformat()}
     found = []
