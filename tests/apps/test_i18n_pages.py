@@ -284,8 +284,9 @@ def test_every_page_in_every_language_and_role(site: dict[str, Any]) -> None:
                 response = client.get(path)
                 ok = response.status_code == 200 and "text/html" in response.get(
                     "Content-Type", "")
+                if response.streaming:  # a file: read it to the end, which closes it
+                    b"".join(response.streaming_content)
                 body = response.content.decode() if ok else ""
-                response.close()
                 if not ok:
                     continue
                 rendered += 1
@@ -304,6 +305,7 @@ def test_every_email_in_every_language(site: dict[str, Any],
     user = w.makers["alpha"]
     params = {"title": "Rehab glove", "firm": "Alpha Machining", "old": "Alpha Machining",
               "new": "Bravo Machining", "rev": 2, "reason": "capacity",
+              "coordinator": "Gyeonggi Window", "project": "Smart lamp",
               "ack_deadline": timezone.now().isoformat(),
               "quote_deadline": (timezone.now() + dt.timedelta(days=7)).isoformat()}
     found = []

@@ -441,3 +441,26 @@ def test_refusals_name_the_field_in_words_in_the_readers_language(world: Any) ->
         "valid_until": "2099-01-01"}, follow=True).content.decode()
     assert "가격: 부품 하나 이상을 한 수량 이상으로 가격을 입력하세요" in page
     assert "lines:" not in page and "price at least one part" not in page
+
+
+@pytest.mark.django_db
+def test_estimate_page_shows_cost_items_and_chart_in_words(world: Any) -> None:
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shisaku import taxonomy
+    from shisaku.estimates.services import estimate_part_file
+    from shisaku.projects.services import part_file_add
+    stl = Path(__file__).resolve().parents[1] / "data" / "parts" / "plate_holes.STL"
+    pfile = part_file_add(actor=world.owner, part=world.parts[0], kind="cad",
+                          upload=SimpleUploadedFile("plate.STL", stl.read_bytes()))
+    estimate = estimate_part_file(owner=world.owner, part_file=pfile)
+    owner = _client(world.owner)
+    owner.cookies["django_language"] = "ko"
+    page = owner.get(f"/estimate/{estimate.pk}/").content.decode()
+    assert "tooling_amortised" not in page and "cross_border" not in page
+    assert "기계 가공 시간" in page  # the "machine" item, in words
+    chart = page[page.index("<svg"):page.index("</svg>")]
+    assert taxonomy.label("process", "cnc_milling", "ko") in chart and "cnc_milling" not in chart
+    assert "Landed unit cost" not in chart and "US$" in page

@@ -185,6 +185,9 @@ def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None,
         rows = rows.filter(pk__in=list(ids))
     if url is not None:
         rows = rows.filter(url=url)
+    # a read first: most page views match nothing, and an UPDATE would take SQLite's write lock
+    if not rows.exists():
+        return 0
     return rows.update(read_at=now or timezone.now())
 
 
