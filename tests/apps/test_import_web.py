@@ -143,3 +143,12 @@ def test_discard_drops_the_stored_file(coordinator: Client) -> None:
     assert batch.status == "discarded" and not batch.file
     r = coordinator.post(f"/manufacturers/imports/{batch.pk}/load", {"duplicates": "refuse"})
     assert r.status_code == 400 and Manufacturer.objects.count() == 0
+
+
+def test_a_batch_whose_stored_file_is_gone_is_a_clear_400(coordinator: Client) -> None:
+    upload(coordinator, GOOD_SJIS.encode("shift_jis"))
+    batch = ImportBatch.objects.get()
+    batch.file.storage.delete(batch.file.name)
+    r = coordinator.post(f"/manufacturers/imports/{batch.pk}/load", {"duplicates": "refuse"})
+    assert r.status_code == 400 and "upload it again" in r.content.decode()
+    assert Manufacturer.objects.count() == 0

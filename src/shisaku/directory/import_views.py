@@ -92,7 +92,7 @@ def _render_detail(request: HttpRequest, batch: ImportBatch, form: ImportConfirm
         firm.region_label = taxonomy.label("region", firm.region, lang)
     context = {
         "batch": batch, "report": report, "errors": errors[:MAX_ERRORS_SHOWN],
-        "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
+        "errors_hidden": max(0, batch.error_count - min(len(errors), MAX_ERRORS_SHOWN)),
         "duplicates": report.get("duplicates", []), "sample": report.get("sample", []),
         "can_load": batch.status == ImportBatchStatus.CHECKED, "form": form,
         "firms": firms, "loaded": batch.status == ImportBatchStatus.LOADED,
