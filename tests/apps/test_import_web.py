@@ -84,6 +84,11 @@ def test_bad_rows_are_all_listed_and_nothing_can_be_loaded(coordinator: Client) 
     assert 'data-testid="confirm"' not in page
     r = coordinator.post(f"/manufacturers/imports/{batch.pk}/load", {"duplicates": "refuse"})
     assert r.status_code == 400 and Manufacturer.objects.count() == 0
+    # The reasons in the reader's language, the values kept.
+    coordinator.cookies["django_language"] = "ko"
+    page = coordinator.get(f"/manufacturers/imports/{batch.pk}/").content.decode()
+    assert "알 수 없는 process 코드: laser_welding" in page
+    assert "99999999999은(는) 허용 범위 0~2147483647를 벗어납니다" in page
 
 
 def test_probable_duplicates_need_an_explicit_choice(coordinator: Client) -> None:
