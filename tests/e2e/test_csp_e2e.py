@@ -4,9 +4,11 @@ static files, and the browser reports no CSP violation."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import capability, record
 
@@ -52,11 +54,11 @@ def test_directory_htmx_and_language_switch_under_the_policy(page: Any, live_ser
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.evaluate("window.__same_page = true")
     page.locator('fieldset[data-facet="process"] input[value="injection_molding"]').check()
-    page.wait_for_function(
-        "document.querySelector('[data-testid=result-count]').innerText.startsWith('1 result')")
+    # expect() polls without eval (the CSP forbids it, so no wait_for_function)
+    expect(page.get_by_test_id("result-count")).to_have_text(re.compile(r"^1 result"))
     assert page.evaluate("window.__same_page") is True  # htmx swapped, no page load
     page.select_option("#language", "ko")  # data-autosubmit, from app.js
-    page.wait_for_function("document.documentElement.lang === 'ko'")
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
     page.screenshot(path="/tmp/security/csp-directory-ko.png", full_page=True)
     assert _violations(page, console) == []
 
