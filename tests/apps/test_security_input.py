@@ -89,6 +89,8 @@ def test_query_parameters_with_nul(startup: Client) -> None:
     assert api.status_code == 422 and api.json()["detail"][0]["field"] == "q"
     page = Client().get("/manufacturers/", {"q": "cnc\x00"})
     assert page.status_code == 400 and b"q: contains a NUL" in page.content
+    korean = Client(HTTP_ACCEPT_LANGUAGE="ko").get("/manufacturers/", {"q": "cnc\x00"})
+    assert korean.status_code == 400 and "NUL 문자" in korean.content.decode()
 
 
 def test_form_fields_with_nul_are_refused_and_nothing_is_stored(settings: Any) -> None:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 __all__ = ["CONTENT_SECURITY_POLICY", "ContentSecurityPolicyMiddleware",
            "InputGuardMiddleware", "RequestSizeLimitMiddleware"]
@@ -69,15 +70,22 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+# Reasons in English for the API; pages show them translated (gettext at answer time).
+NUL_REASON = gettext_noop("contains a NUL character")
+SURROGATE_REASON = gettext_noop("contains an unpaired surrogate (not valid Unicode text)")
+UNREADABLE_FORM_REASON = gettext_noop(
+    "the form data cannot be read (multipart without a boundary, or damaged)")
+
+
 def _bad_text(value: str) -> str | None:
     """Why a string cannot be stored, or None: NUL bytes (PostgreSQL refuses them) and lone
     surrogates (not encodable as UTF-8)."""
     if "\x00" in value:
-        return "contains a NUL character"
+        return NUL_REASON
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "contains an unpaired surrogate (not valid Unicode text)"
+        return SURROGATE_REASON
     return None
 
 
@@ -120,7 +128,7 @@ class InputGuardMiddleware:
     def _refuse(request: HttpRequest, status: int, field: str, reason: str) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": [{"field": field, "reason": reason}]}, status=status)
-        text = f"{field}: {reason}" if field else reason
+        text = f"{field}: {_(reason)}" if field else _(reason)
         return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -155,9 +163,7 @@ class InputGuardMiddleware:
             try:
                 fields = request.POST
             except (MultiPartParserError, ValueError):
-                return self._refuse(request, 400, "body",
-                                    "the form data cannot be read (multipart without a "
-                                    "boundary, or damaged)")
+                return self._refuse(request, 400, "body", UNREADABLE_FORM_REASON)
             for key, values in fields.lists():
                 for value in [key, *values]:
                     reason = _bad_text(value)
