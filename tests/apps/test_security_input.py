@@ -115,6 +115,10 @@ def test_multipart_without_a_boundary(startup: Client) -> None:
     page = startup.post(f"/projects/{project['id']}/parts/{part['id']}/files", data=b"x",
                         content_type="multipart/form-data")
     assert page.status_code == 400
+    # a boundary, but a body that does not follow it (a header line without a name)
+    damaged = startup.post(url, data=b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--",
+                           content_type="multipart/form-data; boundary=b")
+    assert 400 <= damaged.status_code < 500, damaged.content
     assert PartFile.objects.count() == 0
 
 

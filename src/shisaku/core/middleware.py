@@ -117,7 +117,7 @@ class InputGuardMiddleware:
 
     - NUL bytes or unpaired surrogates in query parameters, form fields and JSON strings;
     - a JSON body under /api/ that is not valid JSON (400) or not an object (422);
-    - a multipart (or other form) body Django cannot parse, e.g. without a boundary (400).
+    - a multipart body without a boundary, or a form body Django cannot parse (400).
     API paths answer JSON ``{"detail": [{"field", "reason"}]}``; pages answer plain text.
     """
 
@@ -159,15 +159,31 @@ class InputGuardMiddleware:
                                     f"{type(data).__name__.replace('NoneType', 'null')}")
             found = _bad_json(data)
             return self._refuse(request, 422, *found) if found else None
-        if content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
-            try:
-                fields = request.POST
-            except (MultiPartParserError, ValueError):
+        if content_type == "multipart/form-data":
+            # Checked without parsing: a view may still choose its upload handlers.
+            boundary = request.content_params.get("boundary", "")
+            if not boundary or len(boundary) > 200:
                 return self._refuse(request, 400, "body", UNREADABLE_FORM_REASON)
-            for key, values in fields.lists():
-                for value in [key, *values]:
-                    reason = _bad_text(value)
-                    if reason:
-                        return self._refuse(request, 422 if request.path.startswith("/api/")
-                                            else 400, key, reason)
+        return None
+
+    def process_view(self, request: HttpRequest, view: Callable[..., Any], args: Any,
+                     kwargs: Any) -> HttpResponse | None:
+        """Form fields, once the view is known: views under CSRF protection have their form
+        parsed by the CSRF check anyway; csrf-exempt views (the API, a view that sets its own
+        upload handlers) validate their own fields."""
+        if request.method not in {"POST", "PUT", "PATCH", "DELETE"} or getattr(
+                view, "csrf_exempt", False):
+            return None
+        if request.content_type not in {"multipart/form-data",
+                                        "application/x-www-form-urlencoded"}:
+            return None
+        try:
+            fields = request.POST
+        except (MultiPartParserError, ValueError):
+            return self._refuse(request, 400, "body", UNREADABLE_FORM_REASON)
+        for key, values in fields.lists():
+            for value in [key, *values]:
+                reason = _bad_text(value)
+                if reason:
+                    return self._refuse(request, 400, key, reason)
         return None
