@@ -89,6 +89,8 @@ def test_query_parameters_with_nul(startup: Client) -> None:
     assert api.status_code == 422 and api.json()["detail"][0]["field"] == "q"
     page = Client().get("/manufacturers/", {"q": "cnc\x00"})
     assert page.status_code == 400 and b"q: contains a NUL" in page.content
+    korean = Client(HTTP_ACCEPT_LANGUAGE="ko").get("/manufacturers/", {"q": "cnc\x00"})
+    assert korean.status_code == 400 and "NUL 문자" in korean.content.decode()
 
 
 def test_form_fields_with_nul_are_refused_and_nothing_is_stored(settings: Any) -> None:
@@ -113,6 +115,10 @@ def test_multipart_without_a_boundary(startup: Client) -> None:
     page = startup.post(f"/projects/{project['id']}/parts/{part['id']}/files", data=b"x",
                         content_type="multipart/form-data")
     assert page.status_code == 400
+    # a boundary, but a body that does not follow it (a header line without a name)
+    damaged = startup.post(url, data=b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--",
+                           content_type="multipart/form-data; boundary=b")
+    assert 400 <= damaged.status_code < 500, damaged.content
     assert PartFile.objects.count() == 0
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 __all__ = ["CONTENT_SECURITY_POLICY", "ContentSecurityPolicyMiddleware",
            "InputGuardMiddleware", "RequestSizeLimitMiddleware"]
@@ -69,15 +70,22 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+# Reasons in English for the API; pages show them translated (gettext at answer time).
+NUL_REASON = gettext_noop("contains a NUL character")
+SURROGATE_REASON = gettext_noop("contains an unpaired surrogate (not valid Unicode text)")
+UNREADABLE_FORM_REASON = gettext_noop(
+    "the form data cannot be read (multipart without a boundary, or damaged)")
+
+
 def _bad_text(value: str) -> str | None:
     """Why a string cannot be stored, or None: NUL bytes (PostgreSQL refuses them) and lone
     surrogates (not encodable as UTF-8)."""
     if "\x00" in value:
-        return "contains a NUL character"
+        return NUL_REASON
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "contains an unpaired surrogate (not valid Unicode text)"
+        return SURROGATE_REASON
     return None
 
 
@@ -109,7 +117,7 @@ class InputGuardMiddleware:
 
     - NUL bytes or unpaired surrogates in query parameters, form fields and JSON strings;
     - a JSON body under /api/ that is not valid JSON (400) or not an object (422);
-    - a multipart (or other form) body Django cannot parse, e.g. without a boundary (400).
+    - a multipart body without a boundary, or a form body Django cannot parse (400).
     API paths answer JSON ``{"detail": [{"field", "reason"}]}``; pages answer plain text.
     """
 
@@ -120,7 +128,7 @@ class InputGuardMiddleware:
     def _refuse(request: HttpRequest, status: int, field: str, reason: str) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": [{"field": field, "reason": reason}]}, status=status)
-        text = f"{field}: {reason}" if field else reason
+        text = f"{field}: {_(reason)}" if field else _(reason)
         return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -151,17 +159,31 @@ class InputGuardMiddleware:
                                     f"{type(data).__name__.replace('NoneType', 'null')}")
             found = _bad_json(data)
             return self._refuse(request, 422, *found) if found else None
-        if content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
-            try:
-                fields = request.POST
-            except (MultiPartParserError, ValueError):
-                return self._refuse(request, 400, "body",
-                                    "the form data cannot be read (multipart without a "
-                                    "boundary, or damaged)")
-            for key, values in fields.lists():
-                for value in [key, *values]:
-                    reason = _bad_text(value)
-                    if reason:
-                        return self._refuse(request, 422 if request.path.startswith("/api/")
-                                            else 400, key, reason)
+        if content_type == "multipart/form-data":
+            # Checked without parsing: a view may still choose its upload handlers.
+            boundary = request.content_params.get("boundary", "")
+            if not boundary or len(boundary) > 200:
+                return self._refuse(request, 400, "body", UNREADABLE_FORM_REASON)
+        return None
+
+    def process_view(self, request: HttpRequest, view: Callable[..., Any], args: Any,
+                     kwargs: Any) -> HttpResponse | None:
+        """Form fields, once the view is known: views under CSRF protection have their form
+        parsed by the CSRF check anyway; csrf-exempt views (the API, a view that sets its own
+        upload handlers) validate their own fields."""
+        if request.method not in {"POST", "PUT", "PATCH", "DELETE"} or getattr(
+                view, "csrf_exempt", False):
+            return None
+        if request.content_type not in {"multipart/form-data",
+                                        "application/x-www-form-urlencoded"}:
+            return None
+        try:
+            fields = request.POST
+        except (MultiPartParserError, ValueError):
+            return self._refuse(request, 400, "body", UNREADABLE_FORM_REASON)
+        for key, values in fields.lists():
+            for value in [key, *values]:
+                reason = _bad_text(value)
+                if reason:
+                    return self._refuse(request, 400, key, reason)
         return None
