@@ -44,7 +44,7 @@ def _project_forms() -> list[type[forms.BaseForm]]:
         for _name, obj in inspect.getmembers(module):
             candidates = [obj]
             if inspect.isclass(obj) and issubclass(obj, forms.BaseFormSet):
-                candidates = [obj.form]
+                candidates = [getattr(obj, "form", None)]  # a base formset has none
             for cls in candidates:
                 if (inspect.isclass(cls) and issubclass(cls, forms.BaseForm)
                         and cls.__module__.startswith("shisaku.")

@@ -97,7 +97,7 @@ ANONYMOUS_PAGES = ["/", "/manufacturers/", "/manufacturers/?process=cnc_milling"
 SIGNED_IN_PAGES = {
     "owner": ["/projects/", "/projects/{p}/", "/rfqs/", "/estimate/", "/window/send/{p}"],
     "coord": ["/window/", "/window/digest", "/projects/coordinator"],
-    "maker": ["/rfqs/inbox/", "/window/invitations/", "/rfqs/notifications/"],
+    "maker": ["/rfqs/inbox/", "/window/invitations/", "/notifications/"],
 }
 
 

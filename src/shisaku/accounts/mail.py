@@ -7,8 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.utils import translation
+
+from shisaku.core.text import render_plain_text
 
 # The language of a firm nobody has logged in for yet: that of its country.
 _COUNTRY_LANGUAGE = {"KR": "ko", "JP": "ja"}
@@ -34,6 +35,6 @@ def mail_send(*, to: str, template: str, context: dict[str, Any], language: str)
     Raises what the mail backend raises (callers that must record a failure catch it).
     """
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
+        subject = " ".join(render_plain_text(f"{template}_subject.txt", context).split())
+        body = render_plain_text(f"{template}.txt", context)
     send_mail(subject, body, None, [to], fail_silently=False)

@@ -80,7 +80,7 @@ class EstimateForm(Form):
                                max_lead_days=d.get("max_lead_days"))
 
 
-class PcbForm(forms.Form):
+class PcbForm(Form):
     """A printed circuit board, costed without a file: size, layers, parts and joints."""
 
     width_mm = forms.DecimalField(label=_("Board width (mm)"), min_value=1, max_value=1000,

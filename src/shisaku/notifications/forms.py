@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from shisaku.core.forms import Form
 from shisaku.notifications.kinds import kinds_all
 
 # Zones people in the platform's countries pick first; any IANA zone name is accepted.
@@ -25,7 +26,7 @@ def _zone_choices() -> list[tuple[str, str]]:
             *[(z, z) for z in COMMON_ZONES], *[(z, z) for z in rest]]
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(Form):
     preferred_language = forms.ChoiceField(label=_("Language of notifications and e-mails"),
                                            required=False)
     time_zone = forms.ChoiceField(label=_("Time zone"), required=False)

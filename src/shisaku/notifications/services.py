@@ -20,11 +20,11 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from shisaku.accounts.models import Organisation, User
+from shisaku.core.text import render_plain_text
 from shisaku.notifications.kinds import kind_get
 from shisaku.notifications.models import Notification, NotificationMute
 
@@ -133,7 +133,7 @@ def email_render(*, user: Any, kind: str, text: str, url: str) -> tuple[str, str
     label = str(found.label) if found else ""
     prefix = "[Shisaku] "
     subject = prefix + subject_shorten(text, EMAIL_SUBJECT_LIMIT - len(prefix))
-    body = render_to_string("notifications/email.txt", {
+    body = render_plain_text("notifications/email.txt", {
         "user": user, "text": text, "label": label, "link": absolute_url(url),
         "settings_link": absolute_url(reverse("notifications:settings")),
         "zone": timezone.get_current_timezone_name(),

@@ -78,7 +78,7 @@ class RatingForm(Form):
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CurrencyRateForm(forms.Form):
+class CurrencyRateForm(Form):
     currency = forms.ChoiceField(label=_("Currency"),
                                  choices=[(c, c) for c in Currency.values if c != "USD"])
     as_of = forms.DateField(label=_("Date of the rate"),
