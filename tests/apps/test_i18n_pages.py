@@ -186,9 +186,31 @@ def site(settings: Any, tmp_path: Any) -> dict[str, Any]:
         firm_user = member.manufacturer.organisation.memberships.first().user
     firm = world.firms["alpha"]
     uid_token = ("MQ", "set-password")
+    # An order (a second request awarded to alpha) with a tool, a change and a milestone.
+    from shisaku.orders import services as orders
+    from shisaku.orders.models import Order
+
+    awarded, (x, *_rest) = make_rfq(world, now=now, firms=("alpha", "bravo"))
+    won = services.quote_submit(actor=world.makers["alpha"], invitation=x,
+                                lines=quote_lines(world, "4500"), currency="KRW",
+                                lead_time_days=20, tooling_cost="1000000", now=now,
+                                valid_until=timezone.localdate() + dt.timedelta(days=30))
+    services.award_create(actor=world.owner, rfq=awarded, quote_id=won.pk, now=now)
+    order = Order.objects.get(rfq=awarded)
+    tool = orders.tooling_add(actor=world.makers["alpha"], order=order, kind="mould",
+                              name="Housing mould", cost="1000000", part_id=part.pk)
+    change = orders.change_propose(actor=world.owner, order=order, kind="date",
+                                   new_value=(timezone.localdate() + dt.timedelta(days=40))
+                                   .isoformat())
+    milestone = orders.milestone_add(actor=world.owner, order=order, kind="deposit",
+                                     amount="500000")
+    doc = orders.document_add(actor=world.makers["alpha"], order=order, kind="coc",
+                              upload=SimpleUploadedFile("coc.pdf", b"%PDF-1.4\n%%EOF\n"))
     return {"world": world, "rfq": rfq, "inv": a, "msg": msg, "pfile": pfile, "part": part,
             "estimate": estimate, "inquiry": inquiry, "consortium": consortium,
-            "member": member, "firm": firm, "firm_user": firm_user, "uid_token": uid_token}
+            "member": member, "firm": firm, "firm_user": firm_user, "uid_token": uid_token,
+            "order": order, "tool": tool, "change": change, "milestone": milestone,
+            "doc": doc}
 
 
 def URLS(s: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -236,6 +258,45 @@ def URLS(s: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "consortia:joint_quote": consortium, "consortia:bookkeeping": consortium,
         "consortia:invitations": {}, "consortia:respond": {"pk": member_pk},
         "set_language": {}, "admin:index": {}, "api-1.0.0:openapi-view": {},
+        # orders, tokens, open data
+        "orders:list": {}, "orders:detail": {"pk": s["order"].pk},
+        "orders:action": {"pk": s["order"].pk, "action": "confirm"},
+        "orders:change_decide": {"pk": s["order"].pk, "change_pk": s["change"].pk},
+        "orders:milestone_record": {"pk": s["order"].pk, "milestone_pk": s["milestone"].pk},
+        "orders:document": {"pk": s["order"].pk, "doc_pk": s["doc"].pk},
+        "orders:tooling": {"pk": s["tool"].pk},
+        "orders:tooling_action": {"pk": s["tool"].pk, "action": "transfer"},
+        "tokens:list": {}, "tokens:revoke": {"pk": 1},
+        "directory:open_data": {}, "directory:open_data_file": {"name": "README.md"},
+        # pages reached by a personal link or a posted form: their own tests render them
+        # (tests/apps/test_claims_*, test_rfq_portal*, test_import_web, test_estimates_*)
+        "accounts:signup_confirm": {"uidb64": "MQ", "token": "x"}, "accounts:signup_sent": {},
+        "accounts:team": {}, "accounts:team_invite": {"pk": w.startup.pk},
+        "accounts:team_join": {"token": "x"}, "accounts:team_remove": {"pk": 1},
+        "accounts:team_revoke": {"pk": 1}, "accounts:team_role": {"pk": 1},
+        "claims:claim": {"slug": s["firm"].slug}, "claims:decide": {"pk": 1},
+        "claims:invitation": {"token": "x"}, "claims:join": {}, "claims:mine": {},
+        "claims:pool": {}, "claims:pool_bounce": {"pk": 1}, "claims:pool_resend": {"pk": 1},
+        "claims:pool_resend_all": {}, "claims:pool_send": {}, "claims:queue": {},
+        "claims:resend": {"pk": 1}, "claims:signup": {}, "claims:verify": {"token": "x"},
+        "claims:withdraw": {"pk": 1},
+        "consortia:link_reissue": {"pk": s["consortium"].pk, "manufacturer_pk": s["firm"].pk},
+        "consortia:link_revoke": {"pk": s["consortium"].pk, "manufacturer_pk": s["firm"].pk},
+        "consortia:portal": {"token": "x"}, "consortia:portal_claim": {"token": "x"},
+        "consortia:portal_respond": {"token": "x"}, "core:favicon": {},
+        "directory:imports": {}, "directory:import_new": {},
+        "directory:import_detail": {"pk": 1}, "directory:import_discard": {"pk": 1},
+        "directory:import_load": {"pk": 1},
+        "estimates:pcb": {}, "estimates:mesh": {"pk": s["estimate"].pk},
+        "estimates:status": {"pk": s["estimate"].pk},
+        "rfq:link_reissue": {"pk": s["inv"].pk}, "rfq:link_revoke": {"pk": s["inv"].pk},
+        **{f"rfq:{n}": {"token": "x"} for n in (
+            "portal", "portal_acknowledge", "portal_claim", "portal_decline", "portal_message",
+            "portal_nda", "portal_quote", "portal_withdraw")},
+        "rfq:portal_file": {"token": "x", "file_pk": s["pfile"].pk},
+        "rfq:portal_message_file": {"token": "x", "message_pk": s["msg"].pk},
+        "rfq:request_firm": {"manufacturer_pk": s["firm"].pk},
+        "rfq:sharing": {"pk": s["rfq"].pk},
     }
 
 
@@ -306,6 +367,10 @@ def test_every_email_in_every_language(site: dict[str, Any],
     params = {"title": "Rehab glove", "firm": "Alpha Machining", "old": "Alpha Machining",
               "new": "Bravo Machining", "rev": 2, "reason": "capacity",
               "coordinator": "Gyeonggi Window", "project": "Smart lamp",
+              "number": "PO-000001", "date": "2026-12-01", "n": 1, "qty": 20,
+              "carrier": "CJ", "tracking": "123", "findings": "sink marks", "kind": "date",
+              "status": "accepted", "owner": "Hanbit Robotics", "tool": "Housing mould",
+              "from": "Alpha Machining", "to": "Bravo Machining",
               "ack_deadline": timezone.now().isoformat(),
               "quote_deadline": (timezone.now() + dt.timedelta(days=7)).isoformat()}
     found = []

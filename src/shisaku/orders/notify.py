@@ -44,14 +44,19 @@ def _received(p: Mapping[str, Any]) -> str:
     return _("Order %(number)s was received in full.") % p
 
 
+def _label(choices: Any, code: Any) -> str:
+    """A code's label in the reader's language ("Other" for a code no longer listed)."""
+    return str(choices(code).label if code in choices.values else choices("other").label)
+
+
 def _cancelled(p: Mapping[str, Any]) -> str:
     return _("Order %(number)s was cancelled: %(reason)s.") % {
-        "number": p["number"], "reason": CancelReason(p["reason"]).label}
+        "number": p["number"], "reason": _label(CancelReason, p.get("reason"))}
 
 
 def _disputed(p: Mapping[str, Any]) -> str:
     return _("Order %(number)s is disputed: %(reason)s.") % {
-        "number": p["number"], "reason": DisputeReason(p["reason"]).label}
+        "number": p["number"], "reason": _label(DisputeReason, p.get("reason"))}
 
 
 def _change_proposed(p: Mapping[str, Any]) -> str:
