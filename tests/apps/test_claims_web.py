@@ -4,6 +4,7 @@ invitations to a pool, as users meet them in the browser (Django test client).""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
@@ -258,3 +259,18 @@ def test_queue_compares_the_number_with_the_one_on_file(w: ClaimWorld) -> None:
     assert "differs from the number on file (2208162517)" in queue
     # The number on file is private: the public profile never shows it.
     assert "2208162517" not in Client().get(f"/manufacturers/{w.firms['gumi'].pk}/").content.decode()
+
+
+def test_link_pages_are_rate_limited_per_address(w: ClaimWorld, settings: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SHISAKU_LINK_RATE_LIMIT = 3
+    client = Client()
+    codes = [client.get("/claims/invitations/forged/", REMOTE_ADDR="192.0.2.5").status_code
+             for _ in range(4)]
+    assert codes == [410, 410, 410, 429]
+    assert client.get("/accounts/team/join/forged", REMOTE_ADDR="192.0.2.5").status_code == 429
+    assert client.get("/claims/invitations/forged/",
+                      REMOTE_ADDR="192.0.2.6").status_code == 410
+    cache.clear()
