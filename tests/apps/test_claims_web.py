@@ -4,6 +4,7 @@ invitations to a pool, as users meet them in the browser (Django test client).""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
@@ -143,6 +144,8 @@ def test_pool_invitation_to_claim_by_contact_link(w: ClaimWorld) -> None:
     assert "Andong Parts: no contact e-mail" in sent
     assert {i.manufacturer.slug for i in PoolInvitation.objects.all()} == {"daehan", "gumi"}
     message = outbox_to("contact@daehan.co.kr")[-1]
+    assert "프로필" in message.subject  # a Korean firm nobody runs yet: Korean
+    assert "http://127.0.0.1:8000/claims/invitations/" in message.body
     link = link_in(message)
     # Sending again skips the invited firms: nothing is mailed twice.
     before = len(mail.outbox)
@@ -258,3 +261,18 @@ def test_queue_compares_the_number_with_the_one_on_file(w: ClaimWorld) -> None:
     assert "differs from the number on file (2208162517)" in queue
     # The number on file is private: the public profile never shows it.
     assert "2208162517" not in Client().get(f"/manufacturers/{w.firms['gumi'].pk}/").content.decode()
+
+
+def test_link_pages_are_rate_limited_per_address(w: ClaimWorld, settings: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SHISAKU_LINK_RATE_LIMIT = 3
+    client = Client()
+    codes = [client.get("/claims/invitations/forged/", REMOTE_ADDR="192.0.2.5").status_code
+             for _ in range(4)]
+    assert codes == [410, 410, 410, 429]
+    assert client.get("/accounts/team/join/forged", REMOTE_ADDR="192.0.2.5").status_code == 429
+    assert client.get("/claims/invitations/forged/",
+                      REMOTE_ADDR="192.0.2.6").status_code == 410
+    cache.clear()

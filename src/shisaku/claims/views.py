@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shisaku.accounts.services import LinkProblem
+from shisaku.accounts.throttle import link_throttled
 from shisaku.claims import pool, selectors, services
 from shisaku.claims.choices import OPEN_CLAIM_STATUSES, PoolInvitationStatus
 from shisaku.claims.evidence import REGISTRATION_NUMBERS, web_domain
@@ -188,6 +189,7 @@ def _claim_message(claim: Claim, *, others: bool) -> str:
     return " ".join(parts)
 
 
+@link_throttled
 @require_GET
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     result = services.claim_email_verify(token=token)
@@ -291,6 +293,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- claim invitations to a pool -------------------------------------------------------------
 
+@link_throttled
 @require_GET
 def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
     """A firm follows its invitation: record "opened", continue on the claim page."""
