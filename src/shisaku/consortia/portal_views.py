@@ -17,10 +17,11 @@ from shisaku.core.links import LinkRefused, link_rate_limited
 from shisaku.directory.models import Manufacturer
 from shisaku.errors import InputError
 from shisaku.rfq.links import claim_path, claim_url_for_link
-from shisaku.rfq.portal_views import rate_limited_page, refused_page
+from shisaku.rfq.portal_views import no_referrer, rate_limited_page, refused_page
 
 
 @require_GET
+@no_referrer
 def portal(request: HttpRequest, token: str) -> HttpResponse:
     if link_rate_limited(request):
         return rate_limited_page(request)
@@ -46,6 +47,7 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@no_referrer
 def portal_respond(request: HttpRequest, token: str) -> HttpResponse:
     if link_rate_limited(request):
         return rate_limited_page(request)
@@ -70,6 +72,7 @@ def portal_respond(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@no_referrer
 def portal_claim(request: HttpRequest, token: str) -> HttpResponse:
     """Claim the profile in one step (see ``rfq.portal_views.portal_claim``)."""
     if link_rate_limited(request):

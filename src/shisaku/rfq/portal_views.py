@@ -39,9 +39,21 @@ def rate_limited_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def no_referrer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The token is in the address of link pages: never send it on as a Referer."""
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
 def _portal(view: Callable[[HttpRequest, InvitationLink, str], HttpResponse]
             ) -> Callable[[HttpRequest, str], HttpResponse]:
     """Rate limit, open the link (or say why not), then run ``view``."""
+    @no_referrer
     def wrapped(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
         if link_rate_limited(request):
             return rate_limited_page(request)
