@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shisaku.consortia import links, selectors, services
 from shisaku.consortia.choices import LEAD, MemberState
+from shisaku.consortia.models import Consortium
 from shisaku.core.links import LinkRefused, link_rate_limited
 from shisaku.directory.models import Manufacturer
 from shisaku.errors import InputError
@@ -88,7 +89,8 @@ def portal_claim(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(url)
 
 
-def _firm_or_404(request: HttpRequest, pk: int, manufacturer_pk: int) -> tuple[object, Manufacturer]:
+def _firm_or_404(request: HttpRequest, pk: int,
+                 manufacturer_pk: int) -> tuple[Consortium, Manufacturer]:
     access = selectors.consortium_access(user=request.user, pk=pk)
     if access is None or not access.manage:
         raise Http404(_("No such consortium."))
@@ -103,7 +105,7 @@ def _firm_or_404(request: HttpRequest, pk: int, manufacturer_pk: int) -> tuple[o
 @require_POST
 def link_revoke(request: HttpRequest, pk: int, manufacturer_pk: int) -> HttpResponse:
     consortium, firm = _firm_or_404(request, pk, manufacturer_pk)
-    if links.member_link_revoke(actor=request.user, consortium=consortium,  # type: ignore[arg-type]
+    if links.member_link_revoke(actor=request.user, consortium=consortium,
                                 manufacturer_id=firm.pk):
         messages.success(request, _("The link is revoked: it no longer opens the invitation."))
     return redirect("consortia:detail", pk=pk)
@@ -114,8 +116,7 @@ def link_revoke(request: HttpRequest, pk: int, manufacturer_pk: int) -> HttpResp
 def link_reissue(request: HttpRequest, pk: int, manufacturer_pk: int) -> HttpResponse:
     consortium, firm = _firm_or_404(request, pk, manufacturer_pk)
     try:
-        links.member_link_issue(actor=request.user, consortium=consortium,  # type: ignore[arg-type]
-                                manufacturer=firm)
+        links.member_link_issue(actor=request.user, consortium=consortium, manufacturer=firm)
     except InputError as exc:
         messages.error(request, exc.reason)
     else:

@@ -249,8 +249,8 @@ def rfq_cancel(*, actor: Any, rfq: RFQ, reason: str = "",
         for inv in locked.invitations.exclude(status=InvitationStatus.DECLINED).select_related(
                 "manufacturer"):
             tell_firm(invitation=inv, kind=NotificationKind.CANCELLED, url=_invitation_url(inv),
-                   text=lambda: _("%(title)s was cancelled by the startup. Thank you for your "
-                                  "time.") % {"title": locked.title})
+                      text=lambda: _("%(title)s was cancelled by the startup. Thank you for "
+                                     "your time.") % {"title": locked.title})
     rfq.status = locked.status
     return locked
 
@@ -530,8 +530,8 @@ def award_create(*, actor: Any, rfq: RFQ, quote_id: int,
                              data={"rfq": locked.pk, "quote": quote.pk, "part": award.part_id})
             tell_firm(invitation=quote.invitation, kind=NotificationKind.AWARD_WON,
                       url=_invitation_url(quote.invitation),
-                   text=lambda: _("Good news: your quote for %(title)s was selected.") % {
-                       "title": locked.title})
+                      text=lambda: _("Good news: your quote for %(title)s was selected.") % {
+                          "title": locked.title})
             from shisaku.consortia.services import joint_award_record  # a joint quote?
             joint_award_record(actor=actor, quote=quote, awards=awards, now=now)
             awarded = set(Award.objects.filter(rfq=locked).values_list("part_id", flat=True))
@@ -583,9 +583,9 @@ def _award_close(actor: Any, rfq: RFQ) -> None:
               .exclude(status=InvitationStatus.DECLINED).select_related("manufacturer"))
     for inv in others:
         tell_firm(invitation=inv, kind=NotificationKind.AWARD_LOST, url=_invitation_url(inv),
-               text=lambda: _("Thank you for your time on %(title)s. The startup has chosen "
-                              "another offer this time; we hope to work with you again.") % {
-                   "title": rfq.title})
+                  text=lambda: _("Thank you for your time on %(title)s. The startup has "
+                                 "chosen another offer this time; we hope to work with you "
+                                 "again.") % {"title": rfq.title})
 
 
 # --- the scorecard ------------------------------------------------------------------------
@@ -692,8 +692,8 @@ def reply_deadlines_check(*, now: dt.datetime | None = None) -> dict[str, int]:
 def _overdue_notify(inv: Invitation) -> None:
     rfq = inv.rfq
     tell_firm(invitation=inv, kind=NotificationKind.OVERDUE, url=_invitation_url(inv),
-           text=lambda: _("Reminder: %(title)s is waiting for your reply (overdue).") % {
-               "title": rfq.title})
+              text=lambda: _("Reminder: %(title)s is waiting for your reply (overdue).") % {
+                  "title": rfq.title})
     notify(users=members_of(rfq.project.organisation, rfq.project.coordinator),
            kind=NotificationKind.OVERDUE, url=_rfq_url(rfq),
            text=lambda: _("%(firm)s has not replied to %(title)s in time.") % {
