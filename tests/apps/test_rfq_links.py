@@ -350,3 +350,13 @@ def test_the_firm_claims_its_profile_from_the_portal_in_one_step(world: Any) -> 
     # A forged portal link proves nothing.
     assert client.post(f"/rfqs/link/{s['token']}x/claim").status_code == 403
     assert Claim.objects.count() == 1
+
+
+def test_api_candidates_say_how_each_firm_answers(world: Any) -> None:
+    add_firm("kilo", email="rfq@kilo.example")
+    rfq = draft(world)
+    client = Client()
+    client.force_login(world.owner)
+    rows = client.get(f"/api/v1/rfqs/{rfq.pk}/candidates").json()
+    reach = {r["manufacturer"]["slug"]: r["reach"] for r in rows}
+    assert reach["kilo"] == "link" and reach["alpha"] == "account"
