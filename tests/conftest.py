@@ -20,3 +20,10 @@ def _clock_hour_reply_deadlines(settings: Any) -> None:
     """Most RFQ tests move the clock by hours from 'now', whatever the time of day: they use
     clock-hour deadlines. tests/apps/test_rfq_working_hours.py covers the office calendar."""
     settings.SHISAKU_WORKING_HOURS = ""
+
+
+@pytest.fixture(autouse=True)
+def _link_rate_limit_out_of_the_way(settings: Any) -> None:
+    """The whole suite opens far more signed links from 127.0.0.1 than a person would; the
+    limit itself is tested in tests/apps/test_claims_web.py."""
+    settings.SHISAKU_LINK_RATE_LIMIT = 1_000_000

@@ -238,6 +238,9 @@ SHISAKU_CLAIM_AUTO_APPROVE_CONTACT_LINK = _flag("SHISAKU_CLAIM_AUTO_APPROVE_CONT
 # Days a claim invitation link (pool invitations) and a team invitation link stay valid.
 SHISAKU_CLAIM_INVITATION_DAYS = int(os.environ.get("SHISAKU_CLAIM_INVITATION_DAYS", "30"))
 SHISAKU_TEAM_INVITATION_DAYS = int(os.environ.get("SHISAKU_TEAM_INVITATION_DAYS", "14"))
+# Pages opened by a signed link (confirmation, invitations, verification): per client address
+# and ten minutes.
+SHISAKU_LINK_RATE_LIMIT = int(os.environ.get("SHISAKU_LINK_RATE_LIMIT", "30"))
 
 # The address of this deployment in e-mails (personal invitation links).
 SHISAKU_SITE_URL = os.environ.get("SHISAKU_SITE_URL", "http://127.0.0.1:8000")

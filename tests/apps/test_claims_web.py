@@ -4,6 +4,7 @@ invitations to a pool, as users meet them in the browser (Django test client).""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
@@ -220,3 +221,56 @@ def test_directory_list_offers_pool_invitations_only_to_coordinators(w: ClaimWor
         "/manufacturers/?region=KR-47").content.decode()
     assert "/claims/pool/send?region=KR-47" in as_user(w.coord_gb).get(
         "/manufacturers/?region=KR-47").content.decode()
+
+
+def test_pool_invitations_by_import_batch(w: ClaimWorld) -> None:
+    from shisaku.directory.models import ImportBatch
+
+    org = w.coord_gb.memberships.get().organisation
+    batch = ImportBatch.objects.create(source="Gyeongbuk companion pool", coordinator=w.coord_gb,
+                                       organisation=org, file_name="pool.csv", file_format="csv",
+                                       sha256="0" * 64)
+    batch.manufacturers.add(w.firms["daehan"], w.firms["andong"], w.firms["busan"])
+    coord = as_user(w.coord_gb)
+    preview = coord.get("/claims/pool/send", {"batch": batch.pk}).content.decode()
+    assert "pool.csv" in preview and "contact@daehan.co.kr" in preview
+    assert "Gumi Mold" not in preview            # not in the batch
+    assert "Busan PCB" not in preview            # in the batch, outside the coordinator's block
+    sent = coord.post("/claims/pool/send", {"batch": batch.pk}).content.decode()
+    assert "Andong Parts: no contact e-mail" in sent
+    assert [i.manufacturer.slug for i in PoolInvitation.objects.all()] == ["daehan"]
+    # Another region's coordinator neither sees nor uses the batch.
+    other = as_user(w.coord_jp)
+    assert other.get("/claims/pool/send", {"batch": batch.pk}).status_code == 404
+    assert other.post("/claims/pool/send", {"batch": batch.pk}).status_code == 404
+    assert coord.get("/claims/pool/send", {"batch": "x1"}).status_code == 404
+    assert PoolInvitation.objects.count() == 1
+
+
+def test_queue_compares_the_number_with_the_one_on_file(w: ClaimWorld) -> None:
+    from shisaku.directory.models import Manufacturer
+
+    Manufacturer.objects.filter(slug="daehan").update(registration_number="134-86-72683")
+    Manufacturer.objects.filter(slug="gumi").update(registration_number="220-81-62517")
+    as_user(w.kim).post("/manufacturers/daehan/claim/", {"registration_number": KR_BRN})
+    as_user(w.kim).post("/manufacturers/gumi/claim/", {"registration_number": KR_BRN})
+    queue = as_user(w.coord_gb).get("/claims/").content.decode()
+    assert queue.count("matches the number on file") == 1
+    assert "differs from the number on file (2208162517)" in queue
+    # The number on file is private: the public profile never shows it.
+    assert "2208162517" not in Client().get(f"/manufacturers/{w.firms['gumi'].pk}/").content.decode()
+
+
+def test_link_pages_are_rate_limited_per_address(w: ClaimWorld, settings: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SHISAKU_LINK_RATE_LIMIT = 3
+    client = Client()
+    codes = [client.get("/claims/invitations/forged/", REMOTE_ADDR="192.0.2.5").status_code
+             for _ in range(4)]
+    assert codes == [410, 410, 410, 429]
+    assert client.get("/accounts/team/join/forged", REMOTE_ADDR="192.0.2.5").status_code == 429
+    assert client.get("/claims/invitations/forged/",
+                      REMOTE_ADDR="192.0.2.6").status_code == 410
+    cache.clear()

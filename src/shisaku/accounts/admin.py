@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from shisaku.accounts.models import Membership, Organisation, User
+from shisaku.accounts.models import Membership, Organisation, TeamInvitation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -21,3 +21,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ("kind", "country")
     search_fields = ("name", "slug")
     inlines = [MembershipInline]
+
+
+@admin.register(TeamInvitation)
+class TeamInvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organisation", "role", "status", "created_at")
+    list_filter = ("status", "role")
+    search_fields = ("email", "organisation__name")
+    raw_id_fields = ("organisation", "invited_by", "accepted_by")

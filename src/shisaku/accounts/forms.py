@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from shisaku import taxonomy
 from shisaku.accounts.choices import SELF_SIGNUP_KINDS, MembershipRole, OrganisationKind
 from shisaku.accounts.models import User
-from shisaku.core.forms import NFCInputMixin
+from shisaku.core.forms import Form, NFCInputMixin
 
 # The widest username axes stores (its AccessAttempt.username column).
 _AXES_USERNAME_MAX = 255
@@ -25,7 +25,7 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
     return str(value)[:_AXES_USERNAME_MAX]
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(NFCInputMixin, AuthenticationForm):
     """Django's log-in form; an overlong username is a field error (it could not exist)."""
 
     def clean(self) -> dict[str, Any]:
@@ -66,7 +66,7 @@ class SignupForm(NFCInputMixin, UserCreationForm):
         return str(kind)
 
 
-class InvitedSignupForm(UserCreationForm):
+class InvitedSignupForm(NFCInputMixin, UserCreationForm):
     """A new person joining through a team invitation: the invited address is their e-mail."""
 
     class Meta(UserCreationForm.Meta):
@@ -74,7 +74,7 @@ class InvitedSignupForm(UserCreationForm):
         fields = ("username",)
 
 
-class TeamInviteForm(forms.Form):
+class TeamInviteForm(Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices,
                              initial=MembershipRole.MEMBER)

@@ -21,14 +21,9 @@ def _coordinator_organisations(user: Any) -> QuerySet[Organisation]:
                                        memberships__user=user)
 
 
-def coverage_of(user: Any) -> Q | None:
-    """A Q over fields ``country`` / ``block`` of the firms ``user`` covers as a coordinator:
-    None for every firm (staff), ``Q(pk__in=[])`` for nobody. Use it with
-    ``Manufacturer.objects.filter(coverage_of(user))`` or prefixed via ``coverage_filter``."""
-    return coverage_filter(user, prefix="")
-
-
 def coverage_filter(user: Any, *, prefix: str) -> Q | None:
+    """A Q over ``<prefix>country`` / ``<prefix>block`` of the firms ``user`` covers as a
+    coordinator: None for every firm (staff), ``Q(pk__in=[])`` for nobody."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     if user.is_staff:

@@ -3,6 +3,8 @@ reset, and the team page. Views parse, call a service, render."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -19,6 +21,7 @@ from shisaku.accounts import selectors, services
 from shisaku.accounts.choices import OrganisationKind
 from shisaku.accounts.forms import InvitedSignupForm, LoginForm, SignupForm, TeamInviteForm
 from shisaku.accounts.models import Membership, TeamInvitation
+from shisaku.accounts.throttle import link_throttled
 from shisaku.errors import InputError
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -40,7 +43,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["organisation_kind"] == OrganisationKind.MANUFACTURER:
-            return redirect("claims:join")
+            # Look for the firm in the directory first, with what was typed.
+            return redirect(reverse("claims:join") + "?" + urlencode(
+                {"name": data["organisation_name"], "country": data["country"]}))
         try:
             services.user_signup(username=data["username"], email=data["email"],
                                  password=data["password1"],
@@ -60,6 +65,7 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_sent.html")
 
 
+@link_throttled
 def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     try:
         user = services.signup_confirm(uidb64=uidb64, token=token)
@@ -206,6 +212,7 @@ LINK_PROBLEMS = {
 }
 
 
+@link_throttled
 @require_http_methods(["GET", "POST"])
 def team_join(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.team_invitation_read(token=token)

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from shisaku import taxonomy
 from shisaku.accounts.forms import SignupForm
 from shisaku.claims.choices import RejectReason
+from shisaku.core.forms import Form
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(Form):
     registration_number = forms.CharField(
         label=_("Business registration number"), max_length=40, required=False,
         help_text=_("Checked by its country's check digits."))
@@ -23,7 +24,7 @@ class ClaimForm(forms.Form):
     via = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     reason = forms.ChoiceField(label=_("Reason"), required=False,
                                choices=[("", "—"), *RejectReason.choices])
@@ -41,7 +42,7 @@ def _region_choices() -> list[tuple[str, str]]:
                           for code, r in taxonomy.REGIONS.items()]
 
 
-class FindFirmForm(forms.Form):
+class FindFirmForm(Form):
     name = forms.CharField(label=_("Company name"), max_length=200)
     country = forms.ChoiceField(label=_("Country"))
     region = forms.ChoiceField(label=_("Region"), required=False)

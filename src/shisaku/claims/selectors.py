@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from shisaku.accounts.selectors import coverage_filter
 from shisaku.claims.choices import OPEN_CLAIM_STATUSES
 from shisaku.claims.models import Claim, PoolInvitation
 from shisaku.core.roles import roles_of
+from shisaku.core.services import generation_current
 from shisaku.directory.models import Manufacturer
 from shisaku.engines.names import name_key
 
@@ -50,6 +52,24 @@ def manufacturers_invitable_by(user: Any) -> QuerySet[Manufacturer]:
     return _covered(Manufacturer.objects.all(), user, "")
 
 
+def _name_keys(country: str, region: str) -> list[tuple[int, str, str]]:
+    """(id, key of name, key of local name) of the firms of a region (or country), cached per
+    directory data generation: computing keys costs ~30 us per firm, so a country of 35,000
+    firms is keyed once per directory change, not on every sign-up."""
+    cache_key = (f"claims:name_keys:{generation_current(name='directory')}:{country}:"
+                 f"{region or '*'}")
+    pairs: list[tuple[int, str, str]] | None = cache.get(cache_key)
+    if pairs is None:
+        qs = Manufacturer.objects.filter(country=country)
+        if region:
+            qs = qs.filter(region=region)
+        pairs = [(pk, name_key(name), name_key(local) if local else "")
+                 for pk, name, local in qs.values_list("pk", "name", "name_local")
+                 .iterator(chunk_size=2000)]
+        cache.set(cache_key, pairs, timeout=3600)
+    return pairs
+
+
 def manufacturers_like(*, name: str, country: str, region: str = "",
                        limit: int = 10) -> list[Manufacturer]:
     """Listed firms whose name or local name has the same key as ``name`` (engines.names),
@@ -57,13 +77,5 @@ def manufacturers_like(*, name: str, country: str, region: str = "",
     key = name_key(name)
     if not key:
         return []
-    qs = Manufacturer.objects.filter(country=country)
-    if region:
-        qs = qs.filter(region=region)
-    found = []
-    for pk, firm_name, local in qs.values_list("pk", "name", "name_local").iterator(2000):
-        if name_key(firm_name) == key or (local and name_key(local) == key):
-            found.append(pk)
-            if len(found) >= limit:
-                break
-    return list(Manufacturer.objects.filter(pk__in=found).select_related("organisation"))
+    found = [pk for pk, own, local in _name_keys(country, region) if key in (own, local)]
+    return list(Manufacturer.objects.filter(pk__in=found[:limit]).select_related("organisation"))

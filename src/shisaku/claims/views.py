@@ -3,12 +3,13 @@ claims, the coordinator's queue, and claim invitations to a pool of firms."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -16,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shisaku.accounts.services import LinkProblem
+from shisaku.accounts.throttle import link_throttled
 from shisaku.claims import pool, selectors, services
 from shisaku.claims.choices import OPEN_CLAIM_STATUSES, PoolInvitationStatus
 from shisaku.claims.evidence import REGISTRATION_NUMBERS, web_domain
 from shisaku.claims.forms import ClaimForm, DecisionForm, FindFirmForm, ManufacturerSignupForm
 from shisaku.claims.models import Claim, PoolInvitation
 from shisaku.core.roles import roles_of
+from shisaku.directory.batches import import_batches_visible_to
 from shisaku.directory.filtersets import DirectoryFilter
 from shisaku.directory.models import Manufacturer
 from shisaku.errors import InputError
@@ -186,6 +189,7 @@ def _claim_message(claim: Claim, *, others: bool) -> str:
     return " ".join(parts)
 
 
+@link_throttled
 @require_GET
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     result = services.claim_email_verify(token=token)
@@ -232,6 +236,10 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- the coordinator's queue -----------------------------------------------------------------
 
+def _compact(number: str) -> str:
+    return "".join(c for c in (number or "") if c.isalnum()).upper()
+
+
 def _coordinator_or_404(request: HttpRequest) -> None:
     if not roles_of(request.user).coordinator:
         raise Http404(_("Only coordinators see this page."))
@@ -244,6 +252,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     claims = list(selectors.claims_queue(request.user))
     groups: dict[int, dict[str, object]] = {}
     for item in claims:
+        # Compared with the number an import recorded for the firm (private; reviewers only).
+        on_file = _compact(item.manufacturer.registration_number)
+        item.number_on_file = on_file  # type: ignore[attr-defined]
+        item.number_matches = (  # type: ignore[attr-defined]
+            None if not (on_file and item.registration_number)
+            else on_file == _compact(item.registration_number))
         group = groups.setdefault(item.manufacturer_id, {"m": item.manufacturer, "claims": []})
         group["claims"].append(item)  # type: ignore[attr-defined]
     return render(request, "claims/queue.html",
@@ -279,6 +293,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- claim invitations to a pool -------------------------------------------------------------
 
+@link_throttled
 @require_GET
 def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
     """A firm follows its invitation: record "opened", continue on the claim page."""
@@ -292,19 +307,38 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
                     + urlencode({"via": token}))
 
 
+def _pool_selection(request: HttpRequest, params: QueryDict) -> tuple[Any, Any, Any]:
+    """The firms to invite: those of an import batch (``batch``) or of a directory filter (any
+    parameter of the directory list), within the coordinator's coverage. Returns (queryset,
+    filter form, batch); the queryset is None when the filter is not valid."""
+    invitable = selectors.manufacturers_invitable_by(request.user)
+    batch_id = params.get("batch", "")
+    if batch_id:
+        batch = (import_batches_visible_to(request.user).filter(pk=batch_id).first()
+                 if batch_id.isdigit() else None)
+        if batch is None:
+            raise Http404(_("No such import batch among yours."))
+        return invitable.filter(import_batches=batch), None, batch
+    form = DirectoryFilter(params)
+    if not form.is_valid():
+        return None, form, None
+    return form.filter(invitable), form, None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def pool_send(request: HttpRequest) -> HttpResponse:
-    """Preview (GET) and send (POST) claim invitations to the firms of a directory filter."""
+    """Preview (GET) and send (POST) claim invitations to the firms of a directory filter or
+    of an import batch."""
     _coordinator_or_404(request)
     params = request.GET if request.method == "GET" else request.POST
-    form = DirectoryFilter(params)
-    if not form.is_valid():
+    selected, form, batch = _pool_selection(request, params)
+    if selected is None:
         return render(request, "claims/pool_send.html", {"form": form, "invalid": True},
                       status=400)
-    selected = form.filter(selectors.manufacturers_invitable_by(request.user))
     total = selected.count()
-    firms = list(selected.select_related("organisation")[:POOL_SEND_LIMIT])
+    firms = list(selected.select_related("organisation").order_by("name", "id")
+                 [:POOL_SEND_LIMIT])
     if request.method == "POST":
         result = pool.pool_invitations_send(manufacturers=firms, actor=request.user)
         messages.success(request, _("%(sent)d invitation(s) sent, %(failed)d failed, "
@@ -315,10 +349,10 @@ def pool_send(request: HttpRequest) -> HttpResponse:
             "result": result,
             "skipped": [(m, SKIP_LABELS[code]) for m, code in result.skipped]})
     with_email = sum(1 for m in firms if m.contact_email and m.organisation_id is None)
+    hidden = [(k, v) for k in params for v in params.getlist(k) if k != "csrfmiddlewaretoken"]
     return render(request, "claims/pool_send.html", {
-        "form": form, "firms": firms, "total": total, "with_email": with_email,
-        "limit": POOL_SEND_LIMIT, "query": params.urlencode(),
-        "hidden": [(k, v) for k in params for v in params.getlist(k)]})
+        "form": form, "batch": batch, "firms": firms, "total": total, "with_email": with_email,
+        "limit": POOL_SEND_LIMIT, "query": params.urlencode(), "hidden": hidden})
 
 
 @login_required

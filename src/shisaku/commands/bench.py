@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 import json
 
-BENCHES = ("matching", "consortium", "estimate", "api")
+BENCHES = ("matching", "consortium", "estimate", "api", "claims")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -29,8 +29,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("rfq:list"), _("Quotations")))
     if roles.coordinator:
         items.append((reverse("consortia:inbox"), _("Coordinator window")))
-        items.append((reverse("claims:queue"), _("Profile claims")))
         items.append((reverse("directory:imports"), _("Pool imports")))
+        items.append((reverse("claims:queue"), _("Profile claims")))
     if roles.manufacturer:
         items.append((reverse("rfq:inbox"), _("Inbox")))
         items.append((reverse("consortia:invitations"), _("Joint orders")))
