@@ -217,7 +217,7 @@ def test_portal_walk(world: Any) -> None:
     client = Client()
     base = f"/rfqs/link/{s['token']}/"
     page = client.get(base)
-    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     body = page.content.decode()
     assert world.parts[0].name in body and "Alpha" not in body  # nothing of the others
     assert client.post(base + "acknowledge").status_code == 302

@@ -182,7 +182,9 @@ def test_done_when_pool_import_claim_and_an_rfq_answered_by_link(
     coord.wait_for_load_state("load")
     assert coord.get_by_test_id("created").inner_text() == "3"
     assert ImportBatch.objects.get(status="loaded").manufacturers.count() == 3
-    coord.goto(f"{base}/claims/pool/send?region=KR-47")
+    # The pool is the import batch: invite its firms from the batch page.
+    coord.get_by_role("link", name="Invite these firms to claim their profiles").click()
+    coord.wait_for_url("**/claims/pool/send?batch=*")
     coord.get_by_role("button", name="Send claim invitations").click()
     coord.wait_for_load_state("load")
     assert coord.locator("ul.sent li").count() == 2

@@ -40,10 +40,12 @@ def rate_limited_page(request: HttpRequest) -> HttpResponse:
 
 
 def no_referrer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The token is in the address of link pages: never send it on as a Referer."""
+    """The token is in the address of link pages: never send it to another site as a Referer
+    ("same-origin", whatever the site-wide policy; not "no-referrer", which makes browsers
+    send ``Origin: null`` on the portal's own forms and fail the CSRF origin check)."""
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
