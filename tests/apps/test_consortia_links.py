@@ -18,6 +18,17 @@ from shisaku.core.models import AuditEvent
 from tests.apps.test_consortia_support import World, make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_link_rate_counts() -> None:
+    """The link pages' rate limit counts per client address and minute in the cache: every
+    test starts from zero (the test client's address is always 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 TOKEN = re.compile(r"/window/link/([^/\s]+)/")
 
 

@@ -24,6 +24,16 @@ from tests.apps.test_rfq_support import make_world
 # Links go out by e-mail after the transaction commits: real transactions here.
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def _fresh_link_rate_counts() -> None:
+    """The link pages' rate limit counts per client address and minute in the cache: every
+    test starts from zero (the test client's address is always 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 HOUR = dt.timedelta(hours=1)
 TOKEN = re.compile(r"/rfqs/link/([^/\s]+)/")
 
@@ -257,6 +267,7 @@ def test_portal_refuses_with_a_page_and_changes_nothing(world: Any, case: str) -
 
 def test_portal_pages_are_rate_limited(world: Any, settings: Any) -> None:
     from django.core.cache import cache
+
     cache.clear()
     settings.SHISAKU_LINK_RATE_PER_MINUTE = 3
     client = Client()

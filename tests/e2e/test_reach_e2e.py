@@ -17,6 +17,17 @@ from django.utils import timezone
 from tests.apps.test_rfq_support import PASSWORD, make_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_link_rate_counts() -> None:
+    """The link pages' rate limit counts per client address and minute in the cache: every
+    test starts from zero (the test client's address is always 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 LINK = re.compile(r"https?://\S+/rfqs/link/[^/\s]+/")
 
 
