@@ -34,6 +34,8 @@ class ClaimWorld:
 
 
 def person(username: str, **kw: Any) -> User:
+    """A person who chose English at sign-up (mail follows User.preferred_language)."""
+    kw.setdefault("preferred_language", "en")
     return User.objects.create_user(username, f"{username}@example.org", PASSWORD, **kw)
 
 

@@ -144,6 +144,8 @@ def test_pool_invitation_to_claim_by_contact_link(w: ClaimWorld) -> None:
     assert "Andong Parts: no contact e-mail" in sent
     assert {i.manufacturer.slug for i in PoolInvitation.objects.all()} == {"daehan", "gumi"}
     message = outbox_to("contact@daehan.co.kr")[-1]
+    assert "프로필" in message.subject  # a Korean firm nobody runs yet: Korean
+    assert "http://127.0.0.1:8000/claims/invitations/" in message.body
     link = link_in(message)
     # Sending again skips the invited firms: nothing is mailed twice.
     before = len(mail.outbox)

@@ -141,5 +141,10 @@ def _screenshots(folder: Path, browser: Any, base: str) -> None:
             page.screenshot(path=str(folder / f"pool_{lang}.png"), full_page=True)
             page.goto(f"{base}/claims/pool/send?region=KR-47")
             page.screenshot(path=str(folder / f"pool_send_{lang}.png"), full_page=True)
+            page.goto(f"{base}/accounts/team/")
+            page.screenshot(path=str(folder / f"team_{lang}.png"), full_page=True)
+            page.goto(f"{base}/manufacturers/join/?name=%E3%88%9C%EB%8C%80%ED%95%9C%EC%A0%95%EB%B0%80"
+                      "&country=KR&region=KR-47")
+            page.screenshot(path=str(folder / f"join_{lang}.png"), full_page=True)
         finally:
             context.close()
