@@ -84,6 +84,11 @@ def test_bad_rows_are_all_listed_and_nothing_can_be_loaded(coordinator: Client) 
     assert 'data-testid="confirm"' not in page
     r = coordinator.post(f"/manufacturers/imports/{batch.pk}/load", {"duplicates": "refuse"})
     assert r.status_code == 400 and Manufacturer.objects.count() == 0
+    # The reasons in the reader's language, the values kept.
+    coordinator.cookies["django_language"] = "ko"
+    page = coordinator.get(f"/manufacturers/imports/{batch.pk}/").content.decode()
+    assert "알 수 없는 process 코드: laser_welding" in page
+    assert "99999999999은(는) 허용 범위 0~2147483647를 벗어납니다" in page
 
 
 def test_probable_duplicates_need_an_explicit_choice(coordinator: Client) -> None:
@@ -143,3 +148,12 @@ def test_discard_drops_the_stored_file(coordinator: Client) -> None:
     assert batch.status == "discarded" and not batch.file
     r = coordinator.post(f"/manufacturers/imports/{batch.pk}/load", {"duplicates": "refuse"})
     assert r.status_code == 400 and Manufacturer.objects.count() == 0
+
+
+def test_a_batch_whose_stored_file_is_gone_is_a_clear_400(coordinator: Client) -> None:
+    upload(coordinator, GOOD_SJIS.encode("shift_jis"))
+    batch = ImportBatch.objects.get()
+    batch.file.storage.delete(batch.file.name)
+    r = coordinator.post(f"/manufacturers/imports/{batch.pk}/load", {"duplicates": "refuse"})
+    assert r.status_code == 400 and "upload it again" in r.content.decode()
+    assert Manufacturer.objects.count() == 0

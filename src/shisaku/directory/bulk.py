@@ -170,9 +170,6 @@ def indexes_rebuilt_after(tables: Sequence[str], *, child_tables: Sequence[str] 
         if connection.vendor == "postgresql":
             # PostgreSQL builds no index on a table with queued deferred checks: run them.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            # The trigram (GIN) index over names and descriptions builds several times faster
-            # with memory for its sort; SET LOCAL ends with the transaction.
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
         for name, table, definition in keys:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -53,6 +52,3 @@ class ImportConfirmForm(Form):
     duplicates = forms.ChoiceField(label=_("Probable duplicates"),
                                    choices=DuplicatePolicy.choices,
                                    widget=forms.RadioSelect)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from shisaku import taxonomy
 from shisaku.directory import batches
 from shisaku.directory.choices import DuplicatePolicy, ImportBatchStatus
 from shisaku.directory.import_forms import ImportConfirmForm, ImportUploadForm, upload_limit_mb
+from shisaku.directory.import_messages import translate_reason
 from shisaku.directory.models import ImportBatch
 from shisaku.directory.services import (
     import_batch_check,
@@ -65,7 +66,7 @@ def import_batch_new(request: HttpRequest) -> HttpResponse:
                     encoding=form.cleaned_data["encoding"] or None,
                     duplicates=form.cleaned_data["duplicates"])
             except InputError as exc:
-                form.add_error("file", f"{exc.field}: {exc.reason}")
+                form.add_error("file", f"{exc.field}: {translate_reason(exc.reason)}")
             else:
                 return redirect("directory:import_detail", pk=batch.pk)
         status = 400
@@ -85,14 +86,15 @@ def import_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(request: HttpRequest, batch: ImportBatch, form: ImportConfirmForm,
                    status: int = 200) -> HttpResponse:
     report = batch.report or {}
-    errors = report.get("errors", [])
+    errors = [{**e, "reason": translate_reason(e.get("reason", ""))}
+              for e in report.get("errors", [])[:MAX_ERRORS_SHOWN]]
     firms = Paginator(batches.import_batch_firms(batch), 100).get_page(request.GET.get("page"))
     lang = get_language() or "en"
     for firm in firms.object_list:
         firm.region_label = taxonomy.label("region", firm.region, lang)
     context = {
-        "batch": batch, "report": report, "errors": errors[:MAX_ERRORS_SHOWN],
-        "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
+        "batch": batch, "report": report, "errors": errors,
+        "errors_hidden": max(0, batch.error_count - len(errors)),
         "duplicates": report.get("duplicates", []), "sample": report.get("sample", []),
         "can_load": batch.status == ImportBatchStatus.CHECKED, "form": form,
         "firms": firms, "loaded": batch.status == ImportBatchStatus.LOADED,

@@ -313,9 +313,15 @@ def _batch_link(batch: ImportBatch, ids: Iterable[int]) -> None:
                      ((batch.pk, pk) for pk in ids))
 
 
+# A batch keeps this many problems of its report (its error count is the full number).
+KEPT_ERRORS = 10_000
+
+
 def _report_summary(report: Any) -> dict[str, Any]:
     out = report.as_dict()
     out.pop("sha256", None)
+    out["errors"] = out["errors"][:KEPT_ERRORS]
+    out["duplicates"] = out["duplicates"][:KEPT_ERRORS]
     return out
 
 
@@ -372,8 +378,11 @@ def import_batch_load(*, batch: ImportBatch, actor: Any,
 
     if not transition_allowed(IMPORT_BATCH_TRANSITIONS, batch.status, ImportBatchStatus.LOADED):
         raise InputError("status", f"a {batch.status} batch cannot be loaded")
-    with batch.file.open("rb") as fh:
-        data = fh.read()
+    try:
+        with batch.file.open("rb") as fh:
+            data = fh.read()
+    except (OSError, ValueError):
+        raise InputError("file", "the stored file is gone; upload it again") from None
     if hashlib.sha256(data).hexdigest() != batch.sha256:
         raise InputError("file", "the stored file changed since it was checked")
     report = read_bytes(data, fmt=batch.file_format, encoding=batch.encoding or None,
