@@ -65,8 +65,9 @@ LANGUAGE_OF_COUNTRY = {"KR": "ko", "JP": "ja"}
 # --- who can be reached -------------------------------------------------------------------
 
 def reachable_q(prefix: str = "") -> Q:
-    """Firms that can answer a request: a member on Shisaku, or a contact e-mail for a link."""
-    return (Q(**{f"{prefix}organisation__memberships__isnull": False})
+    """Firms that can answer a request: an active member on Shisaku, or a contact e-mail for a
+    personal link (the same rule as :func:`answers_by_link` and :func:`reachability`)."""
+    return (Q(**{f"{prefix}organisation__memberships__user__is_active": True})
             | ~Q(**{f"{prefix}contact_email": ""}))
 
 
