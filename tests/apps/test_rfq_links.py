@@ -371,3 +371,31 @@ def test_api_candidates_say_how_each_firm_answers(world: Any) -> None:
     rows = client.get(f"/api/v1/rfqs/{rfq.pk}/candidates").json()
     reach = {r["manufacturer"]["slug"]: r["reach"] for r in rows}
     assert reach["kilo"] == "link" and reach["alpha"] == "account"
+
+
+class BrokenMailBackend:
+    """An e-mail backend whose server is down."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def send_messages(self, messages: Any) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_link_mail_that_fails_is_marked_once_and_the_startup_sees_it(world: Any,
+                                                                       settings: Any) -> None:
+    settings.EMAIL_BACKEND = "tests.apps.test_rfq_links.BrokenMailBackend"
+    kilo = add_firm("kilo", email="rfq@kilo.example")
+    rfq = draft(world)
+    [inv] = services.rfq_send(actor=world.owner, rfq=rfq, manufacturer_ids=[kilo.pk])
+    link = InvitationLink.objects.get(invitation=inv)
+    assert link.mail_error.startswith("ConnectionRefusedError")  # one attempt, recorded
+    client = Client()
+    client.force_login(world.owner)
+    page = client.get(f"/rfqs/{rfq.pk}/").content.decode()
+    assert 'data-testid="link-mail-error"' in page
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _link, _token = links.invitation_link_issue(actor=world.owner, invitation=inv)
+    assert InvitationLink.objects.get(pk=_link.pk).mail_error == ""
+    assert 'data-testid="link-mail-error"' not in client.get(f"/rfqs/{rfq.pk}/").content.decode()
