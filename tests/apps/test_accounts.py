@@ -66,6 +66,20 @@ def test_signup_does_not_tell_which_emails_exist(client: Client) -> None:
     assert note.to == ["taken@example.org"] and "/accounts/password/reset" in note.body
 
 
+def test_signing_up_again_before_confirming_sends_a_fresh_link(client: Client) -> None:
+    data = {"username": "hana", "email": "hana@example.org", "password1": PASSWORD,
+            "password2": PASSWORD, "organisation_kind": "startup", "organisation_name": "H",
+            "country": "KR"}
+    assert client.post("/accounts/signup", data).status_code == 302
+    again = Client().post("/accounts/signup", {**data, "username": "hana2"})
+    assert again.status_code == 302 and again["Location"] == "/accounts/signup/sent"
+    assert not User.objects.filter(username="hana2").exists()
+    link = re.search(r"http://127\.0\.0\.1:8000(\S+)", mail.outbox[-1].body).group(1)
+    assert "/accounts/signup/confirm/" in link
+    assert Client().get(link).status_code == 302
+    assert User.objects.get(username="hana").is_active
+
+
 def test_nobody_signs_up_as_a_coordinator(client: Client) -> None:
     response = client.post("/accounts/signup", {
         "username": "boss", "email": "boss@example.org", "password1": PASSWORD,

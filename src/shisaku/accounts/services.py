@@ -78,6 +78,12 @@ def user_signup(*, username: str, email: str, password: str, organisation_name: 
                          _("Coordinator accounts are created by the platform's staff or by "
                            "invitation from a coordinator organisation."))
     existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and not existing.is_active and existing.last_login is None:
+        # Signed up before but never confirmed (the mail was lost): a fresh link, same answer.
+        mail_send(to=existing.email, template="accounts/mail/signup_confirm",
+                  language=language_for(user=existing),
+                  context={"user": existing, "confirm_url": _confirm_link(existing, next_url)})
+        return None
     if existing is not None:
         mail_send(to=existing.email, template="accounts/mail/signup_exists",
                   language=language_for(user=existing) if existing.preferred_language

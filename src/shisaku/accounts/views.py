@@ -110,9 +110,11 @@ def team(request: HttpRequest) -> HttpResponse:
     for ms in selectors.memberships_of(request.user):
         org = ms.organisation
         is_admin = ms.role == "owner"
+        members = list(selectors.team_of(organisation=org))
         groups.append({
-            "organisation": org, "me": ms, "is_admin": is_admin,
-            "members": selectors.team_of(organisation=org),
+            "organisation": org, "me": ms, "is_admin": is_admin, "members": members,
+            # The last admin is offered neither "make member" nor "leave" (refused anyway).
+            "sole_admin": sum(1 for m in members if m.role == "owner") == 1,
             "pending": selectors.team_invitations_pending(organisation=org) if is_admin else [],
             "form": TeamInviteForm(prefix=f"org{org.pk}") if is_admin else None,
         })

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
@@ -38,7 +39,9 @@ class DecisionForm(Form):
 
 
 def _region_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + [(code, f"{r.country} · {r.name_en}")
+    lang = get_language() or "en"
+    return [("", "—")] + [(code, f"{taxonomy.label('country', r.country, lang)} · "
+                                 f"{taxonomy.label('region', code, lang)}")
                           for code, r in taxonomy.REGIONS.items()]
 
 
