@@ -18,6 +18,17 @@ from shisaku.core.models import AuditEvent
 from tests.apps.test_consortia_support import World, make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_link_rate_counts() -> None:
+    """The link pages' rate limit counts per client address and minute in the cache: every
+    test starts from zero (the test client's address is always 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 TOKEN = re.compile(r"/window/link/([^/\s]+)/")
 
 
@@ -122,3 +133,22 @@ def test_the_coordinator_revokes_and_reissues(world: World) -> None:
     assert fresh != token and Client().get(f"/window/link/{fresh}/").status_code == 200
     with pytest.raises(LinkRefused):
         links.member_link_open(token=token)
+
+
+def test_the_link_firm_can_claim_its_profile_from_the_consortium_portal(world: World) -> None:
+    from shisaku.accounts.models import Membership
+
+    _invited(world)
+    token = _token()
+    firm = world.firms["frame-a"]
+    # frame-a's organisation lost its members in the fixture; a claimable profile has none.
+    org = firm.organisation
+    firm.organisation = None
+    firm.save(update_fields=["organisation"])
+    assert not Membership.objects.filter(organisation=org).exists()
+    client = Client()
+    assert 'data-testid="claim-profile"' in client.get(f"/window/link/{token}/").content.decode()
+    step = client.post(f"/window/link/{token}/claim")
+    assert step.status_code == 302 and step.url.startswith(f"/manufacturers/{firm.slug}/claim/?via=")
+    assert client.get(step.url).status_code == 200
+    assert client.post(f"/window/link/{token}x/claim").status_code == 403

@@ -28,6 +28,17 @@ from tests.apps.test_rfq_links import add_firm
 from tests.apps.test_rfq_support import make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_link_rate_counts() -> None:
+    """The link pages' rate limit counts per client address and minute in the cache: every
+    test starts from zero (the test client's address is always 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 TOKEN = re.compile(r"/rfqs/link/([^/\s]+)/")
 STATES = ("live", "revoked", "expired", "used")

@@ -24,6 +24,16 @@ from tests.apps.test_rfq_support import make_world
 # Links go out by e-mail after the transaction commits: real transactions here.
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def _fresh_link_rate_counts() -> None:
+    """The link pages' rate limit counts per client address and minute in the cache: every
+    test starts from zero (the test client's address is always 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 HOUR = dt.timedelta(hours=1)
 TOKEN = re.compile(r"/rfqs/link/([^/\s]+)/")
 
@@ -217,7 +227,7 @@ def test_portal_walk(world: Any) -> None:
     client = Client()
     base = f"/rfqs/link/{s['token']}/"
     page = client.get(base)
-    assert page.status_code == 200
+    assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     body = page.content.decode()
     assert world.parts[0].name in body and "Alpha" not in body  # nothing of the others
     assert client.post(base + "acknowledge").status_code == 302
@@ -257,6 +267,7 @@ def test_portal_refuses_with_a_page_and_changes_nothing(world: Any, case: str) -
 
 def test_portal_pages_are_rate_limited(world: Any, settings: Any) -> None:
     from django.core.cache import cache
+
     cache.clear()
     settings.SHISAKU_LINK_RATE_PER_MINUTE = 3
     client = Client()
@@ -350,3 +361,41 @@ def test_the_firm_claims_its_profile_from_the_portal_in_one_step(world: Any) -> 
     # A forged portal link proves nothing.
     assert client.post(f"/rfqs/link/{s['token']}x/claim").status_code == 403
     assert Claim.objects.count() == 1
+
+
+def test_api_candidates_say_how_each_firm_answers(world: Any) -> None:
+    add_firm("kilo", email="rfq@kilo.example")
+    rfq = draft(world)
+    client = Client()
+    client.force_login(world.owner)
+    rows = client.get(f"/api/v1/rfqs/{rfq.pk}/candidates").json()
+    reach = {r["manufacturer"]["slug"]: r["reach"] for r in rows}
+    assert reach["kilo"] == "link" and reach["alpha"] == "account"
+
+
+class BrokenMailBackend:
+    """An e-mail backend whose server is down."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def send_messages(self, messages: Any) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_link_mail_that_fails_is_marked_once_and_the_startup_sees_it(world: Any,
+                                                                       settings: Any) -> None:
+    settings.EMAIL_BACKEND = "tests.apps.test_rfq_links.BrokenMailBackend"
+    kilo = add_firm("kilo", email="rfq@kilo.example")
+    rfq = draft(world)
+    [inv] = services.rfq_send(actor=world.owner, rfq=rfq, manufacturer_ids=[kilo.pk])
+    link = InvitationLink.objects.get(invitation=inv)
+    assert link.mail_error.startswith("ConnectionRefusedError")  # one attempt, recorded
+    client = Client()
+    client.force_login(world.owner)
+    page = client.get(f"/rfqs/{rfq.pk}/").content.decode()
+    assert 'data-testid="link-mail-error"' in page
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _link, _token = links.invitation_link_issue(actor=world.owner, invitation=inv)
+    assert InvitationLink.objects.get(pk=_link.pk).mail_error == ""
+    assert 'data-testid="link-mail-error"' not in client.get(f"/rfqs/{rfq.pk}/").content.decode()

@@ -88,7 +88,10 @@ def _serve_with_worker(port: int, *, worker: bool) -> int:
     def stop(*_args: Any) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    # Ctrl-C, kill and a closed terminal all stop the children too (a SIGINT ignored by a
+    # background shell would otherwise leave them running).
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
     try:
         if worker:
             children.append(subprocess.Popen(

@@ -87,11 +87,12 @@ def member_link_issue(*, actor: Any, consortium: Consortium, manufacturer: Manuf
                      summary=manufacturer.name,
                      data={"link": link.pk, "manufacturer": manufacturer.pk,
                            "replaces": replaced})
-        _mail_invitation(consortium, manufacturer, token)
+        _mail_invitation(consortium, manufacturer, token, link.pk)
     return link, token
 
 
-def _mail_invitation(consortium: Consortium, firm: Manufacturer, token: str) -> None:
+def _mail_invitation(consortium: Consortium, firm: Manufacturer, token: str,
+                     link_id: int) -> None:
     url = site_url(reverse("consortia:portal", args=[token]))
     names = consortium.package_names()
     slots = [str(_("Lead (integrator)")) if m.package_id == LEAD
@@ -113,7 +114,9 @@ def _mail_invitation(consortium: Consortium, firm: Manufacturer, token: str) -> 
               "the consortium is formed or cancelled."),
         ]
         return "\n\n".join(lines)
-    mail_firm(firm, firm.contact_email, subject, body)
+    mail_firm(firm, firm.contact_email, subject, body,
+              on_error=lambda error: MemberLink.objects.filter(pk=link_id).update(
+                  mail_error=error))
 
 
 def member_links_send(*, actor: Any, consortium: Consortium) -> int:

@@ -13,14 +13,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shisaku.consortia import links, selectors, services
 from shisaku.consortia.choices import LEAD, MemberState
+from shisaku.consortia.models import Consortium
 from shisaku.core.links import LinkRefused, link_rate_limited
 from shisaku.directory.models import Manufacturer
 from shisaku.errors import InputError
 from shisaku.rfq.links import claim_path, claim_url_for_link
-from shisaku.rfq.portal_views import rate_limited_page, refused_page
+from shisaku.rfq.portal_views import no_referrer, rate_limited_page, refused_page
 
 
 @require_GET
+@no_referrer
 def portal(request: HttpRequest, token: str) -> HttpResponse:
     if link_rate_limited(request):
         return rate_limited_page(request)
@@ -46,6 +48,7 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@no_referrer
 def portal_respond(request: HttpRequest, token: str) -> HttpResponse:
     if link_rate_limited(request):
         return rate_limited_page(request)
@@ -70,6 +73,7 @@ def portal_respond(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@no_referrer
 def portal_claim(request: HttpRequest, token: str) -> HttpResponse:
     """Claim the profile in one step (see ``rfq.portal_views.portal_claim``)."""
     if link_rate_limited(request):
@@ -85,7 +89,8 @@ def portal_claim(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(url)
 
 
-def _firm_or_404(request: HttpRequest, pk: int, manufacturer_pk: int) -> tuple[object, Manufacturer]:
+def _firm_or_404(request: HttpRequest, pk: int,
+                 manufacturer_pk: int) -> tuple[Consortium, Manufacturer]:
     access = selectors.consortium_access(user=request.user, pk=pk)
     if access is None or not access.manage:
         raise Http404(_("No such consortium."))
@@ -100,7 +105,7 @@ def _firm_or_404(request: HttpRequest, pk: int, manufacturer_pk: int) -> tuple[o
 @require_POST
 def link_revoke(request: HttpRequest, pk: int, manufacturer_pk: int) -> HttpResponse:
     consortium, firm = _firm_or_404(request, pk, manufacturer_pk)
-    if links.member_link_revoke(actor=request.user, consortium=consortium,  # type: ignore[arg-type]
+    if links.member_link_revoke(actor=request.user, consortium=consortium,
                                 manufacturer_id=firm.pk):
         messages.success(request, _("The link is revoked: it no longer opens the invitation."))
     return redirect("consortia:detail", pk=pk)
@@ -111,8 +116,7 @@ def link_revoke(request: HttpRequest, pk: int, manufacturer_pk: int) -> HttpResp
 def link_reissue(request: HttpRequest, pk: int, manufacturer_pk: int) -> HttpResponse:
     consortium, firm = _firm_or_404(request, pk, manufacturer_pk)
     try:
-        links.member_link_issue(actor=request.user, consortium=consortium,  # type: ignore[arg-type]
-                                manufacturer=firm)
+        links.member_link_issue(actor=request.user, consortium=consortium, manufacturer=firm)
     except InputError as exc:
         messages.error(request, exc.reason)
     else:

@@ -49,6 +49,9 @@ class SignedLink(models.Model):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    # Why the e-mail with the link could not be sent (one attempt, never retried by itself:
+    # the startup or coordinator sends a new link).
+    mail_error = models.CharField(_("e-mail error"), max_length=300, blank=True)
 
     class Meta:
         abstract = True

@@ -24,6 +24,7 @@ from shisaku.notifications.services import notification_text
 from shisaku.projects.selectors import project_get, project_is_startup_member
 from shisaku.rfq import selectors, services
 from shisaku.rfq.choices import IllegalTransition
+from shisaku.rfq.links import reachability
 from shisaku.rfq.models import RFQ, Award, IdempotencyRecord, Invitation, Message, Quote
 from shisaku.rfq.schemas import (
     AwardIn,
@@ -212,8 +213,10 @@ def get_rfq(request: HttpRequest, rfq_id: int) -> dict[str, Any]:
             summary="The best matches not yet invited")
 def candidates(request: HttpRequest, rfq_id: int, limit: int = 10) -> list[dict[str, Any]]:
     rfq = _rfq(request, rfq_id, edit=True)
-    return [{"manufacturer": _firm(m), "score": s, "reply_median_hours": m.reply_median_hours}
-            for m, s in services.rfq_candidates(rfq=rfq, limit=max(1, min(limit, 50)))]
+    found = services.rfq_candidates(rfq=rfq, limit=max(1, min(limit, 50)))
+    reach = reachability([m for m, _s in found])
+    return [{"manufacturer": _firm(m), "score": s, "reply_median_hours": m.reply_median_hours,
+             "reach": reach.get(m.pk, "")} for m, s in found]
 
 
 @router.post("/{int:rfq_id}/send", response={200: RFQOut, **_ERRORS},

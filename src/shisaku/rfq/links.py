@@ -11,6 +11,7 @@ the audit trail records ``via: link``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -60,14 +61,16 @@ __all__ = [
 ]
 
 KIND = "rfq"
+logger = logging.getLogger(__name__)
 LANGUAGE_OF_COUNTRY = {"KR": "ko", "JP": "ja"}
 
 
 # --- who can be reached -------------------------------------------------------------------
 
 def reachable_q(prefix: str = "") -> Q:
-    """Firms that can answer a request: a member on Shisaku, or a contact e-mail for a link."""
-    return (Q(**{f"{prefix}organisation__memberships__isnull": False})
+    """Firms that can answer a request: an active member on Shisaku, or a contact e-mail for a
+    personal link (the same rule as :func:`answers_by_link` and :func:`reachability`)."""
+    return (Q(**{f"{prefix}organisation__memberships__user__is_active": True})
             | ~Q(**{f"{prefix}contact_email": ""}))
 
 
@@ -129,14 +132,21 @@ def _local(moment: dt.datetime) -> str:
 
 
 def mail_firm(firm: Manufacturer, address: str, subject: Callable[[], str],
-          body: Callable[[], str]) -> None:
-    """E-mail a firm's contact address in its language, after the transaction commits."""
+              body: Callable[[], str], *,
+              on_error: Callable[[str], None] | None = None) -> None:
+    """E-mail a firm's contact address in its language, after the transaction commits. One
+    attempt: a failure is logged and handed to ``on_error`` (never retried in a loop)."""
     with translation.override(firm_language(firm)):
         subject_text, body_text = str(subject()), str(body())
 
     def send() -> None:
-        send_mail(subject=f"[Shisaku] {subject_text}"[:150], message=body_text,
-                  from_email=None, recipient_list=[address], fail_silently=True)
+        try:
+            send_mail(subject=f"[Shisaku] {subject_text}"[:150], message=body_text,
+                      from_email=None, recipient_list=[address])
+        except Exception as exc:  # any backend failure: record it, do not break the request
+            logger.warning("mail to a firm's contact address failed: %s", exc)
+            if on_error is not None:
+                on_error(f"{type(exc).__name__}: {exc}"[:300])
     transaction.on_commit(send)
 
 
@@ -202,11 +212,11 @@ def invitation_link_issue(*, actor: Any, invitation: Invitation,
             created_by=actor if getattr(actor, "is_authenticated", False) else None)
         audit_record(actor=actor, action="rfq.link.issue", obj=invitation,
                      summary=firm.name, data={"link": link.pk, "replaces": replaced})
-        _mail_invitation(invitation, token)
+        _mail_invitation(invitation, token, link.pk)
     return link, token
 
 
-def _mail_invitation(invitation: Invitation, token: str) -> None:
+def _mail_invitation(invitation: Invitation, token: str, link_id: int) -> None:
     rfq, firm = invitation.rfq, invitation.manufacturer
     url = site_url(reverse("rfq:portal", args=[token]))
 
@@ -228,7 +238,9 @@ def _mail_invitation(invitation: Invitation, token: str) -> None:
               "it. It expires when the request closes."),
         ]
         return "\n\n".join(lines)
-    mail_firm(firm, firm.contact_email, subject, body)
+    mail_firm(firm, firm.contact_email, subject, body,
+              on_error=lambda error: InvitationLink.objects.filter(pk=link_id).update(
+                  mail_error=error))
 
 
 def invitation_link_revoke(*, actor: Any, invitation: Invitation,

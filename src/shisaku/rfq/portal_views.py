@@ -39,9 +39,23 @@ def rate_limited_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def no_referrer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The token is in the address of link pages: never send it to another site as a Referer
+    ("same-origin", whatever the site-wide policy; not "no-referrer", which makes browsers
+    send ``Origin: null`` on the portal's own forms and fail the CSRF origin check)."""
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "same-origin"
+        return response
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
 def _portal(view: Callable[[HttpRequest, InvitationLink, str], HttpResponse]
             ) -> Callable[[HttpRequest, str], HttpResponse]:
     """Rate limit, open the link (or say why not), then run ``view``."""
+    @no_referrer
     def wrapped(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
         if link_rate_limited(request):
             return rate_limited_page(request)

@@ -162,6 +162,8 @@ class CandidateOut(Schema):
     manufacturer: FirmOut
     score: float
     reply_median_hours: float | None
+    # "account": a member answers on Shisaku; "link": no member, a personal link is e-mailed.
+    reach: str = "account"
 
 
 class QuoteLineOut(Schema):
