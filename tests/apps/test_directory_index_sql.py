@@ -125,7 +125,10 @@ def test_bad_input_is_a_4xx_naming_the_field(client: Client, directory: list[str
                                              field: str) -> None:
     page = client.get(f"/manufacturers/?{query}")
     assert page.status_code == 400
-    assert f"<strong>{field}</strong>" in page.content.decode()
+    body = page.content.decode()
+    # a NUL byte is refused for every page by the input guard (core.middleware) before the
+    # list sees it, in plain text naming the field; everything else by the list's own form
+    assert f"<strong>{field}</strong>" in body or body.startswith(f"{field}: ")
     api = client.get(f"/api/v1/manufacturers?{query}")
     assert api.status_code == 422, api.content
     assert field in [d["field"] for d in api.json()["detail"]]

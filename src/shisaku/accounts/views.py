@@ -51,7 +51,10 @@ def signup(request: HttpRequest) -> HttpResponse:
                                  password=data["password1"],
                                  organisation_name=data["organisation_name"],
                                  organisation_kind=data["organisation_kind"],
-                                 country=data["country"], language=get_language() or "")
+                                 country=data["country"], language=get_language() or "",
+                                 # back to where the visitor was going once confirmed
+                                 next_url=_safe_next(request, request.POST.get("next")
+                                                     or request.GET.get("next")))
         except InputError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
         else:
