@@ -90,6 +90,7 @@ def test_korean_search_ignores_spaces_and_sorts_by_distance(page: Any, live_serv
     names = page.locator("table.results tbody tr td:first-child a").all_inner_texts()
     assert names == ["Busan Molding", "Seoul Molding"]  # nearest to Busan first
     assert page.locator("#id_near").input_value() == "KR-26"
+    assert page.locator("#id_near option:checked").inner_text() == "부산광역시"
     shots = os.environ.get("SHISAKU_SCREENSHOTS")
     if shots:
         page.screenshot(path=os.path.join(shots, "directory-search-distance-ko.png"),
