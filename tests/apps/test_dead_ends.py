@@ -281,7 +281,7 @@ def test_signup_returns_to_the_request_page() -> None:
     page = visitor.get(confirmed["Location"]).content.decode()
     assert "Start a new project" in page
     # Never to another site.
-    other = Client().post("/accounts/signup?next=https://evil.example/", {
+    Client().post("/accounts/signup?next=https://evil.example/", {
         "username": "newbie2", "email": "n2@example.org", "password1": PASSWORD,
         "password2": PASSWORD, "organisation_kind": "startup", "organisation_name": "N2",
         "country": "KR"})

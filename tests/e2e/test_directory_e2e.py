@@ -68,3 +68,35 @@ def test_the_same_url_works_without_javascript(browser: Any, live_server: Any,
     assert page.get_by_test_id("result-count").inner_text().startswith("1 result")
     assert "Daehan Precision" in page.content()
     context.close()
+
+
+def test_korean_search_ignores_spaces_and_sorts_by_distance(page: Any, live_server: Any,
+                                                            transactional_db: Any) -> None:
+    import os
+
+    from shisaku.directory.services import manufacturers_save
+
+    manufacturers_save(records=[
+        record("Busan Molding", "KR-26", slug="busan", name_local="부산 사출 성형",
+               capabilities=[capability("injection_molding")]),
+        record("Seoul Molding", "KR-11", slug="seoul", name_local="서울사출성형",
+               capabilities=[capability("injection_molding")]),
+        record("Daegu Metal", "KR-27", slug="daegu", name_local="대구금속"),
+    ])
+    page.set_default_timeout(60_000)  # the first request builds the index
+    page.goto(f"{live_server.url}/manufacturers/")
+    page.select_option("#language", "ko")
+    page.wait_for_function("document.documentElement.lang === 'ko'")
+    page.goto(f"{live_server.url}/manufacturers/?q=사출성형&sort=distance&near=KR-26")
+    assert page.get_by_test_id("result-count").inner_text() == "결과 2건"
+    names = page.locator("table.results tbody tr td:first-child a").all_inner_texts()
+    assert names == ["Busan Molding", "Seoul Molding"]  # nearest to Busan first
+    assert page.locator("#id_near").input_value() == "KR-26"
+    assert page.locator("#id_near option:checked").inner_text() == "부산광역시"
+    shots = os.environ.get("SHISAKU_SCREENSHOTS")
+    if shots:
+        page.screenshot(path=os.path.join(shots, "directory-search-distance-ko.png"),
+                        full_page=True)
+    # A control character is refused with the field named, in Korean.
+    page.goto(f"{live_server.url}/manufacturers/?q=a%07b")
+    assert "제어 문자" in page.content()

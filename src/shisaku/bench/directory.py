@@ -198,6 +198,10 @@ def _memory_and_snapshot(index: Any, home: Path) -> dict[str, Any]:
         started = time.perf_counter()
         loaded = DirectoryIndex.load(stem, generation=index.generation)
         out["snapshot_load_s"] = round(time.perf_counter() - started, 3)
+        # What a serving process holds once loaded: postings and texts are memory-mapped.
+        out["heap_after_load_mb"] = round(loaded.nbytes / 1e6, 1)
+        out["mapped_after_load_mb"] = round(
+            (loaded.listing.gram_bytes + loaded.listing.text_bytes) / 1e6, 1)
         del loaded
     return out
 

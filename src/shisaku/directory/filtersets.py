@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
 from shisaku.core.forms import Form
+from shisaku.directory.adapters import get_directory_index
 from shisaku.directory.choices import FACET_KINDS, DirectorySort, ProviderKind
 from shisaku.directory.models import Capability, Manufacturer, ManufacturerFacet
 from shisaku.engines.directory import (
@@ -204,8 +205,6 @@ class DirectoryFilter(Form):
         size, number = self.per_page(), self.page_wanted()
         query = self.listing_query(offset=(number - 1) * size, limit=size, facets=facets)
         if engine == "index":
-            from shisaku.directory.adapters import get_directory_index
-
             result = get_directory_index().listing.search(query)
         else:
             result = self.sql_listing(query)
@@ -214,8 +213,6 @@ class DirectoryFilter(Form):
 
     def all_ids(self) -> list[int]:
         """Every matching id in sort order (the open-data download)."""
-        from shisaku.directory.adapters import get_directory_index
-
         index = get_directory_index().listing
         query = self.listing_query(offset=0, limit=index.size, facets=False)
         return index.search(query).ids

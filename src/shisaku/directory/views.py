@@ -75,6 +75,9 @@ def manufacturer_list(request: HttpRequest) -> HttpResponse:
         "export_query": _query_without(request, "page_size"),
         # Coordinators invite the listed firms to claim their profiles (claims app).
         "can_invite_pool": roles_of(request.user).coordinator,
+        # Labels in the request's language (the form field's choices are fixed at import).
+        "near_choices": [(t.code, t.label(get_language() or "en"))
+                         for t in taxonomy.terms("region")],
     }
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
     template = "directory/_results.html" if partial else "directory/list.html"
