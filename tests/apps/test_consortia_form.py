@@ -22,12 +22,14 @@ def world() -> World:
     from shisaku.directory.services import manufacturers_save
 
     world = make_world()
-    # Cheaper Chinese firms for every package: an unconstrained plan takes them.
+    # Cheaper Chinese firms for every package: an unconstrained plan takes them (they have a
+    # contact e-mail, so they can answer an invitation by link: plans only take such firms).
     from tests.apps.test_consortia_support import FIRM_KINDS
 
     manufacturers_save(records=[
         record(f"Shenzhen {package}", "CN-GD", slug=f"sz-{package}", price_level=0.3,
                accepts_foreign=True, stages=["prototyping", "dfm", "small_lot"],
+               contact_email=f"sales@sz-{package}.example",
                capabilities=[capability(p, materials=[material]) for p in processes])
         for package, (processes, material) in FIRM_KINDS.items()])
     return world
