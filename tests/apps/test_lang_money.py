@@ -460,7 +460,17 @@ def test_estimate_page_shows_cost_items_and_chart_in_words(world: Any) -> None:
     owner.cookies["django_language"] = "ko"
     page = owner.get(f"/estimate/{estimate.pk}/").content.decode()
     assert "tooling_amortised" not in page and "cross_border" not in page
-    assert "기계 가공 시간" in page  # the "machine" item, in words
-    chart = page[page.index("<svg"):page.index("</svg>")]
+    from django.utils import translation
+
+    from shisaku.estimates import words
+    with translation.override("ko"):
+        machine = str(words.BREAKDOWN["machine"])
+    assert machine != "machine" and machine in page  # the "machine" item, in words
+    # The chart is an image (a data: URI of an SVG): decode it to read its labels.
+    import base64
+    import re
+    uri = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
+    assert uri is not None
+    chart = base64.b64decode(uri.group(1)).decode()
     assert taxonomy.label("process", "cnc_milling", "ko") in chart and "cnc_milling" not in chart
     assert "Landed unit cost" not in chart and "US$" in page

@@ -14,17 +14,15 @@ from shisaku.directory.filtersets import _LazyChoices
 from shisaku.directory.models import Capability, Manufacturer, Site
 
 
-class _BlankFirst:
+class _BlankFirst(_LazyChoices):
     """Taxonomy choices after an empty "—" option, evaluated per request (labels follow the
-    language). A select with no empty option makes the browser submit its first entry, so an
-    untouched extra row of a formset would arrive as "Hokkaido" or "industrial design" and be
-    taken for a row the user filled in."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+    language: a ``BaseChoiceIterator`` stays lazy). A select with no empty option makes the
+    browser submit its first entry, so an untouched extra row of a formset would arrive as
+    "Hokkaido" or "industrial design" and be taken for a row the user filled in."""
 
     def __iter__(self) -> Any:
-        return iter([("", "—"), *_LazyChoices(self.kind)])
+        yield ("", "—")
+        yield from super().__iter__()
 
 
 def _multi(kind: str, label: Any) -> forms.MultipleChoiceField:

@@ -53,6 +53,9 @@ IMPORT_ONLY_COLUMNS = ("id", "registration_number", "contact_email", "contact_ph
 IMPORT_COLUMNS = (*FIRM_COLUMNS, *IMPORT_ONLY_COLUMNS, *CAPABILITY_COLUMNS)
 SAMPLE_NAMES = 8
 _FIRM_FIELDS = (*FIRM_COLUMNS, *IMPORT_ONLY_COLUMNS)
+# In the JSON export, computed by the platform from what happened (shisaku.orders): an import
+# accepts and ignores them.
+COMPUTED_FIELDS = frozenset({"on_time_rate", "delivered_orders"})
 _BOOL = {"true": True, "1": True, "yes": True, "y": True, "false": False, "0": False,
          "no": False, "n": False, "": None}
 _INT_FIELDS = ("id", "employees", "founded", "rating_count", "startup_projects", "capacity_jobs")
@@ -272,6 +275,8 @@ def _records_from_json(data: bytes, report: ImportReport) -> list[tuple[list[int
             continue
         if not composed:
             rec = nfc_deep(rec)
+        # Figures an export carries but only the platform computes (from orders): not imported.
+        rec = {k: v for k, v in rec.items() if k not in COMPUTED_FIELDS}
         unknown = sorted(str(k) for k in rec if k not in allowed)
         if unknown:
             report.errors.append(RowError(number, "record",
