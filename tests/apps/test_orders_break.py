@@ -117,3 +117,93 @@ def test_a_field_error_on_the_order_page_speaks_korean(world: Any) -> None:
     assert "promised_ship_date:" not in page and "the date has passed" not in page
     assert "약속 출하일: 이미 지난 날짜입니다" in page
     assert Order.objects.get(pk=order.pk).status == "placed"
+
+
+def test_a_partly_shipped_order_offers_no_receipt_that_cannot_succeed(world: Any) -> None:
+    order = _award(world)
+    maker = world.makers["alpha"]
+    services.order_confirm(actor=maker, order=order,
+                           promised_ship_date=timezone.localdate() + 10 * DAY)
+    services.order_start_production(actor=maker, order=order)
+    ordered = sum(ln.quantity for ln in order.lines.all())
+    services.shipment_create(actor=maker, order=order, quantity=ordered - 1,
+                             shipped_on=timezone.localdate())
+    page = _client(world.owner).get(f"/orders/{order.pk}/").content.decode()
+    assert 'data-testid="receive"' not in page and 'data-testid="receive-later"' in page
+    services.shipment_create(actor=maker, order=order, quantity=1,
+                             shipped_on=timezone.localdate())
+    page = _client(world.owner).get(f"/orders/{order.pk}/").content.decode()
+    assert 'data-testid="receive"' in page
+
+
+def test_order_money_reads_in_the_locale_not_as_raw_decimals(world: Any) -> None:
+    order = _award(world)
+    page = _client(world.owner).get(f"/orders/{order.pk}/").content.decode()
+    listing = _client(world.owner).get("/orders/").content.decode()
+    total = sum(ln.amount for ln in order.lines.all()) + order.tooling_cost
+    raw = f"{total} KRW"
+    assert raw not in page and raw not in listing
+    assert f"₩{int(total):,}" in page and f"₩{int(total):,}" in listing
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("5000000000000", "too large"),    # unit_price is numeric(16, 4): < 10^12 (PostgreSQL 500)
+    ("0.00001", "at most 4 decimal places"),  # would be stored as 0.0000
+    ("1e-30", "at most 4 decimal places"), ("NaN", "a positive number")])
+def test_a_price_change_the_line_cannot_hold_is_a_field_error(world: Any, value: str,
+                                                              reason: str) -> None:
+    from shisaku.errors import InputError
+
+    order = _award(world)
+    line = order.lines.first()
+    with pytest.raises(InputError) as caught:
+        services.change_propose(actor=world.owner, order=order, kind="price",
+                                new_value=value, line_id=line.pk)
+    assert (caught.value.field, caught.value.reason) == ("new_value", reason)
+    assert not order.changes.exists()
+
+
+def test_a_price_in_exponent_notation_is_stored_as_plain_digits(world: Any) -> None:
+    order = _award(world)
+    change = services.change_propose(actor=world.owner, order=order, kind="price",
+                                     new_value="1.5E+3", line_id=order.lines.first().pk)
+    assert change.new_value == "1500"
+
+
+@pytest.mark.parametrize("amount", ["0.001", "12.345"])
+def test_a_milestone_amount_with_fractions_of_a_cent_is_refused(world: Any,
+                                                                amount: str) -> None:
+    from shisaku.errors import InputError
+
+    order = _award(world)
+    with pytest.raises(InputError, match="at most 2 decimal places"):
+        services.milestone_add(actor=world.owner, order=order, kind="deposit", amount=amount)
+    assert not order.milestones.exists()
+
+
+def test_a_promised_date_in_year_9999_is_a_field_error(world: Any) -> None:
+    from shisaku.errors import InputError
+
+    order = _award(world)
+    for call in (lambda: services.order_confirm(actor=world.makers["alpha"], order=order,
+                                                promised_ship_date="9999-12-31"),
+                 lambda: services.change_propose(actor=world.owner, order=order, kind="date",
+                                                 new_value="9999-12-31")):
+        with pytest.raises(InputError, match="years ahead"):
+            call()
+    order.refresh_from_db()
+    assert order.status == "placed" and not order.changes.exists()
+
+
+def test_an_invoice_dated_after_its_payment_is_refused(world: Any) -> None:
+    from shisaku.errors import InputError
+
+    order = _award(world)
+    row = services.milestone_add(actor=world.owner, order=order, kind="deposit", amount="100")
+    services.milestone_record(actor=world.owner, milestone=row, paid_on="2026-01-10")
+    with pytest.raises(InputError) as caught:
+        services.milestone_record(actor=world.makers["alpha"], milestone=row,
+                                  invoiced_on="2026-02-01")
+    assert caught.value.field == "invoiced_on"
+    row.refresh_from_db()
+    assert row.invoiced_on is None

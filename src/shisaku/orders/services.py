@@ -144,24 +144,38 @@ def _choice(field: str, value: Any, choices: Any) -> str:
     return value
 
 
+_YEARS_AHEAD = 5
+
+
 def _date(field: str, value: Any) -> dt.date:
+    """A date no further than five years from today (9999-12-31 is a typing slip, and a
+    promise nobody can check)."""
     if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise InputError(field, _("a date as YYYY-MM-DD")) from None
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except (TypeError, ValueError):
+            raise InputError(field, _("a date as YYYY-MM-DD")) from None
+    if day.year > timezone.localdate().year + _YEARS_AHEAD:
+        raise InputError(field, _("more than %(n)s years ahead") % {"n": _YEARS_AHEAD})
+    return day
 
 
-def _decimal(field: str, value: Any, *, positive: bool = True) -> Decimal:
+def _decimal(field: str, value: Any, *, positive: bool = True, places: int = 2,
+             below: Decimal = Decimal("1e13")) -> Decimal:
+    """A number the database column holds exactly: ``places`` decimals at most (more would
+    be rounded away silently: a price of 0.00001 stored as 0) and less than ``below``."""
     try:
-        number = Decimal(str(value))
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise InputError(field, _("a number")) from None
     if not number.is_finite() or number < 0 or (positive and number == 0):
-        raise InputError(field, _("a positive number") if positive else "zero or more")
-    if number >= Decimal("1e13"):
+        raise InputError(field, _("a positive number") if positive else _("zero or more"))
+    if number >= below:
         raise InputError(field, _("too large"))
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise InputError(field, _("at most %(n)s decimal places") % {"n": places})
     return number
 
 
@@ -508,7 +522,9 @@ def change_propose(*, actor: Any, order: Order, kind: Any, new_value: Any,
             old, value = str(line.quantity), str(new)
         elif kind == ChangeKind.PRICE:
             assert line is not None
-            old, value = str(line.unit_price), str(_decimal("new_value", new_value))
+            # the line's unit price holds 4 decimals and less than 10^12
+            price = _decimal("new_value", new_value, places=4, below=Decimal("1e12"))
+            old, value = str(line.unit_price), format(price, "f")
         else:
             day = _date("new_value", new_value)
             if day < timezone.localdate(now):
@@ -592,7 +608,10 @@ def milestone_record(*, actor: Any, milestone: PaymentMilestone, invoiced_on: An
         if invoiced_on:
             if side != Side.MANUFACTURER:
                 raise PermissionError(_("the manufacturer records its invoice"))
-            row.invoiced_on = _date("invoiced_on", invoiced_on)
+            day = _date("invoiced_on", invoiced_on)
+            if row.paid_on and day > row.paid_on:
+                raise InputError("invoiced_on", _("after the payment date"))
+            row.invoiced_on = day
         if paid_on:
             if side != Side.STARTUP:
                 raise PermissionError(_("the startup records its payment"))

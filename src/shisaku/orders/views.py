@@ -148,7 +148,11 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fa_decide": side == Side.STARTUP and status == OrderStatus.FA_SUBMITTED,
         "ship": side == Side.MANUFACTURER and shipped < ordered and status in (
             OrderStatus.IN_PRODUCTION, OrderStatus.FA_APPROVED, OrderStatus.SHIPPED),
-        "receive": side == Side.STARTUP and status == OrderStatus.SHIPPED,
+        # receipt delivers the order: offered once everything ordered has shipped (a
+        # partial shipment cannot be delivered, the form would be a dead end)
+        "receive": side == Side.STARTUP and status == OrderStatus.SHIPPED and shipped >= ordered,
+        "receive_later": side == Side.STARTUP and status == OrderStatus.SHIPPED
+        and shipped < ordered,
         "close": side == Side.STARTUP and status == OrderStatus.DELIVERED,
         "cancel": side in (Side.STARTUP, Side.MANUFACTURER) and status in OPEN_STATES
         and status != OrderStatus.DELIVERED,
