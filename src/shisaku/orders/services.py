@@ -90,10 +90,11 @@ def _lock(order: Order) -> Order:
     request changed it meanwhile (the other side confirmed while this one cancelled), the
     caller's action is refused with the new state, so that of two sides acting at once
     exactly one wins."""
+    seen = order.status  # read before waiting for the lock: the caller's object may change
     locked = Order.objects.select_for_update(of=("self",)).select_related(
         "manufacturer", "manufacturer__organisation", "startup", "project").get(pk=order.pk)
-    if locked.status != order.status:
-        raise IllegalTransition("order", locked.status, order.status, reason=_(
+    if locked.status != seen:
+        raise IllegalTransition("order", locked.status, seen, reason=_(
             "The order changed meanwhile: it is now %(status)s. Reload and try again.") % {
             "status": OrderStatus(locked.status).label})
     locked._caller = order  # type: ignore[attr-defined]
@@ -698,7 +699,7 @@ def tooling_update(*, actor: Any, asset: ToolingAsset, status: Any = None,
                    t0_on: Any = None, t1_on: Any = None) -> ToolingAsset:
     """The holding firm records sample dates and the tool's status."""
     with transaction.atomic():
-        row = (ToolingAsset.objects.select_for_update()
+        row = (ToolingAsset.objects.select_for_update(of=("self",))
                .select_related("order", "location__organisation").get(pk=asset.pk))
         if not tool_holder(actor, row):
             raise PermissionError(_("the firm that holds the tool records its status"))
@@ -758,7 +759,7 @@ def tooling_transfer_update(*, actor: Any, transfer: ToolingTransfer,
     """Tick the checklist: the holding firm releases the mould and hands over drawings; the
     owner confirms the last-shot samples."""
     with transaction.atomic():
-        row = (ToolingTransfer.objects.select_for_update()
+        row = (ToolingTransfer.objects.select_for_update(of=("self",))
                .select_related("asset", "asset__order", "asset__location__organisation")
                .get(pk=transfer.pk))
         if row.status != TransferStatus.REQUESTED:
