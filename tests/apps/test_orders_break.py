@@ -207,3 +207,17 @@ def test_an_invoice_dated_after_its_payment_is_refused(world: Any) -> None:
     assert caught.value.field == "invoiced_on"
     row.refresh_from_db()
     assert row.invoiced_on is None
+
+
+def test_a_refused_document_says_why_in_japanese(world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    order = _award(world)
+    client = Client(headers={"accept-language": "ja"})
+    client.force_login(world.makers["alpha"])
+    client.cookies["django_language"] = "ja"
+    fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 an executable" * 10)
+    page = client.post(f"/orders/{order.pk}/do/document", {"kind": "other", "file": fake},
+                       follow=True).content.decode()
+    assert "名前は .pdf ですが、中身は対応していない形式です" in page
+    assert not order.documents.exists()
