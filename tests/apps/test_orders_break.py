@@ -221,3 +221,16 @@ def test_a_refused_document_says_why_in_japanese(world: Any) -> None:
                        follow=True).content.decode()
     assert "名前は .pdf ですが、中身は対応していない形式です" in page
     assert not order.documents.exists()
+
+
+def test_the_history_says_a_first_article_was_rejected(world: Any) -> None:
+    order = _award(world)
+    maker = world.makers["alpha"]
+    services.order_confirm(actor=maker, order=order,
+                           promised_ship_date=timezone.localdate() + 10 * DAY)
+    services.order_start_production(actor=maker, order=order)
+    services.first_article_submit(actor=maker, order=order)
+    services.first_article_decide(actor=world.owner, order=order, approve=False,
+                                  findings="sink marks")
+    page = _client(world.owner).get(f"/orders/{order.pk}/").content.decode()
+    assert "First article rejected → In production" in page

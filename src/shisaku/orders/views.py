@@ -127,7 +127,13 @@ def _history(order: Order) -> list[dict[str, Any]]:
                   .select_related("actor").order_by("created_at", "id")):
         target = (event.data or {}).get("to") or (
             OrderStatus.PLACED if event.action == "orders.place" else "")
-        label = OrderStatus(target).label if target in OrderStatus.values else ""
+        label = str(OrderStatus(target).label) if target in OrderStatus.values else ""
+        # a rejection and a settlement move the order back: say what happened, then where
+        # it stands (a bare "in production" by the startup reads as a mistake)
+        what = {"orders.fa_reject": _("First article rejected"),
+                "orders.settle": _("Dispute settled")}.get(event.action)
+        if what and label:
+            label = f"{what} → {label}"
         rows.append({"at": event.created_at, "actor": event.actor, "label": label})
     return rows
 
