@@ -97,6 +97,10 @@ def _error(request: HttpRequest, status: int, reason: str) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """401 / 403 / 404 ... raised by handlers or by ninja (authentication, CSRF)."""
+    refusal = getattr(request, "token_refusal", "")
+    if exc.status_code == 401 and refusal:  # a bearer token was presented and refused
+        return api.create_response(
+            request, {"detail": [{"field": "Authorization", "reason": refusal}]}, status=401)
     return _error(request, exc.status_code, str(exc))
 
 

@@ -149,12 +149,13 @@ def test_confirm_against_cancel_exactly_one_wins(settings: Any, tmp_path: Any) -
         results: list[str] = []
         lock = threading.Lock()
 
-        def confirm(order: Order = order) -> None:
+        # two requests: each side reads its own copy of the order (as placed)
+        def confirm(order: Order = Order.objects.get(pk=order.pk)) -> None:
             barrier.wait(timeout=30)
             services.order_confirm(actor=world.makers["alpha"], order=order,
                                    promised_ship_date=timezone.localdate() + 3 * DAY)
 
-        def cancel(order: Order = order) -> None:
+        def cancel(order: Order = Order.objects.get(pk=order.pk)) -> None:
             barrier.wait(timeout=30)
             services.order_cancel(actor=world.owner, order=order, reason="design_changed")
 

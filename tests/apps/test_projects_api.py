@@ -153,7 +153,7 @@ def _zip_bytes() -> bytes:
     ("evil.stl", _zip_bytes(), "cad", "named .stl but the content is a ZIP archive"),
     ("drawing.pdf", b"%PDX-1.7 fake", "drawing", "named .pdf"),
     ("cut.stl", binary_stl(20)[:-13], "cad", "binary STL damaged"),
-    ("photo.png", PNG, "cad", "not accepted as cad"),
+    ("photo.png", PNG, "cad", "not accepted as a 3D model"),
     ("model.stl", binary_stl(), "blueprint", "unknown value"),
 ])
 def test_refused_uploads_are_422_and_leave_nothing(api: Client, settings: Any, name: str,

@@ -38,7 +38,8 @@ def test_read_token_reads_and_is_refused_a_write(world: Any) -> None:
         "Rehab glove"]
     assert _call("get", "/api/v1/manufacturers", token).status_code == 200
     refused = _call("post", "/api/v1/projects", token, {"title": "From the ERP"})
-    assert refused.status_code == 403 and "read" in str(refused.json()["detail"])
+    assert refused.status_code == 403
+    assert "read" in refused.json()["detail"][0]["reason"]
     assert ApiToken.objects.get(prefix=token.split("_")[1]).last_used_at is not None
 
 
@@ -99,3 +100,17 @@ def test_openapi_describes_the_token_scheme(world: Any) -> None:
     schema = Client().get("/api/v1/openapi.json").json()
     schemes = schema["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+def test_a_revoked_or_forged_token_is_told_why(world: Any) -> None:
+    row, token = services.token_create(actor=world.owner, name="ERP", scope="write")
+    services.token_revoke(actor=world.owner, token=row)
+    revoked = _call("get", "/api/v1/projects", token)
+    assert revoked.status_code == 401
+    assert revoked.json()["detail"][0] == {"field": "Authorization",
+                                           "reason": "this token was revoked"}
+    forged = _call("get", "/api/v1/projects", token[:-4] + "AAAA")
+    assert forged.status_code == 401
+    assert forged.json()["detail"][0]["reason"] == "unknown token"
+    in_query = Client().get(f"/api/v1/projects?token={token}")
+    assert in_query.status_code == 401  # a token in the query string is never read

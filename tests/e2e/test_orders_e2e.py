@@ -72,7 +72,8 @@ def test_order_from_award_to_late_delivery_and_a_mould_transfer(
     owner.get_by_test_id("fa-reject").click()  # no finding: refused with the reason
     owner.wait_for_load_state("load")
     assert _status(owner) == "First article submitted"
-    assert "findings" in owner.locator(".messages").inner_text()
+    # the field by its label, the reason in words (not the raw field name "findings")
+    assert owner.locator(".messages").inner_text().startswith("Findings (required to reject): ")
     owner.get_by_test_id("findings").fill("Boss height 0.3 mm over tolerance")
     owner.get_by_test_id("fa-reject").click()
     owner.wait_for_load_state("load")

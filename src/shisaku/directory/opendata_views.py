@@ -4,8 +4,12 @@ download of each file. Snapshots are written once per version (date + data gener
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
+import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +31,41 @@ _FILES = {"manufacturers.csv": "text/csv", "capabilities.csv": "text/csv",
           "datapackage.json": "application/json", "README.md": "text/markdown"}
 
 
+_KEEP = 2  # snapshots kept: the current one and the one before (a download may be reading it)
+
+
 def _current() -> tuple[Path, dict[str, Any]]:
+    """The current snapshot's folder, written once. Each app-server process writes into its
+    own temporary folder and renames it into place (the first rename wins), so two workers
+    never write into the same files; older snapshots are removed."""
     version = f"{timezone.localdate().isoformat()}.g{generation_current(name=GENERATION)}"
-    folder = Path(settings.HOME) / "opendata" / version
+    root = Path(settings.HOME) / "opendata"
+    folder = root / version
     with _lock:
         if not (folder / "datapackage.json").exists():
-            tmp = folder.with_name(folder.name + ".tmp")
-            directory_publish(out_dir=tmp)
-            if not folder.exists():
-                tmp.replace(folder)
+            root.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=root))
+            try:
+                directory_publish(out_dir=tmp)
+                with contextlib.suppress(OSError):  # another process renamed its own first
+                    tmp.rename(folder)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+            _prune(root, keep=folder)
     return folder, json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _prune(root: Path, *, keep: Path) -> None:
+    """Remove all but the newest snapshots (and temporary folders older than an hour)."""
+    now = time.time()
+    snapshots = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                       key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in snapshots[_KEEP:]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for tmp in root.glob(".*"):
+        if tmp.is_dir() and now - tmp.stat().st_mtime > 3600:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 @require_GET

@@ -25,7 +25,7 @@ from shisaku.rfq.models import QuoteLine
 
 __all__ = [
     "delivery_figures", "next_step", "order_for", "order_late", "orders_needing_help", "orders_visible_to",
-    "second_source", "side_of", "tooling_for", "tooling_visible_to",
+    "second_source", "side_of", "tool_holder", "tooling_for", "tooling_visible_to",
 ]
 
 
@@ -110,15 +110,25 @@ def orders_needing_help(user: Any) -> dict[str, list[Order]]:
 
 
 def tooling_visible_to(user: Any) -> QuerySet[ToolingAsset]:
-    """Tools of visible orders, plus tools with a transfer requested to one of the user's
-    firms (the receiving firm sees the request and its checklist)."""
+    """Tools of visible orders, tools held by one of the user's firms (also after a
+    transfer), plus tools with a transfer requested to one of the user's firms (the
+    receiving firm sees the request and its checklist)."""
     if not _authenticated(user):
         return ToolingAsset.objects.none()
     return (ToolingAsset.objects.filter(order__project__deleted_at__isnull=True)
             .filter(Q(order__in=orders_visible_to(user))
+                    | Q(location__organisation__memberships__user=user)
                     | Q(transfers__to_manufacturer__organisation__memberships__user=user,
                         transfers__status=TransferStatus.REQUESTED))
             .distinct().select_related("order", "owner", "location", "part"))
+
+
+def tool_holder(user: Any, asset: ToolingAsset) -> bool:
+    """Whether ``user`` belongs to the firm that holds ``asset`` now (after a transfer, the
+    receiving firm, no longer the order's firm)."""
+    org = asset.location.organisation if asset.location_id else None
+    return bool(_authenticated(user) and org is not None
+                and org.memberships.filter(user=user).exists())
 
 
 def tooling_for(*, user: Any, pk: int) -> ToolingAsset | None:

@@ -58,7 +58,7 @@ from shisaku.orders.models import (
     ToolingAsset,
     ToolingTransfer,
 )
-from shisaku.orders.selectors import side_of
+from shisaku.orders.selectors import side_of, tool_holder
 from shisaku.projects.filetypes import inspect_upload
 from shisaku.rfq.choices import IllegalTransition
 
@@ -90,10 +90,11 @@ def _lock(order: Order) -> Order:
     request changed it meanwhile (the other side confirmed while this one cancelled), the
     caller's action is refused with the new state, so that of two sides acting at once
     exactly one wins."""
+    seen = order.status  # read before waiting for the lock: the caller's object may change
     locked = Order.objects.select_for_update(of=("self",)).select_related(
         "manufacturer", "manufacturer__organisation", "startup", "project").get(pk=order.pk)
-    if locked.status != order.status:
-        raise IllegalTransition("order", locked.status, order.status, reason=_(
+    if locked.status != seen:
+        raise IllegalTransition("order", locked.status, seen, reason=_(
             "The order changed meanwhile: it is now %(status)s. Reload and try again.") % {
             "status": OrderStatus(locked.status).label})
     locked._caller = order  # type: ignore[attr-defined]
@@ -103,7 +104,7 @@ def _lock(order: Order) -> Order:
 def _require_side(actor: Any, order: Order, *sides: str) -> str:
     side = side_of(actor, order)
     if side not in sides:
-        raise PermissionError("not allowed for your side of this order")
+        raise PermissionError(_("not allowed for your side of this order"))
     return side
 
 
@@ -138,29 +139,44 @@ def _other(side: str) -> str:
 def _choice(field: str, value: Any, choices: Any) -> str:
     value = str(value or "")
     if value not in choices.values:
-        raise InputError(field, f"choose one of: {', '.join(choices.values)}",
+        raise InputError(field, _("choose one of: %(values)s") % {
+            "values": ", ".join(str(label) for label in choices.labels)},
                          valid=list(choices.values))
     return value
 
 
+_YEARS_AHEAD = 5
+
+
 def _date(field: str, value: Any) -> dt.date:
+    """A date no further than five years from today (9999-12-31 is a typing slip, and a
+    promise nobody can check)."""
     if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise InputError(field, "a date as YYYY-MM-DD") from None
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except (TypeError, ValueError):
+            raise InputError(field, _("a date as YYYY-MM-DD")) from None
+    if day.year > timezone.localdate().year + _YEARS_AHEAD:
+        raise InputError(field, _("more than %(n)s years ahead") % {"n": _YEARS_AHEAD})
+    return day
 
 
-def _decimal(field: str, value: Any, *, positive: bool = True) -> Decimal:
+def _decimal(field: str, value: Any, *, positive: bool = True, places: int = 2,
+             below: Decimal = Decimal("1e13")) -> Decimal:
+    """A number the database column holds exactly: ``places`` decimals at most (more would
+    be rounded away silently: a price of 0.00001 stored as 0) and less than ``below``."""
     try:
-        number = Decimal(str(value))
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise InputError(field, "a number") from None
+        raise InputError(field, _("a number")) from None
     if not number.is_finite() or number < 0 or (positive and number == 0):
-        raise InputError(field, "a positive number" if positive else "zero or more")
-    if number >= Decimal("1e13"):
-        raise InputError(field, "too large")
+        raise InputError(field, _("a positive number") if positive else _("zero or more"))
+    if number >= below:
+        raise InputError(field, _("too large"))
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise InputError(field, _("at most %(n)s decimal places") % {"n": places})
     return number
 
 
@@ -168,9 +184,10 @@ def _whole(field: str, value: Any, *, minimum: int = 1) -> int:
     try:
         number = int(str(value))
     except (TypeError, ValueError):
-        raise InputError(field, "a whole number") from None
+        raise InputError(field, _("a whole number")) from None
     if number < minimum or number > 100_000_000:
-        raise InputError(field, f"a whole number from {minimum} to 100,000,000")
+        raise InputError(field, _("a whole number from %(min)s to 100,000,000") % {
+            "min": minimum})
     return number
 
 
@@ -237,7 +254,7 @@ def order_confirm(*, actor: Any, order: Order, promised_ship_date: Any,
     now = _now(now)
     date = _date("promised_ship_date", promised_ship_date)
     if date < timezone.localdate(now):
-        raise InputError("promised_ship_date", "the date has passed")
+        raise InputError("promised_ship_date", _("the date has passed"))
     with transaction.atomic():
         locked = _lock(order)
         _require_side(actor, locked, Side.MANUFACTURER)
@@ -291,16 +308,17 @@ def shipment_create(*, actor: Any, order: Order, quantity: Any, shipped_on: Any,
     qty = _whole("quantity", quantity)
     day = _date("shipped_on", shipped_on)
     if day > timezone.localdate(now):
-        raise InputError("shipped_on", "a shipment cannot be dated in the future")
+        raise InputError("shipped_on", _("a shipment cannot be dated in the future"))
     with transaction.atomic():
         locked = _lock(order)
         _require_side(actor, locked, Side.MANUFACTURER)
         ordered = sum(ln.quantity for ln in locked.lines.all())
         shipped = sum(s.quantity for s in locked.shipments.all())
         if shipped + qty > ordered:
-            raise InputError("quantity", f"{ordered - shipped} pieces are left to ship")
+            raise InputError("quantity", _("%(n)s pieces are left to ship") % {
+                "n": ordered - shipped})
         if locked.confirmed_at and day < timezone.localdate(locked.confirmed_at):
-            raise InputError("shipped_on", "before the order was confirmed")
+            raise InputError("shipped_on", _("before the order was confirmed"))
         _move(locked, OrderStatus.SHIPPED, actor=actor, action="ship",
               data={"quantity": qty, "carrier": carrier[:80],
                     "tracking": tracking_number[:80]})
@@ -322,14 +340,14 @@ def first_article_decide(*, actor: Any, order: Order, approve: bool, findings: s
     now = _now(now)
     findings = (findings or "").strip()
     if not approve and not findings:
-        raise InputError("findings", "say what is wrong so the firm can correct it")
+        raise InputError("findings", _("say what is wrong so the firm can correct it"))
     with transaction.atomic():
         locked = _lock(order)
         _require_side(actor, locked, Side.STARTUP)
         fa = locked.first_articles.filter(decision=FirstArticleDecision.PENDING).last()
         if fa is None:
             raise IllegalTransition("order", locked.status, OrderStatus.FA_APPROVED,
-                                    reason="no first article is waiting for a decision")
+                                    reason=_("no first article is waiting for a decision"))
         target = OrderStatus.FA_APPROVED if approve else OrderStatus.IN_PRODUCTION
         _move(locked, target, actor=actor, action="fa_approve" if approve else "fa_reject",
               data={"attempt": fa.attempt, "findings": findings[:500]})
@@ -363,7 +381,8 @@ def order_receive(*, actor: Any, order: Order, received_quantity: Any, note: str
         shipped = sum(s.quantity for s in shipments)
         ordered = sum(ln.quantity for ln in locked.lines.all())
         if received > shipped:
-            raise InputError("received_quantity", f"only {shipped} pieces were shipped")
+            raise InputError("received_quantity", _("only %(n)s pieces were shipped") % {
+                "n": shipped})
         if received < shipped:
             _dispute(locked, actor=actor, reason=DisputeReason.SHORTFALL,
                      note=note or _("%(received)s of %(shipped)s shipped pieces received.") % {
@@ -371,7 +390,8 @@ def order_receive(*, actor: Any, order: Order, received_quantity: Any, note: str
             return locked
         if shipped < ordered:
             raise IllegalTransition("order", locked.status, OrderStatus.DELIVERED,
-                                    reason=f"{ordered - shipped} pieces are still to ship")
+                                    reason=_("%(n)s pieces are still to ship") % {
+                                        "n": ordered - shipped})
         _move(locked, OrderStatus.DELIVERED, actor=actor, action="deliver",
               data={"received": received})
         last = max(s.shipped_on for s in shipments)
@@ -450,7 +470,8 @@ def order_dispute_settle(*, actor: Any, order: Order, target: Any, note: str = "
                OrderStatus.CANCELLED]
     target = str(target or "")
     if target not in allowed:
-        raise InputError("target", f"choose one of: {', '.join(allowed)}", valid=allowed)
+        raise InputError("target", _("choose one of: %(values)s") % {
+            "values": ", ".join(str(OrderStatus(a).label) for a in allowed)}, valid=allowed)
     with transaction.atomic():
         locked = _lock(order)
         _require_side(actor, locked, Side.STARTUP, "coordinator")
@@ -486,31 +507,33 @@ def change_propose(*, actor: Any, order: Order, kind: Any, new_value: Any,
         side = _require_side(actor, locked, Side.STARTUP, Side.MANUFACTURER)
         if locked.status not in OPEN_STATES or locked.status == OrderStatus.DELIVERED:
             raise IllegalTransition("order", locked.status, "changed",
-                                    reason="only an open order before delivery can change")
+                                    reason=_("only an open order before delivery can change"))
         line = None
         if kind in (ChangeKind.QUANTITY, ChangeKind.PRICE):
             line = locked.lines.filter(pk=line_id).first() if line_id else None
             if line is None:
-                raise InputError("line", "choose a line of this order")
+                raise InputError("line", _("choose a line of this order"))
         if kind == ChangeKind.QUANTITY:
             assert line is not None
             shipped = sum(s.quantity for s in locked.shipments.all())
             others = sum(ln.quantity for ln in locked.lines.exclude(pk=line.pk))
             new = _whole("new_value", new_value)
             if new + others < shipped:
-                raise InputError("new_value", "less than what has already shipped")
+                raise InputError("new_value", _("less than what has already shipped"))
             old, value = str(line.quantity), str(new)
         elif kind == ChangeKind.PRICE:
             assert line is not None
-            old, value = str(line.unit_price), str(_decimal("new_value", new_value))
+            # the line's unit price holds 4 decimals and less than 10^12
+            price = _decimal("new_value", new_value, places=4, below=Decimal("1e12"))
+            old, value = str(line.unit_price), format(price, "f")
         else:
             day = _date("new_value", new_value)
             if day < timezone.localdate(now):
-                raise InputError("new_value", "the date has passed")
+                raise InputError("new_value", _("the date has passed"))
             old = locked.promised_ship_date.isoformat() if locked.promised_ship_date else ""
             value = day.isoformat()
         if locked.changes.filter(kind=kind, line=line, status=ChangeStatus.PROPOSED).exists():
-            raise InputError("kind", "a change of this is already waiting for an answer")
+            raise InputError("kind", _("a change of this is already waiting for an answer"))
         change = ChangeOrder.objects.create(order=locked, kind=kind, line=line, old_value=old,
                                             new_value=value, reason=(reason or "")[:2000],
                                             proposed_by=side, created_at=now)
@@ -533,7 +556,7 @@ def change_decide(*, actor: Any, change: ChangeOrder, accept: bool,
             raise IllegalTransition("change", row.status, ChangeStatus.ACCEPTED)
         if side == row.proposed_by:
             if accept:
-                raise PermissionError("the other side decides on a proposed change")
+                raise PermissionError(_("the other side decides on a proposed change"))
             row.status = ChangeStatus.WITHDRAWN
         else:
             row.status = ChangeStatus.ACCEPTED if accept else ChangeStatus.REFUSED
@@ -585,14 +608,17 @@ def milestone_record(*, actor: Any, milestone: PaymentMilestone, invoiced_on: An
         row = PaymentMilestone.objects.select_for_update().get(pk=milestone.pk)
         if invoiced_on:
             if side != Side.MANUFACTURER:
-                raise PermissionError("the manufacturer records its invoice")
-            row.invoiced_on = _date("invoiced_on", invoiced_on)
+                raise PermissionError(_("the manufacturer records its invoice"))
+            day = _date("invoiced_on", invoiced_on)
+            if row.paid_on and day > row.paid_on:
+                raise InputError("invoiced_on", _("after the payment date"))
+            row.invoiced_on = day
         if paid_on:
             if side != Side.STARTUP:
-                raise PermissionError("the startup records its payment")
+                raise PermissionError(_("the startup records its payment"))
             day = _date("paid_on", paid_on)
             if row.invoiced_on and day < row.invoiced_on:
-                raise InputError("paid_on", "before the invoice date")
+                raise InputError("paid_on", _("before the invoice date"))
             row.paid_on = day
         row.save(update_fields=["invoiced_on", "paid_on"])
         audit_record(actor=actor, action="orders.milestone_record", obj=row,
@@ -648,7 +674,7 @@ def tooling_add(*, actor: Any, order: Order, kind: Any, name: str, cost: Any,
     kind = _choice("kind", kind, ToolingKind)
     name = (name or "").strip()
     if not name:
-        raise InputError("name", "give the tool a name (e.g. the part and 'cover mould')")
+        raise InputError("name", _("give the tool a name (e.g. the part and 'cover mould')"))
     value = _decimal("cost", cost, positive=False)
     with transaction.atomic():
         locked = _lock(order)
@@ -658,7 +684,7 @@ def tooling_add(*, actor: Any, order: Order, kind: Any, name: str, cost: Any,
             part = next((ln.part for ln in locked.lines.select_related("part")
                          if ln.part_id == int(part_id)), None)
             if part is None:
-                raise InputError("part", "choose a part of this order")
+                raise InputError("part", _("choose a part of this order"))
         asset = ToolingAsset.objects.create(
             order=locked, part=part, kind=kind, name=name[:120], owner=locked.startup,
             location=locked.manufacturer, cost=value, currency=locked.currency,
@@ -673,19 +699,21 @@ def tooling_update(*, actor: Any, asset: ToolingAsset, status: Any = None,
                    t0_on: Any = None, t1_on: Any = None) -> ToolingAsset:
     """The holding firm records sample dates and the tool's status."""
     with transaction.atomic():
-        row = ToolingAsset.objects.select_for_update().select_related("order").get(pk=asset.pk)
-        _require_side(actor, row.order, Side.MANUFACTURER)
+        row = (ToolingAsset.objects.select_for_update(of=("self",))
+               .select_related("order", "location__organisation").get(pk=asset.pk))
+        if not tool_holder(actor, row):
+            raise PermissionError(_("the firm that holds the tool records its status"))
         if status:
             new = _choice("status", status, ToolingStatus)
             if new in (ToolingStatus.TRANSFER, ToolingStatus.TRANSFERRED):
-                raise InputError("status", "a transfer is requested by the owner")
+                raise InputError("status", _("a transfer is requested by the owner"))
             row.status = new
         if t0_on:
             row.t0_on = _date("t0_on", t0_on)
         if t1_on:
             row.t1_on = _date("t1_on", t1_on)
         if row.t0_on and row.t1_on and row.t1_on < row.t0_on:
-            raise InputError("t1_on", "T1 samples come after T0")
+            raise InputError("t1_on", _("T1 samples come after T0"))
         row.save(update_fields=["status", "t0_on", "t1_on"])
         audit_record(actor=actor, action="orders.tooling_update", obj=row, summary=row.name,
                      data={"status": row.status})
@@ -701,14 +729,14 @@ def tooling_transfer_request(*, actor: Any, asset: ToolingAsset, to_manufacturer
         row = (ToolingAsset.objects.select_for_update()
                .select_related("order", "location", "owner").get(pk=asset.pk))
         if side_of(actor, row.order) != Side.STARTUP:
-            raise PermissionError("the tool's owner requests a transfer")
+            raise PermissionError(_("the tool's owner requests a transfer"))
         if row.transfers.filter(status=TransferStatus.REQUESTED).exists():
-            raise InputError("asset", "a transfer of this tool is already under way")
+            raise InputError("asset", _("a transfer of this tool is already under way"))
         target = Manufacturer.objects.filter(pk=to_manufacturer_id).first()
         if target is None:
-            raise InputError("to_manufacturer", "not a manufacturer of the directory")
+            raise InputError("to_manufacturer", _("not a manufacturer of the directory"))
         if target.pk == row.location_id:
-            raise InputError("to_manufacturer", "the tool is already there")
+            raise InputError("to_manufacturer", _("the tool is already there"))
         transfer = ToolingTransfer.objects.create(asset=row, to_manufacturer=target,
                                                   note=(note or "")[:2000],
                                                   requested_by=actor, requested_at=now)
@@ -731,16 +759,19 @@ def tooling_transfer_update(*, actor: Any, transfer: ToolingTransfer,
     """Tick the checklist: the holding firm releases the mould and hands over drawings; the
     owner confirms the last-shot samples."""
     with transaction.atomic():
-        row = (ToolingTransfer.objects.select_for_update()
-               .select_related("asset", "asset__order").get(pk=transfer.pk))
+        row = (ToolingTransfer.objects.select_for_update(of=("self",))
+               .select_related("asset", "asset__order", "asset__location__organisation")
+               .get(pk=transfer.pk))
         if row.status != TransferStatus.REQUESTED:
             raise IllegalTransition("transfer", row.status, TransferStatus.REQUESTED)
-        side = side_of(actor, row.asset.order)
-        allowed = {Side.MANUFACTURER: {"drawings_sent", "mould_released"},
-                   Side.STARTUP: {"drawings_sent", "last_shot_samples"}}.get(side or "", set())
+        allowed: set[str] = set()
+        if side_of(actor, row.asset.order) == Side.STARTUP:  # the owner
+            allowed |= {"drawings_sent", "last_shot_samples"}
+        if tool_holder(actor, row.asset):  # the firm that holds the tool now
+            allowed |= {"drawings_sent", "mould_released"}
         for key, value in checklist.items():
             if key not in allowed:
-                raise PermissionError(f"{key} is ticked by the other side")
+                raise PermissionError(_("this checklist item is ticked by the other side"))
             setattr(row, key, bool(value))
         row.save(update_fields=["drawings_sent", "mould_released", "last_shot_samples"])
         audit_record(actor=actor, action="orders.tooling_checklist", obj=row,
@@ -756,13 +787,13 @@ def tooling_transfer_complete(*, actor: Any, transfer: ToolingTransfer, cancel: 
         row = (ToolingTransfer.objects.select_for_update()
                .select_related("asset", "asset__order").get(pk=transfer.pk))
         if side_of(actor, row.asset.order) != Side.STARTUP:
-            raise PermissionError("the tool's owner completes or cancels a transfer")
+            raise PermissionError(_("the tool's owner completes or cancels a transfer"))
         target = TransferStatus.CANCELLED if cancel else TransferStatus.COMPLETED
         if not transition_allowed("transfer", row.status, target):
             raise IllegalTransition("transfer", row.status, target)
         if not cancel and not (row.drawings_sent and row.mould_released
                                and row.last_shot_samples):
-            raise InputError("checklist", "every checklist item must be ticked first")
+            raise InputError("checklist", _("every checklist item must be ticked first"))
         row.status = target
         row.completed_at = now
         row.save(update_fields=["status", "completed_at"])

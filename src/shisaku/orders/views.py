@@ -46,17 +46,56 @@ def _order_or_404(request: HttpRequest, pk: int) -> Order:
     return order
 
 
+def _field_label(field: str) -> str:
+    """The form label of a service's field name (a user never reads ``shipped_on``)."""
+    labels = {
+        "promised_ship_date": _("Promised ship date"), "quantity": _("Quantity (pieces)"),
+        "shipped_on": _("Shipped on"), "received_quantity": _("Pieces received"),
+        "findings": _("Findings (required to reject)"), "reason": _("Reason"),
+        "target": _("Settle as"), "kind": _("Kind"), "line": _("Line"),
+        "new_value": _("New value (pieces, price or YYYY-MM-DD)"), "amount": _("Amount"),
+        "due_on": _("Due"), "invoiced_on": _("Invoiced"), "paid_on": _("Paid"),
+        "file": _("File (PDF or image)"), "report": _("Inspection report (PDF or image)"),
+        "name": _("Name"), "cost": _("Cost"), "part": _("Part"), "cavities": _("Cavities"),
+        "shot_life": _("Expected shot life"), "status": _("Status"),
+        "t0_on": _("T0 samples"), "t1_on": _("T1 samples"), "to_manufacturer": _("Move to"),
+        "asset": _("Transfers"), "transfer": _("Transfers"), "checklist": _("Checklist"),
+    }
+    return str(labels.get(field, field))
+
+
+def _pk(field: str, value: str | None) -> int | None:
+    """An id chosen from a list (empty: none); anything else is a field error (int("²")
+    raises although "²".isdigit() holds)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise InputError(field, _("choose one from the list")) from None
+    if not 0 < number < 2**31:
+        raise InputError(field, _("choose one from the list"))
+    return number
+
+
 def _attempt(request: HttpRequest, action: Callable[[], Any], back: str) -> HttpResponse:
     """Run a service call; a refusal becomes a message on the page it came from (303)."""
     response = redirect(back)
     try:
         action()
     except InputError as exc:
-        messages.error(request, _("%(field)s: %(reason)s") % {"field": exc.field,
-                                                              "reason": exc.reason})
+        messages.error(request, _("%(field)s: %(reason)s") % {
+            "field": _field_label(exc.field), "reason": exc.reason})
         response.status_code = 303
     except IllegalTransition as exc:
-        messages.error(request, exc.reason)
+        reason = exc.reason
+        if reason.startswith(f"a {exc.entity} that is "):  # the table's words, not a user's
+            reason = (_("Not possible while the order is %(status)s.") % {
+                "status": OrderStatus(exc.current).label}
+                if exc.entity == "order" and exc.current in OrderStatus.values
+                else _("This is no longer possible: reload the page and try again."))
+        messages.error(request, reason)
         response.status_code = 303
     except PermissionError as exc:
         messages.error(request, str(exc))
@@ -88,7 +127,13 @@ def _history(order: Order) -> list[dict[str, Any]]:
                   .select_related("actor").order_by("created_at", "id")):
         target = (event.data or {}).get("to") or (
             OrderStatus.PLACED if event.action == "orders.place" else "")
-        label = OrderStatus(target).label if target in OrderStatus.values else ""
+        label = str(OrderStatus(target).label) if target in OrderStatus.values else ""
+        # a rejection and a settlement move the order back: say what happened, then where
+        # it stands (a bare "in production" by the startup reads as a mistake)
+        what = {"orders.fa_reject": _("First article rejected"),
+                "orders.settle": _("Dispute settled")}.get(event.action)
+        if what and label:
+            label = f"{what} → {label}"
         rows.append({"at": event.created_at, "actor": event.actor, "label": label})
     return rows
 
@@ -109,7 +154,11 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fa_decide": side == Side.STARTUP and status == OrderStatus.FA_SUBMITTED,
         "ship": side == Side.MANUFACTURER and shipped < ordered and status in (
             OrderStatus.IN_PRODUCTION, OrderStatus.FA_APPROVED, OrderStatus.SHIPPED),
-        "receive": side == Side.STARTUP and status == OrderStatus.SHIPPED,
+        # receipt delivers the order: offered once everything ordered has shipped (a
+        # partial shipment cannot be delivered, the form would be a dead end)
+        "receive": side == Side.STARTUP and status == OrderStatus.SHIPPED and shipped >= ordered,
+        "receive_later": side == Side.STARTUP and status == OrderStatus.SHIPPED
+        and shipped < ordered,
         "close": side == Side.STARTUP and status == OrderStatus.DELIVERED,
         "cancel": side in (Side.STARTUP, Side.MANUFACTURER) and status in OPEN_STATES
         and status != OrderStatus.DELIVERED,
@@ -178,7 +227,7 @@ def _post_action(request: HttpRequest, order: Order, action: str) -> Callable[[]
                                                         note=p.get("note", "")),
         "change": lambda: services.change_propose(
             actor=u, order=order, kind=p.get("kind"), new_value=p.get("new_value"),
-            line_id=int(p["line"]) if p.get("line", "").isdigit() else None,
+            line_id=_pk("line", p.get("line")),
             reason=p.get("reason", "")),
         "milestone": lambda: services.milestone_add(actor=u, order=order, kind=p.get("kind"),
                                                     amount=p.get("amount"),
@@ -188,7 +237,7 @@ def _post_action(request: HttpRequest, order: Order, action: str) -> Callable[[]
         "tooling": lambda: services.tooling_add(
             actor=u, order=order, kind=p.get("kind"), name=p.get("name", ""),
             cost=p.get("cost") or "0",
-            part_id=int(p["part"]) if p.get("part", "").isdigit() else None,
+            part_id=_pk("part", p.get("part")),
             cavities=p.get("cavities") or None, shot_life=p.get("shot_life") or None),
     }
     if action not in calls:
@@ -200,8 +249,20 @@ def _post_action(request: HttpRequest, order: Order, action: str) -> Callable[[]
 @require_POST
 def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     order = _order_or_404(request, pk)
-    return _attempt(request, _post_action(request, order, action),
-                    f"{order_url(order)}#{action}")
+    call = _post_action(request, order, action)
+    seen = request.POST.get("seen", "")
+    if seen and seen != order.status:
+        # The page was shown for another state (the other side acted meanwhile): the user
+        # decides again on what the order is now.
+        return _attempt(request, lambda: _changed_meanwhile(order),
+                        f"{order_url(order)}#{action}")
+    return _attempt(request, call, f"{order_url(order)}#{action}")
+
+
+def _changed_meanwhile(order: Order) -> None:
+    raise IllegalTransition("order", order.status, order.status, reason=_(
+        "The order changed meanwhile: it is now %(status)s. Reload and try again.") % {
+        "status": OrderStatus(order.status).label})
 
 
 def order_url(order: Order) -> str:
@@ -260,7 +321,8 @@ def tooling_detail(request: HttpRequest, pk: int) -> HttpResponse:
         candidates = [e["manufacturer"] for e in selectors.second_source(
             asset.part, exclude_manufacturer_id=asset.location_id)]
     return render(request, "orders/tooling.html", {
-        "asset": asset, "side": side, "transfers": transfers, "open_transfer": open_transfer,
+        "asset": asset, "side": side, "holder": selectors.tool_holder(request.user, asset),
+        "transfers": transfers, "open_transfer": open_transfer,
         "candidates": candidates, "statuses": ToolingStatus.choices})
 
 
@@ -285,7 +347,7 @@ def tooling_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                                   t0_on=p.get("t0_on") or None,
                                                   t1_on=p.get("t1_on") or None),
         "transfer": lambda: services.tooling_transfer_request(
-            actor=u, asset=asset, to_manufacturer_id=int(p.get("to") or 0),
+            actor=u, asset=asset, to_manufacturer_id=_pk("to_manufacturer", p.get("to")) or 0,
             note=p.get("note", "")),
         "checklist": lambda: services.tooling_transfer_update(
             actor=u, transfer=need_transfer(),

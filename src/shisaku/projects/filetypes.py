@@ -18,6 +18,9 @@ import zipfile
 from pathlib import PurePath
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from shisaku.errors import InputError
 
 __all__ = ["ALLOWED", "EXTENSIONS", "MIME", "SUFFIX", "detect", "display_name",
@@ -48,11 +51,15 @@ EXTENSIONS: dict[str, str] = {
     ".pdf": "pdf", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp",
     ".txt": "text", ".csv": "text",
 }
-_NAMES = {"stl": "an STL model", "step": "a STEP model", "3mf": "a 3MF model",
-          "obj": "an OBJ model", "pdf": "a PDF document", "png": "a PNG image",
-          "jpeg": "a JPEG image", "webp": "a WebP image", "zip": "a ZIP archive",
-          "text": "plain text",
-          "unknown": "of no supported type"}
+_NAMES = {"stl": gettext_lazy("an STL model"), "step": gettext_lazy("a STEP model"),
+          "3mf": gettext_lazy("a 3MF model"), "obj": gettext_lazy("an OBJ model"),
+          "pdf": gettext_lazy("a PDF document"), "png": gettext_lazy("a PNG image"),
+          "jpeg": gettext_lazy("a JPEG image"), "webp": gettext_lazy("a WebP image"),
+          "zip": gettext_lazy("a ZIP archive"), "text": gettext_lazy("plain text"),
+          "unknown": gettext_lazy("of no supported type")}
+# The kinds a caller asks for, in words.
+_KINDS = {"cad": gettext_lazy("a 3D model"), "drawing": gettext_lazy("a document"),
+          "image": gettext_lazy("an image")}
 
 HEAD_BYTES = 64 * 1024
 # A 3MF is a zip: refuse archives that would expand beyond this (zip bombs) or hold too many
@@ -155,26 +162,31 @@ def inspect_upload(stream: BinaryIO, *, name: str, size: int, kind: str,
     names with an extension of no accepted type (``page.html``, ``setup.exe``).
     """
     if size <= 0:
-        raise InputError("file", "the file is empty")
+        raise InputError("file", _("the file is empty"))
     if size > max_bytes:
-        raise InputError("file", f"the file has {size / 1048576:.1f} MB; the limit is "
-                                 f"{max_bytes // 1048576} MB")
+        raise InputError("file", _("the file has %(size).1f MB; the limit is %(limit)s MB") % {
+            "size": size / 1048576, "limit": max_bytes // 1048576})
     detected = detect(stream, size)
     stream.seek(0)
     suffix = PurePath(display_name(name)).suffix.lower()
     claimed = EXTENSIONS.get(suffix)
     if claimed is not None and claimed != detected:
-        raise InputError("file", f"named {suffix} but the content is {_NAMES[detected]}")
+        raise InputError("file", _("named %(suffix)s but the content is %(content)s") % {
+            "suffix": suffix, "content": _NAMES[detected]})
     if detected not in ALLOWED:
-        raise InputError("file", f"the content is {_NAMES[detected]}; accepted: STL, STEP, "
-                                 "3MF, OBJ, PDF, PNG, JPEG, WebP (and plain text in messages)")
+        raise InputError("file", _("the content is %(content)s; accepted: STL, STEP, 3MF, "
+                                   "OBJ, PDF, PNG, JPEG, WebP (and plain text in messages)") % {
+            "content": _NAMES[detected]})
     if suffix and claimed is None:
-        raise InputError("file", f"files named {suffix[:20]} are not accepted; accepted: "
-                                 f"{', '.join(sorted(EXTENSIONS))}")
+        raise InputError("file", _("files named %(suffix)s are not accepted; accepted: "
+                                   "%(accepted)s") % {"suffix": suffix[:20],
+                                                      "accepted": ", ".join(sorted(EXTENSIONS))})
     if kind not in ALLOWED[detected]:
         accepted = sorted(t for t, kinds in ALLOWED.items() if kind in kinds)
-        raise InputError("file", f"{_NAMES[detected]} is not accepted as {kind}; "
-                                 f"accepted: {', '.join(accepted)}")
+        raise InputError("file", _("%(content)s is not accepted as %(kind)s; accepted: "
+                                   "%(accepted)s") % {"content": _NAMES[detected],
+                                                      "kind": _KINDS.get(kind, kind),
+                                                      "accepted": ", ".join(accepted)})
     return detected
 
 

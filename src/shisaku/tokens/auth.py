@@ -27,7 +27,10 @@ class TokenAuth(HttpBearer):
             api_token = token_check(presented=token, method=request.method or "GET")
         except TokenRefusal as exc:
             if exc.status == 401:
-                return None  # the next scheme (the session) may still authenticate
+                # the next scheme (the session) may still authenticate; if it does not, the
+                # 401 says why the token was refused (revoked, unknown ...)
+                request.token_refusal = exc.reason  # type: ignore[attr-defined]
+                return None
             raise HttpError(exc.status, exc.reason) from None
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
