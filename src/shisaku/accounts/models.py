@@ -78,6 +78,7 @@ class TeamInvitation(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
 
     def __str__(self) -> str:
         return f"{self.email} -> {self.organisation} ({self.status})"

@@ -36,6 +36,7 @@ class PoolInvitation(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("claim invitation")
+        verbose_name_plural = _("claim invitations")
 
     def __str__(self) -> str:
         return f"{self.manufacturer_id} <{self.email}> {self.status}"
@@ -72,6 +73,7 @@ class Claim(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("claim")
+        verbose_name_plural = _("claims")
 
     def __str__(self) -> str:
         return f"{self.applicant_id} -> {self.manufacturer_id} ({self.status})"

@@ -142,6 +142,7 @@ class MemberLink(SignedLink):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("consortium invitation link")
+        verbose_name_plural = _("consortium invitation links")
 
     def __str__(self) -> str:
         return f"link {self.pk} → {self.consortium_id}/{self.manufacturer_id}"

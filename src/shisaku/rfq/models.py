@@ -313,6 +313,7 @@ class InvitationLink(SignedLink):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("invitation link")
+        verbose_name_plural = _("invitation links")
 
     def __str__(self) -> str:
         return f"link {self.pk} → {self.invitation_id}"
