@@ -222,7 +222,11 @@ def demo_dataset_ensure(*, password_file: Path,
     rfqs = _rfqs_ensure(now)
     consortium = _consortium_ensure()
     with transaction.atomic():
-        _makers_ensure(saved, _ordered_ids(rfqs, consortium))
+        # Logins are chosen once: later runs (after orders and ratings moved the rankings)
+        # must not hand out new ones.
+        first_run = not User.objects.filter(username__startswith="demo-maker").exists()
+        if first_run:
+            _makers_ensure(saved, _ordered_ids(rfqs, consortium))
         extra = MIN_MAKER_LOGINS - User.objects.filter(
             username__startswith="demo-maker").count()
         if extra > 0:  # a small directory: any synthetic firms, by id

@@ -89,7 +89,8 @@ def test_every_flow_completes_on_the_demo_dataset(capsys: Any, demo_env: Any) ->
     # Both sample projects' RFQs list at least three candidates with a login.
     for username in ("demo-startup", "demo-startup-jp"):
         client = _client(logins, username)
-        rfq = RFQ.objects.get(project__organisation__memberships__user__username=username)
+        rfq = RFQ.objects.get(project__organisation__memberships__user__username=username,
+                              status="draft")
         page = client.get(f"/rfqs/{rfq.pk}/").content.decode()
         assert len(re.findall(r'data-reach="account"', page)) >= 3, username
         assert len(re.findall(r'data-reach="(?:account|link)"', page)) >= 3

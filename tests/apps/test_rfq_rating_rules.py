@@ -15,7 +15,7 @@ from shisaku.directory.models import Manufacturer
 from shisaku.projects import services as projects
 from shisaku.rfq import selectors, services
 from shisaku.rfq.models import Rating
-from tests.apps.test_rfq_support import make_world
+from tests.apps.test_rfq_support import deliver_award, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def _award_and_rate(world: Any, owner: User, org: Organisation, firm: str,
                                   currency="USD", lead_time_days=5,
                                   valid_until=(now + dt.timedelta(days=9)).date())
     services.award_create(actor=owner, rfq=rfq, quote_id=quote.pk)
+    deliver_award(world, rfq, owner=owner)  # a rating comes after delivery
     return services.rating_create(actor=owner, rfq=rfq, quality=score, on_time=score,
                                   communication=score)
 

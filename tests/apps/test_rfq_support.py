@@ -112,8 +112,9 @@ def quote_lines(world: RfqWorld, price: str = "12.50") -> list[dict[str, Any]]:
             for t in (10, 300)]
 
 
-def deliver_award(world: RfqWorld, rfq: Any) -> None:
-    """Walk every order of ``rfq`` to delivered (on time), so its awards may be rated."""
+def deliver_award(world: RfqWorld, rfq: Any, *, owner: Any = None) -> None:
+    """Walk every order of ``rfq`` to delivered (on time), so its awards may be rated
+    (``owner``: the startup member who confirms receipt, default ``world.owner``)."""
     from shisaku.orders import services as orders
     from shisaku.orders.models import Order
 
@@ -125,4 +126,5 @@ def deliver_award(world: RfqWorld, rfq: Any) -> None:
         orders.order_start_production(actor=maker, order=order)
         pieces = sum(ln.quantity for ln in order.lines.all())
         orders.shipment_create(actor=maker, order=order, quantity=pieces, shipped_on=today)
-        orders.order_receive(actor=world.owner, order=order, received_quantity=pieces)
+        orders.order_receive(actor=owner or world.owner, order=order,
+                             received_quantity=pieces)

@@ -102,10 +102,17 @@ def _lock(order: Order) -> Order:
 
 
 def _require_side(actor: Any, order: Order, *sides: str) -> str:
-    side = side_of(actor, order)
-    if side not in sides:
+    """The first of ``sides`` the actor belongs to (a member of both organisations may act as
+    either); PermissionError when none."""
+    if not getattr(actor, "is_authenticated", False) or order.project.deleted_at is not None:
         raise PermissionError(_("not allowed for your side of this order"))
-    return side
+    orgs = {Side.STARTUP: order.startup, Side.MANUFACTURER: order.manufacturer.organisation,
+            "coordinator": order.project.coordinator}
+    for side in sides:
+        org = orgs.get(side)
+        if org is not None and org.memberships.filter(user=actor).exists():
+            return side
+    raise PermissionError(_("not allowed for your side of this order"))
 
 
 def _move(order: Order, target: str, *, actor: Any, action: str,
