@@ -76,12 +76,12 @@ def directory(transactional_db: Any) -> None:
 
 
 def test_manufacturer_saves_its_profile_unchanged(korean: Any, live_server: Any) -> None:
-    from shisaku.accounts.services import user_signup
+    from shisaku.directory.services import manufacturer_create_for
 
-    user = user_signup(username="kim", email="kim@example.org", password=PASSWORD,
-                       organisation_name="김공업", organisation_kind="manufacturer",
-                       country="KR")
-    firm = user.memberships.get().organisation.manufacturer
+    _kim, org = _user("kim", "manufacturer")  # a new manufacturer, its empty profile
+    org.name = "김공업"
+    org.save(update_fields=["name"])
+    firm = manufacturer_create_for(organisation=org)
     page = korean("kim")
     page.goto(f"{live_server.url}/manufacturers/{firm.pk}/edit")
     assert page.locator("html").get_attribute("lang") == "ko"
@@ -165,6 +165,7 @@ def test_coordinator_limits_the_team_to_korean_regions(korean: Any, live_server:
     manufacturers_save(records=[
         record(f"Shenzhen {package}", "CN-GD", slug=f"sz-{package}", price_level=0.3,
                accepts_foreign=True, stages=["prototyping", "dfm", "small_lot"],
+               contact_email=f"sales@sz-{package}.example",  # reachable: plans take them
                capabilities=[capability(p, materials=[material]) for p in processes])
         for package, (processes, material) in FIRM_KINDS.items()])
     consortia.window_send(actor=world.owner, project=world.project,

@@ -3,6 +3,7 @@ and read a plan whose every row names process, material, region, unit cost and l
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,29 +17,24 @@ from tests.e2e.conftest import CHROMIUM
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a long enough password 9"
-SHOTS = Path("/tmp/estimates")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 @pytest.fixture
-def webgl_page() -> Iterator[Any]:
-    """A browser with software WebGL (SwiftShader), which the 3D preview needs."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run"])
-        context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        yield page
-        context.close()
-        browser.close()
+def webgl_page(browser: Any) -> Iterator[Any]:
+    """A second Chromium, from the session's Playwright, with software WebGL (SwiftShader),
+    which the 3D preview needs."""
+    webgl = browser.browser_type.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+              "--disable-background-networking", "--disable-component-update",
+              "--no-first-run"])
+    context = webgl.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+    webgl.close()
 
 
 def _box_with_side_hole(path: Path) -> None:
@@ -99,8 +95,10 @@ def test_undercut_in_3d_and_a_korean_plan(webgl_page: Any, live_server: Any, set
     dfm = page.get_by_test_id("dfm").inner_text()
     assert "언더컷" in dfm  # the finding, in Korean
     assert "30,000.00 KRW" in page.content()  # the target, converted at a dated rate
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "estimate_ko.png"), full_page=True)
+    shots = os.environ.get("SHISAKU_SCREENSHOTS")  # a folder, when a person wants to look
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(shots) / "estimate_ko.png"), full_page=True)
     height = page.evaluate("() => document.documentElement.scrollHeight")
     print(f"page height: {height} px")
     assert height < 4000
