@@ -63,7 +63,7 @@ def test_old_snapshots_are_removed(home: Path) -> None:
     for _ in range(4):
         answer = client.get("/manufacturers/open-data/datapackage.json")
         assert answer.status_code == 200
-        answer.close()
+        b"".join(answer.streaming_content)  # read to the end: the client closes the file
         generation_bump(name=GENERATION)
     assert client.get("/manufacturers/open-data/").status_code == 200
     assert len(list((home / "opendata").iterdir())) <= 2

@@ -167,7 +167,6 @@ def test_link_matrix(world: dict[str, Any], state: str) -> None:
         response = _call(Client(), method, url, data, s["token"])
         body = (b"".join(response.streaming_content) if response.streaming
                 else response.content)
-        response.close()
         member_side = "/rfqs/link/" not in url and "/portal/" not in url \
             and "/window/link/" not in url
         if refused and not member_side and "consortium" not in name:

@@ -701,7 +701,7 @@ def rating_create(*, actor: Any, rfq: RFQ, quality: Any, on_time: Any, communica
         for refusal in events.publish(events.RATING_REFUSAL, award=award):
             if refusal:  # e.g. the orders app: only after delivery
                 raise IllegalTransition("rfq", rfq.status, "rated", reason=str(refusal))
-        firm = Manufacturer.objects.select_for_update().select_related("organisation").get(
+        firm = Manufacturer.objects.select_for_update(of=("self",)).select_related("organisation").get(
             pk=award.quote.invitation.manufacturer_id)
         startup = rfq.project.organisation
         excluded = rating_excluded_reason(startup=startup, manufacturer=firm)
