@@ -31,6 +31,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from shisaku.core.services import generation_current
+from shisaku.core.spreadsheets import csv_cell
 from shisaku.directory.models import Manufacturer
 from shisaku.directory.records import iter_records
 from shisaku.directory.services import GENERATION
@@ -112,13 +113,6 @@ def _cell(name: str, value: Any) -> Any:
     return value
 
 
-def _neutral(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _public(records: Iterable[dict[str, Any]], ids: dict[int, str]) -> list[dict[str, Any]]:
     out = []
     for record in records:
@@ -140,7 +134,7 @@ def _write_csv(path: Path, header: list[str], rows: Iterable[list[Any]]) -> None
         writer = csv.writer(fh)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([_neutral(v) for v in row])
+            writer.writerow([csv_cell(v) for v in row])
 
 
 def _schema(fields: tuple[tuple[str, str, str], ...]) -> list[dict[str, str]]:
