@@ -71,11 +71,11 @@ def member_link_issue(*, actor: Any, consortium: Consortium, manufacturer: Manuf
     consortium = Consortium.objects.select_related("project", "coordinator").get(
         pk=consortium.pk)
     if not answers_by_link(manufacturer):
-        raise InputError("manufacturer", "this firm answers from its account on Shisaku, or "
-                                         "has no contact e-mail")
+        raise InputError("manufacturer", _("this firm answers from its account on Shisaku, "
+                                           "or has no contact e-mail"))
     if consortium.status != ConsortiumStatus.INVITING or not any(
             m.state == MemberState.INVITED for m in slots_of(consortium, manufacturer.pk)):
-        raise InputError("consortium", "the firm has no open invitation to answer")
+        raise InputError("consortium", _("the firm has no open invitation to answer"))
     token, digest = token_make(KIND)
     with transaction.atomic():
         replaced = _revoke_live(consortium, manufacturer.pk, actor, now)

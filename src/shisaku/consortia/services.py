@@ -129,14 +129,14 @@ def consortium_plan(*, request: Mapping[str, Any], time_limit_s: float | None = 
 
     started = time.perf_counter()  # the time limit covers loading the directory too
     if not isinstance(request, Mapping):
-        raise InputError("", "the request must be a JSON object")
+        raise InputError("", gettext("the request must be a JSON object"))
     limit = min(float(time_limit_s or request.get("time_limit_s") or MAX_TIME_LIMIT_S),
                 MAX_TIME_LIMIT_S)
     body = dict(request)
     if "manufacturers" not in body:
         needed = _needed_processes(body) | set(INTEGRATION_PROCESSES)
         if not needed - set(INTEGRATION_PROCESSES):
-            raise InputError("packages", "give packages or parts with processes")
+            raise InputError("packages", gettext("give packages or parts with processes"))
         ids = (ManufacturerFacet.objects.filter(kind="process", code__in=sorted(needed))
                .values("manufacturer_id"))
         firms = manufacturers_public().filter(id__in=ids)
@@ -173,7 +173,7 @@ def _coordinator_org(value: Any) -> Organisation:
         except (TypeError, ValueError):
             org = None
     if org is None or org.kind != "coordinator":
-        raise InputError("coordinator", "no such coordinator organisation")
+        raise InputError("coordinator", gettext("no such coordinator organisation"))
     return org
 
 
@@ -188,11 +188,11 @@ def window_send(*, actor: Any, project: Project, coordinator: Any,
     from shisaku.projects.services import project_update
 
     if project.deleted_at is not None or not _is_member(actor, project.organisation):
-        raise InputError("project", "you can send only your own startup's projects")
+        raise InputError("project", gettext("you can send only your own startup's projects"))
     org = _coordinator_org(coordinator)
     note = str(note or "").strip()
     if len(note) > 5000:
-        raise InputError("note", "at most 5,000 characters")
+        raise InputError("note", gettext("at most 5,000 characters"))
     with transaction.atomic():
         if project.coordinator_id != org.pk:
             project_update(actor=actor, project=project, data={"coordinator": org})
@@ -224,7 +224,7 @@ def _owner(value: Any, coordinator: Organisation) -> Any:
         except (TypeError, ValueError):
             user = None
     if user is None or not coordinator.memberships.filter(user=user).exists():
-        raise InputError("owner", "the owner must be a member of the coordinator organisation")
+        raise InputError("owner", gettext("the owner must be a member of the coordinator organisation"))
     return user
 
 
@@ -236,13 +236,15 @@ def inquiry_update(*, actor: Any, inquiry: WindowRequest, status: str | None = N
     """Triage an inquiry: its status (``choices.INQUIRY_TRANSITIONS``), owner (a member of the
     coordinator organisation, or None) and notes."""
     if not _is_member(actor, inquiry.coordinator):
-        raise InputError("inquiry", "only the window's coordinator can change it")
+        raise InputError("inquiry", gettext("only the window's coordinator can change it"))
     changed: dict[str, Any] = {}
     if status is not None and status != inquiry.status:
         if status not in InquiryStatus.values:
-            raise InputError("status", "unknown status", valid=list(InquiryStatus.values))
+            raise InputError("status", gettext("unknown status"), valid=list(InquiryStatus.values))
         if not transition_allowed(INQUIRY_TRANSITIONS, inquiry.status, status):
-            raise InputError("status", f"cannot go from {inquiry.status} to {status}")
+            raise InputError("status", gettext("cannot go from %(source)s to %(target)s")
+                             % {"source": inquiry.get_status_display(),
+                                "target": InquiryStatus(status).label})
         changed["status"] = [inquiry.status, status]
         inquiry.status = status
     if owner is not _UNSET:
@@ -252,7 +254,7 @@ def inquiry_update(*, actor: Any, inquiry: WindowRequest, status: str | None = N
             inquiry.owner = user
     if notes is not None and notes != inquiry.notes:
         if len(notes) > 20000:
-            raise InputError("notes", "at most 20,000 characters")
+            raise InputError("notes", gettext("at most 20,000 characters"))
         changed["notes"] = True
         inquiry.notes = notes
     if changed:
@@ -287,7 +289,7 @@ def consortium_update(*, actor: Any, consortium: Consortium, owner: Any = _UNSET
                       notes: str | None = None) -> Consortium:
     """The window's bookkeeping on a consortium: owner and notes."""
     if not _is_member(actor, consortium.coordinator):
-        raise InputError("consortium", "only the window's coordinator can change it")
+        raise InputError("consortium", gettext("only the window's coordinator can change it"))
     changed: dict[str, Any] = {}
     if owner is not _UNSET:
         user = _owner(owner, consortium.coordinator)
@@ -387,11 +389,12 @@ def packages_clean(items: Any) -> list[dict[str, Any]]:
     try:
         packages = packages_from_dicts(items)
     except UnknownCodeError as exc:
-        raise InputError("packages", str(exc)) from None
+        raise InputError("packages", gettext("unknown codes: %(codes)s") % {"codes": ", ".join(exc.unknown)},
+                         valid=exc.valid) from None
     if not packages:
-        raise InputError("packages", "at least one work package is needed")
+        raise InputError("packages", gettext("at least one work package is needed"))
     if any(p.id == LEAD for p in packages):
-        raise InputError("packages", f'"{LEAD}" is reserved for the lead firm')
+        raise InputError("packages", gettext('"%(name)s" is reserved for the lead firm') % {"name": LEAD})
     return [p.to_dict() for p in packages]
 
 
@@ -403,11 +406,11 @@ def consortium_constraints_clean(data: Any) -> dict[str, Any]:
     if data in (None, ""):
         return {}
     if not isinstance(data, Mapping):
-        raise InputError("constraints", "an object")
+        raise InputError("constraints", gettext("an object"))
     valid = ["countries", "regions", "max_distance_km", "origin_region"]
     unknown = sorted(set(data) - set(valid))
     if unknown:
-        raise InputError("constraints", f"unknown constraints: {', '.join(unknown)}",
+        raise InputError("constraints", gettext("unknown constraints: %(names)s") % {"names": ", ".join(unknown)},
                          valid=valid)
     out: dict[str, Any] = {}
     for key, known in (("countries", set(taxonomy.COUNTRIES)),
@@ -416,18 +419,18 @@ def consortium_constraints_clean(data: Any) -> dict[str, Any]:
         if not values:
             continue
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise InputError(key, "a list of codes")
+            raise InputError(key, gettext("a list of codes"))
         bad = sorted(set(values) - known)
         if bad:
-            raise InputError(key, f"unknown codes: {', '.join(bad)}")
+            raise InputError(key, gettext("unknown codes: %(codes)s") % {"codes": ", ".join(bad)})
         out[key] = sorted(set(values))
     km = data.get("max_distance_km")
     if km not in (None, ""):
         if isinstance(km, bool) or not isinstance(km, int | float) or not 0 < km <= 20_000:
-            raise InputError("max_distance_km", "a distance between 0 and 20,000 km")
+            raise InputError("max_distance_km", gettext("a distance between 0 and 20,000 km"))
         origin = data.get("origin_region")
         if origin not in taxonomy.REGIONS:
-            raise InputError("origin_region", "choose the region to measure the distance from")
+            raise InputError("origin_region", gettext("choose the region to measure the distance from"))
         out["max_distance_km"], out["origin_region"] = float(km), origin
     return out
 
@@ -483,12 +486,12 @@ def consortium_propose(*, actor: Any, project: Project, packages: Any = None,
 
     coordinator = project.coordinator
     if project.deleted_at is not None or not _is_member(actor, coordinator):
-        raise InputError("project", "only the project's coordinator can propose a consortium")
+        raise InputError("project", gettext("only the project's coordinator can propose a consortium"))
     assert coordinator is not None
     if packages is None:
         parts = project_parts_for_split(project)
         if not any(p["processes"] for p in parts):
-            raise InputError("packages", "the project's parts name no processes: give packages")
+            raise InputError("packages", gettext("the project's parts name no processes: give packages"))
         items = [p.to_dict() for p in split_work_packages(parts)]
     else:
         items = packages
@@ -497,7 +500,7 @@ def consortium_propose(*, actor: Any, project: Project, packages: Any = None,
         Project.objects.select_for_update().filter(pk=project.pk).first()
         if Consortium.objects.filter(project=project, status__in=[
                 ConsortiumStatus.PROPOSED, ConsortiumStatus.INVITING]).exists():
-            raise InputError("project", "the project already has a consortium being formed")
+            raise InputError("project", gettext("the project already has a consortium being formed"))
         consortium = Consortium(project=project, coordinator=coordinator, packages=clean,
                                 created_by=actor, owner=actor)
         _set_plan(consortium, _plan_for(consortium, time_limit_s=time_limit_s))
@@ -511,12 +514,14 @@ def consortium_propose(*, actor: Any, project: Project, packages: Any = None,
 
 def _check_manager(actor: Any, consortium: Consortium) -> None:
     if not _is_member(actor, consortium.coordinator):
-        raise InputError("consortium", "only the window's coordinator can do this")
+        raise InputError("consortium", gettext("only the window's coordinator can do this"))
 
 
 def _move(consortium: Consortium, to_status: str) -> None:
     if not transition_allowed(CONSORTIUM_TRANSITIONS, consortium.status, to_status):
-        raise InputError("status", f"cannot go from {consortium.status} to {to_status}")
+        raise InputError("status", gettext("cannot go from %(source)s to %(target)s")
+                         % {"source": consortium.get_status_display(),
+                            "target": ConsortiumStatus(to_status).label})
     consortium.status = to_status
 
 
@@ -528,7 +533,7 @@ def consortium_packages_set(*, actor: Any, consortium: Consortium, packages: Any
     proposed)."""
     _check_manager(actor, consortium)
     if consortium.status not in (ConsortiumStatus.PROPOSED, ConsortiumStatus.FAILED):
-        raise InputError("status", "packages can change only while the consortium is proposed")
+        raise InputError("status", gettext("packages can change only while the consortium is proposed"))
     clean = packages_clean(packages)
     places = (consortium.constraints if constraints is _UNSET
               else consortium_constraints_clean(constraints))
@@ -588,7 +593,7 @@ def consortium_invite(*, actor: Any, consortium: Consortium) -> Consortium:
     with transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
         if not _has_team(consortium.plan):
-            raise InputError("plan", "the plan has no team to invite")
+            raise InputError("plan", gettext("the plan has no team to invite"))
         _move(consortium, ConsortiumStatus.INVITING)
         changes = _reconcile(consortium, consortium.plan)
         consortium.save()
@@ -618,24 +623,25 @@ def member_respond(*, actor: Any, member: ConsortiumMember, answer: str) -> Cons
     that is infeasible, re-planned freely) and invites the new slots' firms; when no team is
     left the consortium fails."""
     if answer not in ("accept", "decline"):
-        raise InputError("answer", "accept or decline", valid=["accept", "decline"])
+        raise InputError("answer", gettext("accept or decline"), valid=["accept", "decline"])
     by_link = (isinstance(actor, LinkActor) and actor.link_kind == "consortium"
                and actor.manufacturer_id == member.manufacturer_id)
     if not (by_link or _firm_member(actor, member.manufacturer)):
-        raise InputError("member", "only the invited firm can answer")
+        raise InputError("member", gettext("only the invited firm can answer"))
     with transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=member.consortium_id)
         if consortium.status != ConsortiumStatus.INVITING:
-            raise InputError("status", "the consortium is not inviting")
+            raise InputError("status", gettext("the consortium is not inviting"))
         rows = list(consortium.members.filter(manufacturer_id=member.manufacturer_id,
                                               state=MemberState.INVITED))
         if not rows:
-            raise InputError("member", "no open invitation to answer")
+            raise InputError("member", gettext("no open invitation to answer"))
         state = MemberState.ACCEPTED if answer == "accept" else MemberState.DECLINED
         now = timezone.now()
         for row in rows:
             if not transition_allowed(MEMBER_TRANSITIONS, row.state, state):
-                raise InputError("state", f"cannot go from {row.state} to {state}")
+                raise InputError("state", gettext("cannot go from %(source)s to %(target)s")
+                                 % {"source": row.get_state_display(), "target": state.label})
             row.state = state
             row.responded_at = now
             row.save(update_fields=["state", "responded_at"])
@@ -683,7 +689,7 @@ def consortium_form(*, actor: Any, consortium: Consortium) -> Consortium:
     with transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
         if consortium.status != ConsortiumStatus.INVITING or not consortium_ready(consortium):
-            raise InputError("status", "the lead and every package's firm must accept first")
+            raise InputError("status", gettext("the lead and every package's firm must accept first"))
         _move(consortium, ConsortiumStatus.FORMED)
         rows = list(open_invitations(consortium))
         total = sum((r.cost for r in rows if r.package_id != LEAD), Decimal("0"))
@@ -740,19 +746,19 @@ def joint_quote_open(*, actor: Any, consortium: Consortium,
     lead = consortium.lead
     if not (_is_member(actor, consortium.coordinator)
             or (lead is not None and _firm_member(actor, lead))):
-        raise InputError("consortium", "only the window's coordinator or the lead firm can "
-                                       "open the joint quote")
+        raise InputError("consortium", gettext("only the window's coordinator or the lead firm "
+                                               "can open the joint quote"))
     with transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
         if consortium.status != ConsortiumStatus.FORMED or consortium.lead is None:
-            raise InputError("status", "the consortium must be formed first")
+            raise InputError("status", gettext("the consortium must be formed first"))
         rfq = consortium.rfq
         if rfq is not None and rfq.status != RFQStatus.CANCELLED:
             return rfq
         project = consortium.project
         part_ids = list(project.parts.values_list("pk", flat=True))
         if not part_ids:
-            raise InputError("parts", "the project has no parts to quote")
+            raise InputError("parts", gettext("the project has no parts to quote"))
         rfq = rfq_create(
             actor=actor, project=project, part_ids=part_ids,
             quantity_tiers=quantity_tiers or _joint_tiers(project),

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router, Status
 from ninja.errors import HttpError
 
@@ -93,7 +94,7 @@ def _act(request: HttpRequest, order: Order, action: str,
     """Run a state change once per (user, order, action, Idempotency-Key)."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 64:
-        raise InputError("Idempotency-Key", "at most 64 characters")
+        raise InputError("Idempotency-Key", gettext("at most 64 characters"))
     scope = f"orders:{order.pk}:{action}"
     if key:
         found = IdempotencyRecord.objects.filter(user=request.user, scope=scope,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -114,7 +115,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status[dict[str,
     organisation = (startups.filter(pk=org_id).first() if org_id is not None
                     else startups.first())
     if organisation is None:
-        raise InputError("organisation", "you are not a member of such a startup")
+        raise InputError("organisation", gettext("you are not a member of such a startup"))
     project = services.project_create(actor=request.user, organisation=organisation, data=data,
                                       client_key=request.headers.get("Idempotency-Key", ""))
     return Status(201, _project_out(project))
@@ -130,7 +131,7 @@ def update_project(request: HttpRequest, project_id: int, payload: ProjectIn) ->
     project = _project(request, project_id)
     data = _given(payload)
     if "organisation" in data:
-        raise InputError("organisation", "a project cannot change startup")
+        raise InputError("organisation", gettext("a project cannot change startup"))
     services.project_update(actor=request.user, project=project, data=data)
     return _project_out(project)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise, lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
@@ -227,24 +227,24 @@ def rule_unmet(rule: str, facts: Mapping[str, Any]) -> str | None:
     parts = facts.get("parts", [])
     quantities = facts.get("quantities", {})
     if rule == "target_cost" and not facts.get("target_unit_cost"):
-        return "set the target unit cost of the project first"
+        return gettext("set the target unit cost of the project first")
     if rule == "volume_plan" and not any(quantities.values()):
-        return "set at least one target quantity (prototype, pilot, small lot or mass)"
+        return gettext("set at least one target quantity (prototype, pilot, small lot or mass)")
     if rule == "pilot_and_small_lot" and not (quantities.get("qty_pilot")
                                               and quantities.get("qty_small_lot")):
-        return "set the pilot and the small-lot quantities first"
+        return gettext("set the pilot and the small-lot quantities first")
     if rule == "parts_listed" and not parts:
-        return "add the parts of the product first"
+        return gettext("add the parts of the product first")
     if rule == "specs_complete":
         if not parts:
-            return "add the parts of the product first"
+            return gettext("add the parts of the product first")
         short = [p["name"] for p in parts if not p["ready"]]
         if short:
-            return "the specification is not complete enough for: " + ", ".join(short)
+            return gettext("the specification is not complete enough for: %(parts)s") % {"parts": ", ".join(short)}
     if rule == "files_attached":
         if not parts:
-            return "add the parts of the product first"
+            return gettext("add the parts of the product first")
         bare = [p["name"] for p in parts if not p["has_geometry"]]
         if bare:
-            return "attach a CAD model or a drawing to: " + ", ".join(bare)
+            return gettext("attach a CAD model or a drawing to: %(parts)s") % {"parts": ", ".join(bare)}
     return None

@@ -86,15 +86,15 @@ def _zip_is_3mf(stream: BinaryIO, size: int) -> str:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
             if len(infos) > ZIP_MAX_ENTRIES:
-                raise InputError("file", f"the archive holds {len(infos)} entries; at most "
-                                         f"{ZIP_MAX_ENTRIES} are accepted")
+                raise InputError("file", _("the archive holds %(n)s entries; at most %(max)s are "
+                                             "accepted") % {"n": len(infos), "max": ZIP_MAX_ENTRIES})
             total = sum(i.file_size for i in infos)
             if total > max(size, 1) * ZIP_MAX_RATIO:
-                raise InputError("file", "the archive expands to "
-                                         f"{total // (1024 * 1024)} MB: refused as unsafe")
+                raise InputError("file", _("the archive expands to %(mb)s MB: refused as unsafe")
+                                 % {"mb": total // (1024 * 1024)})
             names = {i.filename.lower() for i in infos}
     except zipfile.BadZipFile:
-        raise InputError("file", "the file starts like a ZIP archive but is damaged") from None
+        raise InputError("file", _("the file starts like a ZIP archive but is damaged")) from None
     return "3mf" if "3d/3dmodel.model" in names else "zip"
 
 
@@ -105,8 +105,9 @@ def _refuse_truncated_stl(head: bytes, size: int) -> None:
     (count,) = struct.unpack_from("<I", head, 80)
     expected = 84 + 50 * count
     if count > 0 and abs(expected - size) <= max(expected, size) // 2 + 50:
-        raise InputError("file", f"binary STL damaged: its header announces {count} "
-                                 f"triangles ({expected} bytes) but the file has {size} bytes")
+        raise InputError("file", _("binary STL damaged: its header announces %(count)s triangles "
+                                     "(%(expected)s bytes) but the file has %(size)s bytes")
+                         % {"count": count, "expected": expected, "size": size})
 
 
 def detect(stream: BinaryIO, size: int) -> str:
@@ -135,8 +136,8 @@ def detect(stream: BinaryIO, size: int) -> str:
         return "obj"
     _refuse_truncated_stl(head, size)
     if head.lstrip()[:5].lower() == b"solid":
-        raise InputError("file", "starts like an ASCII STL ('solid') but has no facet / "
-                                 "vertex lines")
+        raise InputError("file", _("starts like an ASCII STL ('solid') but has no facet / "
+                                     "vertex lines"))
     if _is_text(head):
         return "text"
     return "unknown"

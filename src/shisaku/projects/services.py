@@ -34,6 +34,7 @@ from shisaku.projects.choices import (
     Confidentiality,
     Currency,
     FileKind,
+    Stage,
     SummaryLanguage,
     ToleranceClass,
     checklist_item,
@@ -225,8 +226,8 @@ def _tolerance_mm(value: Any) -> Decimal | None:
     if tol < Decimal(str(MIN_TOLERANCE_MM)):
         raise InputError("tolerance_mm", _("below %(mm)s mm no shop can hold it") % {"mm": MIN_TOLERANCE_MM})
     if tol > Decimal(str(MAX_TOLERANCE_MM)):
-        raise InputError("tolerance_mm", f"more than {MAX_TOLERANCE_MM:g} mm is not a "
-                                         "tolerance; use an ISO 2768 class")
+        raise InputError("tolerance_mm", _("more than %(mm)s mm is not a tolerance; use an "
+                                           "ISO 2768 class") % {"mm": f"{MAX_TOLERANCE_MM:g}"})
     return tol.quantize(Decimal("0.0001"))
 
 
@@ -317,16 +318,17 @@ def stage_move(*, actor: Any, project: Project, to_stage: str, note: str = "") -
         source = locked.stage
         move = transition_move(source, to_stage)
         if move is None:
-            raise InputError("to_stage", f"cannot move from {source} to {to_stage}: forward "
-                                         "moves go one stage at a time")
+            raise InputError("to_stage", _("cannot move from %(source)s to %(target)s: forward "
+                                           "moves go one stage at a time")
+                             % {"source": _stage_name(source), "target": _stage_name(to_stage)})
         if transition_note_required(source, to_stage) and not note:
             raise InputError("note", _("say why the project goes back a stage"))
         if move == "forward":
             ticked = set(locked.checklist_ticks.values_list("item", flat=True))
             missing = checklist_missing(source, ticked)
             if missing:
-                raise InputError("to_stage", "finish the checklist first: "
-                                             + "; ".join(str(i.label) for i in missing))
+                raise InputError("to_stage", _("finish the checklist first: %(items)s")
+                                 % {"items": "; ".join(str(i.label) for i in missing)})
             # A tick stays backed by the data: a part added since must be specified too.
             facts = checklist_facts(locked)
             for item in CHECKLISTS.get(source, ()):
@@ -356,6 +358,11 @@ def checklist_facts(project: Project) -> dict[str, Any]:
     return {"target_unit_cost": project.target_unit_cost is not None,
             "quantities": {f: getattr(project, f) for f, _label, _stage in PHASES},
             "parts": parts}
+
+
+def _stage_name(code: str) -> str:
+    """A stage's label in the active language; an unknown code as given."""
+    return str(Stage(code).label) if code in Stage.values else code
 
 
 def checklist_tick(*, actor: Any, project: Project, item: str, done: bool) -> None:

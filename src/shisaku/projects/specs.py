@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
@@ -338,32 +339,32 @@ def _clean_value(spec_field: SpecField, raw: Any) -> Any:
     if spec_field.kind == "text":
         text = str(raw).strip()
         if len(text) > 500:
-            raise InputError(name, "at most 500 characters")
+            raise InputError(name, gettext("at most 500 characters"))
         return text
     if spec_field.kind == "choice":
         value = str(raw).strip()
         valid = [c for c, _label in spec_field.choices]
         if value not in valid:
-            raise InputError(name, f"unknown choice {value!r}", valid=valid)
+            raise InputError(name, gettext("unknown choice %(value)s") % {"value": repr(value)}, valid=valid)
         return value
     if spec_field.kind in ("int", "decimal"):
         if isinstance(raw, bool):
-            raise InputError(name, "a number is needed")
+            raise InputError(name, gettext("a number is needed"))
         try:
             number = Decimal(str(raw).strip().replace(",", ""))
         except InvalidOperation:
-            raise InputError(name, "a number is needed") from None
+            raise InputError(name, gettext("a number is needed")) from None
         if not number.is_finite():
-            raise InputError(name, "a finite number is needed")
+            raise InputError(name, gettext("a finite number is needed"))
         if spec_field.kind == "int" and number != number.to_integral_value():
-            raise InputError(name, "a whole number is needed")
+            raise InputError(name, gettext("a whole number is needed"))
         lo, hi = spec_field.min_value, spec_field.max_value
         if lo is not None and number < Decimal(str(lo)):
-            raise InputError(name, f"must be at least {lo:g}")
+            raise InputError(name, gettext("must be at least %(value)s") % {"value": f"{lo:g}"})
         if hi is not None and number > Decimal(str(hi)):
-            raise InputError(name, f"must be at most {hi:g}")
+            raise InputError(name, gettext("must be at most %(value)s") % {"value": f"{hi:g}"})
         return int(number) if spec_field.kind == "int" else float(number)
-    raise InputError(name, "not a spec value")  # pragma: no cover - part columns
+    raise InputError(name, gettext("not a spec value"))  # pragma: no cover - part columns
 
 
 def validate_spec(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -377,7 +378,7 @@ def validate_spec(raw: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in raw.items():
         spec_field = known.get(key)
         if spec_field is None:
-            raise InputError(f"spec.{key}", "unknown spec field", valid=sorted(known))
+            raise InputError(f"spec.{key}", gettext("unknown spec field"), valid=sorted(known))
         if value is None or str(value).strip() == "":
             continue
         out[key] = _clean_value(spec_field, value)

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router, Status
 from ninja.errors import HttpError
 
@@ -134,7 +135,7 @@ def _idempotent(request: HttpRequest, scope: str,
     if not key:
         return _guarded(fn)
     if len(key) > 64:
-        raise InputError("Idempotency-Key", "at most 64 characters")
+        raise InputError("Idempotency-Key", gettext("at most 64 characters"))
     found = IdempotencyRecord.objects.filter(user=request.user, scope=scope, key=key).first()
     if found is not None:
         return Status(found.status_code, found.body)
@@ -240,7 +241,7 @@ def comparison(request: HttpRequest, rfq_id: int, quantity: int | None = None,
                currency: str = "") -> dict[str, Any]:
     rfq = _rfq(request, rfq_id)
     if quantity is not None and not 1 <= quantity <= 10**8:
-        raise InputError("quantity", "must be between 1 and 100000000")
+        raise InputError("quantity", gettext("must be between 1 and 100000000"))
     data = selectors.comparison(user=request.user, rfq=rfq, quantity=quantity,
                                 currency=currency)
     return {"rfq": rfq.pk, "currency": data["currency"], "quantity": data["quantity"],

@@ -198,12 +198,12 @@ def invitation_link_issue(*, actor: Any, invitation: Invitation,
         pk=invitation.pk)
     firm = invitation.manufacturer
     if not firm.contact_email:
-        raise InputError("manufacturer", "this firm has no contact e-mail to send a link to")
+        raise InputError("manufacturer", _("this firm has no contact e-mail to send a link to"))
     if _has_members(firm):
-        raise InputError("manufacturer", "this firm answers from its account on Shisaku")
+        raise InputError("manufacturer", _("this firm answers from its account on Shisaku"))
     rfq = invitation.rfq
     if rfq.status != RFQStatus.SENT or invitation.status == InvitationStatus.DECLINED:
-        raise InputError("invitation", "the invitation is no longer open")
+        raise InputError("invitation", _("the invitation is no longer open"))
     token, digest = token_make(KIND)
     with transaction.atomic():
         replaced = _revoke_live(invitation, actor, now)

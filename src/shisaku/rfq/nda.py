@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shisaku.core.services import audit_record
@@ -60,7 +61,7 @@ def _user(actor: Any) -> Any:
 def nda_accept(*, actor: Any, invitation: Invitation) -> NdaAcceptance:
     """Record the firm's acceptance (once per invitation; a repeat returns the first)."""
     if not files_shared(invitation):
-        raise InputError("nda", "this startup does not share files with invited firms")
+        raise InputError("nda", gettext("this startup does not share files with invited firms"))
     closed = firm_files_closed_reason(invitation)
     if closed is not None:
         raise InputError("nda", str(CLOSED_REASONS[closed]))

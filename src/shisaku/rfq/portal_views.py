@@ -25,6 +25,7 @@ from shisaku.rfq import links, nda, selectors, services
 from shisaku.rfq.choices import IllegalTransition, RFQStatus
 from shisaku.rfq.forms import DeclineForm, MessageForm, QuoteMetaForm
 from shisaku.rfq.models import InvitationLink
+from shisaku.rfq.views import field_label
 
 
 def refused_page(request: HttpRequest, exc: LinkRefused, *, kind: str = "rfq") -> HttpResponse:
@@ -78,7 +79,7 @@ def _attempt(request: HttpRequest, token: str, action: Callable[[], Any],
     try:
         action()
     except InputError as exc:
-        messages.error(request, f"{exc.field}: {exc.reason}")
+        messages.error(request, f"{field_label(exc.field)}: {exc.reason}")
     except IllegalTransition as exc:
         messages.error(request, exc.reason)
         response = _back(token)
@@ -153,7 +154,7 @@ def portal_quote(request: HttpRequest, link: InvitationLink, token: str) -> Http
     form = QuoteMetaForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field_label(field, form)}: {' '.join(errors)}")
         return _back(token)
     lines = []
     for key, value in request.POST.items():
@@ -183,7 +184,7 @@ def portal_decline(request: HttpRequest, link: InvitationLink, token: str) -> Ht
                                     reason=request.POST.get("reason", ""),
                                     note=request.POST.get("note", ""))
     except InputError as exc:
-        messages.error(request, f"{exc.field}: {exc.reason}")
+        messages.error(request, f"{field_label(exc.field)}: {exc.reason}")
         return _back(token)
     except IllegalTransition as exc:
         messages.error(request, exc.reason)
