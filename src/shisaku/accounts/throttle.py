@@ -10,9 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from shisaku.core.links import client_hits
 
 WINDOW_SECONDS = 600
 
@@ -22,14 +23,7 @@ def link_throttled(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        address = request.META.get("REMOTE_ADDR", "")
-        key = f"shisaku:link-rate:{address}"
-        cache.add(key, 0, timeout=WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=WINDOW_SECONDS)
-            count = 1
+        count = client_hits(request, scope="account-link", window_s=WINDOW_SECONDS)
         if count > settings.SHISAKU_LINK_RATE_LIMIT:
             return render(request, "accounts/link_rate_limited.html", status=429)
         return view(request, *args, **kwargs)

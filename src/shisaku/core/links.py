@@ -26,6 +26,7 @@ __all__ = [
     "LinkRefused",
     "SignedLink",
     "client_address",
+    "client_hits",
     "link_rate_limited",
     "nonce_digest",
     "token_make",
@@ -119,23 +120,28 @@ def client_address(request: Any) -> str:
     return str(request.META.get("REMOTE_ADDR", "") or "unknown")[:64]
 
 
-def link_rate_limited(request: Any) -> bool:
-    """Count one request to a link page for the client's address; True once the address has
-    made more than ``SHISAKU_LINK_RATE_PER_MINUTE`` (default 60) in the current minute.
+def client_hits(request: Any, *, scope: str, window_s: int) -> int:
+    """Count one request of the client's address in ``scope`` and return how many it has
+    made in the current fixed window of ``window_s`` seconds (1 for the first).
 
-    Counts live in Django's cache: shared by every process with Redis, per process with the
-    embedded default (docs/OPERATIONS.md).
+    The one counter behind every rate limit of link pages (portal links here, account and
+    claim links in ``accounts.throttle``). Counts live in Django's cache: shared by every
+    process with Redis, per process with the embedded default (docs/OPERATIONS.md).
     """
     import time
 
+    key = f"shisaku:rate:{scope}:{client_address(request)}:{int(time.time() // window_s)}"
+    if cache.add(key, 1, timeout=window_s + 10):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window_s + 10)
+        return 1
+
+
+def link_rate_limited(request: Any) -> bool:
+    """Count one request to a link page for the client's address; True once the address has
+    made more than ``SHISAKU_LINK_RATE_PER_MINUTE`` (default 60) in the current minute."""
     limit = int(getattr(settings, "SHISAKU_LINK_RATE_PER_MINUTE", 60))
-    key = f"linkrate:{client_address(request)}:{int(time.time() // 60)}"
-    if cache.add(key, 1, timeout=70):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=70)
-            count = 1
-    return count > limit
+    return client_hits(request, scope="portal", window_s=60) > limit
