@@ -154,12 +154,14 @@ def test_result_page_with_findings_has_no_untranslated_text(
     response = client.post("/estimate/", {
         "file": SimpleUploadedFile("tray.STL", (PARTS / "1002_tray_bottom.STL").read_bytes()),
         "units": "auto", "quantities": "1, 100, 10000", "region": "KR",
-        "client_country": "KR"}, HTTP_ACCEPT_LANGUAGE=lang)
+        "client_country": "VN", "target_unit_cost": "30000", "target_currency": "KRW"},
+        HTTP_ACCEPT_LANGUAGE=lang)
     assert response.status_code == 302, response.content[:3000]
     html = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE=lang).content.decode()
     estimate = Estimate.objects.get(owner=user)
     result = estimate.result
     assert result["dfm"], "the part must have findings for this test to mean anything"
+    assert result["target"] and result["target_rate"]["currency"] == "KRW"
     text = _visible_text(html)
     leftovers = sorted(m for m in _english_msgids(lang) if m in text)
     assert not leftovers, leftovers
@@ -176,6 +178,7 @@ def test_result_page_with_findings_has_no_untranslated_text(
     # what stays in Latin letters: abbreviations, units, names and the file's name
     allowed = {"ABS", "ADC", "API", "CAM", "CNC", "FDM", "MJF", "PLA", "POM", "SLA", "SLS",
                "STL", "SMT", "PCB", "FR", "PA", "PC", "PP", "TPU", "PETG", "USD", "US", "Shisaku",
+               "KRW", "ECB",
                "Wright", "min", "mm", "cm", "kg", "tray", "estimate", "shisaku", "EDM"}
     latin = set(re.findall(r"[A-Za-z][A-Za-z]{2,}", text)) - allowed
     assert not latin, sorted(latin)
@@ -191,3 +194,24 @@ def test_result_page_with_findings_has_no_untranslated_text(
         assert gettext("quantity") in svg
         assert words.label("process", result["plan"][0]["process"]) in svg
     assert ">quantity<" not in svg and "cheapest region" not in svg
+
+
+@pytest.mark.parametrize(("lang", "script"), [("ko", r"[\uac00-\ud7a3]"),
+                                              ("ja", r"[\u3040-\u30ff\u4e00-\u9fff]")])
+def test_api_gives_sentences_and_names_in_the_request_language(
+        ko_client: Client, lang: str, script: str) -> None:
+    """The API keeps codes and English messages for programs, and adds ``text`` and
+    ``labels`` in the request's language."""
+    ko_client.cookies["django_language"] = lang
+    response = ko_client.post("/api/v1/estimates", {
+        "file": SimpleUploadedFile("t.STL", (PARTS / "1002_tray_bottom.STL").read_bytes()),
+        "quantities": "1,1000"}, HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code == 201, response.content[:2000]
+    result = response.json()["result"]
+    finding = result["dfm"][0]
+    assert finding["code"] and finding["message"] and re.search(script, finding["text"])
+    assumption = result["estimates"][0]["assumptions"][0]
+    assert re.search(script, assumption["text"]) and assumption["text"] != assumption["message"]
+    row = result["plan"][0]
+    assert row["process"] and re.search(script, row["labels"]["process"])
+    assert re.search(script, row["labels"]["region"])

@@ -93,9 +93,22 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "crossovers": result.get("crossovers", []),
         "by_process": _by_process(result.get("estimates", [])),
         "target": result.get("target"), "target_rate": result.get("target_rate"),
+        "target_rate_source": _rate_source(result.get("target_rate")),
         "chart": result.get("plot_series") is not None or bool(result.get("plot_svg")),
         "chart_table": _chart_table(result),
     })
+
+
+def _rate_source(rate: dict[str, Any] | None) -> str:
+    """Where the target's exchange rate comes from, in the page's language."""
+    from shisaku.estimates.adapters import RATES_TABLE
+
+    source = str((rate or {}).get("source", ""))
+    if source == RATES_TABLE:
+        return str(_("the platform's currency rates table"))
+    if source.startswith("ECB"):
+        return str(_("ECB euro reference rates shipped with the cost parameters"))
+    return source
 
 
 def _by_process(estimates: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:

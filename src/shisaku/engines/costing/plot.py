@@ -91,7 +91,7 @@ def cost_curve_svg(
         # the browser draws the text with its own fonts.
         warnings.filterwarnings("ignore", message="Glyph .* missing from")
         warnings.filterwarnings("ignore", message="findfont")
-        fig = Figure(figsize=(width / 72.0, height / 72.0), dpi=72)
+        fig = Figure(figsize=(width / 72.0, height / 72.0), dpi=72, layout="constrained")
         ax = fig.add_subplot()
         ax.set_title(title, loc="left")
         if clean:
@@ -101,18 +101,19 @@ def cost_curve_svg(
             ax.set_xscale("log")
             ax.set_yscale("log")
             for axis in (ax.xaxis, ax.yaxis):
-                axis.set_major_locator(LogLocator(base=10.0))
+                # 1, 2, 5 in each decade: a range of one decade still reads
+                axis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
                 axis.set_major_formatter(FuncFormatter(_label))
                 axis.set_minor_formatter(NullFormatter())
             ax.grid(True, which="major", color="#e5e5e5")
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+            # below the axes, so long (translated) process names are never cut off
+            fig.legend(loc="outside lower center", ncols=min(3, len(clean)), frameon=False)
         else:
             ax.set_xticks([])
             ax.set_yticks([])
             ax.text(0.5, 0.5, empty, ha="center", va="center", transform=ax.transAxes)
         ax.set_xlabel(x_label)
         ax.set_ylabel(y_label or f"unit cost ({currency})")
-        fig.tight_layout()
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return _without_style(buffer.getvalue(), title)
