@@ -182,6 +182,8 @@ def test_result_page_with_findings_has_no_untranslated_text(
                "Wright", "min", "mm", "cm", "kg", "tray", "estimate", "shisaku", "EDM"}
     latin = set(re.findall(r"[A-Za-z][A-Za-z]{2,}", text)) - allowed
     assert not latin, sorted(latin)
+    countries = re.findall(r"\b(?:KR|JP|CN|TW|VN)\b", text)  # region codes, not names
+    assert not countries, countries
     assert 'data-testid="chart-table"' in html
     chart = client.get(f"/estimate/{estimate.pk}/chart.svg", HTTP_ACCEPT_LANGUAGE=lang)
     assert chart.status_code == 200 and chart["Content-Type"].startswith("image/svg+xml")

@@ -18,6 +18,7 @@ __all__ = ["LABELLED", "TEMPLATES", "render", "said", "say", "spoken"]
 # parameter name -> taxonomy kind of its code
 LABELLED = {"process": "process", "region": "country", "material": "material",
             "other_process": "process", "family": "material_family", "basis": "country",
+            "origin": "country", "destination": "country",
             "lane": "lane", "mode": "shipping_mode", "item": "cost_item",
             "cls": "machinability"}
 # kinds that are not taxonomy codes: their English label is the code in words

@@ -9,6 +9,7 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from html import escape
+from typing import Any
 
 __all__ = ["PALETTE", "cost_curve_svg"]
 
@@ -83,7 +84,7 @@ def cost_curve_svg(
         for name, pts in series.items()
     }
     clean = {k: v for k, v in clean.items() if v}
-    rc = {"svg.fonttype": "none", "svg.hashsalt": "shisaku-cost-chart",
+    rc: dict[Any, Any] = {"svg.fonttype": "none", "svg.hashsalt": "shisaku-cost-chart",
           "text.parse_math": False, "font.family": "sans-serif",
           "font.sans-serif": FONT_FAMILIES, "font.size": 10.0, "axes.titlesize": 12.0}
     with matplotlib.rc_context(rc), warnings.catch_warnings():

@@ -16,8 +16,8 @@ from shisaku.engines.geometry.rays import RayCaster
 __all__ = [
     "THIN_LADDER_MM",
     "count_flanges",
-    "plane_groups",
     "milling_features",
+    "plane_groups",
     "points_of",
     "thin_shares",
 ]
