@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -84,7 +85,8 @@ def estimate_status(request: HttpRequest, pk: int) -> HttpResponse:
 def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     estimate = _own(request, pk)
     if estimate.status != EstimateStatus.DONE:
-        return render(request, "estimates/pending.html", {"e": estimate})
+        return render(request, "estimates/pending.html",
+                      {"e": estimate, "error": _job_error(estimate.error)})
     result = estimate.result
     return render(request, "estimates/detail.html", {
         "e": estimate, "g": result.get("geometry", {}), "dfm": result.get("dfm", []),
@@ -97,6 +99,21 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": result.get("plot_series") is not None or bool(result.get("plot_svg")),
         "chart_table": _chart_table(result),
     })
+
+
+_LIMIT = re.compile(r"over its (memory|time) limit of ([0-9.]+)")
+
+
+def _job_error(error: str) -> str:
+    """A failed job's reason in the page's language where it is a limit of the worker (the
+    stored text stays English for the API); a file's refusal reason as the engine gave it."""
+    m = _LIMIT.search(error or "")
+    if m is None:
+        return error
+    if m.group(1) == "memory":
+        return _("The estimate went over its memory limit of %(limit)s MB.") % {
+            "limit": m.group(2)}
+    return _("The estimate went over its time limit of %(limit)s s.") % {"limit": m.group(2)}
 
 
 def _rate_source(rate: dict[str, Any] | None) -> str:
