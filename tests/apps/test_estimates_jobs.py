@@ -130,6 +130,9 @@ def test_worker_job_over_its_memory_limit_fails_cleanly(user_client: Client,
     assert "memory limit of 1 MB" in estimate.error
     page = user_client.get(f"/estimate/{estimate.pk}/").content.decode()
     assert 'data-testid="job-failed"' in page and "memory limit" in page
+    user_client.cookies["django_language"] = "ko"
+    page = user_client.get(f"/estimate/{estimate.pk}/").content.decode()
+    assert "메모리 한도 1 MB" in page and "memory limit" not in page  # the reason in Korean
 
 
 def test_worker_job_over_its_time_limit_is_stopped(user_client: Client, settings: Any) -> None:

@@ -288,6 +288,7 @@ def URLS(s: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "directory:import_detail": {"pk": 1}, "directory:import_discard": {"pk": 1},
         "directory:import_load": {"pk": 1},
         "estimates:pcb": {}, "estimates:mesh": {"pk": s["estimate"].pk},
+        "estimates:chart": {"pk": s["estimate"].pk},
         "estimates:status": {"pk": s["estimate"].pk},
         "rfq:link_reissue": {"pk": s["inv"].pk}, "rfq:link_revoke": {"pk": s["inv"].pk},
         **{f"rfq:{n}": {"token": "x"} for n in (

@@ -95,6 +95,12 @@ def test_undercut_in_3d_and_a_korean_plan(webgl_page: Any, live_server: Any, set
     dfm = page.get_by_test_id("dfm").inner_text()
     assert "언더컷" in dfm  # the finding, in Korean
     assert "30,000.00 KRW" in page.content()  # the target, converted at a dated rate
+    # the cost chart: an SVG image (matplotlib) at its own URL, drawn, with its numbers as a table
+    chart = page.get_by_test_id("cost-plot")
+    page.wait_for_function("() => document.querySelector('[data-testid=cost-plot]').complete")
+    assert chart.evaluate("i => i.naturalWidth") > 0
+    assert HANGUL.search(chart.get_attribute("alt") or "")
+    assert page.get_by_test_id("chart-table").count() == 1
     shots = os.environ.get("SHISAKU_SCREENSHOTS")  # a folder, when a person wants to look
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)

@@ -64,5 +64,9 @@ def test_upload_a_part_and_read_the_plan(page: Any, live_server: Any, settings: 
     rows = page.locator('[data-testid="plan"] tbody tr')
     assert rows.count() == 3
     assert "203.2 × 304.8 × 12.7" in page.get_by_test_id("geometry").text_content()
-    assert page.locator(".plot img[src^='data:image/svg+xml']").count() == 1
+    chart = page.locator(".plot img[src$='/chart.svg']")
+    assert chart.count() == 1
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.plot img'); return i.complete; }")
+    assert chart.evaluate("i => i.naturalWidth") > 0  # the SVG loaded and was drawn
     print(f"upload-to-estimate page: {elapsed:.2f} s")

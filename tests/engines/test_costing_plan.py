@@ -93,20 +93,37 @@ def test_target_check() -> None:
     assert result[-1]["met"]
 
 
-def test_svg_plot() -> None:
-    series = {"fdm_printing": [(1, 30.0), (10, 9.0), (1000, 7.5)],
-              "injection_molding": [(100, 40.0), (1000, 4.0), (30000, 0.3)],
-              "empty": [(0, 1.0)]}
-    svg = cost_curve_svg(series)
+def _series_points(svg: str) -> dict[str, list[tuple[float, float]]]:
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
-    lines = root.findall(f"{ns}polyline")
+    out = {}
+    for g in root.iter(f"{ns}g"):
+        if (g.get("id") or "").startswith("series-"):
+            d = g.find(f"{ns}path").get("d", "")
+            nums = [float(v) for v in d.replace("M", " ").replace("L", " ").split()]
+            out[g.get("id", "")] = list(zip(nums[::2], nums[1::2], strict=True))
+    return out
+
+
+def test_svg_plot() -> None:
+    """matplotlib draws one line per series on log axes; texts stay text (svg.fonttype none)
+    and are escaped; the SVG has no style attribute or element (CSP without inline styles)."""
+    series = {"fdm_printing": [(1, 30.0), (10, 9.0), (1000, 7.5)],
+              "injection_molding <b>&": [(100, 40.0), (1000, 4.0), (30000, 0.3)],
+              "empty": [(0, 1.0)]}
+    svg = cost_curve_svg(series, title="단가 <T>", x_label="수량", y_label="単価 (USD)")
+    assert "style" not in svg and "<script" not in svg
+    root = ET.fromstring(svg)
+    texts = "".join(root.itertext())
+    for text in ("단가 <T>", "수량", "単価 (USD)", "fdm_printing", "injection_molding <b>&"):
+        assert text in texts
+    lines = _series_points(svg)
     assert len(lines) == 2
-    for line in lines:
-        xs = [float(p.split(",")[0]) for p in line.get("points", "").split()]
-        assert xs == sorted(xs)
-    # log axes: 1 -> 10 -> 100 are evenly spaced
-    fdm = next(line for line in lines if line.find(f"{ns}title").text == "fdm_printing")
-    pts = [tuple(map(float, p.split(","))) for p in fdm.get("points", "").split()]
-    assert pts[1][0] - pts[0][0] == pytest.approx((pts[2][0] - pts[1][0]) / 2, abs=0.2)
-    assert "no data" in cost_curve_svg({})
+    fdm = lines["series-0"]
+    assert [x for x, _ in fdm] == sorted(x for x, _ in fdm)
+    # log axes: 1 -> 10 -> 1000 lie at 0, 1 and 3 decades
+    assert fdm[1][0] - fdm[0][0] == pytest.approx((fdm[2][0] - fdm[1][0]) / 2, rel=1e-3)
+    # y grows downwards in SVG: the cheaper point is lower on the page
+    assert fdm[0][1] < fdm[1][1] < fdm[2][1]
+    assert "no data" in "".join(ET.fromstring(cost_curve_svg({})).itertext())
+    assert cost_curve_svg(series) == cost_curve_svg(series)  # no dates or random ids

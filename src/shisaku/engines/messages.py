@@ -17,7 +17,12 @@ __all__ = ["LABELLED", "TEMPLATES", "render", "said", "say", "spoken"]
 
 # parameter name -> taxonomy kind of its code
 LABELLED = {"process": "process", "region": "country", "material": "material",
-            "other_process": "process", "family": "material_family"}
+            "other_process": "process", "family": "material_family", "basis": "country",
+            "origin": "country", "destination": "country",
+            "lane": "lane", "mode": "shipping_mode", "item": "cost_item",
+            "cls": "machinability"}
+# kinds that are not taxonomy codes: their English label is the code in words
+_WORD_KINDS = {"lane", "shipping_mode", "cost_item", "machinability"}
 
 TEMPLATES: dict[str, str] = {
     # loader and measurement notes
@@ -78,6 +83,9 @@ TEMPLATES: dict[str, str] = {
                   "(%(bed_pct).0f%% of the build volume), %(build_h).0f h per build "
                   "incl. cool-down, %(refresh_pct).0f%% powder refresh; builds shared with other "
                   "jobs",
+    "powder_post": "post-processing: breaking out, depowdering and bead blasting a full build "
+                   "take %(build_post_h)g h, shared by bounding box, plus "
+                   "%(min_per_part_min).1f min handling per part: %(post_min).1f min per part",
     "cnc_milling": "CNC milling (%(cls)s): %(removal_cm3).1f cm³ removed at %(mrr)g cm³/min, "
                    "%(area_cm2).0f cm² finished at %(finish)g cm²/min, %(setups)d set-ups, "
                    "%(programming_h).1f h CAM programming",
@@ -107,7 +115,7 @@ TEMPLATES: dict[str, str] = {
                              "%(days)d days; import duty %(duty_pct)g %%, customs clearance, "
                              "remote engineering time and inspection included",
     "pcb_board": "%(layers)d-layer FR-4 board %(width_mm).0f x %(height_mm).0f mm "
-                 "(%(area_cm2).1f cm²), %(panel_note)s",
+                 "(%(area_cm2).1f cm²), %(usd_cm2).3f USD/cm² at prices of %(basis)s",
     "pcb_assembly": "%(placements)d SMT placements (%(components)d parts, %(sides)d side(s)), "
                     "%(tht)d through-hole joints; components not included",
     "pcb_overhead": "the board price includes the fabricator's own overhead",
@@ -139,6 +147,8 @@ TEMPLATES: dict[str, str] = {
 def _english_label(kind: str, code: str) -> str:
     from shisaku import taxonomy
 
+    if kind in _WORD_KINDS:
+        return code.replace("_", " ")
     return taxonomy.label(kind, code, "en") if kind != "material_family" else code
 
 

@@ -33,8 +33,32 @@ class EstimateOut(Schema):
     result: dict[str, Any]
 
 
+_LABELLED_KEYS = {"process": "process", "material": "material", "region": "country"}
+
+
+def _spoken(node: Any) -> Any:
+    """The stored result with words in the request's language beside the codes: every engine
+    sentence ``{code, params, message}`` gains ``text``; every plan or estimate row naming a
+    process, material or region gains ``labels`` ({process, material, region}). The English
+    ``message`` and the codes stay as they are (programs read those)."""
+    from shisaku.estimates import words
+
+    if isinstance(node, list):
+        return [_spoken(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _spoken(v) for k, v in node.items()}
+    if "code" in node and isinstance(node.get("params"), dict):
+        out["text"] = words.describe(node)
+    named = {k: words.label(kind, str(node[k])) for k, kind in _LABELLED_KEYS.items()
+             if isinstance(node.get(k), str)}
+    if "process" in named:
+        out["labels"] = named
+    return out
+
+
 def _out(e: Estimate) -> dict[str, Any]:
-    result = {k: v for k, v in e.result.items() if k != "plot_svg"}
+    result = _spoken({k: v for k, v in e.result.items() if k != "plot_svg"})
     return {"id": e.pk, "original_name": e.original_name, "sha256": e.sha256,
             "engine_version": e.engine_version, "parameters_sha256": e.parameters_sha256,
             "elapsed_ms": e.elapsed_ms, "status": e.status, "stage": e.stage, "error": e.error,

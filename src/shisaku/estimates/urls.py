@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.estimate_detail, name="detail"),
     path("<int:pk>/status", views.estimate_status, name="status"),
     path("<int:pk>/mesh.json", views.estimate_mesh, name="mesh"),
+    path("<int:pk>/chart.svg", views.estimate_chart, name="chart"),
     path("part-file/<int:file_id>", views.estimate_part_file, name="part_file"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import base64
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -85,7 +85,8 @@ def estimate_status(request: HttpRequest, pk: int) -> HttpResponse:
 def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     estimate = _own(request, pk)
     if estimate.status != EstimateStatus.DONE:
-        return render(request, "estimates/pending.html", {"e": estimate})
+        return render(request, "estimates/pending.html",
+                      {"e": estimate, "error": _job_error(estimate.error)})
     result = estimate.result
     return render(request, "estimates/detail.html", {
         "e": estimate, "g": result.get("geometry", {}), "dfm": result.get("dfm", []),
@@ -94,8 +95,37 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "crossovers": result.get("crossovers", []),
         "by_process": _by_process(result.get("estimates", [])),
         "target": result.get("target"), "target_rate": result.get("target_rate"),
-        "plot": _plot(result),
+        "target_rate_source": _rate_source(result.get("target_rate")),
+        "chart": result.get("plot_series") is not None or bool(result.get("plot_svg")),
+        "chart_table": _chart_table(result),
     })
+
+
+_LIMIT = re.compile(r"over its (memory|time) limit of ([0-9.]+)")
+
+
+def _job_error(error: str) -> str:
+    """A failed job's reason in the page's language where it is a limit of the worker (the
+    stored text stays English for the API); a file's refusal reason as the engine gave it."""
+    m = _LIMIT.search(error or "")
+    if m is None:
+        return error
+    if m.group(1) == "memory":
+        return _("The estimate went over its memory limit of %(limit)s MB.") % {
+            "limit": m.group(2)}
+    return _("The estimate went over its time limit of %(limit)s s.") % {"limit": m.group(2)}
+
+
+def _rate_source(rate: dict[str, Any] | None) -> str:
+    """Where the target's exchange rate comes from, in the page's language."""
+    from shisaku.estimates.adapters import RATES_TABLE
+
+    source = str((rate or {}).get("source", ""))
+    if source == RATES_TABLE:
+        return str(_("the platform's currency rates table"))
+    if source.startswith("ECB"):
+        return str(_("ECB euro reference rates shipped with the cost parameters"))
+    return source
 
 
 def _by_process(estimates: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -107,25 +137,56 @@ def _by_process(estimates: list[dict[str, Any]]) -> list[tuple[str, list[dict[st
             for p, rows in groups.items()]
 
 
-def _plot(result: dict[str, Any]) -> str:
-    """The cost chart (a data: URI of an SVG) drawn in the page's language from the stored numbers (the engine draws
-    from numbers and the labels given here only; every text is escaped by the plotter)."""
-    from shisaku.engines.costing import cost_curve_svg
+def _chart_series(result: dict[str, Any]) -> dict[str, list[tuple[float, float]]] | None:
+    """The chart's numbers: {translated process name: [(quantity, landed unit cost USD)]}, or
+    None for an estimate stored before the series were kept."""
     from shisaku.estimates.words import label
 
     series = result.get("plot_series")
-    if series is None:  # an estimate stored before the series were kept
-        svg = str(result.get("plot_svg", ""))
+    if series is None:
+        return None
+    return {label("process", p): [(float(q), float(c)) for q, c in pts]
+            for p, pts in series.items()}
+
+
+def _chart_table(result: dict[str, Any]) -> dict[str, Any] | None:
+    """The chart as a table (for readers who cannot see it): quantities as rows, processes as
+    columns, None where a process has no cost at that quantity."""
+    named = _chart_series(result)
+    if not named:
+        return None
+    names = sorted(named)
+    quantities = sorted({q for pts in named.values() for q, _ in pts})
+    costs = {name: dict(pts) for name, pts in named.items()}
+    return {"names": names,
+            "rows": [(int(q) if q.is_integer() else q, [costs[n].get(q) for n in names])
+                     for q in quantities]}
+
+
+@login_required
+@require_GET
+def estimate_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cost chart as an SVG image (image/svg+xml) drawn by matplotlib in the request's
+    language from the stored numbers; the page shows it with <img> and alt text, and the same
+    numbers as a table. 404 for another user's or an unfinished estimate."""
+    from shisaku.engines.costing import cost_curve_svg
+
+    estimate = _own(request, pk)
+    if estimate.status != EstimateStatus.DONE:
+        raise Http404
+    named = _chart_series(estimate.result)
+    if named is None:  # stored before the series were kept: the SVG drawn then
+        svg = str(estimate.result.get("plot_svg", ""))
+        if not svg:
+            raise Http404
     else:
-        named = {label("process", p): [(float(q), float(c)) for q, c in pts]
-                 for p, pts in series.items()}
         svg = cost_curve_svg(named, title=str(_("Landed unit cost (USD, cheapest region)")),
                              x_label=str(_("quantity")), y_label=str(_("unit cost (USD)")),
                              empty=str(_("no data")))
-    # Shown as an image (a data: URI), never inserted as markup: whatever a stored SVG holds,
-    # it cannot script the page (the CSP allows img data:).
-    return ("data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-            if svg else "")
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    response["Vary"] = "Cookie, Accept-Language"
+    return response
 
 
 @login_required

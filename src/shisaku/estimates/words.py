@@ -43,6 +43,7 @@ SENTENCES: dict[str, Any] = {
     'fdm': _('FDM: %(shell_mm)g mm shell, %(infill_pct).0f%% infill, %(support_pct).0f%% support: %(printed_cm3).1f cm³ printed at %(rate_cm3_h)g cm³/h'),
     'sla': _('SLA: laid flat (%(height_mm).0f mm tall), %(per_build)d per platform; builds shared with other jobs'),
     'powder_bed': _('powder bed: %(per_build)d parts per build by packing their bounding boxes (%(bed_pct).0f%% of the build volume), %(build_h).0f h per build incl. cool-down, %(refresh_pct).0f%% powder refresh; builds shared with other jobs'),
+    'powder_post': _('post-processing: breaking out, depowdering and bead blasting a full build take %(build_post_h)g h, shared by bounding box, plus %(min_per_part_min).1f min handling per part: %(post_min).1f min per part'),
     'cnc_milling': _('CNC milling (%(cls)s): %(removal_cm3).1f cm³ removed at %(mrr)g cm³/min, %(area_cm2).0f cm² finished at %(finish)g cm²/min, %(setups)d set-ups, %(programming_h).1f h CAM programming'),
     'cnc_turning': _('turning from Ø%(bar_d).1f x %(bar_l).1f mm bar, %(removal_cm3).1f cm³ removed'),
     'sheet_metal': _('sheet %(t_mm).2f mm, blank %(blank_cm2).0f cm², %(cut_m).2f m laser cut at %(speed).1f m/min, %(pierces)d pierces, %(bends)d bends'),
@@ -55,7 +56,7 @@ SENTENCES: dict[str, Any] = {
     'margin': _('margin %(pct)g %% on production cost'),
     'shipping_domestic': _('shipping %(origin)s->%(destination)s by %(mode)s (%(lane)s lane), %(days)d days'),
     'shipping_cross_border': _('shipping %(origin)s->%(destination)s by %(mode)s (%(lane)s lane), %(days)d days; import duty %(duty_pct)g %%, customs clearance, remote engineering time and inspection included'),
-    'pcb_board': _('%(layers)d-layer FR-4 board %(width_mm).0f x %(height_mm).0f mm (%(area_cm2).1f cm²), %(panel_note)s'),
+    'pcb_board': _('%(layers)d-layer FR-4 board %(width_mm).0f x %(height_mm).0f mm (%(area_cm2).1f cm²), %(usd_cm2).3f USD/cm² at prices of %(basis)s'),
     'pcb_assembly': _('%(placements)d SMT placements (%(components)d parts, %(sides)d side(s)), %(tht)d through-hole joints; components not included'),
     'pcb_overhead': _("the board price includes the fabricator's own overhead"),
     'not_revolution': _('the part is not a solid of revolution: turning alone cannot make it'),
@@ -105,9 +106,43 @@ BREAKDOWN: dict[str, Any] = {
 }
 
 
+LANES: dict[str, Any] = {
+    "domestic": _("domestic"),
+    "east_asia": _("East Asia"),
+    "intercontinental": _("intercontinental"),
+}
+
+SHIPPING_MODES: dict[str, Any] = {
+    "express": _("express parcel"),
+    "freight": _("freight"),
+}
+
+MACHINABILITY: dict[str, Any] = {
+    "aluminum": _("aluminium class"),
+    "steel": _("steel class"),
+    "stainless": _("stainless class"),
+    "titanium": _("titanium class"),
+    "copper_alloy": _("copper alloy class"),
+    "plastic": _("plastics class"),
+}
+
+UNITS_SOURCES: dict[str, Any] = {
+    "file": _("stated in the file"),
+    "guessed": _("guessed from the size"),
+    "user": _("chosen by you"),
+}
+
+_WORDS = {"units_source": UNITS_SOURCES, "lane": LANES, "shipping_mode": SHIPPING_MODES, "cost_item": BREAKDOWN,
+          "machinability": MACHINABILITY}
+
+
 def label(kind: str, code: str) -> str:
-    """A taxonomy code's label in the current language (material families included)."""
+    """A code's label in the current language: taxonomy codes (material families included),
+    shipping lanes and modes, cost items and machinability classes."""
     lang = get_language() or "en"
+    if kind in _WORDS:
+        word = _WORDS[kind].get(code)
+        return str(word) if word is not None else code.replace("_", " ")
     if kind == "material_family":
         names = taxonomy.MATERIAL_FAMILIES.get(code)
         return names.get(lang, names.get("en", code)) if names else code

@@ -14,7 +14,7 @@ from shisaku.engines.costing.params import Parameters, default_parameters
 from shisaku.engines.costing.pcb import estimate_pcb
 from shisaku.engines.costing.tooled import _mould_cost
 
-__all__ = ["calibration_cases", "calibration_table", "engine_value"]
+__all__ = ["calibration_cases", "calibration_markdown", "calibration_table", "engine_value"]
 
 
 def calibration_cases() -> list[dict[str, Any]]:
@@ -76,10 +76,12 @@ def calibration_table(params: Parameters | None = None) -> list[dict[str, Any]]:
     return rows
 
 
-def _markdown() -> str:
+def calibration_markdown(params: Parameters | None = None) -> str:
+    """The table of docs/ESTIMATING.md §6b (Markdown), one row per case; a test keeps the
+    document equal to it."""
     lines = ["| case | process | region | published (USD) | engine (USD) | ratio | source |",
              "|---|---|---|---|---|---|---|"]
-    for r in calibration_table():
+    for r in calibration_table(params):
         lines.append(f"| {r['id']} | {r['process']} | {r['region']} | "
                      f"{r['published_usd']:,.2f} ({r['published']}) | {r['engine_usd']:,.2f} | "
                      f"{r['ratio']:.2f} | {r['source']} |")
@@ -87,4 +89,4 @@ def _markdown() -> str:
 
 
 if __name__ == "__main__":
-    print(_markdown())
+    print(calibration_markdown())

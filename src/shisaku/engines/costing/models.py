@@ -158,7 +158,9 @@ def estimate_process(
     if learning < 1.0:
         assumptions.append(said(
             "learning_curve", rate_pct=100 * _learning_rate(params, process),
-            factor_pct=100 * learning, source=params.source("learning_curve", "rates")))
+            # a short citation (names and year read the same in every language); the full
+            # one is the parameter's source
+            factor_pct=100 * learning, source="T. P. Wright 1936"))
     details = dict(c.details, unit_mass_kg=round(mass_kg, 5), shipping_mode=logistics["mode"],
                    learning_factor=round(learning, 4))
     return Estimate(

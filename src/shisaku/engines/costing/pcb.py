@@ -87,7 +87,7 @@ def estimate_pcb(
     process = "pcb_fabrication"
     assumptions = [said("pcb_board", layers=layers, width_mm=width_mm, height_mm=height_mm,
                        area_cm2=area_cm2,
-                       panel_note=f"{_area_price(params, key, order_m2):.3f} USD/cm² (CN basis)")]
+                       usd_cm2=_area_price(params, key, order_m2), basis="CN")]
     placements = smt_placements if smt_placements is not None else components
     if assembly and (placements or tht_joints):
         asm = params.process("pcb_assembly")

@@ -1,11 +1,15 @@
-"""A small SVG chart of unit cost against quantity per process on log-log axes (pure Python,
-no chart library), for embedding in the estimate page."""
+"""The cost chart: unit cost against quantity per process on log-log axes, drawn by matplotlib
+(server-side, SVG with text kept as text) for the estimate page and the CLI. No Django: the
+app passes every visible text (title, axes, legend names) already translated."""
 
 from __future__ import annotations
 
-import math
+import io
+import re
+import warnings
 from collections.abc import Mapping, Sequence
 from html import escape
+from typing import Any
 
 __all__ = ["PALETTE", "cost_curve_svg"]
 
@@ -14,16 +18,44 @@ PALETTE = (
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
 )
 
+# Text stays text (svg.fonttype 'none'): the reader's browser draws it with these families,
+# Korean and Japanese included; matplotlib only measures it.
+FONT_FAMILIES = ["DejaVu Sans", "Noto Sans CJK KR", "Noto Sans CJK JP", "sans-serif"]
 
-def _decades(lo: float, hi: float) -> list[float]:
-    a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
-    return [10.0**k for k in range(a, b + 1)]
+_STYLE = re.compile(r' style="([^"]*)"')
+_DECLARATION = re.compile(r"\s*([a-z-]+)\s*:\s*(.+?)\s*$")
 
 
-def _label(v: float) -> str:
+def _label(v: float, _pos: object = None) -> str:
     if v >= 1000:
         return f"{v / 1000:g}k"
     return f"{v:g}"
+
+
+def _attributes(match: re.Match[str]) -> str:
+    """``style="a: b; c: d"`` → ``a="b" c="d"`` (SVG presentation attributes)."""
+    out = []
+    for declaration in match.group(1).split(";"):
+        m = _DECLARATION.match(declaration)
+        if m:
+            out.append(f' {m.group(1)}="{m.group(2)}"')
+    return "".join(out)
+
+
+def _without_style(svg: str, title: str) -> str:
+    """matplotlib's SVG with every ``style`` attribute and the ``<style>`` element turned into
+    presentation attributes (a content security policy without 'unsafe-inline' styles then
+    holds however the SVG is shown), no metadata or DTD, and a ``<title>`` for readers."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r'\s*<style type="text/css">.*?</style>', "", svg, flags=re.S)
+    svg = _STYLE.sub(_attributes, svg)
+    head_end = svg.index(">") + 1
+    # figure size in points at 72 dpi = CSS pixels: say so (browsers scale 'pt' by 4/3)
+    head = re.sub(r'(width|height)="([\d.]+)pt"', r'\1="\2"', svg[:head_end - 1])
+    head += (f' role="img" aria-label="{escape(title)}" stroke-linejoin="round" '
+             'stroke-linecap="butt">')
+    return head + f"<title>{escape(title)}</title>" + svg[head_end:]
 
 
 def cost_curve_svg(
@@ -37,73 +69,52 @@ def cost_curve_svg(
     y_label: str | None = None,
     empty: str = "no data",
 ) -> str:
-    """SVG string: one polyline per series name (e.g. a process) through (quantity, unit cost)
-    points, on log-log axes with decade grid lines and a legend. Non-positive values are
-    skipped."""
+    """SVG document (str) of one line per series name (e.g. a translated process name) through
+    its (quantity, unit cost) points on log-log axes, with a grid and a legend.
+
+    ``width`` × ``height`` in CSS pixels; non-positive points are skipped; with no points left
+    the chart says ``empty``. Every text is given by the caller and is drawn as text, never
+    parsed as mathtext. The SVG carries no ``style`` attribute or element."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
     clean = {
-        name: [(float(q), float(c)) for q, c in pts if q > 0 and c > 0]
+        name: sorted((float(q), float(c)) for q, c in pts if q > 0 and c > 0)
         for name, pts in series.items()
     }
     clean = {k: v for k, v in clean.items() if v}
-    left, right, top, bottom = 64, 150, 32, 44
-    pw, ph = width - left - right, height - top - bottom
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        'font-family="sans-serif" font-size="11">',
-        f'<text x="{left}" y="18" font-size="13">{escape(title)}</text>',
-    ]
-    if not clean:
-        parts.append(f'<text x="{left}" y="{top + ph / 2:.0f}">{escape(empty)}</text></svg>')
-        return "".join(parts)
-    qs = [q for pts in clean.values() for q, _ in pts]
-    cs = [c for pts in clean.values() for _, c in pts]
-    xt = _decades(min(qs), max(qs))
-    yt = _decades(min(cs), max(cs))
-    x0, x1 = math.log10(xt[0]), math.log10(xt[-1]) if xt[-1] > xt[0] else math.log10(xt[0]) + 1
-    y0, y1 = math.log10(yt[0]), math.log10(yt[-1]) if yt[-1] > yt[0] else math.log10(yt[0]) + 1
-
-    def sx(q: float) -> float:
-        return left + (math.log10(q) - x0) / (x1 - x0) * pw
-
-    def sy(c: float) -> float:
-        return top + ph - (math.log10(c) - y0) / (y1 - y0) * ph
-
-    parts.append(
-        f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>'
-    )
-    for v in xt:
-        x = sx(v)
-        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + ph}" stroke="#eee"/>')
-        parts.append(
-            f'<text x="{x:.1f}" y="{top + ph + 14}" text-anchor="middle">{_label(v)}</text>'
-        )
-    for v in yt:
-        y = sy(v)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" stroke="#eee"/>')
-        parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_label(v)}</text>'
-        )
-    parts.append(
-        f'<text x="{left + pw / 2:.0f}" y="{height - 8}" text-anchor="middle">{escape(x_label)}'
-        "</text>"
-    )
-    parts.append(
-        f'<text x="14" y="{top + ph / 2:.0f}" transform="rotate(-90 14 {top + ph / 2:.0f})" '
-        f'text-anchor="middle">{escape(y_label or "unit cost (" + currency + ")")}</text>'
-    )
-    for i, (name, pts) in enumerate(sorted(clean.items())):
-        colour = PALETTE[i % len(PALETTE)]
-        path = " ".join(f"{sx(q):.1f},{sy(c):.1f}" for q, c in sorted(pts))
-        parts.append(
-            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2">'
-            f"<title>{escape(name)}</title></polyline>"
-        )
-        ly = top + 12 + 16 * i
-        parts.append(
-            f'<line x1="{left + pw + 10}" y1="{ly}" x2="{left + pw + 28}" y2="{ly}" '
-            f'stroke="{colour}" stroke-width="2"/>'
-        )
-        parts.append(f'<text x="{left + pw + 32}" y="{ly + 4}">{escape(name)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    rc: dict[Any, Any] = {"svg.fonttype": "none", "svg.hashsalt": "shisaku-cost-chart",
+          "text.parse_math": False, "font.family": "sans-serif",
+          "font.sans-serif": FONT_FAMILIES, "font.size": 10.0, "axes.titlesize": 12.0}
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        # Korean and Japanese glyphs may be missing from the fonts matplotlib measures with;
+        # the browser draws the text with its own fonts.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from")
+        warnings.filterwarnings("ignore", message="findfont")
+        fig = Figure(figsize=(width / 72.0, height / 72.0), dpi=72, layout="constrained")
+        ax = fig.add_subplot()
+        ax.set_title(title, loc="left")
+        if clean:
+            for i, (name, pts) in enumerate(sorted(clean.items())):
+                ax.plot([q for q, _ in pts], [c for _, c in pts], color=PALETTE[i % len(PALETTE)],
+                        linewidth=2, marker="o", markersize=3, label=name, gid=f"series-{i}")
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            for axis in (ax.xaxis, ax.yaxis):
+                # 1, 2, 5 in each decade: a range of one decade still reads
+                axis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+                axis.set_major_formatter(FuncFormatter(_label))
+                axis.set_minor_formatter(NullFormatter())
+            ax.grid(True, which="major", color="#e5e5e5")
+            # below the axes, so long (translated) process names are never cut off
+            fig.legend(loc="outside lower center", ncols=min(3, len(clean)), frameon=False)
+        else:
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.text(0.5, 0.5, empty, ha="center", va="center", transform=ax.transAxes)
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label or f"unit cost ({currency})")
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return _without_style(buffer.getvalue(), title)

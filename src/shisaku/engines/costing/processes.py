@@ -56,7 +56,11 @@ def _sla(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: dict[str
 def _powder(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: dict[str, Any]) -> _Cost:
     """Powder-bed fusion priced as bureaus do: a part takes its bounding box out of a build
     packed to ``bbox_packing`` of the build volume; it pays that share of the build's machine
-    time and of the unfused powder that is refreshed, plus its own fused material."""
+    time, of the unfused powder that is refreshed and of the build's post-processing (breaking
+    out, depowdering and bead blasting the whole build: ``post_h_per_build`` labour hours),
+    plus its own fused material and a per-part handling minimum ``post_h_min_per_part``
+    (picking, checking, bagging). A 20 mm part thus pays seconds of blasting, a 150 mm housing
+    minutes, as in bounding-box bureau prices (docs/ESTIMATING.md §6b)."""
     c = _Cost()
     bx, by, bz = proc["build_mm"]
     build_cm3 = bx * by * bz / 1000.0
@@ -70,12 +74,16 @@ def _powder(p: Parameters, f: PartFacts, m: str, r: _Region, q: int, proc: dict[
     used_g = mass + proc["refresh"] * unfused
     c.material = used_g * _price(p, m, "powder") / 1000.0
     c.machine = build_h * rate / per_build
-    c.finishing = proc["post_h"] * r.labour
+    post_h = proc["post_h_min_per_part"] + proc["post_h_per_build"] / per_build
+    c.finishing = post_h * r.labour
     c.setup = proc["setup_h"] * r.labour / q
     c.machine_hours_per_unit = build_h / per_build
     c.assumptions.append(said(
         "powder_bed", per_build=int(per_build), bed_pct=100 * proc["bbox_packing"],
         build_h=build_h, refresh_pct=100 * proc["refresh"]))
+    c.assumptions.append(said(
+        "powder_post", build_post_h=proc["post_h_per_build"],
+        min_per_part_min=60 * proc["post_h_min_per_part"], post_min=60 * post_h))
     return c
 
 

@@ -120,7 +120,8 @@ def analyse(
     timings["milling"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()
-    geometry["machining"] = removal_volume(mesh, _stock_allowance(max(extents)))
+    geometry["machining"] = removal_volume(mesh, _stock_allowance(max(extents)),
+                                           single_body=part.bodies == 1)
     timings["removal"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()

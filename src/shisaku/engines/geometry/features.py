@@ -17,6 +17,7 @@ __all__ = [
     "THIN_LADDER_MM",
     "count_flanges",
     "milling_features",
+    "plane_groups",
     "points_of",
     "thin_shares",
 ]
@@ -43,6 +44,24 @@ def points_of(points: FloatArray, mask: NDArray[np.bool_] | None = None) -> list
     return [[round(float(x), 3) for x in p] for p in chosen]
 
 
+def plane_groups(keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The distinct rows of ``keys`` (n, 4: normal steps in [-20, 20], offset step) and each
+    row's group, as ``np.unique(keys, axis=0, return_inverse=True)`` gives them up to the order
+    of the groups, ~10x faster: the rows are packed into one int64 (normal steps in base 41,
+    offset shifted to start at 0) and sorted once. Falls back to the row-wise unique when the
+    offsets span too much to pack (never for parts under kilometres)."""
+    if len(keys) == 0:
+        return keys.reshape(0, 4), np.zeros(0, dtype=np.int64)
+    normal = (keys[:, 0] + 20) * 41 * 41 + (keys[:, 1] + 20) * 41 + (keys[:, 2] + 20)
+    offset = keys[:, 3] - keys[:, 3].min()
+    if int(offset.max()) >= (2**62) // (41**3):
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        return uniq, inverse.ravel()
+    packed = offset * (41**3) + normal
+    _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+    return keys[first], inverse.ravel()
+
+
 def count_flanges(mesh: Any, thickness_mm: float, area_mm2: float) -> int:
     """Flat flanges of a sheet part: pairs of large planes facing apart one thickness apart.
 
@@ -57,7 +76,7 @@ def count_flanges(mesh: Any, thickness_mm: float, area_mm2: float) -> int:
     step = max(0.02 * thickness_mm, 1e-6)
     q = np.round(normals / 0.05).astype(np.int64)
     keys = np.column_stack([q, np.round(offsets / step).astype(np.int64)])
-    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    uniq, inverse = plane_groups(keys)
     plane_area = np.bincount(inverse.ravel(), weights=areas)
     big = np.flatnonzero(plane_area >= 0.005 * area_mm2)
     if len(big) == 0:

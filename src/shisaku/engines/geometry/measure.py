@@ -208,11 +208,16 @@ def projected_area(mesh: Any, axis: int, resolution: int = 256) -> float:
     return float(covered.sum()) * px * px
 
 
-def removal_volume(mesh: Any, allowance_mm: float) -> dict[str, Any]:
+def removal_volume(mesh: Any, allowance_mm: float, *, single_body: bool = False
+                   ) -> dict[str, Any]:
     """Machining stock (bounding box grown by ``allowance_mm`` per side) minus the part.
 
     Uses a manifold3d boolean; when the mesh is not a valid manifold it falls back to
     stock volume − part volume (watertight meshes) or − convex-hull volume, and says which.
+    ``single_body``: the part is one valid manifold strictly inside the stock
+    (``allowance_mm`` > 0), so stock minus part is the stock's volume minus the manifold's —
+    the boolean's own answer (a test holds them equal) without computing the boolean. Several
+    bodies may overlap, and then only the boolean is right.
     """
     lo, hi = mesh.bounds
     stock = (hi - lo) + 2 * allowance_mm
@@ -236,7 +241,10 @@ def removal_volume(mesh: Any, allowance_mm: float) -> dict[str, Any]:
         box = manifold3d.Manifold.cube(tuple(float(x) for x in stock)).translate(
             tuple(float(x) for x in lo - allowance_mm)
         )
-        removed = float((box - part).volume())
+        if single_body and allowance_mm > 0:
+            removed = stock_volume - float(part.volume())
+        else:
+            removed = float((box - part).volume())
         out["removal_volume_mm3"] = round(removed, 3)
         out["method"] = "manifold3d boolean: stock minus part"
     except Exception as exc:  # manifold3d rejects non-manifold input with various errors

@@ -68,14 +68,15 @@ def _side_actions(mesh: Any, samples: SurfaceSamples, caster: RayCaster, axis: i
 
 def undercut_analysis(
     mesh: Any, samples: SurfaceSamples, caster: RayCaster, axis: int,
-    collect: dict[str, Any] | None = None,
+    collect: dict[str, Any] | None = None, *, side_actions: bool = True,
 ) -> dict[str, Any]:
     """Undercut area along ``axis`` estimated from surface samples, and side actions needed.
 
     Samples on faces within 2.9° of parallel to the pull are skipped (they slide out).
     Side actions: see :func:`_side_actions` (by the direction each undercut escapes); a Ø10
     side hole in a box wall is a few samples of 1,500 and still counts. The DFM finding and
-    the tool's price read this one count.
+    the tool's price read this one count. ``side_actions=False`` skips them (0): choosing the
+    pull axis reads the undercut area only, so their rays are cast for the chosen axis alone.
     """
     n = samples.normals
     s = n[:, axis]
@@ -94,7 +95,7 @@ def undercut_analysis(
     under[idx] = np.isfinite(dist)
     area = float(under.sum()) * samples.area_per_sample
     actions = 0
-    if np.any(under):
+    if side_actions and np.any(under):
         actions = _side_actions(mesh, samples, caster, axis, np.flatnonzero(under), eps)
     if collect is not None:
         collect["undercut_points"] = samples.points[under]
@@ -125,14 +126,15 @@ def mould_analysis(
             samples.area_per_sample * step,
         )
         for axis in axes:
-            results[axis] = undercut_analysis(mesh, subset, caster, axis)
-    else:
+            results[axis] = undercut_analysis(mesh, subset, caster, axis, side_actions=False)
+    elif len(axes) > 1:
         for axis in axes:
-            results[axis] = undercut_analysis(mesh, samples, caster, axis)
-    best = min(
+            results[axis] = undercut_analysis(mesh, samples, caster, axis, side_actions=False)
+    best = axes[0] if len(axes) == 1 else min(
         axes,
         key=lambda a: (round(results[a]["undercut_area_mm2"], 1), -projected[AXES[a]]),
     )
+    # the chosen axis on all samples, with its side actions (what the tool is priced with)
     results[best] = undercut_analysis(mesh, samples, caster, best, collect)
     out: dict[str, Any] = {"pull_axis": AXES[best]}
     out.update(results[best])

@@ -31,3 +31,10 @@ def cost_item(key: str) -> str:
 @register.filter
 def family_label(code: str) -> str:
     return words.label("material_family", code)
+
+
+@register.filter
+def wordlabel(code: str, kind: str) -> str:
+    """``{{ code|wordlabel:"units_source" }}``: a non-taxonomy code (units source, shipping
+    lane or mode, machinability class) in the page's language."""
+    return words.label(kind, str(code))
