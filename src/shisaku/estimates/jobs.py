@@ -42,11 +42,32 @@ def _address_space_bytes() -> int:
         return 0
 
 
+def _heap_settle() -> None:
+    """Make new large allocations count against the address-space limit (glibc only).
+
+    glibc raises its mmap threshold after large blocks are freed, so a forked child could
+    serve a big array from heap the parent had already mapped and freed: the limit would then
+    depend on what ran in the process before (a test order made 1 MB pass). A fixed threshold
+    of 128 KiB and a trim of the freed heap make every large array a new mapping."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(name)
+        m_mmap_threshold = -3
+        libc.mallopt(m_mmap_threshold, 128 * 1024)
+        libc.malloc_trim(0)
+
+
 def _child(conn: Any, fn: Callable[..., Any], kwargs: dict[str, Any], memory_mb: int,
            timeout_s: float) -> None:
     import resource
 
     try:
+        _heap_settle()
         budget = memory_mb * 1024 * 1024
         limit = _address_space_bytes() + budget
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
