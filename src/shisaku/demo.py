@@ -236,9 +236,6 @@ def demo_dataset_ensure(*, password_file: Path,
     logins = _logins(saved)
     password_file.write_text(json.dumps(logins, indent=2, ensure_ascii=False))
     password_file.chmod(0o600)
-    from shisaku.insights.build import insights_refresh  # aggregates of the insights page, last
-
-    insights_refresh()
     return logins
 
 

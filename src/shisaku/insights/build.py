@@ -441,10 +441,7 @@ def _collab(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
         status, size = cols["status"][idx], cols["size"][idx]
         sizes = {}
         for label in JOINT_SIZES:
-            if label.endswith("+"):
-                sel = size >= float(label[:-1])
-            else:
-                sel = size == float(label)
+            sel = size >= float(label[:-1]) if label.endswith("+") else size == float(label)
             sizes[label] = count_cell(sel, o)
         return {"status": {s: count_cell(status == s, o) for s in CONSORTIUM_STATUSES},
                 "sizes": sizes, "size_median": quantile_cell(size, o, 50)}

@@ -25,12 +25,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import colormaps  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch, Polygon  # noqa: E402
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Polygon
 
-from shisaku.insights.choices import SUPPRESSED  # noqa: E402
+from shisaku.insights.choices import SUPPRESSED
 
 __all__ = ["bar", "funnel", "grouped_bar", "histogram", "region_map", "stacked_bar"]
 
@@ -156,7 +156,7 @@ def grouped_bar(title: str, labels: Sequence[str], series: Mapping[str, Sequence
         ax = _axes(fig, title, labels, horizontal=False, value_label=value_label)
         n = max(1, len(series))
         width = 0.8 / n
-        for i, (name, values) in enumerate(series.items()):
+        for i, (_name, values) in enumerate(series.items()):
             offset = -0.4 + width * (i + 0.5)
             _bars(ax, labels, values, horizontal=False, color=PALETTE[i % len(PALETTE)],
                   offset=offset, width=width, annotate=False)
@@ -171,7 +171,7 @@ def stacked_bar(title: str, labels: Sequence[str], series: Mapping[str, Sequence
     with matplotlib.rc_context(RC):
         ax = _axes(fig, title, labels, horizontal=False, value_label=value_label)
         bottoms = [0.0] * len(labels)
-        for i, (name, values) in enumerate(series.items()):
+        for i, (_name, values) in enumerate(series.items()):
             color = PALETTE[i % len(PALETTE)]
             for j, value in enumerate(values):
                 number = _number(value)
