@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shisaku import taxonomy
 from shisaku.core.forms import Form
@@ -74,7 +74,7 @@ def _filters_or_error(request: HttpRequest) -> tuple[Filters | None, InputError 
         return None, exc
 
 
-@require_GET
+@require_safe
 def insights_page(request: HttpRequest) -> HttpResponse:
     """``/insights/``: every figure for the filters of the query string."""
     lang = _lang()
@@ -106,7 +106,7 @@ def _bad_filter(exc: InputError) -> HttpResponse:
                         content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def figure_csv(request: HttpRequest, code: str) -> HttpResponse:
     """One figure's table as CSV: the page's header and cells, formula-guarded."""
     try:
@@ -162,7 +162,7 @@ def chart_svg(fig: Figure, filters: Filters) -> bytes:
                       horizontal=fig.chart == "barh")
 
 
-@require_GET
+@require_safe
 def figure_chart(request: HttpRequest, code: str) -> HttpResponse:
     """One figure's chart as SVG (an image: no script; cached per build and filter)."""
     try:
