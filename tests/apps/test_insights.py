@@ -208,7 +208,7 @@ def test_missing_aggregates_are_said(db: Any) -> None:
     page = client.get("/insights/")
     assert page.status_code == 200
     assert b'data-testid="insights-missing"' in page.content
-    assert "shisaku insights refresh".encode() in page.content
+    assert b"shisaku insights refresh" in page.content
     assert client.get("/insights/funnel.csv").status_code == 200
     assert client.get("/api/v1/insights").status_code == 401
     client.force_login(User.objects.create_user(username="r", password="x" * 16))

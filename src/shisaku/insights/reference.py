@@ -10,6 +10,7 @@ aggregates hold no cell (no row matches). The estimate-versus-quotes group has n
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -97,7 +98,7 @@ def _response(geo: str, process: str, period: str, now: dt.datetime) -> dict[str
     reason = np.array([r[6] if r[2] == "declined" else "" for r in rows])
     bins = []
     edges = (0.0, *QUOTE_BINS_H, np.inf)
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in pairwise(edges):
         bins.append(count_cell((quote >= lo) & (quote < hi), o))
     firms = len(set(o.tolist()))
     return {
@@ -219,7 +220,7 @@ def _stall(geo: str, process: str, period: str, now: dt.datetime) -> dict[str, A
         steps = changes.get(pk, [])
         totals: dict[str, float] = {}
         entered, current = created, (steps[0][1] or None) if steps else None
-        for at, src, dst in steps:
+        for at, _src, dst in steps:
             if current in order:
                 totals[current] = totals.get(current, 0.0) + max(0.0, _days(entered, at))
             entered, current = at, dst
