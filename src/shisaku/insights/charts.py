@@ -84,6 +84,8 @@ def _bars(ax: Axes, labels: Sequence[str], values: Sequence[Any], *, horizontal:
           annotate: bool = True) -> None:
     positions = [i + offset for i in range(len(labels))]
     numbers = [_number(v) for v in values]
+    if not any(n for n in numbers):  # nothing to scale: no value axis
+        (ax.set_xticks if horizontal else ax.set_yticks)([])
     top = max([n for n in numbers if n is not None] or [1.0]) or 1.0
     for pos, value, number in zip(positions, values, numbers, strict=True):
         if number is None:
