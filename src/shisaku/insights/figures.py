@@ -219,9 +219,12 @@ def _supply_shares(r: _Reader, lang: str) -> Figure:
     if cell:
         labels = {"accepts_foreign": _("Accepts foreign clients"),
                   "account": _("Has an account on the platform")}
-        for key, value in cell["shares"].items():
+        # in this order, never the stored object's (PostgreSQL's jsonb sorts keys)
+        for key in ("accepts_foreign", "account", *taxonomy.codes("certification")):
+            if key not in cell["shares"]:
+                continue
             label = labels.get(key) or taxonomy.label("certification", key, lang)
-            fig.rows.append([label, _pct(value)])
+            fig.rows.append([label, _pct(cell["shares"][key])])
             fig.keys.append(key)
     return fig
 
