@@ -266,3 +266,12 @@ def test_publish_writes_the_statistics(history: dict[str, Any], tmp_path: Path,
     assert funnel[1].split(",")[1] == str(cell.data["sent"])
     text = "".join(p.read_text() for p in (out / "insights").iterdir())
     assert "Sample project" not in text
+
+
+def test_the_worker_task_builds_once_per_change(pool: dict[str, Any]) -> None:
+    from shisaku.insights.tasks import insights_aggregates
+
+    assert latest_build() is None
+    first = insights_aggregates.call_local()
+    assert first["built"] is True and first["cells"] > 0
+    assert insights_aggregates.call_local() == {"built": False, "cells": 0}
