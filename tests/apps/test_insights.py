@@ -275,3 +275,25 @@ def test_the_worker_task_builds_once_per_change(pool: dict[str, Any]) -> None:
     first = insights_aggregates.call_local()
     assert first["built"] is True and first["cells"] > 0
     assert insights_aggregates.call_local() == {"built": False, "cells": 0}
+
+
+def test_region_shapes_cover_every_region_and_stay_small() -> None:
+    from shisaku import taxonomy
+    from shisaku.insights import charts
+
+    assert charts.SHAPES.stat().st_size < 300_000
+    coded = {code for code, _country, _rings in charts._shapes() if code}
+    assert coded == set(taxonomy.REGIONS)
+    notice = (charts.SHAPES.parent / "NOTICE.md").read_text()
+    assert "admin1_east_asia.geojson" in notice and "Natural Earth" in notice
+
+
+def test_map_colours_regions_and_marks_suppressed_ones() -> None:
+    from shisaku.insights import charts
+
+    points = {"KR-11": (37.5, 127.0), "KR-26": (35.2, 129.1), "KR-49": (33.4, 126.6)}
+    svg = charts.region_map("서울 지도", {"KR-11": 42, "KR-26": SUPPRESSED}, countries=["KR"],
+                            points=points).decode()
+    assert "서울 지도" in svg  # text stays text: the browser's fonts set it
+    assert ">42<" in svg and "&lt;5" in svg
+    assert "<script" not in svg
