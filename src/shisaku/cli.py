@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "match": ("match", "rank the manufacturers eligible for a requirement"),
     "estimate": ("estimate", "geometry, DFM checks, costs and sourcing plan for a CAD file"),
     "consortium": ("consortium", "plan a joint order: one firm per work package and a lead"),
+    "insights": ("insights", "compute the insights aggregates now (the worker does it too)"),
     "bench": ("bench", "run a benchmark (matching, consortium, estimate, api)"),
 }
 

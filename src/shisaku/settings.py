@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "shisaku.projects",
     "shisaku.rfq",
     "shisaku.orders",
+    "shisaku.insights",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", include("shisaku.notifications.urls")),
     path("window/", include("shisaku.consortia.urls")),
     path("orders/", include("shisaku.orders.urls")),
+    path("insights/", include("shisaku.insights.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -268,6 +268,8 @@ def URLS(s: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "orders:tooling_action": {"pk": s["tool"].pk, "action": "transfer"},
         "tokens:list": {}, "tokens:revoke": {"pk": 1},
         "directory:open_data": {}, "directory:open_data_file": {"name": "README.md"},
+        "insights:page": {}, "insights:chart": {"code": "funnel"},
+        "insights:csv": {"code": "funnel"},
         # pages reached by a personal link or a posted form: their own tests render them
         # (tests/apps/test_claims_*, test_rfq_portal*, test_import_web, test_estimates_*)
         "accounts:signup_confirm": {"uidb64": "MQ", "token": "x"}, "accounts:signup_sent": {},

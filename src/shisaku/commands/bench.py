@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 import json
 
-BENCHES = ("matching", "consortium", "estimate", "api", "directory", "claims")
+BENCHES = ("matching", "consortium", "estimate", "api", "directory", "claims", "insights")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -61,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
     from shisaku.orders.demo import demo_orders_ensure
 
     orders = demo_orders_ensure()
+    from shisaku.insights.build import insights_refresh
+
+    insights_refresh()  # the insights page's aggregates, from everything above
     elapsed = time.perf_counter() - started
     total = Manufacturer.objects.count()
     print(f"Database: {settings.DATABASES['default']['NAME']}")

@@ -23,9 +23,13 @@ def run(args: argparse.Namespace) -> int:
     from shisaku.directory.opendata import directory_publish
 
     summary = directory_publish(out_dir=args.out)
+    from shisaku.insights.opendata import insights_publish
+
+    summary["insights"] = insights_publish(out_dir=args.out)
     if args.json:
         print(json.dumps(summary))
     else:
         print(f"published version {summary['version']}: {summary['manufacturers']} firms, "
-              f"{summary['capabilities']} capabilities -> {args.out}")
+              f"{summary['capabilities']} capabilities, "
+              f"{summary['insights']['figures']} insights figures -> {args.out}")
     return 0

@@ -46,6 +46,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("orders:list"), _("Orders")))
     # Shown to everyone: an anonymous visitor is asked to log in and told why (accounts/login).
     items.append((reverse("estimates:new"), _("Estimate")))
+    items.append((reverse("insights:page"), _("Insights")))
     if roles.authenticated:
         items.append((reverse("notifications:list"), _notifications_label(request.user)))
     if roles.is_staff:

@@ -1,0 +1,299 @@
+"""Insights: stored cells equal a plain computation from the raw rows (hypothesis over the
+filters), suppression below 5 firms / projects on the page, in the CSV and the API, CSV
+numbers equal the page's, bad filters are 4xx naming the field, missing aggregates are said,
+charts are SVG images, open data validates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import html
+
+from shisaku.insights.build import insights_refresh, latest_build
+from shisaku.insights.choices import PERIODS, SUPPRESSED
+from shisaku.insights.models import InsightCell
+from shisaku.insights.reference import GROUPS_WITH_REFERENCE, reference_cell
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def history(db: Any) -> dict[str, Any]:
+    """80 sample firms and a synthetic history of 1,000 invitations, aggregated at NOW."""
+    from shisaku.bench.insights import history_generate
+    from shisaku.directory.services import sample_load
+
+    sample_load(size=80, seed=3)
+    counts = history_generate(events=1000, seed=3, now=NOW)
+    build = insights_refresh(now=NOW)
+    assert build is not None
+    return {"counts": counts, "build": build}
+
+
+def _geos() -> list[str]:
+    from shisaku import taxonomy
+    return ["", "KR", "JP", "CN", *[r.code for r in taxonomy.REGIONS.values()][:40]]
+
+
+def test_cells_equal_the_reference_from_raw_rows(history: dict[str, Any]) -> None:
+    build = history["build"]
+    processes = ["", "cnc_milling", "injection_molding", "sheet_metal", "pcb_assembly",
+                 "fdm_printing", "die_casting", "welding"]
+
+    @settings(max_examples=60, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(group=st.sampled_from(GROUPS_WITH_REFERENCE), geo=st.sampled_from(_geos()),
+           process=st.sampled_from(processes), period=st.sampled_from(list(PERIODS)))
+    def check(group: str, geo: str, process: str, period: str) -> None:
+        stored = InsightCell.objects.filter(build=build, group=group, geo=geo,
+                                            process=process, period=period).first()
+        expected = reference_cell(group, geo=geo, process=process, period=period, now=NOW)
+        assert (stored.data if stored else None) == expected, (group, geo, process, period)
+
+    check()
+    # the unfiltered cells of every group with a reference hold real numbers
+    for group in GROUPS_WITH_REFERENCE:
+        period = "all"
+        expected = reference_cell(group, geo="", process="", period=period, now=NOW)
+        stored = InsightCell.objects.get(build=build, group=group, geo="", process="",
+                                         period=period)
+        assert stored.data == expected
+    unfiltered = {c.group: c.data for c in InsightCell.objects.filter(
+        build=build, geo="", process="", period="all")}
+    assert isinstance(unfiltered["supply"]["firms"], int)
+    assert isinstance(unfiltered["response"]["quote_median"], float)
+    assert isinstance(unfiltered["funnel"]["sent"], int)
+    assert isinstance(unfiltered["delivery"]["on_time_rate"], float)
+    assert isinstance(unfiltered["stall"]["days_in_stage"]["business_design"], float)
+
+
+def test_refresh_only_when_the_sources_change(history: dict[str, Any]) -> None:
+    from shisaku.directory.models import Manufacturer
+
+    assert insights_refresh(now=NOW) is None  # nothing changed
+    Manufacturer.objects.filter(pk=Manufacturer.objects.order_by("id").first().pk).update(
+        accepts_foreign=True, updated_at=timezone.now())
+    rebuilt = insights_refresh(now=NOW)
+    assert rebuilt is not None and rebuilt.pk != history["build"].pk
+    assert latest_build() == rebuilt
+    assert not InsightCell.objects.filter(build_id=history["build"].pk).exists()
+
+
+def _table(content: bytes, code: str) -> list[list[str]]:
+    doc = html.fromstring(content)
+    table = doc.xpath(f'//*[@data-testid="table-{code}"]')
+    assert table, f"no table for {code}"
+    rows = []
+    for tr in table[0].xpath(".//tr"):
+        rows.append([" ".join(c.text_content().split()) for c in tr.xpath("./th|./td")])
+    return rows
+
+
+def _csv(client: Client, code: str, query: str) -> list[list[str]]:
+    import csv
+    import io
+
+    response = client.get(f"/insights/{code}.csv?{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+@pytest.mark.parametrize("query", ["", "country=KR", "country=JP&process=cnc_milling",
+                                   "period=365d&process=injection_molding"])
+def test_csv_equals_the_page_table(history: dict[str, Any], query: str) -> None:
+    client = Client()
+    client.cookies["django_language"] = "ko"
+    page = client.get(f"/insights/?{query}")
+    assert page.status_code == 200
+    from shisaku.insights.figures import FIGURES
+
+    compared = 0
+    for code in FIGURES:
+        if f'data-testid="table-{code}"'.encode() not in page.content:
+            continue
+        assert _table(page.content, code) == _csv(client, code, query)
+        compared += 1
+    assert compared >= 5
+
+
+def test_suppressed_cells_are_marked_everywhere(pool: dict[str, Any], settings: Any) -> None:
+    """Three Korean firms: the Korean supply figures are '<5' on the page, in the CSV and the
+    API; the five firms together are shown."""
+    from shisaku.accounts.models import User
+
+    settings.LANGUAGE_CODE = "en"
+    insights_refresh()
+    client = Client()
+    page = client.get("/insights/?country=KR")
+    stages = _table(page.content, "supply_stages")
+    assert stages[1:] and all(row[1] in (SUPPRESSED, "0") for row in stages[1:])
+    assert b'class="suppressed"' in page.content
+    assert _csv(client, "supply_stages", "country=KR")[1:] == stages[1:]
+    overall = _table(client.get("/insights/").content, "supply_regions_stages")
+    # by country: KR 3 firms, JP 1, CN 1: every count suppressed
+    assert all(v in (SUPPRESSED, "0") for row in overall[1:] for v in row[1:])
+    user = User.objects.create_user(username="reader", password="x" * 16)
+    client.force_login(user)
+    api = client.get("/api/v1/insights/supply_stages?country=KR").json()
+    assert {r["firms"] for r in api["rows"]} <= {SUPPRESSED, 0}
+    every = client.get("/api/v1/insights/supply_map").json()
+    assert all(r["firms"] == SUPPRESSED for r in every["rows"])  # one firm per region
+    # the five firms together
+    shares = client.get("/api/v1/insights/supply_shares").json()["rows"]
+    assert shares[0]["share"] == SUPPRESSED  # accepts foreign: one firm only
+    whole = InsightCell.objects.get(group="supply", geo="", process="", period="all")
+    assert whole.data["firms"] == 5
+
+
+def test_no_project_or_contact_is_identifiable(history: dict[str, Any]) -> None:
+    from shisaku.directory.models import Manufacturer
+    from shisaku.insights.figures import FIGURES
+
+    Manufacturer.objects.update(contact_email="sales@secret-contact.example")
+    client = Client()
+    page = client.get("/insights/")
+    texts = [page.content]
+    for code in FIGURES:
+        texts.append(client.get(f"/insights/{code}.csv").content)
+    for text in texts:
+        assert b"Sample project" not in text and b"Sample startup" not in text
+        assert b"secret-contact" not in text
+    # every project figure's count comes from at least 5 projects or is suppressed
+    for cell in InsightCell.objects.filter(group__in=["stall", "funnel", "collab"]):
+        stall = cell.data.get("projects") or {}
+        assert all(v == SUPPRESSED or v == 0 or v >= 5 for v in stall.values())
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("country=XX", "country"), ("region=KR-99", "region"), ("process=laser", "process"),
+    ("period=forever", "period"), ("country=JP&region=KR-11", "region"),
+    ("country=" + "K" * 60, "country")])
+def test_bad_filters_are_4xx_naming_the_field(query: str, field: str) -> None:
+    from shisaku.accounts.models import User
+
+    client = Client()
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/insights/?{query}")
+    assert page.status_code == 400
+    assert b'data-testid="insights-error"' in page.content
+    assert field.capitalize().encode() in page.content
+    for suffix in ("funnel.csv", "funnel.svg"):
+        response = client.get(f"/insights/{suffix}?{query}")
+        assert response.status_code == 400
+        assert response.content.decode().startswith(f"{field}:")
+    client.force_login(User.objects.create_user(username="r", password="x" * 16))
+    api = client.get(f"/api/v1/insights/funnel?{query}")
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["field"] == field
+    assert client.get("/api/v1/insights/nope").status_code == 422
+
+
+def test_missing_aggregates_are_said(db: Any) -> None:
+    from shisaku.accounts.models import User
+
+    client = Client()
+    client.cookies["django_language"] = "ko"
+    page = client.get("/insights/")
+    assert page.status_code == 200
+    assert b'data-testid="insights-missing"' in page.content
+    assert b"shisaku insights refresh" in page.content
+    assert client.get("/insights/funnel.csv").status_code == 200
+    assert client.get("/api/v1/insights").status_code == 401
+    client.force_login(User.objects.create_user(username="r", password="x" * 16))
+    assert client.get("/api/v1/insights").json()["built_at"] is None
+
+
+def test_api_with_a_read_token(history: dict[str, Any]) -> None:
+    from shisaku.accounts.models import User
+    from shisaku.tokens.services import token_create
+
+    user = User.objects.create_user(username="partner", password="x" * 16)
+    _token, plain = token_create(actor=user, name="centre", scope="read")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {plain}")
+    index = client.get("/api/v1/insights")
+    assert index.status_code == 200 and "funnel" in index.json()["figures"]
+    funnel = client.get("/api/v1/insights/funnel?period=365d").json()
+    assert [c["key"] for c in funnel["columns"]] == ["step", "rfqs", "days"]
+    cell = InsightCell.objects.get(group="funnel", geo="", process="", period="365d")
+    assert funnel["rows"][0]["rfqs"] == cell.data["sent"]
+
+
+def test_charts_are_svg_images_under_their_own_policy(history: dict[str, Any]) -> None:
+    from shisaku.insights.figures import FIGURES
+
+    client = Client()
+    client.cookies["django_language"] = "ja"
+    for code in FIGURES:
+        response = client.get(f"/insights/{code}.svg?country=KR")
+        assert response.status_code == 200, code
+        assert response["Content-Type"] == "image/svg+xml"
+        assert "script-src" not in response["Content-Security-Policy"]
+        assert b"<svg" in response.content and b"<script" not in response.content
+    title = client.get("/insights/funnel.svg").content.decode()
+    assert "見積依頼" in title  # the title is text in the reader's language (fonttype none)
+    assert client.head("/insights/funnel.svg").status_code == 200
+
+
+def test_publish_writes_the_statistics(history: dict[str, Any], tmp_path: Path,
+                                       settings: Any) -> None:
+    from frictionless import Package
+
+    from shisaku.cli import main
+
+    settings.HOME = tmp_path
+    out = tmp_path / "open"
+    assert main(["publish", "--out", str(out)]) == 0
+    package = json.loads((out / "datapackage.json").read_text())
+    names = [r["name"] for r in package["resources"]]
+    assert "insights-funnel" in names and "manufacturers" in names
+    report = Package(str(out / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    funnel = (out / "insights" / "funnel.csv").read_text().splitlines()
+    cell = InsightCell.objects.get(group="funnel", geo="", process="", period="all")
+    assert funnel[0] == "step,rfqs,days"
+    assert funnel[1].split(",")[1] == str(cell.data["sent"])
+    text = "".join(p.read_text() for p in (out / "insights").iterdir())
+    assert "Sample project" not in text
+
+
+def test_the_worker_task_builds_once_per_change(pool: dict[str, Any]) -> None:
+    from shisaku.insights.tasks import insights_aggregates
+
+    assert latest_build() is None
+    first = insights_aggregates.call_local()
+    assert first["built"] is True and first["cells"] > 0
+    assert insights_aggregates.call_local() == {"built": False, "cells": 0}
+
+
+def test_region_shapes_cover_every_region_and_stay_small() -> None:
+    from shisaku import taxonomy
+    from shisaku.insights import charts
+
+    assert charts.SHAPES.stat().st_size < 300_000
+    coded = {code for code, _country, _rings in charts._shapes() if code}
+    assert coded == set(taxonomy.REGIONS)
+    notice = (charts.SHAPES.parent / "NOTICE.md").read_text()
+    assert "admin1_east_asia.geojson" in notice and "Natural Earth" in notice
+
+
+def test_map_colours_regions_and_marks_suppressed_ones() -> None:
+    from shisaku.insights import charts
+
+    points = {"KR-11": (37.5, 127.0), "KR-26": (35.2, 129.1), "KR-49": (33.4, 126.6)}
+    svg = charts.region_map("서울 지도", {"KR-11": 42, "KR-26": SUPPRESSED}, countries=["KR"],
+                            points=points).decode()
+    assert "서울 지도" in svg  # text stays text: the browser's fonts set it
+    assert ">42<" in svg and "&lt;5" in svg
+    assert "<script" not in svg
