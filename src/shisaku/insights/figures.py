@@ -64,24 +64,26 @@ def filters_parse(params: Mapping[str, Any]) -> Filters:
             value = value[-1] if value else ""
         value = str(value or "").strip()
         if len(value) > 40:
-            raise InputError(name, "too long")
+            raise InputError(name, _("too long"))
         return value
 
     country, region, process, period = (one("country"), one("region"), one("process"),
                                         one("period") or "all")
     if country and country not in COUNTRIES:
-        raise InputError("country", f"unknown country; use one of {', '.join(COUNTRIES)}")
+        raise InputError("country", _("unknown country; use one of %(codes)s")
+                         % {"codes": ", ".join(COUNTRIES)})
     if region:
         if region not in taxonomy.REGIONS:
-            raise InputError("region", "unknown region code (ISO 3166-2, e.g. KR-11)")
+            raise InputError("region", _("unknown region code (ISO 3166-2, e.g. KR-11)"))
         region_country = taxonomy.REGIONS[region].country
         if country and country != region_country:
-            raise InputError("region", f"{region} is not in {country}")
+            raise InputError("region", _("%(region)s is not in %(country)s")
+                             % {"region": region, "country": country})
         country = region_country
     if process and process not in taxonomy.codes("process"):
-        raise InputError("process", "unknown process code")
+        raise InputError("process", _("unknown process code"))
     if period not in PERIODS:
-        raise InputError("period", f"use one of {', '.join(PERIODS)}")
+        raise InputError("period", _("use one of %(codes)s") % {"codes": ", ".join(PERIODS)})
     return Filters(country=country, region=region, process=process, period=period)
 
 
@@ -427,7 +429,8 @@ def figure_by_code(code: str, filters: Filters, *, build: InsightBuild | None = 
                    ) -> Figure:
     """One figure; InputError("figure") for an unknown code."""
     if code not in FIGURES:
-        raise InputError("figure", f"unknown figure; use one of {', '.join(FIGURES)}")
+        raise InputError("figure", _("unknown figure; use one of %(codes)s")
+                         % {"codes": ", ".join(FIGURES)})
     return figures(filters, build=build, codes=[code])[0]
 
 

@@ -168,7 +168,7 @@ def figure_chart(request: HttpRequest, code: str) -> HttpResponse:
     try:
         filters = filters_parse(request.GET)
         if code not in FIGURES:
-            raise InputError("figure", "unknown figure")
+            raise InputError("figure", _("unknown figure"))
     except InputError as exc:
         return _bad_filter(exc)
     build: InsightBuild | None = latest_build()
