@@ -282,7 +282,7 @@ class _Firms:
                 .values_list("manufacturer_id", "process", "min_lot", "max_lot"))
         weights: dict[str, list[float]] = {}
         for firm_id, process, min_lot, max_lot in rows:
-            country, _level, synthetic, source = info[firm_id]
+            _country, _level, synthetic, source = info[firm_id]
             fablab = not synthetic and "fablab" in (source or "").lower()
             self.fablab[firm_id] = fablab
             w = 5.0 if firm_id in with_login else (1.0 if synthetic else 0.6)
@@ -522,7 +522,7 @@ class _Writer:
     def _rfq(self, plan: dict[str, Any], request: dict[str, Any],
              rows: dict[str, list[Any]]) -> None:
         rng, now = self.rng, self.now
-        project, startup = plan["project"], plan["startup"]
+        project = plan["project"]
         parts: list[Part] = request["parts"]
         tiers: list[int] = request["tiers"]
         process = request["process"]
@@ -556,7 +556,7 @@ class _Writer:
             pass  # still open
         elif live and award_at < now and rng.random() < 0.72:
             weights = [1.0 / (o[0] ** 2) for o in live]
-            total, quote, inv, lines = rng.choices(live, weights=weights)[0]
+            _total, quote, inv, lines = rng.choices(live, weights=weights)[0]
             rfq.status, rfq.closed_at = "awarded", award_at
             for other in live:
                 other[1].status = "lost"
@@ -875,7 +875,7 @@ def _consortia(*, rng: random.Random, now: dt.datetime, limit: int) -> int:
         try:
             consortium = consortium_propose(actor=actor, project=project, packages=packages,
                                             time_limit_s=2.0)
-        except Exception:  # noqa: BLE001 - a project the optimiser cannot staff is skipped
+        except InputError:  # the project's packages cannot be staffed: skipped
             continue
         fate = fates[made % len(fates)]
         made += 1
