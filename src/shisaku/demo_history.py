@@ -34,6 +34,7 @@ from shisaku.consortia.models import Consortium, ConsortiumMember
 from shisaku.core.services import audit_record
 from shisaku.directory.models import Capability, Manufacturer
 from shisaku.errors import InputError
+from shisaku.estimates.models import Estimate
 from shisaku.orders.choices import CancelReason
 from shisaku.orders.models import FirstArticle, Order, OrderLine, Shipment
 from shisaku.projects.models import Part, Project, StageChange
@@ -89,6 +90,7 @@ PARTS: tuple[tuple[str, str, str, tuple[float, float, float], int], ...] = (
 SMALL_LOT_PROCESSES = frozenset({"cnc_milling", "cnc_turning", "sheet_metal", "pcb_assembly",
                                  "sla_printing", "fdm_printing", "urethane_casting",
                                  "cable_harness"})
+PROTOTYPE_ONLY = frozenset({"fdm_printing", "sla_printing"})  # never asked at volume
 STAGES = ("business_design", "spec_review", "prototyping", "dfm", "small_lot",
           "mass_production")
 # Median days in each stage (log-normal, sigma 0.6) and the chance a project goes quiet in it
@@ -144,6 +146,7 @@ class HistorySummary:
     first_articles: int = 0
     messages: int = 0
     consortia: int = 0
+    estimates: int = 0
     elapsed_s: float = 0.0
     by_status: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -180,12 +183,13 @@ def demo_history_counts() -> HistorySummary:
         shipments=Shipment.objects.filter(order__in=orders).count(),
         first_articles=FirstArticle.objects.filter(order__in=orders).count(),
         messages=Message.objects.filter(invitation__in=invitations).count(),
-        consortia=Consortium.objects.filter(project__in=projects).count())
+        consortia=Consortium.objects.filter(project__in=projects).count(),
+        estimates=Estimate.objects.filter(part_file__part__project__in=projects).count())
 
 
 def demo_history_ensure(*, seed: int = DEFAULT_SEED, months: int = 18,
                         projects: int | None = None, now: dt.datetime | None = None,
-                        consortia: int = 5) -> HistorySummary:
+                        consortia: int = 5, estimates: int = 20) -> HistorySummary:
     """Write the sample history once; later calls change nothing and return its counts.
 
     ``projects``: how many sample projects (default: 150-200, drawn from ``seed``); each brings
@@ -195,7 +199,11 @@ def demo_history_ensure(*, seed: int = DEFAULT_SEED, months: int = 18,
     of :data:`CHUNK_PROJECTS` projects, so memory stays flat). The same seed, ``now``, months
     and directory give the same history. ``consortia``: projects (of the demo coordinator)
     that get a consortium proposed through the consortia service (the optimiser runs for each:
-    about 0.2-1 s apiece), some then formed and one failed.
+    about 0.2-1 s apiece), some then formed and one failed. ``estimates``: parts (of the
+    processes the estimator costs from geometry, quoted at least twice) that get a CAD model
+    (a hollow box of the part's size, ``Part.spec["size_mm"]``) and an instant estimate
+    stored through the projects and estimates services, dated before the part's first RFQ,
+    so that estimates can be compared with the quotes (about 0.1 s apiece).
 
     Firms: reachable manufacturers (a member or a contact e-mail) with a capability for the
     part's process and lot; firms with a demo login are five times as likely to be invited,
@@ -225,6 +233,8 @@ def demo_history_ensure(*, seed: int = DEFAULT_SEED, months: int = 18,
     made = 0
     if consortia > 0:
         made = _consortia(rng=random.Random(seed + 1), now=now, limit=consortia)
+    if estimates > 0:
+        _estimates(rng=random.Random(seed + 2), limit=estimates)
     summary = demo_history_counts()
     summary.created = True
     summary.consortia = made
@@ -500,7 +510,8 @@ class _Writer:
             groups: dict[str, list[Part]] = {}
             for part in parts:
                 process = part.process_hints[0]
-                if small and process not in SMALL_LOT_PROCESSES:
+                if (small and process not in SMALL_LOT_PROCESSES) or (
+                        not small and process in PROTOTYPE_ONLY):
                     continue
                 groups.setdefault(process, []).append(part)
             for process, group in groups.items():
@@ -911,4 +922,74 @@ def _consortia(*, rng: random.Random, now: dt.datetime, limit: int) -> int:
             if fate == "formed":
                 fields["formed_at"] = done_at
         Consortium.objects.filter(pk=consortium.pk).update(**fields)
+    return made
+
+
+def _hollow_box_stl(size: tuple[float, float, float]) -> bytes:
+    """A closed box of ``size`` mm with 2.5 mm walls (an inner, inward-facing box), or a solid
+    one when the part is too thin for a cavity; binary STL."""
+    import io
+
+    import trimesh
+
+    outer = trimesh.creation.box(extents=size)
+    wall = 2.5
+    if min(size) > 4 * wall:
+        inner = trimesh.creation.box(extents=[v - 2 * wall for v in size])
+        inner.invert()
+        outer = trimesh.util.concatenate([outer, inner])
+    buffer = io.BytesIO()
+    outer.export(buffer, file_type="stl")
+    return buffer.getvalue()
+
+
+def _estimates(*, rng: random.Random, limit: int) -> int:
+    """Instant estimates for up to ``limit`` quoted sample parts, through the services (see
+    :func:`demo_history_ensure`); each startup gets one member without a usable password
+    (the estimate's owner; nobody logs in as it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db.models import Count, Min
+
+    from shisaku.accounts.models import Membership
+    from shisaku.engines.costing import GEOMETRY_PROCESSES
+    from shisaku.estimates.services import estimate_part_file
+    from shisaku.projects.models import PartFile
+    from shisaku.projects.services import part_file_add
+
+    parts = list(Part.objects.filter(project__organisation__in=_startups_q())
+                 .annotate(quotes=Count("rfqs__invitations__quotes"),
+                           first_rfq=Min("rfqs__created_at"))
+                 .filter(quotes__gte=2).select_related("project__organisation")
+                 .order_by("id"))
+    parts = [p for p in parts if p.process_hints and p.process_hints[0] in GEOMETRY_PROCESSES
+             and p.spec.get("size_mm")]
+    rng.shuffle(parts)
+    owners: dict[int, User] = {}
+    stl: dict[tuple[float, ...], bytes] = {}
+    made = 0
+    for part in parts[:limit]:
+        org = part.project.organisation
+        owner = owners.get(org.pk)
+        if owner is None:
+            owner = User(username=org.slug, email=f"{org.slug}@demo.shisaku.invalid",
+                         is_active=False)
+            owner.set_unusable_password()
+            owner.save()
+            Membership.objects.create(user=owner, organisation=org, role="owner")
+            owners[org.pk] = owner
+        size = tuple(float(v) for v in part.spec["size_mm"])
+        if size not in stl:
+            stl[size] = _hollow_box_stl((size[0], size[1], size[2]))
+        data = stl[size]
+        name = f"{part.name.split(',')[0].lower().replace(' ', '-')}-sample.stl"
+        try:
+            part_file = part_file_add(actor=owner, part=part, kind="cad",
+                                      upload=SimpleUploadedFile(name, data))
+            estimate = estimate_part_file(owner=owner, part_file=part_file)
+        except InputError:
+            continue
+        at = part.first_rfq - dt.timedelta(hours=rng.uniform(2, 72))
+        PartFile.objects.filter(pk=part_file.pk).update(uploaded_at=at)
+        Estimate.objects.filter(pk=estimate.pk).update(created_at=at)
+        made += 1
     return made
