@@ -872,10 +872,11 @@ def _consortia(*, rng: random.Random, now: dt.datetime, limit: int) -> int:
         stage__in=["dfm", "small_lot", "mass_production"]).order_by("id"))
     candidates = [p for p in candidates if p.parts.count() >= 3]
     rng.shuffle(candidates)
-    made = 0
-    fates = ("formed", "proposed", "formed", "failed", "proposed", "formed")
-    for project in candidates:
-        if made >= limit:
+    made = staffed = 0
+    # Fates of the proposals the optimiser could staff; one it cannot stays proposed.
+    fates = ("formed", "formed", "failed", "proposed", "formed", "proposed")
+    for attempt, project in enumerate(candidates):
+        if made >= limit or attempt >= 2 * limit:
             break
         packages = []
         for part in project.parts.all():
@@ -888,8 +889,11 @@ def _consortia(*, rng: random.Random, now: dt.datetime, limit: int) -> int:
                                             time_limit_s=2.0)
         except InputError:  # the project's packages cannot be staffed: skipped
             continue
-        fate = fates[made % len(fates)]
         made += 1
+        fate = "proposed"
+        if (consortium.plan or {}).get("lead"):
+            fate = fates[staffed % len(fates)]
+            staffed += 1
         proposed_at = min(project.stage_changed_at + dt.timedelta(days=rng.uniform(3, 20)),
                           now - DAY)
         plan = consortium.plan or {}

@@ -191,6 +191,7 @@ def test_same_seed_same_history_and_no_notifications() -> None:
     from shisaku.demo_history import demo_history_ensure
     from shisaku.directory.services import sample_load
     from shisaku.notifications.models import Notification
+    from shisaku.rfq.services import reply_deadlines_check
 
     sample_load(size=60, seed=7)
     demo_contacts_ensure()
@@ -202,6 +203,9 @@ def test_same_seed_same_history_and_no_notifications() -> None:
                 summary = demo_history_ensure(seed=seed, projects=30, now=NOW, consortia=0)
                 assert summary.created and summary.projects == 30 and summary.rfqs > 0
                 assert Notification.objects.count() == before
+                # The worker finds nothing left undone (no overdue mark, expiry or closing).
+                assert reply_deadlines_check(now=NOW) == {
+                    "overdue": 0, "invited_next": 0, "expired": 0, "closed": 0}
                 _check_invariants(NOW)
                 prints.append(_fingerprint())
                 raise _Rollback
