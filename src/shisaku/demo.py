@@ -221,6 +221,11 @@ def demo_dataset_ensure(*, password_file: Path,
     demo_projects_ensure()
     rfqs = _rfqs_ensure(now)
     consortium = _consortium_ensure()
+    from shisaku.demo_history import demo_history_ensure
+
+    # 18 months of sample RFQs, quotes, awards and orders (docs/SAMPLE_DATA.md), once; before
+    # the logins are chosen, since its reply and delivery figures move the rankings.
+    demo_history_ensure(now=now)
     with transaction.atomic():
         # Logins are chosen once: later runs (after orders and ratings moved the rankings)
         # must not hand out new ones.
@@ -233,10 +238,6 @@ def demo_dataset_ensure(*, password_file: Path,
             more = list(Manufacturer.objects.filter(synthetic=True, organisation__isnull=True)
                         .order_by("id").values_list("pk", flat=True)[:extra])
             _makers_ensure(saved, more)
-    from shisaku.demo_history import demo_history_ensure
-
-    # 18 months of sample RFQs, quotes, awards and orders (docs/SAMPLE_DATA.md); once.
-    demo_history_ensure(now=now)
     logins = _logins(saved)
     password_file.write_text(json.dumps(logins, indent=2, ensure_ascii=False))
     password_file.chmod(0o600)

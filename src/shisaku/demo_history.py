@@ -206,8 +206,9 @@ def demo_history_ensure(*, seed: int = DEFAULT_SEED, months: int = 18,
     so that estimates can be compared with the quotes (about 0.1 s apiece).
 
     Firms: reachable manufacturers (a member or a contact e-mail) with a capability for the
-    part's process and lot; firms with a demo login are five times as likely to be invited,
-    fab labs only for prototypes. Time cost on the busy 2-core development VM with SQLite:
+    part's process and lot; firms with a login are five times as likely to be invited (none
+    exist yet when ``shisaku demo`` calls it: it runs before the demo logins are chosen), fab
+    labs only for prototypes. Time cost on the busy 2-core development VM with SQLite:
     5-17 s for the default size (estimates and consortia included, see docs/SAMPLE_DATA.md);
     ``projects=2000, consortia=0, estimates=0`` took 17.7 s wall (12.1 s CPU, 163 MB peak) for
     4,475 RFQs and 19,465 invitations: about 9 ms per project. Returns the counts
@@ -392,13 +393,14 @@ class _Writer:
         self.costs = _Costs()
         self.coordinator = Organisation.objects.filter(
             kind="coordinator", memberships__user__username="demo-coordinator").first()
+        # USD per unit: the newest stored rate per currency, else a rough fallback.
         self.usd = dict(FALLBACK_USD)
+        seen: set[str] = set()
         for currency, rate in (CurrencyRate.objects.order_by("currency", "-as_of")
                                .values_list("currency", "rate_to_usd")):
-            self.usd.setdefault(f"_{currency}", 1.0)  # the newest row per currency wins
-            if self.usd[f"_{currency}"] == 1.0:
+            if currency not in seen:
+                seen.add(currency)
                 self.usd[currency] = float(rate)
-                self.usd[f"_{currency}"] = 0.0
         self.serial = 0
 
     # --- the sample startups -----------------------------------------------------------------
@@ -408,7 +410,7 @@ class _Writer:
                              slug=f"sample-history-{i + 1:02d}", country=country, region=region,
                              created_at=self.start - 30 * DAY)
                 for i, (name, country, region) in enumerate(STARTUPS)]
-        return Organisation.objects.bulk_create(orgs)
+        return list(Organisation.objects.bulk_create(orgs))
 
     # --- one chunk of projects ---------------------------------------------------------------
 
@@ -672,7 +674,7 @@ class _Writer:
         total += tooling
         lead_days = max(3, round(lead * _lognormal(rng, 1.0, 0.25)))
         revisions = 2 if rng.random() < 0.15 else 1
-        out = []
+        out: list[tuple[float, Quote, Invitation, list[QuoteLine]]] = []
         for revision in range(1, revisions + 1):
             at = quote_at if revision == 1 else quote_at + dt.timedelta(
                 days=rng.uniform(0.5, 3))
@@ -705,7 +707,7 @@ class _Writer:
         rng, now = self.rng, self.now
         country = self.firms.info[inv.manufacturer_id][0]
         fa_reject = FIRM_HABITS.get(country, OTHER_HABITS)[4]
-        placed = award.created_at
+        placed: dt.datetime = award.created_at
         order = Order(rfq=rfq, project=plan["project"], startup=plan["startup"],
                       manufacturer_id=inv.manufacturer_id, quote=quote, status="placed",
                       currency=quote.currency, tooling_cost=quote.tooling_cost,
