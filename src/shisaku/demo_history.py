@@ -6,9 +6,10 @@ delivery, first-article pass rate, estimate versus quote) have something real to
 
 Above every app (like :mod:`shisaku.demo`). The rows are written with ``bulk_create`` in the
 states and with the timestamps the services would have left (one award per RFQ, quotes only
-from invited firms, one order per award, timestamps in order per RFQ), because replaying
-~10,000 service calls would cost minutes; the consortia go through ``consortium_propose``. The
-history is the past: it sends no e-mail and leaves no notification. Every startup and project
+from invited firms, one order per award, timestamps in order per RFQ), instead of some
+10,000 service calls (each with its audit event and figure updates); the consortia, the
+estimates, the ratings and the firms' reply and delivery figures go through their services.
+The history is the past: it sends no e-mail and leaves no notification. Every startup and project
 it creates carries :data:`SAMPLE_SUFFIX` in its name and "Sample data" in its summary; every
 RFQ, quote and message says so in its notes. See docs/SAMPLE_DATA.md ("Demo history").
 """
@@ -39,7 +40,16 @@ from shisaku.orders.choices import CancelReason
 from shisaku.orders.models import FirstArticle, Order, OrderLine, Shipment
 from shisaku.projects.models import Part, Project, StageChange
 from shisaku.rfq.links import reachable_q
-from shisaku.rfq.models import RFQ, Award, CurrencyRate, Invitation, Message, Quote, QuoteLine
+from shisaku.rfq.models import (
+    RFQ,
+    Award,
+    CurrencyRate,
+    Invitation,
+    Message,
+    Quote,
+    QuoteLine,
+    Rating,
+)
 from shisaku.rfq.services import ack_deadline_after
 
 __all__ = ["DEFAULT_SEED", "SAMPLE_SUFFIX", "HistorySummary", "demo_history_counts",
@@ -106,7 +116,7 @@ REDESIGN = 0.22  # a DFM review sends the product back to prototyping
 # rejection rate, quote currency).
 FIRM_HABITS: dict[str, tuple[float, float, float, float, float, str]] = {
     "CN": (2.0, 0.9, 1.0, 0.25, 0.24, "CNY"),
-    "TW": (4.0, 0.85, 1.8, 0.28, 0.16, "TWD"),
+    "TW": (4.0, 0.85, 1.8, 0.28, 0.16, "USD"),
     "VN": (5.0, 0.8, 2.0, 0.3, 0.22, "USD"),
     "KR": (5.0, 0.82, 2.5, 0.3, 0.15, "KRW"),
     "JP": (10.0, 0.78, 4.0, 0.33, 0.08, "JPY"),
@@ -147,6 +157,7 @@ class HistorySummary:
     messages: int = 0
     consortia: int = 0
     estimates: int = 0
+    ratings: int = 0
     elapsed_s: float = 0.0
     by_status: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -157,7 +168,7 @@ class HistorySummary:
         return (f"{self.projects} sample projects of {self.startups} sample startups, "
                 f"{self.rfqs} RFQs, {self.invitations} invitations ({self.declines} declined), "
                 f"{self.quotes} quotes, {self.awards} awards, {self.orders} orders, "
-                f"{self.consortia} consortia")
+                f"{self.ratings} ratings, {self.estimates} estimates, {self.consortia} consortia")
 
 
 def _startups_q() -> Any:
@@ -184,12 +195,14 @@ def demo_history_counts() -> HistorySummary:
         first_articles=FirstArticle.objects.filter(order__in=orders).count(),
         messages=Message.objects.filter(invitation__in=invitations).count(),
         consortia=Consortium.objects.filter(project__in=projects).count(),
-        estimates=Estimate.objects.filter(part_file__part__project__in=projects).count())
+        estimates=Estimate.objects.filter(part_file__part__project__in=projects).count(),
+        ratings=Rating.objects.filter(award__rfq__in=rfqs).count())
 
 
 def demo_history_ensure(*, seed: int = DEFAULT_SEED, months: int = 18,
                         projects: int | None = None, now: dt.datetime | None = None,
-                        consortia: int = 5, estimates: int = 20) -> HistorySummary:
+                        consortia: int = 5, estimates: int = 20,
+                        ratings: float = 0.6) -> HistorySummary:
     """Write the sample history once; later calls change nothing and return its counts.
 
     ``projects``: how many sample projects (default: 150-200, drawn from ``seed``); each brings
@@ -203,7 +216,10 @@ def demo_history_ensure(*, seed: int = DEFAULT_SEED, months: int = 18,
     processes the estimator costs from geometry, quoted at least twice) that get a CAD model
     (a hollow box of the part's size, ``Part.spec["size_mm"]``) and an instant estimate
     stored through the projects and estimates services, dated before the part's first RFQ,
-    so that estimates can be compared with the quotes (about 0.1 s apiece).
+    so that estimates can be compared with the quotes (about 0.1 s apiece). ``ratings``: the
+    share of delivered or closed orders whose firm the startup rated, through
+    ``rfq.services.rating_create`` (which keeps the firm's public rating), a few days after
+    delivery (about 20 ms apiece).
 
     Firms: reachable manufacturers (a member or a contact e-mail) with a capability for the
     part's process and lot; firms with a login are five times as likely to be invited (none
@@ -238,6 +254,8 @@ def demo_history_ensure(*, seed: int = DEFAULT_SEED, months: int = 18,
         made = _consortia(rng=random.Random(seed + 1), now=now, limit=consortia)
     if estimates > 0:
         _estimates(rng=random.Random(seed + 2), limit=estimates)
+    if ratings > 0:
+        _ratings(rng=random.Random(seed + 3), now=now, share=ratings)
     summary = demo_history_counts()
     summary.created = True
     summary.consortia = made
@@ -958,7 +976,6 @@ def _estimates(*, rng: random.Random, limit: int) -> int:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db.models import Count, Min
 
-    from shisaku.accounts.models import Membership
     from shisaku.engines.costing import GEOMETRY_PROCESSES
     from shisaku.estimates.services import estimate_part_file
     from shisaku.projects.models import PartFile
@@ -972,19 +989,10 @@ def _estimates(*, rng: random.Random, limit: int) -> int:
     parts = [p for p in parts if p.process_hints and p.process_hints[0] in GEOMETRY_PROCESSES
              and p.spec.get("size_mm")]
     rng.shuffle(parts)
-    owners: dict[int, User] = {}
     stl: dict[tuple[float, ...], bytes] = {}
     made = 0
     for part in parts[:limit]:
-        org = part.project.organisation
-        owner = owners.get(org.pk)
-        if owner is None:
-            owner = User(username=org.slug, email=f"{org.slug}@demo.shisaku.invalid",
-                         is_active=False)
-            owner.set_unusable_password()
-            owner.save()
-            Membership.objects.create(user=owner, organisation=org, role="owner")
-            owners[org.pk] = owner
+        owner = _owner(part.project.organisation)
         size = tuple(float(v) for v in part.spec["size_mm"])
         if size not in stl:
             stl[size] = _hollow_box_stl((size[0], size[1], size[2]))
@@ -999,5 +1007,53 @@ def _estimates(*, rng: random.Random, limit: int) -> int:
         at = part.first_rfq - dt.timedelta(hours=rng.uniform(2, 72))
         PartFile.objects.filter(pk=part_file.pk).update(uploaded_at=at)
         Estimate.objects.filter(pk=estimate.pk).update(created_at=at)
+        made += 1
+    return made
+
+
+def _owner(org: Organisation) -> User:
+    """The sample startup's one member: inactive, no usable password (nobody logs in as it);
+    it owns the startup's estimates and gives its ratings."""
+    from shisaku.accounts.models import Membership
+
+    owner: User | None = User.objects.filter(username=org.slug).first()
+    if owner is None:
+        # A domain of its own (RFC 2606 .invalid): the demo's other users share
+        # demo.shisaku.invalid, which would make every rating look related.
+        owner = User(username=org.slug, email=f"owner@{org.slug}.invalid", is_active=False)
+        owner.set_unusable_password()
+        owner.save()
+        Membership.objects.create(user=owner, organisation=org, role="owner")
+    return owner
+
+
+def _ratings(*, rng: random.Random, now: dt.datetime, share: float) -> int:
+    """Scorecards for ``share`` of the delivered or closed sample orders, in delivery order,
+    through ``rating_create``; scores follow the facts (a rejected first article lowers
+    quality, a late shipment on-time)."""
+    from shisaku.rfq.choices import IllegalTransition
+    from shisaku.rfq.services import rating_create
+
+    orders = (Order.objects.filter(startup__in=_startups_q(), status__in=["delivered", "closed"])
+              .select_related("rfq", "startup").prefetch_related("awards", "first_articles")
+              .order_by("delivered_at", "id"))
+    made = 0
+    for order in orders:
+        if rng.random() >= share:
+            continue
+        award = order.awards.all()[0]
+        rejected = any(fa.decision == "rejected" for fa in order.first_articles.all())
+        quality = max(1, min(5, round(rng.gauss(3.4 if rejected else 4.3, 0.6))))
+        on_time = max(1, min(5, round(rng.gauss(4.5 if order.on_time else 2.8, 0.6))))
+        communication = max(1, min(5, round(rng.gauss(4.0, 0.7))))
+        try:
+            rating = rating_create(actor=_owner(order.startup), rfq=order.rfq, quality=quality,
+                                   on_time=on_time, communication=communication,
+                                   comment="Sample data.", award_id=award.pk)
+        except (IllegalTransition, InputError):
+            continue
+        assert order.delivered_at is not None
+        at = min(order.delivered_at + dt.timedelta(days=rng.uniform(1, 10)), now)
+        Rating.objects.filter(pk=rating.pk).update(created_at=at)
         made += 1
     return made

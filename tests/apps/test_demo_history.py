@@ -35,6 +35,7 @@ def _check_invariants(now: dt.datetime) -> None:
     from shisaku.projects.choices import transition_move
     from shisaku.projects.models import Project
     from shisaku.rfq.choices import DeclineReason
+    from shisaku.rfq.models import Rating
 
     slack = dt.timedelta(seconds=1)
     for org in _startups_q():
@@ -110,6 +111,11 @@ def _check_invariants(now: dt.datetime) -> None:
                            for s in shipped)
                 assert order.on_time == (order.shipments.first().shipped_on
                                          <= order.promised_ship_date)
+            rating = Rating.objects.filter(award=award).first()
+            if rating is not None:
+                assert order.status in ("delivered", "closed")
+                assert rating.manufacturer_id == order.manufacturer_id
+                assert order.delivered_at <= rating.created_at <= now
             for fa in order.first_articles.all():
                 assert order.placed_at <= fa.submitted_at <= now
                 assert fa.decided_at is None or fa.submitted_at <= fa.decided_at <= now
@@ -136,7 +142,7 @@ def test_demo_history_sizes_invariants_and_second_run(settings: Any, tmp_path: A
     assert counts.invitations > 3 * counts.rfqs > 0
     assert 0 < counts.awards == counts.orders < counts.rfqs
     assert counts.declines > 0 and counts.quotes > counts.awards
-    assert counts.consortia >= 3
+    assert counts.consortia >= 3 and counts.estimates == 20 and counts.ratings > 50
     from django.utils import timezone
 
     _check_invariants(timezone.now())
