@@ -209,8 +209,11 @@ def demo_history_ensure(*, seed: int = DEFAULT_SEED, months: int = 18,
     on average about 2.5 stage changes, 3 parts, 2.1 RFQs, 9 invitations, 6 quotes (with
     revisions) and 1.3 awards and orders, spread over the ``months`` before ``now`` (so
     ``projects=100_000`` gives roughly 210,000 RFQs and 900,000 invitations for a benchmark;
-    rows are written in rounds of :data:`CHUNK_PROJECTS` projects, so memory stays flat). The same seed, ``now``, months
-    and directory give the same history. ``consortia``: projects (of the demo coordinator)
+    rows are written in rounds of :data:`CHUNK_PROJECTS` projects, so memory stays flat; pass
+    ``consortia=0, estimates=0, ratings=0`` at that scale, those go through services one by
+    one). The same seed, ``now``, months and directory give the same history. Not for a
+    serving process: while it writes, the models' ``auto_now`` dates are switched off
+    process-wide (the history sets them itself). ``consortia``: projects (of the demo coordinator)
     that get a consortium proposed through the consortia service (the optimiser runs for each:
     about 0.2-1 s apiece), some then formed and one failed. ``estimates``: parts (of the
     processes the estimator costs from geometry, quoted at least twice) that get a CAD model
@@ -514,7 +517,8 @@ class _Writer:
         rows["stage"].extend(stages)
         # Parts: two to four families, drawn without repeats.
         families = rng.sample(PARTS, rng.randint(2, 4))
-        parts = [Part(project=project, name=name, quantity_per_unit=per_unit, process_hints=[process],
+        parts = [Part(project=project, name=name, quantity_per_unit=per_unit,
+                      process_hints=[process],
                       material=material, position=i, notes=SAMPLE_NOTE,
                       spec={"size_mm": list(size)}, created_at=created, updated_at=created)
                  for i, (name, process, material, size, per_unit) in enumerate(families)]
