@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from shisaku import taxonomy
 from shisaku.accounts.models import Organisation, User
 from shisaku.consortia.models import Consortium, ConsortiumMember
 from shisaku.core.services import audit_record
@@ -229,7 +230,7 @@ def demo_history_ensure(*, seed: int = DEFAULT_SEED, months: int = 18,
     exist yet when ``shisaku demo`` calls it: it runs before the demo logins are chosen), fab
     labs only for prototypes. Time cost on the busy 2-core development VM with SQLite:
     5-17 s for the default size (estimates and consortia included, see docs/SAMPLE_DATA.md);
-    ``projects=2000, consortia=0, estimates=0`` took 17.7 s wall (12.1 s CPU, 163 MB peak) for
+    ``projects=2000`` with no consortia, estimates or ratings took 17.7 s wall (12.1 s CPU, 163 MB peak) for
     4,475 RFQs and 19,465 invitations: about 9 ms per project. Returns the counts
     (:class:`HistorySummary`). A directory without firms gives projects and stage changes but
     no RFQs.
@@ -572,7 +573,7 @@ class _Writer:
         if sent >= now:
             sent = created
         deadline = sent + dt.timedelta(days=rng.choice((7, 10, 14, 14, 21)))
-        rfq = RFQ(project=project, title=f"{process.replace('_', ' ').capitalize()}: "
+        rfq = RFQ(project=project, title=f"{taxonomy.label('process', process, 'en')}: "
                                          f"{', '.join(p.name for p in parts)} x{tiers[0]}",
                   quantity_tiers=tiers, quote_deadline=deadline, status="sent",
                   notes=SAMPLE_NOTE, created_at=created, sent_at=sent)
