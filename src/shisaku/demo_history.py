@@ -229,9 +229,10 @@ def demo_history_ensure(*, seed: int = DEFAULT_SEED, months: int = 18,
     part's process and lot; firms with a login are five times as likely to be invited (none
     exist yet when ``shisaku demo`` calls it: it runs before the demo logins are chosen), fab
     labs only for prototypes. Time cost on the busy 2-core development VM with SQLite:
-    5-17 s for the default size (estimates and consortia included, see docs/SAMPLE_DATA.md);
-    ``projects=2000`` with no consortia, estimates or ratings took 17.7 s wall (12.1 s CPU, 163 MB peak) for
-    4,475 RFQs and 19,465 invitations: about 9 ms per project. Returns the counts
+    5-17 s for the default size (everything included, see docs/SAMPLE_DATA.md);
+    ``projects=2000`` with no consortia, estimates or ratings took 17.7 s wall (12.1 s CPU,
+    163 MB peak) for 4,475 RFQs and 19,465 invitations: about 9 ms per project. Returns the
+    counts
     (:class:`HistorySummary`). A directory without firms gives projects and stage changes but
     no RFQs.
     """
