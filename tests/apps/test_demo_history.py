@@ -23,14 +23,14 @@ NOW = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
 
 
 def _history_rfqs() -> Any:
-    from shisaku.demo_history import _startups_q
+    from shisaku.demo_history import sample_startups as _startups_q
     from shisaku.rfq.models import RFQ
 
     return RFQ.objects.filter(project__organisation__in=_startups_q())
 
 
 def _check_invariants(now: dt.datetime) -> None:
-    from shisaku.demo_history import _startups_q
+    from shisaku.demo_history import sample_startups as _startups_q
     from shisaku.orders.models import Order
     from shisaku.projects.choices import transition_move
     from shisaku.projects.models import Project
