@@ -221,6 +221,11 @@ def demo_dataset_ensure(*, password_file: Path,
     demo_projects_ensure()
     rfqs = _rfqs_ensure(now)
     consortium = _consortium_ensure()
+    from shisaku.demo_history import demo_history_ensure
+
+    # 18 months of sample RFQs, quotes, awards and orders (docs/SAMPLE_DATA.md), once; before
+    # the logins are chosen, since its reply and delivery figures move the rankings.
+    demo_history_ensure(now=now)
     with transaction.atomic():
         # Logins are chosen once: later runs (after orders and ratings moved the rankings)
         # must not hand out new ones.

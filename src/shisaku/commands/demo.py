@@ -70,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"Directory: {total} providers ({summary.created} added now), sample projects with "
           f"a draft RFQ each and a proposed consortium, {orders} sample order(s) added, "
           f"in {elapsed:.1f} s")
+    from shisaku.demo_history import demo_history_counts
+
+    print(f"Sample history (18 months): {demo_history_counts().line()}")
     print(f"Demo logins ({len(logins)}; also in {logins_file}):")
     for login in logins:
         print(f"  {login['role']:<13} {login['username']:<18} {login['password']:<14} "
