@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from shisaku import taxonomy
@@ -68,3 +70,16 @@ def test_unknown_codes_name_the_valid_ones() -> None:
 def test_public_api_is_declared() -> None:
     for name in taxonomy.__all__:
         assert hasattr(taxonomy, name)
+
+
+def test_every_region_has_a_korean_and_a_japanese_name() -> None:
+    """A Korean reader saw "Hokkaido" and a Japanese reader "Seoul" and "广东省" (simplified
+    Chinese) on the insights map table: each region is named in each language."""
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    kana_or_kanji = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    for code, region in taxonomy.REGIONS.items():
+        assert hangul.search(taxonomy.label("region", code, "ko")), code
+        assert kana_or_kanji.search(taxonomy.label("region", code, "ja")), code
+    assert taxonomy.label("region", "KR-11", "ja") == "ソウル特別市"
+    assert taxonomy.label("region", "CN-GD", "ja") == "広東省 (深圳)"
+    assert taxonomy.label("region", "JP-01", "ko") == "홋카이도"

@@ -187,13 +187,7 @@ def _load_regions() -> dict[str, Region]:
     regions = {}
     for row in _rows("regions.csv"):
         country = row["country"]
-        # Korean and Japanese names are the local ones for their own countries; Chinese
-        # characters read well in Japanese; otherwise English stands in.
-        labels = {"en": row["name_en"]}
-        if country == "KR":
-            labels["ko"] = row["name_local"]
-        elif country in ("JP", "CN", "TW"):
-            labels["ja"] = row["name_local"]
+        labels = {"en": row["name_en"], "ko": row["name_ko"], "ja": row["name_ja"]}
         regions[row["code"]] = Region(
             code=row["code"], country=country, block=row["block"], lat=float(row["lat"]),
             lon=float(row["lon"]), name_en=row["name_en"], name_local=row["name_local"],
