@@ -268,6 +268,32 @@ def test_publish_writes_the_statistics(history: dict[str, Any], tmp_path: Path,
     assert "Sample project" not in text
 
 
+def test_the_open_data_page_publishes_the_statistics_too(history: dict[str, Any],
+                                                        settings: Any, tmp_path: Path) -> None:
+    """The web snapshot is the command's: the statistics are listed and downloadable there,
+    and a new aggregate build makes a new snapshot version."""
+    settings.HOME = tmp_path
+    client = Client()
+    page = client.get("/manufacturers/open-data/").content.decode()
+    assert "insights/funnel.csv" in page
+    csv_resp = client.get("/manufacturers/open-data/insights/funnel.csv")
+    assert csv_resp.status_code == 200 and csv_resp["Content-Type"].startswith("text/csv")
+    rows = b"".join(csv_resp.streaming_content).decode().splitlines()
+    cell = InsightCell.objects.get(group="funnel", geo="", process="", period="all")
+    assert rows[0] == "step,rfqs,days" and rows[1].split(",")[1] == str(cell.data["sent"])
+    package = json.loads(b"".join(
+        client.get("/manufacturers/open-data/datapackage.json").streaming_content))
+    assert "insights-funnel" in [r["name"] for r in package["resources"]]
+    for bad in ("insights/../datapackage.json", "insights/nope.csv", "insights/",
+                "../shisaku.sqlite3"):
+        assert client.get(f"/manufacturers/open-data/{bad}").status_code == 404, bad
+    first = package["version"]
+    insights_refresh(now=NOW + dt.timedelta(days=1), force=True)
+    again = json.loads(b"".join(
+        client.get("/manufacturers/open-data/datapackage.json").streaming_content))
+    assert again["version"] != first
+
+
 def test_the_worker_task_builds_once_per_change(pool: dict[str, Any]) -> None:
     from shisaku.insights.tasks import insights_aggregates
 

@@ -33,7 +33,7 @@ def test_two_workers_never_write_into_the_same_folder(settings: Any, tmp_path: P
     settings.HOME = home = tmp_path
     # Separate processes share no threading.Lock: simulate them with the lock removed.
     monkeypatch.setattr(opendata_views, "_lock", contextlib.nullcontext())
-    monkeypatch.setattr(opendata_views, "generation_current", lambda name: 7)
+    monkeypatch.setattr(opendata_views, "snapshot_version", lambda: "2026-11-01.g7")
     written: list[Path] = []
     both_inside = threading.Barrier(2, timeout=10)
 

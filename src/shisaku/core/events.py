@@ -15,6 +15,11 @@ Events (names are stable; payloads are keyword arguments):
   award on the RFQ page (the orders app links the award's order).
 - ``rfq.quote_marks``: ``rfq`` -> each handler returns ``{manufacturer_id: mark}`` to show
   beside that firm's quote in the comparison (the consortia app marks joint quotes).
+- ``opendata.written``: ``out_dir`` (a folder holding the directory's snapshot and its
+  ``datapackage.json``) -> each handler adds its own files and resources there and returns
+  ``(name, summary)`` (the insights app adds its statistics).
+- ``opendata.version``: no payload -> each handler returns a short string that changes when
+  its published files would (the snapshot's version on the open-data page includes them).
 """
 
 from __future__ import annotations
@@ -23,13 +28,15 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["AWARD_CREATED", "AWARD_LINKS", "QUOTE_MARKS", "RATING_REFUSAL", "publish",
-           "subscribe", "subscribers"]
+__all__ = ["AWARD_CREATED", "AWARD_LINKS", "OPENDATA_VERSION", "OPENDATA_WRITTEN",
+           "QUOTE_MARKS", "RATING_REFUSAL", "publish", "subscribe", "subscribers"]
 
 AWARD_CREATED = "rfq.award_created"
 AWARD_LINKS = "rfq.award_links"
 QUOTE_MARKS = "rfq.quote_marks"
 RATING_REFUSAL = "rfq.rating_refusal"
+OPENDATA_WRITTEN = "opendata.written"
+OPENDATA_VERSION = "opendata.version"
 
 Handler = Callable[..., Any]
 _subscribers: dict[str, list[Handler]] = defaultdict(list)

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from shisaku.core import events
 from shisaku.core.services import generation_current
 from shisaku.core.spreadsheets import csv_cell
 from shisaku.directory.models import Manufacturer
@@ -141,10 +142,20 @@ def _schema(fields: tuple[tuple[str, str, str], ...]) -> list[dict[str, str]]:
     return [{"name": n, "type": t, "description": d} for n, t, d in fields]
 
 
+def snapshot_version(now: dt.datetime | None = None) -> str:
+    """``<date>.g<directory generation>`` plus one part per app that publishes beside the
+    directory (event ``opendata.version``; the insights app adds ``.i<aggregate build>``)."""
+    extra = "".join(f".{part}" for part in events.publish(events.OPENDATA_VERSION))
+    date = timezone.localdate(now or timezone.now()).isoformat()
+    return f"{date}.g{generation_current(name=GENERATION)}{extra}"
+
+
 def directory_publish(*, out_dir: Path, queryset: QuerySet[Manufacturer] | None = None,
                       now: dt.datetime | None = None) -> dict[str, Any]:
     """Write the open-data snapshot of ``queryset`` (default: the public directory) into
-    ``out_dir`` (created); returns ``{"version", "manufacturers", "capabilities", "files"}``.
+    ``out_dir`` (created); returns ``{"version", "manufacturers", "capabilities", "files"}``
+    plus one entry per higher app that adds its own files (event ``opendata.written``: the
+    insights app adds ``"insights"`` with its statistics).
     """
     from shisaku.directory.selectors import manufacturers_public
 
@@ -153,7 +164,7 @@ def directory_publish(*, out_dir: Path, queryset: QuerySet[Manufacturer] | None 
     out_dir.mkdir(parents=True, exist_ok=True)
     ids = {pk: str(uid) for pk, uid in qs.values_list("id", "public_id")}
     firms = _public(iter_records(qs), ids)
-    version = f"{timezone.localdate(now).isoformat()}.g{generation_current(name=GENERATION)}"
+    version = snapshot_version(now)
     header = [n for n, _t, _d in FIELDS]
     _write_csv(out_dir / "manufacturers.csv", header,
                ([_cell(n, f.get(n)) for n in header] for f in firms))
@@ -219,9 +230,11 @@ def directory_publish(*, out_dir: Path, queryset: QuerySet[Manufacturer] | None 
         json.dumps(package, ensure_ascii=False, indent=1), encoding="utf-8")
     (out_dir / "README.md").write_text(_readme(version, source_list, len(firms)),
                                        encoding="utf-8")
-    files = sorted(p.name for p in out_dir.iterdir() if p.is_file())
+    added = dict(events.publish(events.OPENDATA_WRITTEN, out_dir=out_dir))
+    files = sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file())
     return {"version": version, "manufacturers": len(firms),
-            "capabilities": sum(len(f["capabilities"]) for f in firms), "files": files}
+            "capabilities": sum(len(f["capabilities"]) for f in firms), "files": files,
+            **added}
 
 
 _LICENCE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",

@@ -16,13 +16,10 @@ from typing import Any
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from shisaku.core.services import generation_current
-from shisaku.directory.opendata import directory_publish
-from shisaku.directory.services import GENERATION
+from shisaku.directory.opendata import directory_publish, snapshot_version
 
 _lock = threading.Lock()
 _FILES = {"manufacturers.csv": "text/csv", "capabilities.csv": "text/csv",
@@ -38,7 +35,7 @@ def _current() -> tuple[Path, dict[str, Any]]:
     """The current snapshot's folder, written once. Each app-server process writes into its
     own temporary folder and renames it into place (the first rename wins), so two workers
     never write into the same files; older snapshots are removed."""
-    version = f"{timezone.localdate().isoformat()}.g{generation_current(name=GENERATION)}"
+    version = snapshot_version()
     root = Path(settings.HOME) / "opendata"
     folder = root / version
     with _lock:
@@ -68,20 +65,33 @@ def _prune(root: Path, *, keep: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _published(package: dict[str, Any]) -> dict[str, str]:
+    """Every file the snapshot publishes: the fixed ones and each resource of the package
+    (the statistics under ``insights/``), name -> media type."""
+    files = dict(_FILES)
+    for resource in package.get("resources", []):
+        path = str(resource.get("path", ""))
+        if path and path not in files and ".." not in path and not path.startswith("/"):
+            files[path] = str(resource.get("mediatype") or "application/octet-stream")
+    return files
+
+
 @require_GET
 def open_data(request: HttpRequest) -> HttpResponse:
     folder, package = _current()
-    files = [{"name": name, "bytes": (folder / name).stat().st_size} for name in _FILES
-             if (folder / name).exists()]
+    files = [{"name": name, "bytes": (folder / name).stat().st_size}
+             for name in _published(package) if (folder / name).is_file()]
     return render(request, "directory/open_data.html", {"package": package, "files": files})
 
 
 @require_GET
 def open_data_file(request: HttpRequest, name: str) -> FileResponse:
-    if name not in _FILES:
+    folder, package = _current()
+    published = _published(package)
+    path = (folder / name).resolve()
+    if name not in published or not path.is_file() or folder.resolve() not in path.parents:
         raise Http404(_("No such file."))
-    folder, _package = _current()
-    response = FileResponse((folder / name).open("rb"), as_attachment=name != "README.md",
-                            filename=name, content_type=_FILES[name])
+    response = FileResponse(path.open("rb"), as_attachment=name != "README.md",
+                            filename=Path(name).name, content_type=published[name])
     response["X-Content-Type-Options"] = "nosniff"
     return response

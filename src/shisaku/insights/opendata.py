@@ -19,7 +19,7 @@ from shisaku.insights.build import latest_build
 from shisaku.insights.choices import SUPPRESSED
 from shisaku.insights.figures import Figure, Filters, cell_text, figures
 
-__all__ = ["insights_publish"]
+__all__ = ["insights_publish", "insights_publish_event", "insights_version"]
 
 MISSING = ["", "–", SUPPRESSED]
 
@@ -76,3 +76,15 @@ def insights_publish(*, out_dir: Path) -> dict[str, Any]:
                 fh.write(f"- `{r['path']}`: {r['title']}\n")
     return {"figures": len(resources), "files": [r["path"] for r in resources],
             "built_at": build.built_at.isoformat() if build.built_at else None}
+
+
+def insights_publish_event(*, out_dir: Path) -> tuple[str, dict[str, Any]]:
+    """Handler of ``opendata.written``: the statistics beside every directory snapshot (the
+    command's and the open-data page's)."""
+    return "insights", insights_publish(out_dir=out_dir)
+
+
+def insights_version() -> str:
+    """Handler of ``opendata.version``: the aggregates' build (``i<id>``, ``i0`` before any)."""
+    build = latest_build()
+    return f"i{build.pk if build is not None else 0}"
