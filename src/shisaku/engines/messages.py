@@ -5,7 +5,8 @@ a reason is ``{"code", "params", "message"}``. ``message`` is the English text (
 it; the JSON keeps it for the stable interface); the apps translate ``code`` + ``params``
 with their own catalogue (``shisaku.estimates.words``), which a test keeps in step with the
 templates below. Templates are ``%``-format strings; parameters named in :data:`LABELLED` are
-taxonomy codes and are shown by their label.
+taxonomy codes and are shown by their label. A refusal (bad input) is the same: :func:`refuse`
+makes the ``InputError`` of a :data:`REFUSALS` code with its params and English reason.
 """
 
 from __future__ import annotations

@@ -75,7 +75,9 @@ def create_estimate(request: HttpRequest, file: File[UploadedFile],
     """``processes`` is comma-separated codes; ``quantities`` e.g. ``10,300,5000``.
     Money is in USD. The answer is the JSON of `shisaku estimate --json` inside ``result``.
     A large part is estimated by the worker: ``status`` is then ``queued`` and ``result``
-    empty; poll ``GET /estimates/{id}`` until ``status`` is ``done`` or ``failed``."""
+    empty; poll ``GET /estimates/{id}`` until ``status`` is ``done`` or ``failed``.
+    A refused file or option answers 422 with ``reason`` in the request's language and, for
+    an engine's refusal, its ``code`` and ``params`` (docs/ESTIMATING.md)."""
     if units not in ("auto", "mm", "inch", "m"):
         raise InputError("units", _("use auto, mm, inch or m"))
     try:
