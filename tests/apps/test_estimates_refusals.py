@@ -17,7 +17,7 @@ from django.utils import translation
 from shisaku.accounts.models import User
 from shisaku.engines.messages import REFUSALS, refuse
 from shisaku.estimates import words
-from shisaku.estimates.choices import EstimateStatus, JobStage
+from shisaku.estimates.choices import EstimateStatus
 from shisaku.estimates.models import Estimate
 
 pytestmark = pytest.mark.django_db
@@ -125,24 +125,34 @@ def test_api_own_reasons_are_translated_too(reader: Client) -> None:
     assert item.get("code") is None  # the app's own reason: no engine code
 
 
-def test_failed_job_page_says_the_engine_refusal_in_korean(reader: Client) -> None:
-    """A large part refused by the worker keeps its code: the page says it in Korean, the
+def test_failed_job_page_says_the_engine_refusal_in_korean(reader: Client,
+                                                           settings: Any) -> None:
+    """A part queued for the worker and refused there (a flat mesh passes the scan, the
+    loader refuses it in the child process) keeps its code: the page says it in Korean, the
     API gives ``result.error`` with ``text`` beside the English ``error``."""
-    from shisaku.accounts.models import User as UserModel
+    from shisaku.estimates.services import estimate_execute
 
-    owner = UserModel.objects.get(username="refused")
-    exc = refuse("file", "mesh_too_few_triangles", triangles=2)
-    estimate = Estimate.objects.create(
-        owner=owner, original_name="big.stl", sha256="0" * 64, status=EstimateStatus.FAILED,
-        stage=JobStage.READING, error=exc.reason, result={"error": exc.as_dict()})
+    settings.SHISAKU_ESTIMATE_INLINE_TRIANGLES = 2  # four triangles count as a large part
     reader.cookies["django_language"] = "ko"
+    response = reader.post("/estimate/", {
+        "file": SimpleUploadedFile("flat.stl", FLAT_STL), "units": "auto", "quantities": "10",
+        "region": "KR", "client_country": "KR"}, HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 302
+    estimate = Estimate.objects.get()
+    assert estimate.status == EstimateStatus.QUEUED
+    estimate_execute(estimate=estimate)  # what the huey task runs (a forked child)
+    estimate.refresh_from_db()
+    assert estimate.status == EstimateStatus.FAILED
+    assert estimate.error.startswith("the mesh is flat")  # stored English, as before
+    assert estimate.result["error"]["code"] == "mesh_flat"
     text = _visible(reader.get(f"/estimate/{estimate.pk}/", HTTP_ACCEPT_LANGUAGE="ko")
                     .content.decode())
-    assert "메시의 삼각형이 2개뿐입니다" in text and "the mesh has only" not in text
-    body = reader.get(f"/api/v1/estimates/{estimate.pk}", HTTP_ACCEPT_LANGUAGE="ko").json()
-    assert body["error"].startswith("the mesh has only 2")
-    assert body["result"]["error"]["code"] == "mesh_too_few_triangles"
-    assert "2개뿐" in body["result"]["error"]["text"]
+    assert "메시가 평평합니다" in text and "the mesh is flat" not in text
+    reader.cookies["django_language"] = "ja"
+    body = reader.get(f"/api/v1/estimates/{estimate.pk}", HTTP_ACCEPT_LANGUAGE="ja").json()
+    assert body["status"] == "failed" and body["error"].startswith("the mesh is flat")
+    assert body["result"]["error"]["code"] == "mesh_flat"
+    assert "メッシュが平らです" in body["result"]["error"]["text"]
 
 
 def test_worker_child_passes_code_and_params_through_the_pipe() -> None:
