@@ -1,7 +1,8 @@
 """The HTTP API (django-ninja): one router per app, OpenAPI at /api/v1/openapi.json.
 
-Every error answers ``{"detail": [{"field", "reason"}]}`` (409: the entity's state, see the
-rfq schemas), and the OpenAPI document lists, for every operation, the error answers it can
+Every error answers ``{"detail": [{"field", "reason"}]}``, with ``valid``, ``code`` and
+``params`` where known (409: the entity's state, see the rfq schemas), and the OpenAPI
+document lists, for every operation, the error answers it can
 really give (:meth:`ShisakuAPI.get_openapi_schema`): 400 unreadable body, 401 not signed in,
 403 CSRF refused, 404 not found or not yours, 413 body too large, 422 invalid input.
 """
@@ -21,9 +22,14 @@ from shisaku.taxonomy import UnknownCodeError
 
 
 class ApiErrorItem(Schema):
+    """``reason`` in the reader's language; an engine's refusal also gives ``code`` (stable,
+    for programs) and ``params`` (the numbers and names in the sentence)."""
+
     field: str
     reason: str
     valid: list[str] | None = None
+    code: str | None = None
+    params: dict[str, Any] | None = None
 
 
 class ApiError(Schema):

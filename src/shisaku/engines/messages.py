@@ -5,15 +5,19 @@ a reason is ``{"code", "params", "message"}``. ``message`` is the English text (
 it; the JSON keeps it for the stable interface); the apps translate ``code`` + ``params``
 with their own catalogue (``shisaku.estimates.words``), which a test keeps in step with the
 templates below. Templates are ``%``-format strings; parameters named in :data:`LABELLED` are
-taxonomy codes and are shown by their label.
+taxonomy codes and are shown by their label. A refusal (bad input) is the same: :func:`refuse`
+makes the ``InputError`` of a :data:`REFUSALS` code with its params and English reason.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["LABELLED", "TEMPLATES", "render", "said", "say", "spoken"]
+from shisaku.errors import InputError
+
+__all__ = ["LABELLED", "REFUSALS", "TEMPLATES", "refuse", "render", "said", "say", "spoken"]
 
 # parameter name -> taxonomy kind of its code
 LABELLED = {"process": "process", "region": "country", "material": "material",
@@ -143,6 +147,73 @@ TEMPLATES: dict[str, str] = {
     "lever_setup": "set-up dominates: order more per batch",
 }
 
+# Why an engine refuses its input (InputError with field, code and params; see :func:`refuse`).
+# Byte and triangle counts are whole numbers, grouped by thousands (``%(n)s``); ``detail`` is a reader library's own words and
+# ``name`` a file name, both shown as they are.
+REFUSALS: dict[str, str] = {
+    # the file: type, size, limits (geometry.loading, geometry.scan)
+    "file_empty": "the file is empty",
+    "file_unreadable": "cannot read %(name)s: %(detail)s",
+    "file_too_large": "%(bytes)s bytes exceed the limit of %(limit)s",
+    "file_type_unsupported": "unsupported file type '%(suffix)s'; use STL, OBJ, 3MF or STEP",
+    "file_unparsable": "cannot parse the %(format)s file: %(detail)s",
+    "units_unknown": "unknown unit '%(unit)s'",
+    "triangles_too_many": "the file holds %(triangles)s triangles, over the limit of "
+                          "%(limit)s triangles",
+    "instances_too_many": "the file places %(triangles)s triangles (objects repeated by "
+                          "reference), over the limit of %(limit)s triangles",
+    "step_too_large": "%(bytes)s bytes exceed the STEP limit of %(limit)s",
+    "step_no_header": "not a STEP file (no ISO-10303-21 header)",
+    "step_truncated": "the STEP file is truncated (no END-ISO-10303-21 trailer)",
+    "step_unreadable": "cannot read the STEP file (damaged or no solids)",
+    "stl_not_stl": "not an STL file (neither binary nor ASCII STL)",
+    "stl_truncated": "the binary STL file is truncated: header declares %(declared)s triangles "
+                     "(%(expected)s bytes) but the file has %(bytes)s bytes",
+    "stl_length_mismatch": "the binary STL header does not match the file length (not an STL "
+                           "file?)",
+    "obj_face_too_many_vertices": "a face of the OBJ file has %(vertices)s vertices, over the "
+                                  "limit of %(limit)s vertices per face",
+    "threemf_not_zip": "not a 3MF file (not a valid zip archive)",
+    "threemf_no_model": "the 3MF archive has no 3D model part",
+    "threemf_inflates_declared": "the 3MF archive would inflate to %(bytes)s bytes, over the "
+                                 "limit of %(limit)s bytes",
+    "threemf_inflates": "the 3MF archive inflates past the limit of %(limit)s bytes",
+    "threemf_damaged": "the 3MF archive is damaged: %(detail)s",
+    # the mesh: no solid to cost
+    "mesh_no_triangles": "the %(format)s file has no triangles (no faces)",
+    "mesh_non_finite": "the mesh has non-finite vertex coordinates (NaN or infinity); export "
+                       "the part again",
+    "mesh_too_few_triangles": "the mesh has only %(triangles)s triangle(s); a solid needs at "
+                              "least 4 (export the part as a closed solid)",
+    "mesh_flat": "the mesh is flat (all vertices on one plane or line): it encloses no volume; "
+                 "export the part as a closed solid",
+    "mesh_no_volume": "the mesh encloses no volume (an open or flat surface); export the part "
+                      "as a closed solid",
+    "mesh_degenerate": "the mesh is degenerate (zero size)",
+    # the options (costing)
+    "process_no_file_model": "no cost model from a CAD file for %(processes)s",
+    "process_pcb_from_file": "no cost model from a CAD file for %(processes)s (PCBs are costed "
+                             "from board data, not a file)",
+    "process_no_model": "no cost model for '%(code)s'",
+    "process_not_making": "%(process)s does not make %(material)s",
+    "material_no_process": "none of the processes makes %(material)s",
+    "material_no_price": "no %(form)s price for '%(code)s'",
+    "region_no_rates": "no rate table for region '%(code)s'",
+    "country_unknown": "unknown country '%(code)s'",
+    "currency_no_rate": "no exchange rate for %(currency)s",
+    "quantities_not_positive": "quantities must be positive integers",
+    "lead_days_below_one": "the longest lead time must be at least one day",
+    "target_not_positive": "the target unit cost must be positive",
+    "board_size_missing": "give the board size as width and height in mm",
+    "board_area_not_positive": "the board area must be positive",
+    "board_sides": "components go on 1 or 2 sides",
+    "counts_negative": "counts cannot be negative",
+    "layers_no_price": "no price for %(layers)d layers",
+}
+if set(REFUSALS) & set(TEMPLATES):  # pragma: no cover - a code means one thing
+    raise RuntimeError(f"refusal codes reused: {sorted(set(REFUSALS) & set(TEMPLATES))}")
+TEMPLATES.update(REFUSALS)
+
 
 def _english_label(kind: str, code: str) -> str:
     from shisaku import taxonomy
@@ -151,11 +222,17 @@ def _english_label(kind: str, code: str) -> str:
         return code.replace("_", " ")
     return taxonomy.label(kind, code, "en") if kind != "material_family" else code
 
+_GROUPED = re.compile(r"%\((\w+)\)s")
+
 
 def render(template: str, params: Mapping[str, Any],
            label: Callable[[str, str], str] = _english_label) -> str:
-    """``template % params``, taxonomy codes replaced by their label (``label(kind, code)``)."""
-    values = {k: (label(LABELLED[k], str(v)) if k in LABELLED and v is not None else v)
+    """``template % params``, taxonomy codes replaced by their label (``label(kind, code)``);
+    a whole number shown by ``%(name)s`` is grouped by thousands (``1,000,000``: byte and
+    triangle counts; ko and ja group the same way)."""
+    grouped = set(_GROUPED.findall(template))
+    values = {k: (label(LABELLED[k], str(v)) if k in LABELLED and v is not None
+                  else f"{v:,}" if k in grouped and type(v) is int else v)
               for k, v in params.items()}
     try:
         return template % values
@@ -182,3 +259,15 @@ def spoken(item: dict[str, Any]) -> dict[str, Any]:
     if "message" not in item:
         item["message"] = render(TEMPLATES[item["code"]], item["params"])
     return item
+
+
+def refuse(field: str, code: str, /, *, valid: list[str] | None = None,
+           **params: Any) -> InputError:
+    """The :class:`InputError` for refusal ``code`` (a key of :data:`REFUSALS`) on ``field``:
+    ``reason`` is the English sentence (what the CLI prints), ``code`` and ``params`` let the
+    apps say it in the reader's language. Raises KeyError for an unknown code. Usage:
+    ``raise refuse("file", "file_too_large", bytes=n, limit=limit)``."""
+    template = REFUSALS[code]
+    plain = {k: (v.item() if hasattr(v, "item") else v)  # numpy scalars: JSON-able
+             for k, v in params.items()}
+    return InputError(field, render(template, plain), valid=valid, code=code, params=plain)

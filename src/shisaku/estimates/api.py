@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from shisaku.errors import InputError
-from shisaku.estimates import selectors
+from shisaku.estimates import selectors, words
 from shisaku.estimates.forms import TARGET_CURRENCIES, parse_quantities
 from shisaku.estimates.models import Estimate
 from shisaku.estimates.services import DEFAULT_QUANTITIES, EstimateOptions, estimate_create
@@ -41,8 +42,6 @@ def _spoken(node: Any) -> Any:
     sentence ``{code, params, message}`` gains ``text``; every plan or estimate row naming a
     process, material or region gains ``labels`` ({process, material, region}). The English
     ``message`` and the codes stay as they are (programs read those)."""
-    from shisaku.estimates import words
-
     if isinstance(node, list):
         return [_spoken(x) for x in node]
     if not isinstance(node, dict):
@@ -76,25 +75,31 @@ def create_estimate(request: HttpRequest, file: File[UploadedFile],
     """``processes`` is comma-separated codes; ``quantities`` e.g. ``10,300,5000``.
     Money is in USD. The answer is the JSON of `shisaku estimate --json` inside ``result``.
     A large part is estimated by the worker: ``status`` is then ``queued`` and ``result``
-    empty; poll ``GET /estimates/{id}`` until ``status`` is ``done`` or ``failed``."""
+    empty; poll ``GET /estimates/{id}`` until ``status`` is ``done`` or ``failed``.
+    A refused file or option answers 422 with ``reason`` in the request's language and, for
+    an engine's refusal, its ``code`` and ``params`` (docs/ESTIMATING.md)."""
     if units not in ("auto", "mm", "inch", "m"):
-        raise InputError("units", "use auto, mm, inch or m")
+        raise InputError("units", _("use auto, mm, inch or m"))
     try:
         qty = parse_quantities(quantities) if quantities else DEFAULT_QUANTITIES
     except Exception as exc:  # django ValidationError carries the message
         raise InputError("quantities", "; ".join(getattr(exc, "messages", [str(exc)]))) from None
     if target_unit_cost is not None and target_unit_cost <= 0:
-        raise InputError("target_unit_cost", "must be above zero")
+        raise InputError("target_unit_cost", _("must be above zero"))
     if target_currency.upper() not in TARGET_CURRENCIES:
-        raise InputError("target_currency", "unknown currency", valid=TARGET_CURRENCIES)
+        raise InputError("target_currency", _("unknown currency"), valid=TARGET_CURRENCIES)
     if max_lead_days is not None and not 1 <= max_lead_days <= 730:
-        raise InputError("max_lead_days", "give 1 to 730 days")
+        raise InputError("max_lead_days", _("give %(low)d to %(high)d days") % {"low": 1,
+                                                                             "high": 730})
     options = EstimateOptions(
         units=units, processes=tuple(p.strip() for p in processes.split(",") if p.strip()),
         material=material or None, quantities=qty, region=region,
         client_country=client_country, target_unit_cost=target_unit_cost,
         target_currency=target_currency.upper(), max_lead_days=max_lead_days)
-    estimate = estimate_create(owner=request.user, upload=file, options=options)
+    try:
+        estimate = estimate_create(owner=request.user, upload=file, options=options)
+    except InputError as exc:  # an engine's refusal: its reason in the reader's language
+        raise words.spoken_error(exc) from None
     return Status(201, _out(estimate))
 
 

@@ -78,7 +78,7 @@ def _child(conn: Any, fn: Callable[..., Any], kwargs: dict[str, Any], memory_mb:
     except MemoryError:
         conn.send(("memory", None))
     except InputError as exc:
-        conn.send(("input", (exc.field, exc.reason)))
+        conn.send(("input", (exc.field, exc.reason, exc.code, exc.params)))
     except BaseException as exc:
         with contextlib.suppress(Exception):  # the pipe may be gone; the exit code speaks
             conn.send(("error", f"{type(exc).__name__}: {exc}"[:400]))
@@ -136,5 +136,6 @@ def run_bounded(fn: Callable[..., Any], kwargs: dict[str, Any], *, memory_mb: in
     if kind == "memory":
         raise JobLimitError("memory", memory_mb)
     if kind == "input":
-        raise InputError(payload[0], payload[1])
+        field, reason, code, params = payload
+        raise InputError(field, reason, code=code, params=params)
     raise RuntimeError(payload)

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shisaku.core.services import audit_record
 from shisaku.errors import InputError
@@ -54,15 +55,17 @@ def _read_upload(upload: UploadedFile) -> bytes:
     limit = settings.SHISAKU_MAX_UPLOAD_MB * 1024 * 1024
     name = upload.name or ""
     if not name.lower().endswith(ALLOWED_SUFFIXES):
-        raise InputError("file", f"{name!r} is not a CAD file this estimator reads "
-                         f"({', '.join(ALLOWED_SUFFIXES)})")
+        raise InputError("file", _("%(name)s is not a CAD file this estimator reads "
+                                   "(%(suffixes)s)") % {
+            "name": repr(name), "suffixes": ", ".join(ALLOWED_SUFFIXES)})
+    too_large = _("larger than %(mb)s MB") % {"mb": settings.SHISAKU_MAX_UPLOAD_MB}
     if upload.size is not None and upload.size > limit:
-        raise InputError("file", f"larger than {settings.SHISAKU_MAX_UPLOAD_MB} MB")
+        raise InputError("file", too_large)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise InputError("file", f"larger than {settings.SHISAKU_MAX_UPLOAD_MB} MB")
-    if not data:
-        raise InputError("file", "the file is empty")
+        raise InputError("file", too_large)
+    if not data:  # the engine's refusal, said before any parser runs
+        raise InputError("file", _("the file is empty"), code="file_empty")
     return data
 
 
@@ -160,7 +163,8 @@ def _estimate_bytes(*, owner: Any, data: bytes, name: str, options: EstimateOpti
 
 def _move(estimate: Estimate, target: str) -> None:
     if not transition_allowed(ESTIMATE_TRANSITIONS, estimate.status, target):
-        raise InputError("status", f"an estimate cannot go from {estimate.status} to {target}")
+        raise InputError("status", _("an estimate cannot go from %(from)s to %(to)s") % {
+            "from": EstimateStatus(estimate.status).label, "to": EstimateStatus(target).label})
     estimate.status = target
 
 
@@ -195,7 +199,9 @@ def estimate_execute(*, estimate: Estimate) -> Estimate:
     except (InputError, JobLimitError, RuntimeError) as exc:
         _move(estimate, EstimateStatus.FAILED)
         estimate.error = (exc.reason if isinstance(exc, InputError) else str(exc))[:500]
-        estimate.save(update_fields=["status", "error"])
+        if isinstance(exc, InputError) and exc.code:  # the page says it in its language
+            estimate.result = {"error": exc.as_dict()}
+        estimate.save(update_fields=["status", "error", "result"])
         return estimate
     _move(estimate, EstimateStatus.DONE)
     _finish(estimate, result, (time.perf_counter() - started) * 1000)
@@ -232,7 +238,7 @@ def options_for_part(part: Any, *, today: date | None = None) -> EstimateOptions
 def estimate_part_file(*, owner: Any, part_file: Any) -> Estimate:
     """Estimate a project part from its stored CAD file (the part's Estimate panel)."""
     if part_file.kind != "cad":
-        raise InputError("file", "only a 3D model (STL, OBJ, 3MF, STEP) can be estimated")
+        raise InputError("file", _("only a 3D model (STL, OBJ, 3MF, STEP) can be estimated"))
     with part_file.file.open("rb") as fh:
         data = fh.read(settings.SHISAKU_MAX_UPLOAD_MB * 1024 * 1024 + 1)
     options = options_for_part(part_file.part)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from shisaku.errors import InputError
-from shisaku.estimates import selectors
+from shisaku.estimates import selectors, words
 from shisaku.estimates.choices import EstimateStatus
 from shisaku.estimates.forms import EstimateForm
 from shisaku.estimates.models import Estimate
@@ -31,7 +31,7 @@ def estimate_new(request: HttpRequest) -> HttpResponse:
             estimate = estimate_create(owner=request.user, upload=form.cleaned_data["file"],
                                        options=form.options())
         except InputError as exc:
-            form.add_error(exc.field if exc.field in form.fields else "file", exc.reason)
+            form.add_error(exc.field if exc.field in form.fields else "file", words.refusal(exc))
         except UnknownCodeError as exc:
             form.add_error(None, str(exc))
         else:
@@ -57,7 +57,7 @@ def estimate_part_file(request: HttpRequest, file_id: int) -> HttpResponse:
     try:
         estimate = make_estimate(owner=request.user, part_file=part_file)
     except (InputError, UnknownCodeError) as exc:
-        messages.error(request, str(exc))
+        messages.error(request, words.refusal(exc) if isinstance(exc, InputError) else str(exc))
         return redirect("projects:detail", pk=part_file.part.project_id)
     return redirect("estimates:detail", pk=estimate.pk)
 
@@ -86,7 +86,7 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     estimate = _own(request, pk)
     if estimate.status != EstimateStatus.DONE:
         return render(request, "estimates/pending.html",
-                      {"e": estimate, "error": _job_error(estimate.error)})
+                      {"e": estimate, "error": _job_error(estimate)})
     result = estimate.result
     return render(request, "estimates/detail.html", {
         "e": estimate, "g": result.get("geometry", {}), "dfm": result.get("dfm", []),
@@ -104,9 +104,14 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 _LIMIT = re.compile(r"over its (memory|time) limit of ([0-9.]+)")
 
 
-def _job_error(error: str) -> str:
-    """A failed job's reason in the page's language where it is a limit of the worker (the
-    stored text stays English for the API); a file's refusal reason as the engine gave it."""
+def _job_error(estimate: Estimate) -> str:
+    """A failed job's reason in the page's language: a limit of the worker, or the engine's
+    refusal by its code (kept in ``result["error"]``); the stored ``error`` stays English for
+    the API, and is shown as it is when it has neither (an older failed estimate)."""
+    error = estimate.error
+    refused = (estimate.result or {}).get("error")
+    if isinstance(refused, dict) and refused.get("code"):
+        return words.describe(refused) or error
     m = _LIMIT.search(error or "")
     if m is None:
         return error
@@ -207,7 +212,7 @@ def estimate_pcb(request: HttpRequest) -> HttpResponse:
                 smt_placements=d.get("smt_placements"), tht_joints=d["tht_joints"],
                 sides=d["sides"], region=d["region"], client_country=d["client_country"])
         except InputError as exc:
-            form.add_error(None, exc.reason)
+            form.add_error(None, words.refusal(exc))
     status = 400 if request.method == "POST" and result is None else 200
     return render(request, "estimates/pcb.html", {"form": form, "result": result},
                   status=status)
@@ -227,5 +232,5 @@ def estimate_mesh(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         preview = estimate_preview(estimate=estimate)
     except InputError as exc:
-        return JsonResponse({"detail": [exc.as_dict()]}, status=422)
+        return JsonResponse({"detail": [words.spoken_error(exc).as_dict()]}, status=422)
     return JsonResponse(preview)

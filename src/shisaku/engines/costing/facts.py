@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shisaku.engines.costing.params import Parameters
-from shisaku.engines.messages import spoken
-from shisaku.errors import InputError
+from shisaku.engines.messages import refuse, spoken
 
 __all__ = [
     "GEOMETRY_PROCESSES",
@@ -198,7 +197,7 @@ class _Cost:
 class _Region:
     def __init__(self, params: Parameters, code: str) -> None:
         if code not in params.regions:
-            raise InputError("region", f"no rate table for region {code!r}", valid=params.regions)
+            raise refuse("region", "region_no_rates", code=str(code), valid=params.regions)
         self.code = code
         self.labour = params.num("regions", code, "labour_usd_h")
         self.capital_factor = params.num("regions", code, "capital_factor")
@@ -220,16 +219,15 @@ def material_for(params: Parameters, process: str, material: str | None) -> str:
     if material is None:
         return str(proc["default_material"])
     if material not in allowed:
-        raise InputError(
-            "material", f"{process} does not make {material!r}", valid=allowed
-        )
+        raise refuse("material", "process_not_making", process=process, material=material,
+                     valid=allowed)
     return material
 
 
 def _price(params: Parameters, material: str, form: str) -> float:
     key = f"{form}_usd_kg"
     if not params.has("materials", material, key):
-        raise InputError("material", f"no {form} price for {material!r}")
+        raise refuse("material", "material_no_price", form=form, code=str(material))
     return params.num("materials", material, key)
 
 

@@ -35,8 +35,7 @@ from shisaku.engines.costing.processes import (
     _sla,
 )
 from shisaku.engines.costing.tooled import _die_casting, _moulding, _urethane
-from shisaku.engines.messages import said
-from shisaku.errors import InputError
+from shisaku.engines.messages import refuse, said
 
 __all__ = [
     "GEOMETRY_PROCESSES",
@@ -95,9 +94,10 @@ def estimate_process(
     """Cost of making ``quantity`` parts by ``process`` in ``region`` delivered to
     ``client_country``. Money in USD; the breakdown is per unit and sums to ``unit_cost``."""
     if process not in _MODELS:
-        raise InputError("process", f"no cost model for {process!r}", valid=list(GEOMETRY_PROCESSES))
+        raise refuse("process", "process_no_model", code=str(process),
+                     valid=list(GEOMETRY_PROCESSES))
     if quantity < 1:
-        raise InputError("qty", "quantities must be positive integers")
+        raise refuse("qty", "quantities_not_positive")
     proc = params.process(process)
     mat = material_for(params, process, material)
     reg = params.region(region)

@@ -13,8 +13,7 @@ from shisaku.engines.costing.facts import Estimate, _Region
 from shisaku.engines.costing.logistics import landed_costs
 from shisaku.engines.costing.models import learning_factor
 from shisaku.engines.costing.params import Parameters
-from shisaku.engines.messages import said
-from shisaku.errors import InputError
+from shisaku.engines.messages import refuse, said
 
 __all__ = ["estimate_board", "estimate_pcb"]
 
@@ -54,23 +53,23 @@ def estimate_pcb(
     """
     if board_area_mm2 is None:
         if not width_mm or not height_mm or width_mm <= 0 or height_mm <= 0:
-            raise InputError("board", "give the board size as width and height in mm")
+            raise refuse("board", "board_size_missing")
         board_area_mm2 = width_mm * height_mm
     if board_area_mm2 <= 0:
-        raise InputError("board", "the board area must be positive")
+        raise refuse("board", "board_area_not_positive")
     width_mm = width_mm or math.sqrt(board_area_mm2)
     height_mm = height_mm or board_area_mm2 / width_mm
     if quantity < 1:
-        raise InputError("qty", "quantities must be positive integers")
+        raise refuse("qty", "quantities_not_positive")
     if sides not in (1, 2):
-        raise InputError("sides", "components go on 1 or 2 sides")
+        raise refuse("sides", "board_sides")
     if min(components, smt_joints, tht_joints, smt_placements or 0) < 0:
-        raise InputError("components", "counts cannot be negative")
+        raise refuse("components", "counts_negative")
     fab = params.process("pcb_fabrication")
     key = str(layers)
     if key not in fab["usd_per_cm2_by_layers"]:
-        raise InputError("layers", f"no price for {layers} layers",
-                         valid=sorted(fab["usd_per_cm2_by_layers"]))
+        raise refuse("layers", "layers_no_price", layers=int(layers),
+                     valid=sorted(fab["usd_per_cm2_by_layers"]))
     reg = _Region(params, region)
     # scale the labour share of the board price by the region's labour rate against China,
     # where the published prototype prices come from
@@ -159,14 +158,14 @@ def estimate_board(
     ``estimates`` (made in ``region``, plus the plan's choices elsewhere) and ``plan`` (the
     cheapest region within the lead-time limit per quantity)."""
     if not quantities or any(q < 1 for q in quantities):
-        raise InputError("qty", "quantities must be positive integers")
+        raise refuse("qty", "quantities_not_positive")
     limit = int(max_lead_days or params.num("max_lead_days"))
     kw: dict[str, Any] = {"width_mm": width_mm, "height_mm": height_mm, "layers": layers,
                           "components": components, "smt_placements": smt_placements,
                           "tht_joints": tht_joints, "sides": sides,
                           "client_country": client_country}
     if region not in params.regions:
-        raise InputError("region", f"no rate table for {region!r}", valid=params.regions)
+        raise refuse("region", "region_no_rates", code=str(region), valid=params.regions)
     home = [estimate_pcb(params, region=region, quantity=q, **kw) for q in sorted(set(quantities))]
     estimates = [e.as_dict() for e in home]
     plan: list[dict[str, Any]] = []

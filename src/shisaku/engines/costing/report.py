@@ -20,8 +20,7 @@ from shisaku.engines.costing.plan import (
 )
 from shisaku.engines.costing.plot import cost_curve_svg
 from shisaku.engines.costing.processes import milling_extra_hours
-from shisaku.engines.messages import say
-from shisaku.errors import InputError
+from shisaku.engines.messages import refuse, say
 
 __all__ = [
     "ENGINE_VERSION",
@@ -45,13 +44,9 @@ def resolve_processes(
         taxonomy.validate_codes("process", list(processes))
         unsupported = [p for p in processes if p not in GEOMETRY_PROCESSES]
         if unsupported:
-            raise InputError(
-                "process",
-                f"no cost model from a CAD file for {', '.join(unsupported)}"
-                + (" (PCBs are costed from board data, not a file)"
-                   if any(p.startswith("pcb_") for p in unsupported) else ""),
-                valid=list(GEOMETRY_PROCESSES),
-            )
+            pcb = any(p.startswith("pcb_") for p in unsupported)
+            raise refuse("process", "process_pcb_from_file" if pcb else "process_no_file_model",
+                         processes=", ".join(unsupported), valid=list(GEOMETRY_PROCESSES))
         chosen = list(dict.fromkeys(processes))
     else:
         chosen = list(GEOMETRY_PROCESSES)
@@ -65,7 +60,7 @@ def resolve_processes(
             else:
                 skipped.append({"process": p, "reason": f"does not make {material}"})
         if not keep:
-            raise InputError("material", f"none of the processes makes {material}")
+            raise refuse("material", "material_no_process", material=material)
         chosen = keep
     return chosen, skipped
 
@@ -74,12 +69,10 @@ def _check_place(params: Parameters, region: str, client_country: str) -> None:
     from shisaku import taxonomy
 
     if region not in params.regions:
-        raise InputError("region", f"no rate table for {region!r}", valid=params.regions)
+        raise refuse("region", "region_no_rates", code=str(region), valid=params.regions)
     if client_country not in taxonomy.COUNTRIES:
-        raise InputError(
-            "client_country", f"unknown country {client_country!r}",
-            valid=sorted(taxonomy.COUNTRIES),
-        )
+        raise refuse("client_country", "country_unknown", code=str(client_country),
+                     valid=sorted(taxonomy.COUNTRIES))
 
 
 def convert_target(params: Parameters, amount: float, currency: str,
@@ -98,8 +91,8 @@ def convert_target(params: Parameters, amount: float, currency: str,
         as_of = str(params.get("currency_rates_usd", "as_of"))
         source = params.source("currency_rates_usd", currency)
     else:
-        raise InputError("target_currency", f"no exchange rate for {currency}",
-                         valid=["USD", *sorted(k for k in params.tree["currency_rates_usd"]
+        raise refuse("target_currency", "currency_no_rate", currency=currency,
+                     valid=["USD", *sorted(k for k in params.tree["currency_rates_usd"]
                                                if k.isupper())])
     usd = amount * float(rate)
     return usd, {"currency": currency, "amount": amount, "usd_per_unit": float(rate),
@@ -137,12 +130,12 @@ def estimate_geometry(
     _check_place(params, region, client_country)
     qs = [int(q) for q in (quantities or params.get("quantities"))]
     if not qs or any(q < 1 for q in qs):
-        raise InputError("qty", "quantities must be positive integers")
+        raise refuse("qty", "quantities_not_positive")
     qs = sorted(set(qs))
     if max_lead_days is None:
         max_lead_days = int(params.num("max_lead_days"))
     elif max_lead_days < 1:
-        raise InputError("max_lead_days", "the longest lead time must be at least one day")
+        raise refuse("max_lead_days", "lead_days_below_one")
     facts = PartFacts.from_geometry(geometry)
     family_options: Options | None = None
     if material is not None:
@@ -193,7 +186,7 @@ def estimate_geometry(
     }
     if target_unit_cost is not None:
         if target_unit_cost <= 0:
-            raise InputError("target_unit_cost", "the target unit cost must be positive")
+            raise refuse("target_unit_cost", "target_not_positive")
         usd, rate = convert_target(params, float(target_unit_cost), target_currency,
                                    currency_rates)
         out["target"] = target_check(options, plan, usd)

@@ -30,8 +30,7 @@ from shisaku.engines.geometry.scan import (
     resolve_obj_relative_indices,
     scan_bytes,
 )
-from shisaku.engines.messages import say
-from shisaku.errors import InputError
+from shisaku.engines.messages import refuse, say
 
 __all__ = [
     "FORMATS",
@@ -99,17 +98,15 @@ def _detect_format(name: str, head: bytes) -> str:
         return "3mf"
     if b"ISO-10303-21" in head[:200]:
         return "step"
-    raise InputError(
-        "file", f"unsupported file type {suffix or 'unknown'!r}; use STL, OBJ, 3MF or STEP",
-        valid=list(FORMATS),
-    )
+    raise refuse("file", "file_type_unsupported", suffix=suffix or "unknown",
+                 valid=list(FORMATS))
 
 
 def _check_step(data: bytes) -> None:
     if b"ISO-10303-21" not in data[:1000]:
-        raise InputError("file", "not a STEP file (no ISO-10303-21 header)")
+        raise refuse("file", "step_no_header")
     if b"END-ISO-10303-21" not in data[-2000:]:
-        raise InputError("file", "the STEP file is truncated (no END-ISO-10303-21 trailer)")
+        raise refuse("file", "step_truncated")
 
 
 def _to_bodies(loaded: Any, limits: LoadLimits) -> tuple[list[Any], str | None]:
@@ -127,11 +124,8 @@ def _to_bodies(loaded: Any, limits: LoadLimits) -> tuple[list[Any], str | None]:
             geom = loaded.geometry.get(loaded.graph[node][1])
             instanced += len(getattr(geom, "faces", ()))
         if instanced > limits.max_triangles:
-            raise InputError(
-                "file",
-                f"the file places {instanced:,} triangles (objects repeated by reference), "
-                f"over the limit of {limits.max_triangles:,} triangles",
-            )
+            raise refuse("file", "instances_too_many", triangles=int(instanced),
+                         limit=limits.max_triangles)
         meshes = [g for g in loaded.dump() if isinstance(g, trimesh.Trimesh)]
         if units is None:
             units = loaded.metadata.get("units") if hasattr(loaded, "metadata") else None
@@ -191,8 +185,7 @@ def _check_not_flat(bodies: list[Any]) -> None:
     centred = pts - pts.mean(axis=0)
     sv = np.linalg.svd(centred, compute_uv=False)
     if len(sv) < 3 or not sv[0] > 0 or sv[2] <= 1e-9 * sv[0]:
-        raise InputError("file", "the mesh is flat (all vertices on one plane or line): it "
-                         "encloses no volume; export the part as a closed solid")
+        raise refuse("file", "mesh_flat")
 
 
 def _nested_shells(bodies: list[Any], volumes: list[float]) -> set[int]:
@@ -234,9 +227,10 @@ def _read_source(source: str | Path | bytes, filename: str | None,
         try:
             size = path.stat().st_size
         except OSError as exc:
-            raise InputError("file", f"cannot read {path.name}: {exc.strerror}") from exc
+            raise refuse("file", "file_unreadable", name=path.name,
+                         detail=str(exc.strerror)) from exc
         if size > limits.max_bytes:
-            raise InputError("file", f"{size:,} bytes exceed the limit of {limits.max_bytes:,}")
+            raise refuse("file", "file_too_large", bytes=size, limit=limits.max_bytes)
         data = path.read_bytes()
     return data, name
 
@@ -247,15 +241,14 @@ def prescan(data: bytes, filename: str, limits: LoadLimits | None = None) -> Sca
     callers use it to refuse a file at once, or to decide where to estimate it."""
     limits = limits or LoadLimits()
     if len(data) == 0:
-        raise InputError("file", "the file is empty")
+        raise refuse("file", "file_empty")
     if len(data) > limits.max_bytes:
-        raise InputError("file", f"{len(data):,} bytes exceed the limit of {limits.max_bytes:,}")
+        raise refuse("file", "file_too_large", bytes=len(data), limit=limits.max_bytes)
     fmt = _detect_format(filename, data[:512])
     if fmt == "step":
         if len(data) > limits.max_step_bytes:
-            raise InputError(
-                "file", f"{len(data):,} bytes exceed the STEP limit of {limits.max_step_bytes:,}"
-            )
+            raise refuse("file", "step_too_large", bytes=len(data),
+                         limit=limits.max_step_bytes)
         _check_step(data)
         return Scan("step")
     scan = scan_bytes(data, fmt, limits)
@@ -281,7 +274,7 @@ def load_part(
 
     limits = limits or LoadLimits()
     if units not in UNITS:
-        raise InputError("units", f"unknown unit {units!r}", valid=list(UNITS))
+        raise refuse("units", "units_unknown", unit=str(units), valid=list(UNITS))
     data, name = _read_source(source, filename, limits)
     if progress:
         progress("reading")
@@ -300,19 +293,18 @@ def load_part(
             loaded = trimesh.load(io.BytesIO(data), file_type=fmt, process=True)
     except Exception as exc:  # parsers raise anything from ValueError to IndexError
         if fmt == "step":  # cascadio's errors name temporary files: keep them out
-            raise InputError("file", "cannot read the STEP file (damaged or no solids)") from exc
-        raise InputError("file", f"cannot parse the {fmt.upper()} file: {exc}") from exc
+            raise refuse("file", "step_unreadable") from exc
+        raise refuse("file", "file_unparsable", format=fmt.upper(), detail=str(exc)) from exc
     bodies, declared_units = _to_bodies(loaded, limits)
     if not bodies:
-        raise InputError("file", f"the {fmt.upper()} file contains no triangles")
+        raise refuse("file", "mesh_no_triangles", format=fmt.upper())
     triangles = sum(len(b.faces) for b in bodies)
     if triangles > limits.max_triangles:
-        raise InputError(
-            "file", f"{triangles:,} triangles exceed the limit of {limits.max_triangles:,}"
-        )
+        raise refuse("file", "triangles_too_many", triangles=triangles,
+                     limit=limits.max_triangles)
     for body in bodies:
         if not np.all(np.isfinite(body.vertices)):
-            raise InputError("file", "the mesh has non-finite vertex coordinates")
+            raise refuse("file", "mesh_non_finite")
         if not body.is_watertight:  # tessellated solids (STEP) arrive with split seams
             body.merge_vertices()
             body.remove_unreferenced_vertices()
@@ -323,16 +315,14 @@ def load_part(
         if sum(len(p) for p in pieces) <= 50:
             bodies = [piece for group in pieces for piece in group]
     if triangles < 4:
-        raise InputError("file", f"the mesh has only {triangles} triangle(s); a solid needs "
-                         "at least 4 (export the part as a closed solid)")
+        raise refuse("file", "mesh_too_few_triangles", triangles=triangles)
     _check_not_flat(bodies)
     volumes = [_signed_volume(b) for b in bodies]
     span = max((float(np.max(b.extents)) for b in bodies if len(b.vertices)), default=0.0)
     if span > 0 and not sum(abs(v) for v in volumes) > 1e-9 * span**3:
         # An open or flat surface: volumes, masses and costs would be meaningless (and
         # trimesh divides by the zero volume). A solid model is what a quote needs.
-        raise InputError("file", "the mesh encloses no volume (an open or flat surface); "
-                         "export the part as a closed solid")
+        raise refuse("file", "mesh_no_volume")
     voids = _nested_shells(bodies, volumes)
     inverted = [b for i, (b, v) in enumerate(zip(bodies, volumes, strict=True))
                 if b.is_watertight and v < 0 and i not in voids]
@@ -345,7 +335,7 @@ def load_part(
     mesh: Any = trimesh.util.concatenate(bodies) if len(bodies) > 1 else bodies[0]
     extent = float(np.max(mesh.extents)) if len(mesh.vertices) else 0.0
     if not extent > 0:
-        raise InputError("file", "the mesh is degenerate (zero size)")
+        raise refuse("file", "mesh_degenerate")
 
     notes: list[dict[str, Any]] = [dict(n) for n in scan.notes]
     if inverted:

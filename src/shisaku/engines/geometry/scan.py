@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from shisaku.engines.messages import say
+from shisaku.engines.messages import refuse, say
 from shisaku.errors import InputError
 
 __all__ = [
@@ -192,19 +192,14 @@ def _scan_stl(data: bytes, scan: Scan) -> None:
         declared = struct.unpack_from("<I", data, 80)[0]
         expected = 84 + 50 * declared
         if declared and len(data) < expected:
-            raise InputError(
-                "file",
-                f"the binary STL file is truncated: header declares {declared:,} triangles "
-                f"({expected:,} bytes) but the file has {len(data):,} bytes",
-            )
+            raise refuse("file", "stl_truncated", declared=int(declared),
+                         expected=int(expected), bytes=len(data))
         if declared and len(data) > expected + 1024:
-            raise InputError(
-                "file", "the binary STL header does not match the file length (not an STL file?)"
-            )
+            raise refuse("file", "stl_length_mismatch")
         if declared:
             scan.triangles = int(declared)
             return
-    raise InputError("file", "not an STL file (neither binary nor ASCII STL)")
+    raise refuse("file", "stl_not_stl")
 
 
 _TRIANGLE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?triangle[\s/>]")
@@ -214,19 +209,16 @@ def _scan_3mf(data: bytes, scan: Scan, limits: LoadLimits) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise InputError("file", "not a 3MF file (not a valid zip archive)") from exc
+        raise refuse("file", "threemf_not_zip") from exc
     with archive:
         infos = archive.infolist()
         if not any(i.filename.lower().endswith(".model") for i in infos):
-            raise InputError("file", "the 3MF archive has no 3D model part")
+            raise refuse("file", "threemf_no_model")
         declared = sum(i.file_size for i in infos)
         limit = limits.max_uncompressed_bytes
         if declared > limit:
-            raise InputError(
-                "file",
-                f"the 3MF archive would inflate to {declared:,} bytes, over the limit of "
-                f"{limit:,} bytes",
-            )
+            raise refuse("file", "threemf_inflates_declared", bytes=int(declared),
+                         limit=int(limit))
         budget = limit
         triangles = 0
         for info in infos:
@@ -240,10 +232,7 @@ def _scan_3mf(data: bytes, scan: Scan, limits: LoadLimits) -> None:
                             break
                         budget -= len(chunk)
                         if budget < 0:
-                            raise InputError(
-                                "file",
-                                f"the 3MF archive inflates past the limit of {limit:,} bytes",
-                            )
+                            raise refuse("file", "threemf_inflates", limit=int(limit))
                         if is_model:
                             # the previous chunk's end goes first, in case a tag is cut in
                             # two; tags whole inside it were counted already
@@ -254,7 +243,7 @@ def _scan_3mf(data: bytes, scan: Scan, limits: LoadLimits) -> None:
             except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError) as exc:
                 if isinstance(exc, InputError):
                     raise
-                raise InputError("file", f"the 3MF archive is damaged: {exc}") from exc
+                raise refuse("file", "threemf_damaged", detail=str(exc)) from exc
         scan.triangles = triangles
 
 
@@ -307,20 +296,13 @@ def scan_bytes(data: bytes, file_format: str, limits: LoadLimits) -> Scan:
 def check_limits(scan: Scan, limits: LoadLimits) -> None:
     """Refuse a scanned file over a limit, naming the limit (InputError on field "file")."""
     if scan.file_format == "obj" and scan.max_face_vertices > limits.max_face_vertices:
-        raise InputError(
-            "file",
-            f"a face of the OBJ file has {scan.max_face_vertices:,} vertices, over the limit "
-            f"of {limits.max_face_vertices:,} vertices per face",
-        )
+        raise refuse("file", "obj_face_too_many_vertices", vertices=scan.max_face_vertices,
+                     limit=limits.max_face_vertices)
     if scan.non_finite:
-        raise InputError("file", "the mesh has non-finite vertex coordinates (NaN or "
-                         "infinity); export the part again")
+        raise refuse("file", "mesh_non_finite")
     if scan.triangles > limits.max_triangles:
-        raise InputError(
-            "file",
-            f"the file holds {scan.triangles:,} triangles, over the limit of "
-            f"{limits.max_triangles:,} triangles",
-        )
+        raise refuse("file", "triangles_too_many", triangles=scan.triangles,
+                     limit=limits.max_triangles)
     if scan.file_format in ("stl", "obj", "3mf") and scan.triangles == 0:
         what = {"stl": "STL", "obj": "OBJ", "3mf": "3MF"}[scan.file_format]
-        raise InputError("file", f"the {what} file has no triangles (no faces)")
+        raise refuse("file", "mesh_no_triangles", format=what)
