@@ -466,11 +466,10 @@ def test_estimate_page_shows_cost_items_and_chart_in_words(world: Any) -> None:
     with translation.override("ko"):
         machine = str(words.BREAKDOWN["machine"])
     assert machine != "machine" and machine in page  # the "machine" item, in words
-    # The chart is an image (a data: URI of an SVG): decode it to read its labels.
-    import base64
+    # The chart is an SVG image at its own URL: read it to check its labels.
     import re
-    uri = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
-    assert uri is not None
-    chart = base64.b64decode(uri.group(1)).decode()
+    src = re.search(r'<img[^>]+src="(/estimate/\d+/chart\.svg[^"]*)"', page)
+    assert src is not None
+    chart = owner.get(src.group(1).replace("&amp;", "&")).content.decode()
     assert taxonomy.label("process", "cnc_milling", "ko") in chart and "cnc_milling" not in chart
     assert "Landed unit cost" not in chart and "US$" in page
