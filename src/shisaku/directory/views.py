@@ -3,12 +3,17 @@ and the open-data download. Views parse, call selectors / services, render."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -43,6 +48,38 @@ class _Counted:
         return self.count
 
 
+# Rendered fragments of the list page — the filter panel with its ~190 facet options (full
+# page) or the facet panel alone (htmx partial): most of a request's time once the index answers
+# in milliseconds — per data generation, language and filter set, LRU-bounded. A new generation
+# never meets an old entry (generation numbers are never reused, even after a rollback).
+_PANELS: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+PANEL_CACHE = 256
+_panel_lock = threading.Lock()
+
+
+def _panel(form: DirectoryFilter, context: dict[str, Any], *, generation: int,
+           partial: bool) -> str:
+    """The filter panel (directory/_filter_panel.html) or, for an htmx partial, the facet
+    panel alone (directory/_facets.html, out of band); cached when the form is valid."""
+    template = "directory/_facets.html" if partial else "directory/_filter_panel.html"
+    if not generation or not form.is_valid():
+        return render_to_string(template, context)
+    data = form.cleaned_data
+    key = (generation, get_language() or "en", partial, form.facet_key(),
+           data.get("q") or "", data.get("sort") or "", data.get("near") or "")
+    with _panel_lock:
+        html = _PANELS.get(key)
+        if html is not None:
+            _PANELS.move_to_end(key)
+            return html
+    html = render_to_string(template, context)
+    with _panel_lock:
+        _PANELS[key] = html
+        while len(_PANELS) > PANEL_CACHE:
+            _PANELS.popitem(last=False)
+    return html
+
+
 @require_GET
 def manufacturer_list(request: HttpRequest) -> HttpResponse:
     """The directory list: count, page, facets and search from the in-memory index; only the
@@ -51,15 +88,16 @@ def manufacturer_list(request: HttpRequest) -> HttpResponse:
     status = 200
     facets: dict[str, list[dict[str, object]]] = {}
     chips: list[dict[str, str]] = []
-    count, rows, number, size = 0, [], 1, 20
+    count, rows, number, size, generation = 0, [], 1, 20, 0
     if form.is_valid():
         listing = form.listing()
+        generation = listing.generation
         facets = form.facets(counts=listing.counts)
         chips = [{"param": p, "value": v, "label": _facet_label(facets, p, v),
                   "remove": _query_without(request, p, v)} for p, v in form.active_filters()]
         count, number, size = listing.count, listing.page, listing.page_size
         if form.check_page(count):
-            rows = selectors.manufacturers_in_order(listing.ids)
+            rows = _list_rows(selectors.manufacturer_rows(listing.ids))
         else:
             status, number = 400, 1
     else:
@@ -68,20 +106,38 @@ def manufacturer_list(request: HttpRequest) -> HttpResponse:
     page = Page(rows, number, paginator)
     params = request.GET.copy()
     params.pop("page", None)
+    partial = bool(request.htmx and not request.htmx.boosted)  # type: ignore[attr-defined]
+    lang = get_language() or "en"
+    panel_context = {
+        "form": form, "facets": facets, "facet_titles": FACET_TITLES, "oob": partial,
+        # Labels in the request's language (the form field's choices are fixed at import).
+        "near_choices": [] if partial else [(t.code, t.label(lang))
+                                            for t in taxonomy.terms("region")],
+    }
     context = {
-        "form": form, "page": page, "count": count, "facets": facets,
-        "facet_titles": FACET_TITLES, "chips": chips, "query": params.urlencode(),
-        "lang": get_language() or "en",
+        "form": form, "page": page, "count": count,
+        "filter_panel": _panel(form, panel_context, generation=generation, partial=partial),
+        "chips": chips, "query": params.urlencode(),
+        "lang": lang,
         "export_query": _query_without(request, "page_size"),
         # Coordinators invite the listed firms to claim their profiles (claims app).
         "can_invite_pool": roles_of(request.user).coordinator,
-        # Labels in the request's language (the form field's choices are fixed at import).
-        "near_choices": [(t.code, t.label(get_language() or "en"))
-                         for t in taxonomy.terms("region")],
     }
-    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
     template = "directory/_results.html" if partial else "directory/list.html"
     return render(request, template, context, status=status)
+
+
+def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """List rows with their labels in the active language (the template only prints them)."""
+    lang = get_language() or "en"
+    label = taxonomy.label
+    for row in rows:
+        row["region_label"] = label("region", row["region"], lang)
+        row["country_label"] = label("country", row["country"], lang)
+        row["process_labels"] = ", ".join(label("process", c, lang) for c in row["processes"])
+        row["certification_labels"] = ", ".join(label("certification", c, lang)
+                                                for c in row["certifications"] or [])
+    return rows
 
 
 def _facet_label(facets: dict[str, list[dict[str, object]]], param: str, value: str) -> str:

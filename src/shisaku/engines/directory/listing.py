@@ -21,6 +21,8 @@ import math
 import mmap
 import os
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +240,8 @@ class ListingIndex:
         self._grams = GramIndex(a["gram_keys"], a["gram_off"],
                                 memoryview(blob)[:self.gram_bytes], a["text_off"], blob,
                                 self.gram_bytes)
+        self._results: OrderedDict[tuple[Any, ...], ListingResult] = OrderedDict()
+        self._results_lock = threading.Lock()
 
     # ---------------------------------------------------------------- building, snapshots
     @classmethod
@@ -321,9 +325,25 @@ class ListingIndex:
         return cls(arrays, meta, int(meta["generation"]), blob)
 
     # ---------------------------------------------------------------------------- queries
+    # Results of the last RESULT_CACHE pages asked for (the index never changes, so they stay
+    # exact; a new data generation is a new index with an empty cache). Only pages of at most
+    # RESULT_CACHE_LIMIT rows are kept (not the download's "every id").
+    RESULT_CACHE = 512
+    RESULT_CACHE_LIMIT = 100
+
     def clear_cache(self) -> None:
-        """Forget the verified rows of long tokens (benchmarks time cold queries with it)."""
+        """Forget the verified rows of long tokens and the cached results (benchmarks time
+        cold queries with it)."""
         self._grams.cache.clear()
+        with self._results_lock:
+            self._results.clear()
+
+    @staticmethod
+    def _result_key(query: ListingQuery) -> tuple[Any, ...]:
+        codes = tuple(sorted((p, tuple(sorted(set(v)))) for p, v in query.codes.items() if v))
+        return (tuple(query_tokens(query.text)), codes, query.lot, query.accepts_foreign,
+                query.synthetic, query.sort, query.near if query.sort == "distance" else None,
+                query.offset, query.limit, query.facets)
 
     def totals(self, param: str) -> dict[str, int]:
         """Firms per code of a facet over the whole directory (no filter)."""
@@ -353,7 +373,24 @@ class ListingIndex:
         """The filtered count, the page's ids in sort order and the facet counts.
 
         Facets of ANY_OF parameters are counted under every filter except their own (what a
-        click would add); the others under all filters (what a click would leave)."""
+        click would add); the others under all filters (what a click would leave). The
+        result is shared with later identical queries (treat it as read-only)."""
+        if query.limit > self.RESULT_CACHE_LIMIT:
+            return self._search(query)
+        key = self._result_key(query)
+        with self._results_lock:
+            found = self._results.get(key)
+            if found is not None:
+                self._results.move_to_end(key)
+                return found
+        found = self._search(query)
+        with self._results_lock:
+            self._results[key] = found
+            while len(self._results) > self.RESULT_CACHE:
+                self._results.popitem(last=False)
+        return found
+
+    def _search(self, query: ListingQuery) -> ListingResult:
         # 1. Every filter except the any-of ones, then the text tokens within it.
         common: BitMap | None = None
         parts: list[BitMap] = []
