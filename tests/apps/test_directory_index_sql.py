@@ -240,3 +240,25 @@ def test_the_cached_filter_panel_follows_changes_languages_and_the_filters(
     ticked = client.get(url + "&country=JP").content.decode()
     assert 'name="country" value="JP" checked' in ticked
     assert 'name="country" value="JP" checked' not in client.get(url).content.decode()
+
+
+def test_cached_results_follow_changes_and_roles(client: Client, directory: list[str]) -> None:
+    from shisaku.accounts.choices import MembershipRole
+    from shisaku.accounts.models import Membership
+    from shisaku.accounts.services import organisation_create
+    from tests.apps.test_claims_support import person
+
+    url = "/manufacturers/?country=JP&sort=newest"
+    assert "Newest Firm Here" not in client.get(url).content.decode()
+    assert "Newest Firm Here" not in client.get(url).content.decode()  # from the cache
+    manufacturers_save(records=[record("Newest Firm Here", slug="newest", region="JP-13")])
+    assert "Newest Firm Here" in client.get(url).content.decode()
+    invite = "Invite these firms to claim their profiles"
+    assert invite not in client.get(url).content.decode()
+    coordinator = person("coord")
+    org = organisation_create(name="Kyoto Net", kind="coordinator", country="JP")
+    Membership.objects.create(user=coordinator, organisation=org, role=MembershipRole.OWNER)
+    client.force_login(coordinator)
+    assert invite in client.get(url).content.decode()
+    client.logout()
+    assert invite not in client.get(url).content.decode()

@@ -22,7 +22,7 @@ from shisaku import taxonomy
 from shisaku.core.roles import roles_of
 from shisaku.core.services import audit_record
 from shisaku.directory import exporter, selectors
-from shisaku.directory.filtersets import FACET_TITLES, DirectoryFilter
+from shisaku.directory.filtersets import FACET_TITLES, DirectoryFilter, Listing
 from shisaku.directory.forms import CapabilityFormSet, ProfileForm, SiteFormSet
 from shisaku.directory.models import Manufacturer
 from shisaku.directory.services import manufacturer_reindex
@@ -48,50 +48,83 @@ class _Counted:
         return self.count
 
 
-# Rendered fragments of the list page — the filter panel with its ~190 facet options (full
-# page) or the facet panel alone (htmx partial): most of a request's time once the index answers
-# in milliseconds — per data generation, language and filter set, LRU-bounded. A new generation
-# never meets an old entry (generation numbers are never reused, even after a rollback).
-_PANELS: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-PANEL_CACHE = 256
-_panel_lock = threading.Lock()
+class _Fragments:
+    """Rendered HTML fragments of the list page, LRU-bounded. Keys start with the data
+    generation: every write to the directory raises it (services, the admin, ratings and reply
+    times), and numbers are never reused, even after a rollback, so an entry is never served
+    for other data than it was rendered from."""
 
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._lock = threading.Lock()
 
-def _panel(form: DirectoryFilter, context: dict[str, Any], *, generation: int,
-           partial: bool) -> str:
-    """The filter panel (directory/_filter_panel.html) or, for an htmx partial, the facet
-    panel alone (directory/_facets.html, out of band); cached when the form is valid."""
-    template = "directory/_facets.html" if partial else "directory/_filter_panel.html"
-    if not generation or not form.is_valid():
-        return render_to_string(template, context)
-    data = form.cleaned_data
-    key = (generation, get_language() or "en", partial, form.facet_key(),
-           data.get("q") or "", data.get("sort") or "", data.get("near") or "")
-    with _panel_lock:
-        html = _PANELS.get(key)
-        if html is not None:
-            _PANELS.move_to_end(key)
+    def get(self, key: tuple[Any, ...]) -> str | None:
+        with self._lock:
+            html = self._items.get(key)
+            if html is not None:
+                self._items.move_to_end(key)
             return html
-    html = render_to_string(template, context)
-    with _panel_lock:
-        _PANELS[key] = html
-        while len(_PANELS) > PANEL_CACHE:
-            _PANELS.popitem(last=False)
-    return html
+
+    def put(self, key: tuple[Any, ...], html: str) -> str:
+        with self._lock:
+            self._items[key] = html
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+# The filter panel with its ~190 facet options (or, for an htmx partial, the facet panel alone)
+# per generation, language and filter set: rendering it was most of a request's time once the
+# index answered in milliseconds. The results (count, chips, rows, pager) per generation,
+# language, role and exact query string.
+PANELS = _Fragments(256)
+RESULTS = _Fragments(512)
+
+
+def _panel_key(form: DirectoryFilter, generation: int, partial: bool) -> tuple[Any, ...]:
+    data = form.cleaned_data
+    return (generation, get_language() or "en", partial, form.facet_key(),
+            data.get("q") or "", data.get("sort") or "", data.get("near") or "")
 
 
 @require_GET
 def manufacturer_list(request: HttpRequest) -> HttpResponse:
     """The directory list: count, page, facets and search from the in-memory index; only the
-    page's rows are read from the database (by id, in the index's order)."""
+    page's rows are read from the database (by id, in the index's order). Rendered fragments
+    are reused within a data generation (``PANELS``, ``RESULTS``)."""
     form = DirectoryFilter(request.GET)
+    partial = bool(request.htmx and not request.htmx.boosted)  # type: ignore[attr-defined]
+    lang = get_language() or "en"
+    coordinator = roles_of(request.user).coordinator
+    template = "directory/_results.html" if partial else "directory/list.html"
+    if not form.is_valid():
+        return _render_list(request, template, form, None, partial=partial, lang=lang,
+                            coordinator=coordinator)
+    listing = form.listing()
+    results_key = (listing.generation, lang, coordinator, request.META.get("QUERY_STRING", ""))
+    panel_key = _panel_key(form, listing.generation, partial)
+    results, panel = RESULTS.get(results_key), PANELS.get(panel_key)
+    if results is None or panel is None:
+        return _render_list(request, template, form, listing, partial=partial, lang=lang,
+                            coordinator=coordinator, keys=(results_key, panel_key))
+    return render(request, template, {"filter_panel": panel, "results": results})
+
+
+def _render_list(request: HttpRequest, template: str, form: DirectoryFilter,
+                 listing: Listing | None, *, partial: bool, lang: str, coordinator: bool,
+                 keys: tuple[tuple[Any, ...], tuple[Any, ...]] | None = None) -> HttpResponse:
     status = 200
     facets: dict[str, list[dict[str, object]]] = {}
     chips: list[dict[str, str]] = []
-    count, rows, number, size, generation = 0, [], 1, 20, 0
-    if form.is_valid():
-        listing = form.listing()
-        generation = listing.generation
+    count, rows, number, size = 0, [], 1, 20
+    if listing is None:
+        status = 400
+    else:
         facets = form.facets(counts=listing.counts)
         chips = [{"param": p, "value": v, "label": _facet_label(facets, p, v),
                   "remove": _query_without(request, p, v)} for p, v in form.active_filters()]
@@ -100,31 +133,30 @@ def manufacturer_list(request: HttpRequest) -> HttpResponse:
             rows = _list_rows(selectors.manufacturer_rows(listing.ids))
         else:
             status, number = 400, 1
-    else:
-        status = 400
     paginator = Paginator(_Counted(count), size)  # type: ignore[arg-type]
     page = Page(rows, number, paginator)
     params = request.GET.copy()
     params.pop("page", None)
-    partial = bool(request.htmx and not request.htmx.boosted)  # type: ignore[attr-defined]
-    lang = get_language() or "en"
     panel_context = {
         "form": form, "facets": facets, "facet_titles": FACET_TITLES, "oob": partial,
         # Labels in the request's language (the form field's choices are fixed at import).
         "near_choices": [] if partial else [(t.code, t.label(lang))
                                             for t in taxonomy.terms("region")],
     }
-    context = {
-        "form": form, "page": page, "count": count,
-        "filter_panel": _panel(form, panel_context, generation=generation, partial=partial),
-        "chips": chips, "query": params.urlencode(),
-        "lang": lang,
-        "export_query": _query_without(request, "page_size"),
+    results_context = {
+        "form": form, "page": page, "count": count, "chips": chips,
+        "query": params.urlencode(), "export_query": _query_without(request, "page_size"),
         # Coordinators invite the listed firms to claim their profiles (claims app).
-        "can_invite_pool": roles_of(request.user).coordinator,
+        "can_invite_pool": coordinator,
     }
-    template = "directory/_results.html" if partial else "directory/list.html"
-    return render(request, template, context, status=status)
+    panel_template = "directory/_facets.html" if partial else "directory/_filter_panel.html"
+    panel = render_to_string(panel_template, panel_context)
+    results = render_to_string("directory/_results_body.html", results_context, request)
+    if keys is not None and status == 200:
+        RESULTS.put(keys[0], results)
+        PANELS.put(keys[1], panel)
+    return render(request, template, {"filter_panel": panel, "results": results},
+                  status=status)
 
 
 def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
