@@ -53,6 +53,7 @@ _FLAGS = ("synthetic", "accepts_foreign")
 SORTS = ("name", "reply", "rating", "startups", "newest", "distance")
 _ORDERED = SORTS[:-1]
 _LOT_MAX = np.iinfo(np.int64).max
+_LOT_CLIP = np.iinfo(np.int32).max  # lot bounds are stored as int32, clipped here
 
 Array = npt.NDArray[Any]
 
@@ -158,7 +159,10 @@ class _Builder:
         for flag in _FLAGS:
             if record.get(flag):
                 rows[flag].setdefault("true", []).append(row)
-        self.grams.add(search_text(record_text_fields(record)))
+        # The folded text the database stores with the firm (the SQL reference searches the
+        # same column), else folded here.
+        text = record.get("search_text")
+        self.grams.add(search_text(record_text_fields(record)) if text is None else str(text))
 
     def finish(self, generation: int) -> ListingIndex:
         n = len(self.ids)
@@ -185,8 +189,11 @@ class _Builder:
         proc_id = {p: i for i, p in enumerate(procs)}
         arrays["cap_row"] = np.array(self.cap_row, dtype=np.uint32)
         arrays["cap_proc"] = np.array([proc_id[p] for p in self.cap_proc], dtype=np.int16)
-        arrays["cap_min"] = np.array(self.cap_min, dtype=np.int64)
-        arrays["cap_max"] = np.array(self.cap_max, dtype=np.int64)
+        # Lots are asked for up to _LOT_ASKED: clipping at the int32 maximum answers the same.
+        arrays["cap_min"] = np.minimum(np.array(self.cap_min, dtype=np.int64),
+                                       _LOT_CLIP).astype(np.int32)
+        arrays["cap_max"] = np.minimum(np.array(self.cap_max, dtype=np.int64),
+                                       _LOT_CLIP).astype(np.int32)
         facet_keys: list[list[str]] = []
         blobs: list[bytes] = []
         for param, by_code in self.rows.items():
@@ -247,7 +254,9 @@ class ListingIndex:
     @classmethod
     def build(cls, records: Iterable[Mapping[str, Any]], *, generation: int = 0) -> ListingIndex:
         """Index manufacturer records (export format, plus ``created_us``: creation time in
-        microseconds, for the "newest" order), by strictly ascending id."""
+        microseconds, for the "newest" order, and optionally ``search_text``: the folded text
+        of :func:`~shisaku.engines.directory.text.search_text`, computed when absent), by
+        strictly ascending id."""
         builder = _Builder()
         for record in records:
             builder.add(record)
@@ -331,10 +340,11 @@ class ListingIndex:
     RESULT_CACHE = 512
     RESULT_CACHE_LIMIT = 100
 
-    def clear_cache(self) -> None:
-        """Forget the verified rows of long tokens and the cached results (benchmarks time
-        cold queries with it)."""
-        self._grams.cache.clear()
+    def clear_cache(self, *, tokens: bool = True) -> None:
+        """Forget the cached results and (unless ``tokens=False``) the verified rows of long
+        tokens (benchmarks time cold and warm queries with it)."""
+        if tokens:
+            self._grams.cache.clear()
         with self._results_lock:
             self._results.clear()
 
@@ -358,6 +368,8 @@ class ListingIndex:
         return BitMap.union(BitMap(), *(by[c] for c in codes if c in by))
 
     def _lot_rows(self, lot: int, processes: Sequence[str]) -> BitMap:
+        if lot >= _LOT_CLIP:
+            raise ValueError(f"lot {lot} is beyond what the index answers ({_LOT_CLIP - 1})")
         a = self.arrays
         ok = (a["cap_min"] <= lot) & (a["cap_max"] >= lot)
         if processes:
