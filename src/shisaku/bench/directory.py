@@ -244,8 +244,9 @@ def _fresh_process_memory(stem: Path, generation: int) -> dict[str, Any]:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", _FRESH, str(stem), str(generation)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", _FRESH, str(stem), str(generation)],
+        capture_output=True, text=True, check=True)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
