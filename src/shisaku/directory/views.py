@@ -151,7 +151,7 @@ def _render_list(request: HttpRequest, template: str, form: DirectoryFilter,
     }
     panel_template = "directory/_facets.html" if partial else "directory/_filter_panel.html"
     panel = render_to_string(panel_template, panel_context)
-    results = render_to_string("directory/_results_body.html", results_context, request)
+    results = render_to_string("directory/_results_body.html", results_context)
     if keys is not None and status == 200:
         RESULTS.put(keys[0], results)
         PANELS.put(keys[1], panel)
