@@ -310,7 +310,7 @@ def _timed_with_database(query: str, args: argparse.Namespace) -> dict[str, Any]
     def clear() -> None:
         listing.clear_cache()
         views.PANELS.clear()
-        views.RESULTS.clear()
+        views.PAGES.clear()
 
     def warm() -> None:
         listing.clear_cache(tokens=False)

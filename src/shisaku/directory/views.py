@@ -22,6 +22,7 @@ from shisaku import taxonomy
 from shisaku.core.roles import roles_of
 from shisaku.core.services import audit_record
 from shisaku.directory import exporter, selectors
+from shisaku.directory.adapters import get_directory_index
 from shisaku.directory.filtersets import FACET_TITLES, DirectoryFilter, Listing
 from shisaku.directory.forms import CapabilityFormSet, ProfileForm, SiteFormSet
 from shisaku.directory.models import Manufacturer
@@ -56,17 +57,17 @@ class _Fragments:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...]) -> str | None:
+    def get(self, key: tuple[Any, ...]) -> Any:
         with self._lock:
             html = self._items.get(key)
             if html is not None:
                 self._items.move_to_end(key)
             return html
 
-    def put(self, key: tuple[Any, ...], html: str) -> str:
+    def put(self, key: tuple[Any, ...], html: Any) -> Any:
         with self._lock:
             self._items[key] = html
             while len(self._items) > self.size:
@@ -80,10 +81,11 @@ class _Fragments:
 
 # The filter panel with its ~190 facet options (or, for an htmx partial, the facet panel alone)
 # per generation, language and filter set: rendering it was most of a request's time once the
-# index answered in milliseconds. The results (count, chips, rows, pager) per generation,
-# language, role and exact query string.
+# index answered in milliseconds. PAGES: both fragments of a page per generation, language,
+# role, kind of request and exact query string — only valid requests are kept, so a hit needs
+# neither the form nor the index (the query string alone decides validity and content).
 PANELS = _Fragments(256)
-RESULTS = _Fragments(512)
+PAGES = _Fragments(512)
 
 
 def _panel_key(form: DirectoryFilter, generation: int, partial: bool) -> tuple[Any, ...]:
@@ -96,23 +98,25 @@ def _panel_key(form: DirectoryFilter, generation: int, partial: bool) -> tuple[A
 def manufacturer_list(request: HttpRequest) -> HttpResponse:
     """The directory list: count, page, facets and search from the in-memory index; only the
     page's rows are read from the database (by id, in the index's order). Rendered fragments
-    are reused within a data generation (``PANELS``, ``RESULTS``)."""
-    form = DirectoryFilter(request.GET)
+    are reused within a data generation (``PANELS``, ``PAGES``)."""
     partial = bool(request.htmx and not request.htmx.boosted)  # type: ignore[attr-defined]
     lang = get_language() or "en"
     coordinator = roles_of(request.user).coordinator
     template = "directory/_results.html" if partial else "directory/list.html"
+    query_string = request.META.get("QUERY_STRING", "")
+    generation = get_directory_index().generation
+    cached = PAGES.get((generation, lang, coordinator, partial, query_string))
+    if cached is not None:
+        return render(request, template, {"filter_panel": cached[0], "results": cached[1]})
+    form = DirectoryFilter(request.GET)
     if not form.is_valid():
         return _render_list(request, template, form, None, partial=partial, lang=lang,
                             coordinator=coordinator)
     listing = form.listing()
-    results_key = (listing.generation, lang, coordinator, request.META.get("QUERY_STRING", ""))
-    panel_key = _panel_key(form, listing.generation, partial)
-    results, panel = RESULTS.get(results_key), PANELS.get(panel_key)
-    if results is None or panel is None:
-        return _render_list(request, template, form, listing, partial=partial, lang=lang,
-                            coordinator=coordinator, keys=(results_key, panel_key))
-    return render(request, template, {"filter_panel": panel, "results": results})
+    page_key = (listing.generation, lang, coordinator, partial, query_string)
+    return _render_list(request, template, form, listing, partial=partial, lang=lang,
+                        coordinator=coordinator,
+                        keys=(page_key, _panel_key(form, listing.generation, partial)))
 
 
 def _render_list(request: HttpRequest, template: str, form: DirectoryFilter,
@@ -150,11 +154,13 @@ def _render_list(request: HttpRequest, template: str, form: DirectoryFilter,
         "can_invite_pool": coordinator,
     }
     panel_template = "directory/_facets.html" if partial else "directory/_filter_panel.html"
-    panel = render_to_string(panel_template, panel_context)
+    panel = PANELS.get(keys[1]) if keys is not None else None
+    if panel is None:
+        panel = render_to_string(panel_template, panel_context)
     results = render_to_string("directory/_results_body.html", results_context)
     if keys is not None and status == 200:
-        RESULTS.put(keys[0], results)
         PANELS.put(keys[1], panel)
+        PAGES.put(keys[0], (panel, results))
     return render(request, template, {"filter_panel": panel, "results": results},
                   status=status)
 
