@@ -178,3 +178,87 @@ def test_home_counts_come_from_the_index_and_follow_changes(client: Client,
     assert page.context["total"] == before + 1
     jp = next(c for c in page.context["countries"] if c["code"] == "JP")
     assert jp["count"] == Manufacturer.objects.filter(country="JP").count()
+
+
+@pytest.mark.parametrize("query, field", [
+    ("kind=robot", "kind"), ("sort=fastest", "sort"), ("lot=abc", "lot"), ("lot=0", "lot"),
+    ("lot=999999999999", "lot"), ("page=abc", "page"), ("page=-1", "page"),
+    ("page_size=abc", "page_size"), ("q=%e2%80%8ba%0cb", "q"), ("q=" + "a" * 5000, "q"),
+])
+def test_more_bad_input_on_the_page_its_partial_and_the_api(client: Client,
+                                                            directory: list[str], query: str,
+                                                            field: str) -> None:
+    page = client.get(f"/manufacturers/?{query}")
+    assert page.status_code == 400
+    assert f"<strong>{field}</strong>" in page.content.decode()
+    partial = client.get(f"/manufacturers/?{query}", headers={"HX-Request": "true"})
+    assert partial.status_code == 400
+    assert f"<strong>{field}</strong>" in partial.content.decode()
+    api = client.get(f"/api/v1/manufacturers?{query}")
+    assert api.status_code == 422, api.content
+    assert field in [d["field"] for d in api.json()["detail"]]
+
+
+def test_a_page_past_the_end_of_an_empty_result_is_refused_and_page_one_is_empty(
+        client: Client, directory: list[str]) -> None:
+    assert client.get("/manufacturers/?q=zzzzqqqq").status_code == 200
+    past = client.get("/manufacturers/?q=zzzzqqqq&page=2")
+    assert past.status_code == 400 and "<strong>page</strong>" in past.content.decode()
+    api = client.get("/api/v1/manufacturers?q=zzzzqqqq&page=2")
+    assert api.status_code == 422 and api.json()["detail"][0]["field"] == "page"
+
+
+def _panel(html: str) -> str:
+    return html[html.index('<div id="facets"'):html.index("</form>")]
+
+
+def _facet_count(html: str, param: str, code: str) -> int:
+    start = html.index(f'name="{param}" value="{code}"')
+    count = html.index('<span class="count">', start) + len('<span class="count">')
+    return int(html[count:html.index("</span>", count)])
+
+
+def test_the_cached_filter_panel_follows_changes_languages_and_the_filters(
+        client: Client, directory: list[str]) -> None:
+    url = "/manufacturers/?process=welding"
+    first = client.get(url).content.decode()
+    again = client.get(url).content.decode()  # the same panel again (from the cache)
+    assert _panel(again) == _panel(first)
+    jp = _facet_count(first, "country", "JP")
+    manufacturers_save(records=[record("Newly Listed Welder", slug="new-welder",
+                                       region="JP-13",
+                                       capabilities=[capability("welding")])])
+    after = client.get(url).content.decode()
+    assert _facet_count(after, "country", "JP") == jp + 1
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-swap-oob="true"' in partial and _facet_count(partial, "country", "JP") == jp + 1
+    assert 'hx-swap-oob' not in client.get(url).content.decode()
+    korean = client.get(url, headers={"Accept-Language": "ko"}).content
+    english = client.get(url, headers={"Accept-Language": "en"}).content
+    assert korean.decode().count("용접") > english.decode().count("용접")
+    # Another filter set is another panel: a ticked box shows as ticked.
+    ticked = client.get(url + "&country=JP").content.decode()
+    assert 'name="country" value="JP" checked' in ticked
+    assert 'name="country" value="JP" checked' not in client.get(url).content.decode()
+
+
+def test_cached_results_follow_changes_and_roles(client: Client, directory: list[str]) -> None:
+    from shisaku.accounts.choices import MembershipRole
+    from shisaku.accounts.models import Membership
+    from shisaku.accounts.services import organisation_create
+    from tests.apps.test_claims_support import person
+
+    url = "/manufacturers/?country=JP&sort=newest"
+    assert "Newest Firm Here" not in client.get(url).content.decode()
+    assert "Newest Firm Here" not in client.get(url).content.decode()  # from the cache
+    manufacturers_save(records=[record("Newest Firm Here", slug="newest", region="JP-13")])
+    assert "Newest Firm Here" in client.get(url).content.decode()
+    invite = "Invite these firms to claim their profiles"
+    assert invite not in client.get(url).content.decode()
+    coordinator = person("coord")
+    org = organisation_create(name="Kyoto Net", kind="coordinator", country="JP")
+    Membership.objects.create(user=coordinator, organisation=org, role=MembershipRole.OWNER)
+    client.force_login(coordinator)
+    assert invite in client.get(url).content.decode()
+    client.logout()
+    assert invite not in client.get(url).content.decode()

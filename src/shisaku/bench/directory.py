@@ -5,8 +5,11 @@ Korean, Japanese and Latin, filters + query, a distance sort, a deep page), each
 
 - ``index``: inside the selector — the filter form parsed, ``form.listing()`` on the index (count,
   page ids, every facet count) and the page's rows read from the database; cold: the index's
-  cache of verified long tokens is cleared before each request (``index_warm``: not cleared);
-- ``view``: the whole HTML list view (RequestFactory: form, index, rows, template);
+  cache of verified long tokens and its result cache are cleared before each request
+  (``index_warm``: only the result cache is cleared);
+- ``view``: the whole HTML list view (RequestFactory: form, index, rows, template), cold (the
+  index's caches and the view's rendered fragments cleared); ``view_cached``: nothing cleared
+  (what a repeated request costs: fragments and results from the caches);
 - ``sql``: the same selector on the SQL reference path (``engine="sql"``: filters, facet counts
   and page in SQL), ``--sql-requests`` times per request of the mix (it takes seconds at 100k).
 
@@ -157,9 +160,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                        limit=f.per_page())
                 return listing.search(page)
 
+            def warm(listing: Any = index.listing) -> None:
+                listing.clear_cache(tokens=False)
+
             row["count"] = selector().count
             row["index"] = _with_cpu(_timed(selector, args.requests, index.listing.clear_cache))
-            row["index_warm"] = _with_cpu(_timed(selector, args.requests))
+            row["index_warm"] = _with_cpu(_timed(selector, args.requests, warm))
         else:
             row.update(_timed_with_database(query, args))
         figures["mix"][name] = row
@@ -203,7 +209,45 @@ def _memory_and_snapshot(index: Any, home: Path) -> dict[str, Any]:
         out["mapped_after_load_mb"] = round(
             (loaded.listing.gram_bytes + loaded.listing.text_bytes) / 1e6, 1)
         del loaded
+        out["fresh_process"] = _fresh_process_memory(stem, index.generation)
     return out
+
+
+# Run in a new interpreter: what a serving process holds once it has loaded the snapshot and
+# answered text queries (RssAnon: its own memory; RssFile: pages of the memory-mapped snapshot,
+# shared with every other process on the machine and reclaimable by the kernel).
+_FRESH = """
+import json, sys, time
+def status():
+    out = {}
+    for line in open("/proc/self/status"):
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "RssAnon", "RssFile"):
+            out[key] = round(int(value.split()[0]) / 1024, 1)
+    return out
+from shisaku.engines.directory import DirectoryIndex, ListingQuery
+before = status()
+started = time.perf_counter()
+index = DirectoryIndex.load(sys.argv[1], generation=int(sys.argv[2]))
+load_s = time.perf_counter() - started
+loaded = status()
+for text in ("정밀", "精密", "precision", "사출성형", "가공", "co.,ltd"):
+    index.listing.search(ListingQuery(text=text))
+index.listing.search(ListingQuery(codes={"process": ["cnc_milling"]}))
+print(json.dumps({"load_s": round(load_s, 3), "interpreter": before, "after_load": loaded,
+                  "after_queries": status()}))
+"""
+
+
+def _fresh_process_memory(stem: Path, generation: int) -> dict[str, Any]:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", _FRESH, str(stem), str(generation)],
+        capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def _with_database(args: argparse.Namespace, figures: dict[str, Any]) -> Any:
@@ -244,7 +288,7 @@ def _timed_with_database(query: str, args: argparse.Namespace) -> dict[str, Any]
             form = DirectoryFilter(QueryDict(query))
             form.is_valid()
             listing = form.listing(engine=engine)
-            rows = selectors.manufacturers_in_order(listing.ids)
+            rows = selectors.manufacturer_rows(listing.ids)
             return listing, rows
         return call
 
@@ -261,12 +305,22 @@ def _timed_with_database(query: str, args: argparse.Namespace) -> dict[str, Any]
 
     from shisaku.directory.adapters import get_directory_index
 
-    clear = get_directory_index().listing.clear_cache
+    listing = get_directory_index().listing
+
+    def clear() -> None:
+        listing.clear_cache()
+        views.PANELS.clear()
+        views.PAGES.clear()
+
+    def warm() -> None:
+        listing.clear_cache(tokens=False)
+
     index_listing, _rows = selector("index")()
     out: dict[str, Any] = {"count": index_listing.count,
                            "index": _with_cpu(_timed(selector("index"), args.requests, clear)),
-                           "index_warm": _with_cpu(_timed(selector("index"), args.requests)),
-                           "view": _with_cpu(_timed(view, args.requests, clear))}
+                           "index_warm": _with_cpu(_timed(selector("index"), args.requests, warm)),
+                           "view": _with_cpu(_timed(view, args.requests, clear)),
+                           "view_cached": _with_cpu(_timed(view, args.requests))}
     if args.sql_requests:
         sql_listing, _ = selector("sql")()
         out["sql"] = _with_cpu(_timed(selector("sql"), args.sql_requests))

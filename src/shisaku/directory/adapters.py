@@ -37,7 +37,7 @@ _FIRM_FIELDS = ("id", "slug", "name", "country", "lat", "lon", "stages", "produc
                 "certifications", "accepts_foreign", "reply_median_hours", "rating",
                 "rating_count", "startup_projects", "name_local", "kind", "region", "block",
                 "city", "technologies", "languages", "equipment", "description", "synthetic",
-                "created_at", "on_time_rate", "delivered_orders")
+                "created_at", "on_time_rate", "delivered_orders", "search_text")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 _CAP_FIELDS = ("manufacturer_id", "process", "materials", "min_lot", "max_lot",

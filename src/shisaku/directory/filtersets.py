@@ -112,6 +112,7 @@ class Listing:
     page: int
     pages: int
     page_size: int
+    generation: int = 0  # the index's data generation (0: the SQL reference)
 
 
 MAX_PAGE = 1_000_000
@@ -204,12 +205,14 @@ class DirectoryFilter(Form):
         """The requested page (call after is_valid()); ``engine="sql"`` is the reference."""
         size, number = self.per_page(), self.page_wanted()
         query = self.listing_query(offset=(number - 1) * size, limit=size, facets=facets)
+        generation = 0
         if engine == "index":
-            result = get_directory_index().listing.search(query)
+            index = get_directory_index()
+            result, generation = index.listing.search(query), index.generation
         else:
             result = self.sql_listing(query)
         return Listing(result.count, result.ids, result.facets, number,
-                       max(1, math.ceil(result.count / size)), size)
+                       max(1, math.ceil(result.count / size)), size, generation)
 
     def all_ids(self) -> list[int]:
         """Every matching id in sort order (the open-data download)."""
@@ -307,6 +310,17 @@ class DirectoryFilter(Form):
                 for code, label in terms if found.get(code) or code in selected[param]
             ]
         return out
+
+    def facet_key(self) -> tuple[Any, ...]:
+        """What the facet panel depends on (call after is_valid()): every filter, the query as
+        its folded tokens; not the sort, the page or its size."""
+        data = self.cleaned_data
+        key: list[Any] = [tuple(query_tokens(data.get("q") or ""))]
+        for name, value in sorted(data.items()):
+            if name in ("q", "sort", "near", "page", "page_size"):
+                continue
+            key.append((name, tuple(sorted(value)) if isinstance(value, list) else value))
+        return tuple(key)
 
     def has_filters(self) -> bool:
         """Whether any parameter narrows the result (sorting and paging do not)."""

@@ -51,6 +51,19 @@ def manufacturers_in_order(ids: list[int]) -> list[Manufacturer]:
             .prefetch_related(Prefetch("capabilities", caps)))
     by_id = {m.id: m for m in rows}
     return [by_id[i] for i in ids if i in by_id]
+def manufacturer_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """What a list row shows (``LIST_FIELDS`` plus ``processes``: the codes of the firm's
+    capabilities, by code) for the public profiles of ``ids``, in that order: two queries by
+    primary key returning plain values (no model instances), whatever the directory's size."""
+    by_id = {row["id"]: {**row, "processes": []}
+             for row in Manufacturer.objects.filter(id__in=ids).values(*LIST_FIELDS)}
+    caps = (Capability.objects.filter(manufacturer_id__in=ids)
+            .values_list("manufacturer_id", "process").order_by("process", "id"))
+    for firm, process in caps:
+        by_id[firm]["processes"].append(process)
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def manufacturer_contact_for(*, user: Any, manufacturer: Manufacturer) -> dict[str, str] | None:
     """The firm's private contact e-mail and phone for a coordinator who covers its region
     (staff: any firm); None for everybody else. Never in public pages, the API or exports."""

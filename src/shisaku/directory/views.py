@@ -3,12 +3,17 @@ and the open-data download. Views parse, call selectors / services, render."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,7 +22,8 @@ from shisaku import taxonomy
 from shisaku.core.roles import roles_of
 from shisaku.core.services import audit_record
 from shisaku.directory import exporter, selectors
-from shisaku.directory.filtersets import FACET_TITLES, DirectoryFilter
+from shisaku.directory.adapters import get_directory_index
+from shisaku.directory.filtersets import FACET_TITLES, DirectoryFilter, Listing
 from shisaku.directory.forms import CapabilityFormSet, ProfileForm, SiteFormSet
 from shisaku.directory.models import Manufacturer
 from shisaku.directory.services import manufacturer_reindex
@@ -43,45 +49,133 @@ class _Counted:
         return self.count
 
 
+class _Fragments:
+    """Rendered HTML fragments of the list page, LRU-bounded. Keys start with the data
+    generation: every write to the directory raises it (services, the admin, ratings and reply
+    times), and numbers are never reused, even after a rollback, so an entry is never served
+    for other data than it was rendered from."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            html = self._items.get(key)
+            if html is not None:
+                self._items.move_to_end(key)
+            return html
+
+    def put(self, key: tuple[Any, ...], html: Any) -> Any:
+        with self._lock:
+            self._items[key] = html
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+# The filter panel with its ~190 facet options (or, for an htmx partial, the facet panel alone)
+# per generation, language and filter set: rendering it was most of a request's time once the
+# index answered in milliseconds. PAGES: both fragments of a page per generation, language,
+# role, kind of request and exact query string — only valid requests are kept, so a hit needs
+# neither the form nor the index (the query string alone decides validity and content).
+PANELS = _Fragments(256)
+PAGES = _Fragments(512)
+
+
+def _panel_key(form: DirectoryFilter, generation: int, partial: bool) -> tuple[Any, ...]:
+    data = form.cleaned_data
+    return (generation, get_language() or "en", partial, form.facet_key(),
+            data.get("q") or "", data.get("sort") or "", data.get("near") or "")
+
+
 @require_GET
 def manufacturer_list(request: HttpRequest) -> HttpResponse:
     """The directory list: count, page, facets and search from the in-memory index; only the
-    page's rows are read from the database (by id, in the index's order)."""
+    page's rows are read from the database (by id, in the index's order). Rendered fragments
+    are reused within a data generation (``PANELS``, ``PAGES``)."""
+    partial = bool(request.htmx and not request.htmx.boosted)  # type: ignore[attr-defined]
+    lang = get_language() or "en"
+    coordinator = roles_of(request.user).coordinator
+    template = "directory/_results.html" if partial else "directory/list.html"
+    query_string = request.META.get("QUERY_STRING", "")
+    generation = get_directory_index().generation
+    cached = PAGES.get((generation, lang, coordinator, partial, query_string))
+    if cached is not None:
+        return render(request, template, {"filter_panel": cached[0], "results": cached[1]})
     form = DirectoryFilter(request.GET)
+    if not form.is_valid():
+        return _render_list(request, template, form, None, partial=partial, lang=lang,
+                            coordinator=coordinator)
+    listing = form.listing()
+    page_key = (listing.generation, lang, coordinator, partial, query_string)
+    return _render_list(request, template, form, listing, partial=partial, lang=lang,
+                        coordinator=coordinator,
+                        keys=(page_key, _panel_key(form, listing.generation, partial)))
+
+
+def _render_list(request: HttpRequest, template: str, form: DirectoryFilter,
+                 listing: Listing | None, *, partial: bool, lang: str, coordinator: bool,
+                 keys: tuple[tuple[Any, ...], tuple[Any, ...]] | None = None) -> HttpResponse:
     status = 200
     facets: dict[str, list[dict[str, object]]] = {}
     chips: list[dict[str, str]] = []
     count, rows, number, size = 0, [], 1, 20
-    if form.is_valid():
-        listing = form.listing()
+    if listing is None:
+        status = 400
+    else:
         facets = form.facets(counts=listing.counts)
         chips = [{"param": p, "value": v, "label": _facet_label(facets, p, v),
                   "remove": _query_without(request, p, v)} for p, v in form.active_filters()]
         count, number, size = listing.count, listing.page, listing.page_size
         if form.check_page(count):
-            rows = selectors.manufacturers_in_order(listing.ids)
+            rows = _list_rows(selectors.manufacturer_rows(listing.ids))
         else:
             status, number = 400, 1
-    else:
-        status = 400
     paginator = Paginator(_Counted(count), size)  # type: ignore[arg-type]
     page = Page(rows, number, paginator)
     params = request.GET.copy()
     params.pop("page", None)
-    context = {
-        "form": form, "page": page, "count": count, "facets": facets,
-        "facet_titles": FACET_TITLES, "chips": chips, "query": params.urlencode(),
-        "lang": get_language() or "en",
-        "export_query": _query_without(request, "page_size"),
-        # Coordinators invite the listed firms to claim their profiles (claims app).
-        "can_invite_pool": roles_of(request.user).coordinator,
+    panel_context = {
+        "form": form, "facets": facets, "facet_titles": FACET_TITLES, "oob": partial,
         # Labels in the request's language (the form field's choices are fixed at import).
-        "near_choices": [(t.code, t.label(get_language() or "en"))
-                         for t in taxonomy.terms("region")],
+        "near_choices": [] if partial else [(t.code, t.label(lang))
+                                            for t in taxonomy.terms("region")],
     }
-    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
-    template = "directory/_results.html" if partial else "directory/list.html"
-    return render(request, template, context, status=status)
+    results_context = {
+        "form": form, "page": page, "count": count, "chips": chips,
+        "query": params.urlencode(), "export_query": _query_without(request, "page_size"),
+        # Coordinators invite the listed firms to claim their profiles (claims app).
+        "can_invite_pool": coordinator,
+    }
+    panel_template = "directory/_facets.html" if partial else "directory/_filter_panel.html"
+    panel = PANELS.get(keys[1]) if keys is not None else None
+    if panel is None:
+        panel = render_to_string(panel_template, panel_context)
+    results = render_to_string("directory/_results_body.html", results_context)
+    if keys is not None and status == 200:
+        PANELS.put(keys[1], panel)
+        PAGES.put(keys[0], (panel, results))
+    return render(request, template, {"filter_panel": panel, "results": results},
+                  status=status)
+
+
+def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """List rows with their labels in the active language (the template only prints them)."""
+    lang = get_language() or "en"
+    label = taxonomy.label
+    for row in rows:
+        row["region_label"] = label("region", row["region"], lang)
+        row["country_label"] = label("country", row["country"], lang)
+        row["process_labels"] = ", ".join(label("process", c, lang) for c in row["processes"])
+        row["certification_labels"] = ", ".join(label("certification", c, lang)
+                                                for c in row["certifications"] or [])
+    return rows
 
 
 def _facet_label(facets: dict[str, list[dict[str, object]]], param: str, value: str) -> str:

@@ -21,6 +21,8 @@ import math
 import mmap
 import os
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +53,7 @@ _FLAGS = ("synthetic", "accepts_foreign")
 SORTS = ("name", "reply", "rating", "startups", "newest", "distance")
 _ORDERED = SORTS[:-1]
 _LOT_MAX = np.iinfo(np.int64).max
+_LOT_CLIP = np.iinfo(np.int32).max  # lot bounds are stored as int32, clipped here
 
 Array = npt.NDArray[Any]
 
@@ -156,7 +159,10 @@ class _Builder:
         for flag in _FLAGS:
             if record.get(flag):
                 rows[flag].setdefault("true", []).append(row)
-        self.grams.add(search_text(record_text_fields(record)))
+        # The folded text the database stores with the firm (the SQL reference searches the
+        # same column), else folded here.
+        text = record.get("search_text")
+        self.grams.add(search_text(record_text_fields(record)) if text is None else str(text))
 
     def finish(self, generation: int) -> ListingIndex:
         n = len(self.ids)
@@ -183,8 +189,11 @@ class _Builder:
         proc_id = {p: i for i, p in enumerate(procs)}
         arrays["cap_row"] = np.array(self.cap_row, dtype=np.uint32)
         arrays["cap_proc"] = np.array([proc_id[p] for p in self.cap_proc], dtype=np.int16)
-        arrays["cap_min"] = np.array(self.cap_min, dtype=np.int64)
-        arrays["cap_max"] = np.array(self.cap_max, dtype=np.int64)
+        # Lots are asked for up to _LOT_ASKED: clipping at the int32 maximum answers the same.
+        arrays["cap_min"] = np.minimum(np.array(self.cap_min, dtype=np.int64),
+                                       _LOT_CLIP).astype(np.int32)
+        arrays["cap_max"] = np.minimum(np.array(self.cap_max, dtype=np.int64),
+                                       _LOT_CLIP).astype(np.int32)
         facet_keys: list[list[str]] = []
         blobs: list[bytes] = []
         for param, by_code in self.rows.items():
@@ -238,12 +247,16 @@ class ListingIndex:
         self._grams = GramIndex(a["gram_keys"], a["gram_off"],
                                 memoryview(blob)[:self.gram_bytes], a["text_off"], blob,
                                 self.gram_bytes)
+        self._results: OrderedDict[tuple[Any, ...], ListingResult] = OrderedDict()
+        self._results_lock = threading.Lock()
 
     # ---------------------------------------------------------------- building, snapshots
     @classmethod
     def build(cls, records: Iterable[Mapping[str, Any]], *, generation: int = 0) -> ListingIndex:
         """Index manufacturer records (export format, plus ``created_us``: creation time in
-        microseconds, for the "newest" order), by strictly ascending id."""
+        microseconds, for the "newest" order, and optionally ``search_text``: the folded text
+        of :func:`~shisaku.engines.directory.text.search_text`, computed when absent), by
+        strictly ascending id."""
         builder = _Builder()
         for record in records:
             builder.add(record)
@@ -321,9 +334,26 @@ class ListingIndex:
         return cls(arrays, meta, int(meta["generation"]), blob)
 
     # ---------------------------------------------------------------------------- queries
-    def clear_cache(self) -> None:
-        """Forget the verified rows of long tokens (benchmarks time cold queries with it)."""
-        self._grams.cache.clear()
+    # Results of the last RESULT_CACHE pages asked for (the index never changes, so they stay
+    # exact; a new data generation is a new index with an empty cache). Only pages of at most
+    # RESULT_CACHE_LIMIT rows are kept (not the download's "every id").
+    RESULT_CACHE = 512
+    RESULT_CACHE_LIMIT = 100
+
+    def clear_cache(self, *, tokens: bool = True) -> None:
+        """Forget the cached results and (unless ``tokens=False``) the verified rows of long
+        tokens (benchmarks time cold and warm queries with it)."""
+        if tokens:
+            self._grams.cache.clear()
+        with self._results_lock:
+            self._results.clear()
+
+    @staticmethod
+    def _result_key(query: ListingQuery) -> tuple[Any, ...]:
+        codes = tuple(sorted((p, tuple(sorted(set(v)))) for p, v in query.codes.items() if v))
+        return (tuple(query_tokens(query.text)), codes, query.lot, query.accepts_foreign,
+                query.synthetic, query.sort, query.near if query.sort == "distance" else None,
+                query.offset, query.limit, query.facets)
 
     def totals(self, param: str) -> dict[str, int]:
         """Firms per code of a facet over the whole directory (no filter)."""
@@ -338,6 +368,8 @@ class ListingIndex:
         return BitMap.union(BitMap(), *(by[c] for c in codes if c in by))
 
     def _lot_rows(self, lot: int, processes: Sequence[str]) -> BitMap:
+        if lot >= _LOT_CLIP:
+            raise ValueError(f"lot {lot} is beyond what the index answers ({_LOT_CLIP - 1})")
         a = self.arrays
         ok = (a["cap_min"] <= lot) & (a["cap_max"] >= lot)
         if processes:
@@ -353,7 +385,24 @@ class ListingIndex:
         """The filtered count, the page's ids in sort order and the facet counts.
 
         Facets of ANY_OF parameters are counted under every filter except their own (what a
-        click would add); the others under all filters (what a click would leave)."""
+        click would add); the others under all filters (what a click would leave). The
+        result is shared with later identical queries (treat it as read-only)."""
+        if query.limit > self.RESULT_CACHE_LIMIT:
+            return self._search(query)
+        key = self._result_key(query)
+        with self._results_lock:
+            found = self._results.get(key)
+            if found is not None:
+                self._results.move_to_end(key)
+                return found
+        found = self._search(query)
+        with self._results_lock:
+            self._results[key] = found
+            while len(self._results) > self.RESULT_CACHE:
+                self._results.popitem(last=False)
+        return found
+
+    def _search(self, query: ListingQuery) -> ListingResult:
         # 1. Every filter except the any-of ones, then the text tokens within it.
         common: BitMap | None = None
         parts: list[BitMap] = []
