@@ -17,8 +17,7 @@ import pytest
 from django.test import Client
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "shisaku"
-SKIP = {"commands", "bench", "engines", "taxonomy", "sampledata", "migrations",
-        "directory"}  # being reworked on branches: translated at their merge
+SKIP = {"commands", "bench", "engines", "taxonomy", "sampledata", "migrations"}
 TRANSLATORS = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext", "str"}
 RAISERS = {"InputError", "ValidationError"}
 MESSAGE_CALLS = {"error", "warning", "success", "info"}

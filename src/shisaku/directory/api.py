@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
@@ -124,6 +125,6 @@ def match_requirement(request: HttpRequest, requirement: RequirementIn,
     from shisaku.directory.matching import translate_reason
 
     if not 0 <= top <= 1000:
-        raise InputError("top", "must be between 0 and 1000")
+        raise InputError("top", gettext("must be between 0 and 1000"))
     result = match(requirement.model_dump(exclude_none=True), top_k=top)
     return result.to_dict(get_language() or "en", translate_reason)

@@ -19,6 +19,7 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from django.utils.translation import gettext
 
 from shisaku.core.text import nfc
 from shisaku.errors import InputError
@@ -115,7 +116,7 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         try:
             return Decoded(data.decode(codec), encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError("encoding", f"the file is not valid {encoding}: {exc}") from None
+            raise InputError("encoding", gettext("the file is not valid %(encoding)s: %(exc)s") % {"encoding": encoding, "exc": exc}) from None
     try:
         return Decoded(data.decode("utf-8-sig"), "utf-8")
     except UnicodeDecodeError:
@@ -132,8 +133,9 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         scored.append((_plausibility(text, "cp949" if name == "cp949" else "shift_jis"),
                        name, text))
     if not scored:
-        raise InputError("encoding", "cannot tell the encoding (not UTF-8, CP949 or "
-                         "Shift_JIS); give it with --encoding (" + ", ".join(ENCODINGS) + ")")
+        raise InputError("encoding", gettext("cannot tell the encoding (not UTF-8, CP949 or "
+                                             "Shift_JIS); give it with --encoding (%(names)s)")
+                         % {"names": ", ".join(ENCODINGS)})
     scored.sort(key=lambda s: -s[0])
     best, name, text = scored[0]
     return Decoded(text, name, round(best, 3),
@@ -158,10 +160,10 @@ def rows_from_csv(text: str, check_header: Any) -> Iterator[tuple[int, dict[str,
         if _blank(row.values()) and _blank(extra or ()):
             continue  # ",,,,," rows that spreadsheet programs append
         if extra and not _blank(extra):
-            raise InputError("file", f"line {reader.line_num}: more cells than columns")
+            raise InputError("file", gettext("line %(line_num)s: more cells than columns") % {"line_num": reader.line_num})
         count += 1
         if count > MAX_ROWS:
-            raise InputError("file", f"more than {MAX_ROWS:,} rows")
+            raise InputError("file", gettext("more than %(max_rows)s rows") % {"max_rows": f"{MAX_ROWS:,}"})
         yield reader.line_num, {k: normalise((v or "").strip()) for k, v in row.items() if k}
 
 
@@ -193,13 +195,13 @@ def _first_sheet(zf: zipfile.ZipFile) -> str:
             sheet_rel = el.get(f"{_NS_REL}id")
             break
     if sheet_rel is None:
-        raise InputError("file", "the workbook has no worksheet")
+        raise InputError("file", gettext("the workbook has no worksheet"))
     for _event, el in _parse(zf, "xl/_rels/workbook.xml.rels"):
         if el.tag == f"{_NS_PKG_REL}Relationship" and el.get("Id") == sheet_rel:
             target = el.get("Target") or ""
             return (target.lstrip("/") if target.startswith("/")
                     else posixpath.normpath(posixpath.join("xl", target)))
-    raise InputError("file", "the workbook's first worksheet is missing")
+    raise InputError("file", gettext("the workbook's first worksheet is missing"))
 
 
 def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
@@ -217,7 +219,7 @@ def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
             text = "".join(parts)
             chars += len(text)
             if len(text) > MAX_CELL_CHARS or chars > MAX_XLSX_EXPANDED_BYTES:
-                raise InputError("file", "the workbook's text is larger than the import limit")
+                raise InputError("file", gettext("the workbook's text is larger than the import limit"))
             strings.append(text)
             parts = []
             el.clear()
@@ -234,7 +236,7 @@ def _cell_text(cell: Any, shared: list[str]) -> str:
         try:
             return shared[int(raw)]
         except (ValueError, IndexError):
-            raise InputError("file", f"cell {cell.get('r')}: broken shared-string reference") from None
+            raise InputError("file", gettext("cell %(value)s: broken shared-string reference") % {"value": cell.get('r')}) from None
     if kind == "b":
         return "true" if raw == "1" else "false"
     if kind in (None, "n") and raw:
@@ -250,16 +252,20 @@ def _open_xlsx(data: bytes) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise InputError("file", f"not a readable XLSX workbook: {exc}") from None
+        raise InputError("file", gettext("not a readable XLSX workbook: %(exc)s") % {"exc": exc}) from None
     infos = zf.infolist()
     expanded = sum(i.file_size for i in infos)
     if expanded > MAX_XLSX_EXPANDED_BYTES:
-        raise InputError("file", f"the workbook expands to {expanded // (1024 * 1024)} MB, "
-                         f"more than the limit of {MAX_XLSX_EXPANDED_BYTES // (1024 * 1024)} MB")
+        raise InputError("file", gettext("the workbook expands to %(mb)s MB, more than the limit "
+                                         "of %(max)s MB")
+                         % {"mb": expanded // (1024 * 1024),
+                            "max": MAX_XLSX_EXPANDED_BYTES // (1024 * 1024)})
     for info in infos:
         if info.file_size > 1024 * 1024 and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1):
-            raise InputError("file", f"{info.filename} expands {info.file_size // max(info.compress_size, 1)}"
-                             " times: refused as a zip bomb")
+            raise InputError("file", gettext("%(name)s expands %(ratio)s times: refused as a zip "
+                                             "bomb")
+                             % {"name": info.filename,
+                                "ratio": info.file_size // max(info.compress_size, 1)})
     return zf
 
 
@@ -274,7 +280,7 @@ def rows_from_xlsx(data: bytes, check_header: Any) -> Iterator[tuple[int, dict[s
         sheet = _first_sheet(zf)
         shared = _shared_strings(zf)
         if sheet not in zf.namelist():
-            raise InputError("file", "the workbook's first worksheet is missing")
+            raise InputError("file", gettext("the workbook's first worksheet is missing"))
         header: list[str] | None = None
         rows = 0
         cells: dict[int, str] = {}
@@ -286,16 +292,16 @@ def rows_from_xlsx(data: bytes, check_header: Any) -> Iterator[tuple[int, dict[s
                     try:
                         line = int(el.get("r") or line + 1)
                     except ValueError:
-                        raise InputError("file", f"row {el.get('r')!r} is not a row number") from None
+                        raise InputError("file", gettext("row %(value)s is not a row number") % {"value": repr(el.get('r'))}) from None
                 continue
             if el.tag == f"{_NS_MAIN}c":
                 ref = _CELL_REF.match(el.get("r") or "")
                 column = _column_index(ref.group(1)) if ref else len(cells)
                 if column >= MAX_COLUMNS:
-                    raise InputError("file", f"line {line}: more than {MAX_COLUMNS} columns")
+                    raise InputError("file", gettext("line %(line)s: more than %(max_columns)s columns") % {"line": line, "max_columns": MAX_COLUMNS})
                 text = _cell_text(el, shared)
                 if len(text) > MAX_CELL_CHARS:
-                    raise InputError("file", f"line {line}: a cell over {MAX_CELL_CHARS} characters")
+                    raise InputError("file", gettext("line %(line)s: a cell over %(max_cell_chars)s characters") % {"line": line, "max_cell_chars": MAX_CELL_CHARS})
                 cells[column] = text
             elif el.tag == f"{_NS_MAIN}row":
                 el.clear()
@@ -303,7 +309,7 @@ def rows_from_xlsx(data: bytes, check_header: Any) -> Iterator[tuple[int, dict[s
                     continue
                 rows += 1
                 if rows > MAX_ROWS:
-                    raise InputError("file", f"more than {MAX_ROWS:,} rows")
+                    raise InputError("file", gettext("more than %(max_rows)s rows") % {"max_rows": f"{MAX_ROWS:,}"})
                 if header is None:
                     width = max(cells) + 1
                     header = [nfc(cells.get(i, "")).strip() for i in range(width)]
@@ -311,14 +317,14 @@ def rows_from_xlsx(data: bytes, check_header: Any) -> Iterator[tuple[int, dict[s
                     continue
                 if max(cells) >= len(header) and not _blank(
                         v for i, v in cells.items() if i >= len(header)):
-                    raise InputError("file", f"line {line}: more cells than columns")
+                    raise InputError("file", gettext("line %(line)s: more cells than columns") % {"line": line})
                 yield line, {h: nfc(cells.get(i, "").strip())
                              for i, h in enumerate(header) if h}
         if header is None:
             check_header([])
     except (DefusedXmlException, SyntaxError) as exc:  # ParseError is a SyntaxError
-        raise InputError("file", f"not a readable XLSX workbook: {type(exc).__name__}: {exc}") from None
+        raise InputError("file", gettext("not a readable XLSX workbook: %(name)s: %(exc)s") % {"name": type(exc).__name__, "exc": exc}) from None
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-        raise InputError("file", f"not a readable XLSX workbook: {exc}") from None
+        raise InputError("file", gettext("not a readable XLSX workbook: %(exc)s") % {"exc": exc}) from None
     finally:
         zf.close()

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
+
 from shisaku import taxonomy
 from shisaku.core.text import nfc_deep
 from shisaku.directory.choices import DuplicatePolicy
@@ -113,16 +115,17 @@ def _check_header(header: list[str]) -> None:
     problems = []
     missing = [c for c in _REQUIRED if c not in names]
     if missing:
-        problems.append(f"missing column(s): {', '.join(missing)}")
+        problems.append(gettext("missing column(s): %(names)s") % {"names": ", ".join(missing)})
     unknown = sorted(names - set(IMPORT_COLUMNS))
     if unknown:
-        problems.append(f"unknown column(s): {', '.join(unknown)}")
+        problems.append(gettext("unknown column(s): %(names)s") % {"names": ", ".join(unknown)})
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
-        problems.append(f"repeated column(s): {', '.join(repeated)}")
+        problems.append(gettext("repeated column(s): %(names)s")
+                        % {"names": ", ".join(repeated)})
     if problems:
-        raise InputError("header", "; ".join(problems) + "; expected columns: "
-                         + ", ".join(IMPORT_COLUMNS))
+        raise InputError("header", gettext("%(problems)s; expected columns: %(names)s")
+                         % {"problems": "; ".join(problems), "names": ", ".join(IMPORT_COLUMNS)})
 
 
 def _number(kind: type, value: str, name: str, errors: list[tuple[str, str]]) -> Any:
@@ -256,7 +259,7 @@ def _records_from_json(data: bytes, report: ImportReport) -> list[tuple[list[int
         text = data.decode("utf-8-sig")
         parsed = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InputError("file", f"not valid UTF-8 JSON: {exc}") from None
+        raise InputError("file", gettext("not valid UTF-8 JSON: %(exc)s") % {"exc": exc}) from None
     report.check_text = text_may_be_bad(text)
     # Escapes may spell decomposed text; otherwise a composed file needs no per-value pass.
     composed = "\\u" not in text and unicodedata.is_normalized("NFC", text)
@@ -264,7 +267,7 @@ def _records_from_json(data: bytes, report: ImportReport) -> list[tuple[list[int
     if isinstance(parsed, dict) and isinstance(parsed.get("manufacturers"), list):
         parsed = parsed["manufacturers"]
     if not isinstance(parsed, list):
-        raise InputError("file", "expected a JSON list of manufacturer objects")
+        raise InputError("file", gettext("expected a JSON list of manufacturer objects"))
     out = []
     allowed = {*_FIRM_FIELDS, "description", "capabilities"} - {
         f"description_{lang}" for lang in taxonomy.LANGUAGES}
@@ -362,11 +365,11 @@ def read_bytes(data: bytes, *, fmt: str, encoding: str | None = None,
     """
     fmt = fmt.lower()
     if fmt not in FORMATS:
-        raise InputError("format", f"unsupported format {fmt!r}; use csv, xlsx or json")
+        raise InputError("format", gettext("unsupported format %(fmt)s; use csv, xlsx or json") % {"fmt": repr(fmt)})
     if len(data) > MAX_IMPORT_BYTES:
-        raise InputError("file", f"larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+        raise InputError("file", gettext("larger than %(mb)s MB") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
     if duplicates not in DuplicatePolicy.values:
-        raise InputError("duplicates", f"use one of {', '.join(DuplicatePolicy.values)}")
+        raise InputError("duplicates", gettext("use one of %(codes)s") % {"codes": ', '.join(DuplicatePolicy.values)})
     report = ImportReport(fmt=fmt, sha256=hashlib.sha256(data).hexdigest())
     if fmt == "json":
         report.encoding = "utf-8"
@@ -406,12 +409,12 @@ def read_pool(path: Path, *, fmt: str | None = None, encoding: str | None = None
               duplicates: str = DuplicatePolicy.REFUSE, source: str = "") -> ImportReport:
     """Parse and check a file (see read_bytes)."""
     if not path.is_file():
-        raise InputError("file", f"no such file: {path.name}")
+        raise InputError("file", gettext("no such file: %(name)s") % {"name": path.name})
     if path.stat().st_size > MAX_IMPORT_BYTES:
-        raise InputError("file", f"larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+        raise InputError("file", gettext("larger than %(mb)s MB") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
-        raise InputError("format", f"unsupported format {fmt!r}; use csv, xlsx or json")
+        raise InputError("format", gettext("unsupported format %(fmt)s; use csv, xlsx or json") % {"fmt": repr(fmt)})
     return read_bytes(path.read_bytes(), fmt=fmt, encoding=encoding, duplicates=duplicates,
                       source=source)
 
@@ -439,12 +442,12 @@ def import_pool(path: Path, *, fmt: str | None = None, encoding: str | None = No
                 source: str = "", actor: Any = None) -> ImportReport:
     """Check a file and, unless ``dry_run`` or it has problems, save all of it at once."""
     if not path.is_file():
-        raise InputError("file", f"no such file: {path.name}")
+        raise InputError("file", gettext("no such file: %(name)s") % {"name": path.name})
     if path.stat().st_size > MAX_IMPORT_BYTES:
-        raise InputError("file", f"larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+        raise InputError("file", gettext("larger than %(mb)s MB") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
-        raise InputError("format", f"unsupported format {fmt!r}; use csv, xlsx or json")
+        raise InputError("format", gettext("unsupported format %(fmt)s; use csv, xlsx or json") % {"fmt": repr(fmt)})
     return import_bytes(path.read_bytes(), fmt=fmt, file_name=path.name, encoding=encoding,
                         dry_run=dry_run, duplicates=duplicates,
                         source=source or f"import of {path.name}", actor=actor)

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from shisaku import taxonomy
 from shisaku.core.services import audit_record, generation_bump
@@ -385,14 +386,14 @@ def import_batch_load(*, batch: ImportBatch, actor: Any,
     from shisaku.directory.importer import read_bytes
 
     if not transition_allowed(IMPORT_BATCH_TRANSITIONS, batch.status, ImportBatchStatus.LOADED):
-        raise InputError("status", f"a {batch.status} batch cannot be loaded")
+        raise InputError("status", gettext("a %(status)s batch cannot be loaded") % {"status": batch.get_status_display()})
     try:
         with batch.file.open("rb") as fh:
             data = fh.read()
     except (OSError, ValueError):
-        raise InputError("file", "the stored file is gone; upload it again") from None
+        raise InputError("file", gettext("the stored file is gone; upload it again")) from None
     if hashlib.sha256(data).hexdigest() != batch.sha256:
-        raise InputError("file", "the stored file changed since it was checked")
+        raise InputError("file", gettext("the stored file changed since it was checked"))
     report = read_bytes(data, fmt=batch.file_format, encoding=batch.encoding or None,
                         duplicates=duplicates, source=batch.source)
     if report.errors:
@@ -404,7 +405,7 @@ def import_batch_load(*, batch: ImportBatch, actor: Any,
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != ImportBatchStatus.CHECKED:
-            raise InputError("status", f"a {locked.status} batch cannot be loaded")
+            raise InputError("status", gettext("a %(status)s batch cannot be loaded") % {"status": locked.get_status_display()})
         summary = manufacturers_save(records=report.records, actor=actor,
                                      action="directory.import", expected=len(report.records))
         report.created, report.updated = summary.created, summary.updated
@@ -427,7 +428,7 @@ def import_batch_discard(*, batch: ImportBatch, actor: Any) -> ImportBatch:
     """Drop a checked batch without loading it (its stored file goes too)."""
     if not transition_allowed(IMPORT_BATCH_TRANSITIONS, batch.status,
                               ImportBatchStatus.DISCARDED):
-        raise InputError("status", f"a {batch.status} batch cannot be discarded")
+        raise InputError("status", gettext("a %(status)s batch cannot be discarded") % {"status": batch.get_status_display()})
     batch.status = ImportBatchStatus.DISCARDED
     batch.save(update_fields=["status"])
     if batch.file:
