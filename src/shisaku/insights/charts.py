@@ -15,7 +15,6 @@ import io
 import json
 import math
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon
 
+from shisaku.engines.mpl import drawing
 from shisaku.insights.choices import SUPPRESSED
 
 __all__ = ["bar", "funnel", "grouped_bar", "histogram", "region_map", "stacked_bar"]
@@ -61,15 +61,13 @@ _COORD = re.compile(rb"(\d\.\d)\d+")
 
 def _svg(fig: Figure) -> bytes:
     buf = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a glyph missing from the metrics font is no error
-        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     # a tenth of a point is finer than any screen shows: shorter numbers, a smaller file
     return _PATH_DATA.sub(lambda m: _COORD.sub(rb"\1", m.group(0)), buf.getvalue())
 
 
 def _figure(width: float, height: float) -> Figure:
-    with matplotlib.rc_context(RC):
+    with drawing(RC):
         return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -134,7 +132,7 @@ def bar(title: str, labels: Sequence[str], values: Sequence[Any], *, value_label
         horizontal: bool = False) -> bytes:
     """One bar per label."""
     fig = _figure(6.4, max(2.4, 0.28 * len(labels) + 1.0) if horizontal else 3.2)
-    with matplotlib.rc_context(RC):
+    with drawing(RC):
         ax = _axes(fig, title, labels, horizontal=horizontal, value_label=value_label)
         _bars(ax, labels, values, horizontal=horizontal)
         return _svg(fig)
@@ -144,7 +142,7 @@ def histogram(title: str, labels: Sequence[str], values: Sequence[Any], *,
               value_label: str = "") -> bytes:
     """Adjacent bars of binned counts (bins in ``labels``, in order)."""
     fig = _figure(6.4, 3.0)
-    with matplotlib.rc_context(RC):
+    with drawing(RC):
         ax = _axes(fig, title, labels, horizontal=False, value_label=value_label)
         _bars(ax, labels, values, horizontal=False, width=0.98, color=PALETTE[2])
         return _svg(fig)
@@ -154,7 +152,7 @@ def grouped_bar(title: str, labels: Sequence[str], series: Mapping[str, Sequence
                 value_label: str = "") -> bytes:
     """Side-by-side bars: one group per label, one bar per series."""
     fig = _figure(6.4, 3.4)
-    with matplotlib.rc_context(RC):
+    with drawing(RC):
         ax = _axes(fig, title, labels, horizontal=False, value_label=value_label)
         n = max(1, len(series))
         width = 0.8 / n
@@ -170,7 +168,7 @@ def stacked_bar(title: str, labels: Sequence[str], series: Mapping[str, Sequence
                 value_label: str = "") -> bytes:
     """Bars stacked per label (series in order, bottom first); a suppressed part is hatched."""
     fig = _figure(6.4, 3.4)
-    with matplotlib.rc_context(RC):
+    with drawing(RC):
         ax = _axes(fig, title, labels, horizontal=False, value_label=value_label)
         bottoms = [0.0] * len(labels)
         for i, (_name, values) in enumerate(series.items()):
@@ -190,7 +188,7 @@ def stacked_bar(title: str, labels: Sequence[str], series: Mapping[str, Sequence
 def funnel(title: str, labels: Sequence[str], values: Sequence[Any]) -> bytes:
     """Centred horizontal bars, widest first (sent → quoted → awarded → delivered)."""
     fig = _figure(6.4, 0.5 * len(labels) + 1.0)
-    with matplotlib.rc_context(RC):
+    with drawing(RC):
         ax = fig.add_subplot()
         ax.set_title(title, loc="left", fontsize=10)
         numbers = [_number(v) for v in values]
@@ -241,7 +239,7 @@ def region_map(title: str, values: Mapping[str, Any], *, countries: Sequence[str
     """Regions of ``countries`` coloured by ``values`` (region code -> number / SUPPRESSED);
     ``points`` (code -> (lat, lon)) place the value labels and frame the view."""
     fig = _figure(6.4, 5.2)
-    with matplotlib.rc_context(RC):
+    with drawing(RC):
         ax = fig.add_subplot()
         ax.set_title(title, loc="left", fontsize=10)
         numbers = [n for n in (_number(v) for v in values.values()) if n is not None]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
@@ -75,9 +74,10 @@ def cost_curve_svg(
     ``width`` × ``height`` in CSS pixels; non-positive points are skipped; with no points left
     the chart says ``empty``. Every text is given by the caller and is drawn as text, never
     parsed as mathtext. The SVG carries no ``style`` attribute or element."""
-    import matplotlib
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    from shisaku.engines.mpl import drawing
 
     clean = {
         name: sorted((float(q), float(c)) for q, c in pts if q > 0 and c > 0)
@@ -87,11 +87,7 @@ def cost_curve_svg(
     rc: dict[Any, Any] = {"svg.fonttype": "none", "svg.hashsalt": "shisaku-cost-chart",
           "text.parse_math": False, "font.family": "sans-serif",
           "font.sans-serif": FONT_FAMILIES, "font.size": 10.0, "axes.titlesize": 12.0}
-    with matplotlib.rc_context(rc), warnings.catch_warnings():
-        # Korean and Japanese glyphs may be missing from the fonts matplotlib measures with;
-        # the browser draws the text with its own fonts.
-        warnings.filterwarnings("ignore", message="Glyph .* missing from")
-        warnings.filterwarnings("ignore", message="findfont")
+    with drawing(rc):  # one chart at a time; missing CJK glyph metrics are no error
         fig = Figure(figsize=(width / 72.0, height / 72.0), dpi=72, layout="constrained")
         ax = fig.add_subplot()
         ax.set_title(title, loc="left")
