@@ -426,3 +426,84 @@ def test_no_difference_of_shown_numbers_isolates_fewer_than_five_owners(
             if data[field] != SUPPRESSED:
                 truth = members(geo, period, flagged)
                 assert data[field] == len(truth)
+
+
+# --- hostile input --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field", ["country", "region", "process", "period"])
+@pytest.mark.parametrize("value", ["\x00", "KR\x00", "x" * 5000, "%ff", "KR-11'--", "<script>",
+                                   "\u202eRK", "１１"])
+def test_hostile_filter_values_are_4xx_naming_the_field(field: str, value: str) -> None:
+    from urllib.parse import urlencode
+
+    from shisaku.accounts.models import User
+
+    client = Client(raise_request_exception=False)
+    client.cookies["django_language"] = "en"
+    query = urlencode({field: value})
+    page = client.get(f"/insights/?{query}")
+    assert page.status_code == 400, (field, value)
+    if "\x00" in value:  # refused by the middleware before any view, naming the field
+        assert page.content.decode().startswith(f"{field}:")
+    else:
+        assert b'data-testid="insights-error"' in page.content
+        assert b"<script>" not in page.content
+    for suffix in ("funnel.csv", "supply_map.svg", "estimate_vs_quotes.csv"):
+        response = client.get(f"/insights/{suffix}?{query}")
+        assert response.status_code == 400, (suffix, field, value)
+        assert response.content.decode().startswith(f"{field}:")
+        assert response["Content-Type"].startswith("text/plain")
+    client.force_login(User.objects.create_user(username="r", password="x" * 16))
+    api = client.get(f"/api/v1/insights/funnel?{query}")
+    assert api.status_code in (400, 422), (field, value, api.content[:200])
+    if api.status_code == 422:
+        assert api.json()["detail"][0]["field"] == field
+    else:
+        assert api.content.decode().startswith(f"{field}:")
+
+
+@pytest.mark.parametrize("code", ["nope", "x" * 300, "funnel-", "FUNNEL"])
+def test_unknown_figures_are_4xx(db: Any, code: str) -> None:
+    from shisaku.accounts.models import User
+
+    client = Client(raise_request_exception=False)
+    for suffix in ("csv", "svg"):
+        response = client.get(f"/insights/{code}.{suffix}")
+        assert response.status_code in (400, 404), (code, suffix)
+        if response.status_code == 400:
+            assert response.content.decode().startswith("figure:")
+    client.force_login(User.objects.create_user(username="r", password="x" * 16))
+    api = client.get(f"/api/v1/insights/{code}")
+    assert api.status_code == 422 and api.json()["detail"][0]["field"] == "figure"
+
+
+def test_names_starting_a_formula_stay_text_in_every_csv(history: dict[str, Any],
+                                                         tmp_path: Path, settings: Any,
+                                                         monkeypatch: Any) -> None:
+    """An area (region, country) or label starting with = + - @ is quoted in the CSV
+    downloads and in the open-data CSV files (figures name no firm: labels are taxonomy's)."""
+    import csv
+    import io
+
+    from shisaku.cli import main
+    from shisaku.insights import figures as figures_module
+    from shisaku.insights.figures import FIGURES
+
+    evil = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)"]
+    monkeypatch.setattr(figures_module, "_area",
+                        lambda code, lang: evil[len(code) % len(evil)] + code)
+    client = Client()
+    seen = 0
+    for code in FIGURES:
+        for query in ("", "country=KR"):
+            text = client.get(f"/insights/{code}.csv?{query}").content.decode("utf-8-sig")
+            for row in csv.reader(io.StringIO(text)):
+                for cell in row:
+                    assert not cell.startswith(("=", "+", "-", "@")), (code, cell)
+                    seen += cell.startswith("'")
+    assert seen > 10
+    settings.HOME = tmp_path
+    assert main(["publish", "--out", str(tmp_path / "open")]) == 0
+    for path in (tmp_path / "open" / "insights").iterdir():
+        for row in csv.reader(io.StringIO(path.read_text())):
+            assert not any(c.startswith(("=", "+", "-", "@")) for c in row), (path, row)

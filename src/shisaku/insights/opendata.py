@@ -56,7 +56,8 @@ def insights_publish(*, out_dir: Path) -> dict[str, Any]:
             "encoding": "utf-8", "profile": "tabular-data-resource", "title": fig.title,
             "description": (f"{fig.note} " if fig.note else "") + (
                 "Aggregated statistics; '<5' marks a value suppressed because fewer than 5 "
-                "firms (projects) stand behind it, '–' no data."),
+                "firms (projects) stand behind it or because it would reveal such a value by "
+                "subtraction, '–' no data."),
             "schema": {"fields": [{"name": k, "title": label, "type": _field_type(fig, i)}
                                   for i, (k, label) in enumerate(fig.columns)],
                        "missingValues": MISSING},
