@@ -507,3 +507,44 @@ def test_names_starting_a_formula_stay_text_in_every_csv(history: dict[str, Any]
     for path in (tmp_path / "open" / "insights").iterdir():
         for row in csv.reader(io.StringIO(path.read_text())):
             assert not any(c.startswith(("=", "+", "-", "@")) for c in row), (path, row)
+
+
+def test_one_startups_projects_never_show_as_a_group(db: Any) -> None:
+    """Attack: the only Taiwanese startup has 7 private projects. Counted per project, the
+    "where projects stall" figure for country=TW (and "all" minus KR minus JP) showed that one
+    startup's pipeline; the project figures count startups, so every number is '<5'."""
+    from shisaku.accounts.models import Organisation
+    from shisaku.projects.models import Project
+
+    tw = Organisation.objects.create(kind="startup", name="Lone Startup", slug="lone",
+                                     country="TW")
+    for i in range(7):
+        Project.objects.create(organisation=tw, title=f"Secret gadget {i}", stage="prototyping")
+    insights_refresh()
+    client = Client()
+    client.cookies["django_language"] = "en"
+    table = _csv(client, "stall", "country=TW")
+    assert table[1:], table
+    assert all(v in (SUPPRESSED, "0", "–") for row in table[1:] for v in row[1:]), table
+    page = client.get("/insights/?country=TW")
+    assert b"Lone Startup" not in page.content and b"Secret gadget" not in page.content
+    cell = InsightCell.objects.get(group="stall", geo="", process="", period="all")
+    assert cell.data["projects"]["prototyping"] == SUPPRESSED
+
+
+def test_shown_project_counts_stand_on_five_startups(history: dict[str, Any]) -> None:
+    """Every shown stage count of the stored cells comes from at least 5 startups (raw rows)."""
+    from shisaku.projects.models import Project
+
+    stages = {}
+    for stage, org, country in Project.objects.filter(deleted_at__isnull=True).values_list(
+            "stage", "organisation_id", "organisation__country"):
+        stages.setdefault(("", stage), set()).add(org)
+        stages.setdefault((country, stage), set()).add(org)
+    checked = 0
+    for cell in InsightCell.objects.filter(group="stall", process="", period="all"):
+        for stage, value in cell.data["projects"].items():
+            if value not in (SUPPRESSED, 0):
+                assert len(stages[(cell.geo, stage)]) >= 5, (cell.geo, stage, value)
+                checked += 1
+    assert checked

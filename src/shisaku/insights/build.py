@@ -5,7 +5,8 @@ and orders, turns each into a table of *facts* (one row per firm / invitation / 
 consortium / quote line / order, with the geography and processes it belongs to) and computes,
 for every combination of geography ("" all, a country, a region) × process ("" all, a code) ×
 period present in the data, the figures of one group (``choices.GROUPS``). Suppression is
-applied here: a number from fewer than ``MIN_GROUP`` firms (projects) is stored as
+applied here: a number from fewer than ``MIN_GROUP`` firms (startups, for the project
+figures) is stored as
 ``SUPPRESSED`` and never reaches a page, a CSV, the API or open data.
 
 Shapes: a cell's ``data`` is a flat JSON object per group (see the ``_m_*`` functions);
@@ -370,6 +371,9 @@ class _Context:
     rfq_procs: dict[int, tuple[int, ...]]
     project_procs: dict[int, tuple[int, ...]]
     sources: dict[str, int]
+    # project -> its startup: the owner counted by the project figures' suppression (five
+    # projects of one startup must not show that startup's pipeline)
+    project_org: dict[int, int] = field(default_factory=dict)
 
 
 def _firm_geo_key(geos: _Keys, country: str, region: str) -> tuple[int, ...]:
@@ -385,10 +389,11 @@ def _proc_key(procs: _Keys, codes: Iterable[str]) -> tuple[int, ...]:
 
 def _context(now: datetime) -> _Context:
     from shisaku.directory.models import Manufacturer
-    from shisaku.projects.models import Part
+    from shisaku.projects.models import Part, Project
     from shisaku.rfq.models import RFQ
 
     geos, procs = _Keys(), _Keys()
+    project_org = dict(Project.objects.values_list("id", "organisation_id").iterator(5000))
     firm_geo = {pk: _firm_geo_key(geos, c, r) for pk, c, r in
                 Manufacturer.objects.values_list("id", "country", "region").iterator(5000)}
     part_procs: dict[int, tuple[str, ...]] = {}
@@ -406,7 +411,7 @@ def _context(now: datetime) -> _Context:
         geos=geos, procs=procs, now=now, firm_geo=firm_geo, part_procs=part_procs,
         rfq_procs={k: _proc_key(procs, v) for k, v in rfq_codes.items()},
         project_procs={k: _proc_key(procs, v) for k, v in project_codes.items()},
-        sources={"firms": len(firm_geo)},
+        sources={"firms": len(firm_geo)}, project_org=project_org,
     )
 
 
@@ -532,7 +537,8 @@ def _funnel(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
     for pk, project, sent in RFQ.objects.filter(sent_at__isnull=False).values_list(
             "id", "project_id", "sent_at").iterator(5000):
         q, a, d = first_quote.get(pk), first_award.get(pk), delivered.get(pk)
-        facts.add(owner=project, ts=_epoch(sent), geo=tuple(sorted(invited.get(pk, {0}) | {0})),
+        facts.add(owner=ctx.project_org.get(project, -project), ts=_epoch(sent),
+                  geo=tuple(sorted(invited.get(pk, {0}) | {0})),
                   proc=ctx.rfq_procs.get(pk, (0,)), quoted=q is not None,
                   awarded=a is not None, delivered=d is not None,
                   d_quote=_days(sent, q), d_award=_days(q, a) if q else NAN,
@@ -574,10 +580,10 @@ def _stall(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
     quiet_before = ctx.now.timestamp() - QUIET_DAYS * 86400.0
     order = {s: i for i, s in enumerate(STAGES)}
     facts = Facts()
-    for pk, stage, stage_at, created, country in Project.objects.filter(
+    for pk, stage, stage_at, created, country, org in Project.objects.filter(
             deleted_at__isnull=True).values_list("id", "stage", "stage_changed_at",
-                                                 "created_at", "organisation__country"
-                                                 ).iterator(5000):
+                                                 "created_at", "organisation__country",
+                                                 "organisation_id").iterator(5000):
         steps = changes.get(pk, [])
         spent = dict.fromkeys(STAGES, 0.0)
         seen = set()
@@ -597,7 +603,7 @@ def _stall(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
                     *(_epoch(s[0]) for s in steps)])
         quiet = last < quiet_before and stage != "mass_production"
         geo = (0, ctx.geos.code(country)) if country else (0,)
-        facts.add(owner=pk, ts=_epoch(created), geo=geo, proc=ctx.project_procs.get(pk, (0,)),
+        facts.add(owner=org, ts=_epoch(created), geo=geo, proc=ctx.project_procs.get(pk, (0,)),
                   stage=stage, quiet=quiet, reached=reached_prod,
                   back=moved_back, **{f"d_{s}": spent[s] if s in seen else NAN for s in STAGES})
     ctx.sources["projects"] = len(facts.owner)
@@ -649,7 +655,8 @@ def _collab(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
     for pk, project, status, created in Consortium.objects.values_list(
             "id", "project_id", "status", "created_at").iterator(5000):
         size = len(accepted.get(pk, ())) if status == "formed" else 0
-        facts.add(owner=project, ts=_epoch(created), geo=tuple(sorted(members.get(pk, {0}) | {0})),
+        facts.add(owner=ctx.project_org.get(project, -project), ts=_epoch(created),
+                  geo=tuple(sorted(members.get(pk, {0}) | {0})),
                   proc=ctx.project_procs.get(project, (0,)), status=status,
                   size=float(size) if size else NAN)
     ctx.sources["consortia"] = len(facts.owner)
