@@ -548,3 +548,29 @@ def test_shown_project_counts_stand_on_five_startups(history: dict[str, Any]) ->
                 assert len(stages[(cell.geo, stage)]) >= 5, (cell.geo, stage, value)
                 checked += 1
     assert checked
+
+
+@pytest.mark.parametrize("kind", ["bar", "histogram", "grouped"])
+def test_a_hidden_value_is_a_short_stub_when_nothing_else_is_shown(kind: str) -> None:
+    """A chart whose values are only '<5' and zeros (a joint-order figure on the demo) drew the
+    hatched '<5' bar as tall as the axes, reading as a large number; now it stays a stub."""
+    import re
+
+    from shisaku.insights import charts
+
+    labels, values = ["proposed", "inviting", "formed", "failed"], [SUPPRESSED, 0, SUPPRESSED, 0]
+    if kind == "bar":
+        svg = charts.bar("t", labels, values)
+    elif kind == "histogram":
+        svg = charts.histogram("t", labels, values)
+    else:
+        svg = charts.grouped_bar("t", labels, {"a": values, "b": [0, 0, 0, 0]})
+    heights, hatched = [], []
+    for d, style in re.findall(rb'<g id="patch_\d+">\s*<path d="([^"]+)"[^>]*?style="([^"]*)',
+                               svg):
+        ys = [float(y) for y in re.findall(rb"[ML] [-\d.]+ ([-\d.]+)", d)]
+        heights.append(max(ys) - min(ys))
+        if b"url(#" in style:
+            hatched.append(heights[-1])
+    axes = heights[1]  # the figure's background, then the axes'
+    assert hatched and max(hatched) < 0.2 * axes, (axes, hatched)
