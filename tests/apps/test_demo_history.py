@@ -171,7 +171,9 @@ def test_demo_history_sizes_invariants_and_second_run(settings: Any, tmp_path: A
     medians = {(r["process"], r["band"]): r["median"] for r in ratios.data["rows"]
                if isinstance(r["median"], float)}
     assert medians, ratios.data
-    assert all(0.4 <= m <= 2.5 for m in medians.values()), medians
+    # from 100 pieces the fixed cross-border shipping of a foreign quote no longer dominates
+    larger = {k: m for k, m in medians.items() if k[1] != "1-99"}
+    assert larger and all(0.4 <= m <= 2.5 for m in larger.values()), medians
     # The pages still render with the history present.
     coordinator = Client()
     coordinator.force_login(User.objects.get(username="demo-coordinator"))

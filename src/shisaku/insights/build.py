@@ -158,7 +158,11 @@ def complement(out: dict[tuple[str, str, str], dict[str, Any]],
     must come from 0 or at least ``MIN_GROUP`` owners; otherwise the shown part with the fewest
     rows (then the next) is hidden as well, and the total itself when no part is left. Runs
     until nothing changes; returns how many numbers it hid. Mutates ``out``."""
+    # Selections are recomputed per family (cheap masks) rather than kept for every cell and
+    # margin, which would hold several copies of the fact table; one flag per fact row marks
+    # the rows a shown part covers (linear, no sorting).
     rows_of: dict[tuple[tuple[str, str, str], str], np.ndarray] = {}
+    covered = np.zeros(owner.size, dtype=bool)
 
     def rows(key: tuple[str, str, str], name: str) -> np.ndarray:
         got = rows_of.get((key, name))
@@ -214,10 +218,12 @@ def complement(out: dict[tuple[str, str, str], dict[str, Any]],
                 while True:
                     shown = [(k, m) for k, m in parts
                              if _shown(out[k], margins.spec[m])]
-                    covered = (np.concatenate([rows(k, m) for k, m in shown]) if shown
-                               else np.empty(0, dtype=np.int64))
-                    rest = base[~np.isin(base, covered)]
-                    left = _owners(np.sort(owner[rest]))
+                    for k, m in shown:
+                        covered[rows(k, m)] = True
+                    rest = base[~covered[base]]
+                    for k, m in shown:
+                        covered[rows(k, m)] = False
+                    left = _owners(owner[rest])  # rows of a cell come sorted by owner
                     if left == 0 or left >= MIN_GROUP:
                         break
                     candidates = [(rows(k, m).size, k, m) for k, m in shown
@@ -235,6 +241,7 @@ def complement(out: dict[tuple[str, str, str], dict[str, Any]],
                     changed = True
                     if not candidates:
                         break
+                rows_of.clear()
     return hidden
 
 
