@@ -202,10 +202,12 @@ def complement(out: dict[tuple[str, str, str], dict[str, Any]],
                 families.append((key, [key], (name, group)))
 
     hidden = 0
-    changed = True
-    while changed:
-        changed = False
+    dirty: set[tuple[str, str, str]] | None = None  # None: the first pass checks every family
+    while dirty is None or dirty:
+        touched: set[tuple[str, str, str]] = set()
         for parent, kids, within in families:
+            if dirty is not None and parent not in dirty and dirty.isdisjoint(kids):
+                continue  # nothing in this family changed since it was last found safe
             names = [within[0]] if within else list(margins.spec)
             for name in names:
                 total = margins.spec[name]
@@ -215,6 +217,8 @@ def complement(out: dict[tuple[str, str, str], dict[str, Any]],
                 parts = ([(parent, p) for p in within[1]] if within
                          else [(k, name) for k in kids])
                 base = rows(parent, name)
+                if not base.size:
+                    continue  # a zero total: nothing to isolate
                 while True:
                     shown = [(k, m) for k, m in parts
                              if _shown(out[k], margins.spec[m])]
@@ -223,6 +227,8 @@ def complement(out: dict[tuple[str, str, str], dict[str, Any]],
                     rest = base[~covered[base]]
                     for k, m in shown:
                         covered[rows(k, m)] = False
+                    if not rest.size:
+                        break
                     left = _owners(owner[rest])  # rows of a cell come sorted by owner
                     if left == 0 or left >= MIN_GROUP:
                         break
@@ -232,16 +238,18 @@ def complement(out: dict[tuple[str, str, str], dict[str, Any]],
                         _size, k, m = min(candidates)
                         for path in margins.spec[m].fields:
                             _hide(out[k], path)
+                        touched.add(k)
                     elif total.fields:
                         for path in total.fields:
                             _hide(out[parent], path)
+                        touched.add(parent)
                     else:
                         break  # a total nobody is shown (the parts carry it)
                     hidden += 1
-                    changed = True
                     if not candidates:
                         break
                 rows_of.clear()
+        dirty = touched
     return hidden
 
 
@@ -513,14 +521,18 @@ def _response(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
     bin_all = np.where(np.isnan(quote_all), -1,
                        np.searchsorted(edges, np.nan_to_num(quote_all), side="right"))
     cols["bin"] = bin_all
+    # small integers compare much faster than the reason strings
+    reason_code = {r: i for i, r in enumerate(DECLINE_REASONS)}
+    cols["reason_code"] = np.fromiter((reason_code.get(r, -1) for r in cols["reason"]),
+                                      dtype=np.int8, count=len(cols["reason"]))
+    plain = _selector(cols, {"every": None, "responded": "responded", "declined": "declined"})
 
     def select(name: str, idx: np.ndarray) -> np.ndarray:
         if name.startswith("reason_"):
-            return cols["reason"][idx] == name[7:]
+            return cols["reason_code"][idx] == reason_code[name[7:]]
         if name.startswith("bin_"):
             return cols["bin"][idx] == int(name[4:])
-        return _selector(cols, {"every": None, "responded": "responded",
-                                "declined": "declined"})(name, idx)
+        return plain(name, idx)
 
     return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp(),
                 margins=Margins(spec, select))
