@@ -574,3 +574,27 @@ def test_a_hidden_value_is_a_short_stub_when_nothing_else_is_shown(kind: str) ->
             hatched.append(heights[-1])
     axes = heights[1]  # the figure's background, then the axes'
     assert hatched and max(hatched) < 0.2 * axes, (axes, hatched)
+
+
+def test_publish_names_no_contact_and_no_private_project(history: dict[str, Any],
+                                                        tmp_path: Path, settings: Any) -> None:
+    """Every file of the snapshot (directory and insights), not only the insights CSVs."""
+    from shisaku.cli import main
+    from shisaku.directory.models import Manufacturer
+    from shisaku.projects.models import Project
+
+    Manufacturer.objects.update(contact_email="sales@secret-contact.example",
+                                contact_phone="+82-2-555-0199")
+    private = list(Project.objects.filter(confidentiality="private").values_list(
+        "title", flat=True)[:50])
+    assert private
+    settings.HOME = tmp_path
+    out = tmp_path / "open"
+    assert main(["publish", "--out", str(out)]) == 0
+    text = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
+    assert "secret-contact" not in text and "555-0199" not in text
+    assert not [t for t in private if t in text]
+    package = json.loads((out / "datapackage.json").read_text())
+    fields = {f["name"] for r in package["resources"]
+              for f in r.get("schema", {}).get("fields", [])}
+    assert not {f for f in fields if "contact" in f or "email" in f or "phone" in f}
