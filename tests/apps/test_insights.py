@@ -598,3 +598,13 @@ def test_publish_names_no_contact_and_no_private_project(history: dict[str, Any]
     fields = {f["name"] for r in package["resources"]
               for f in r.get("schema", {}).get("fields", [])}
     assert not {f for f in fields if "contact" in f or "email" in f or "phone" in f}
+
+
+def test_the_ratio_chart_marks_where_a_quote_equals_the_estimate() -> None:
+    """Bars of quote ÷ estimate from zero with no mark at 1x hid whether quotes were above or
+    below the estimate; a dashed line now stands at 1."""
+    from shisaku.insights import charts
+
+    plain = charts.bar("t", ["a", "b"], [0.5, 2.0], horizontal=True).decode()
+    marked = charts.bar("t", ["a", "b"], [0.5, 2.0], horizontal=True, reference=1.0).decode()
+    assert "stroke-dasharray" not in plain and "stroke-dasharray" in marked

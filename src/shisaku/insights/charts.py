@@ -138,13 +138,17 @@ def _axes(fig: Figure, title: str, labels: Sequence[str], *, horizontal: bool,
 
 
 def bar(title: str, labels: Sequence[str], values: Sequence[Any], *, value_label: str = "",
-        horizontal: bool = False) -> bytes:
-    """One bar per label."""
+        horizontal: bool = False, reference: float | None = None) -> bytes:
+    """One bar per label; ``reference`` draws a dashed line at that value (1.0 on the
+    quote ÷ estimate figure: where a quote equals the estimate)."""
     fig = _figure(6.4, max(2.4, 0.28 * len(labels) + 1.0) if horizontal else 3.2)
     with matplotlib.rc_context(RC):
         ax = _axes(fig, title, labels, horizontal=horizontal, value_label=value_label)
         _bars(ax, labels, values, horizontal=horizontal)
         _fixed_scale(ax, values, horizontal=horizontal)
+        if reference is not None and labels:
+            line = ax.axvline if horizontal else ax.axhline
+            line(reference, color="#444444", linestyle="--", linewidth=0.8, zorder=3)
         return _svg(fig)
 
 

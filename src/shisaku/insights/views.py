@@ -155,7 +155,7 @@ def chart_svg(fig: Figure, filters: Filters) -> bytes:
     if fig.code == "estimate_vs_quotes":
         labels = [f"{row[0]} · {row[1]}" for row in fig.rows]
         return charts.bar(title, labels, [row[3] for row in fig.rows],
-                          value_label=fig.columns[3][1], horizontal=True)
+                          value_label=fig.columns[3][1], horizontal=True, reference=1.0)
     if fig.code == "redesign":
         return charts.bar(title, labels[:2], [row[1] for row in fig.rows[:2]],
                           value_label=_("Projects"))
