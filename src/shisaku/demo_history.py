@@ -35,6 +35,7 @@ from shisaku.demo_history_rows import (
     SAMPLE_NOTE,
     SAMPLE_SUFFIX,
     HistoryWriter,
+    hollow_box_stl,
     keep_dates,
     sample_startups,
 )
@@ -252,24 +253,6 @@ def _consortia(*, rng: random.Random, now: dt.datetime, limit: int) -> int:
     return made
 
 
-def _hollow_box_stl(size: tuple[float, float, float]) -> bytes:
-    """A closed box of ``size`` mm with 2.5 mm walls (an inner, inward-facing box), or a solid
-    one when the part is too thin for a cavity; binary STL."""
-    import io
-
-    import trimesh
-
-    outer = trimesh.creation.box(extents=size)
-    wall = 2.5
-    if min(size) > 4 * wall:
-        inner = trimesh.creation.box(extents=[v - 2 * wall for v in size])
-        inner.invert()
-        outer = trimesh.util.concatenate([outer, inner])
-    buffer = io.BytesIO()
-    outer.export(buffer, file_type="stl")
-    return buffer.getvalue()
-
-
 def _estimates(*, rng: random.Random, limit: int) -> int:
     """Instant estimates for up to ``limit`` quoted sample parts, through the services (see
     :func:`demo_history_ensure`); each startup gets one member without a usable password
@@ -296,7 +279,7 @@ def _estimates(*, rng: random.Random, limit: int) -> int:
         owner = _owner(part.project.organisation)
         size = tuple(float(v) for v in part.spec["size_mm"])
         if size not in stl:
-            stl[size] = _hollow_box_stl((size[0], size[1], size[2]))
+            stl[size] = hollow_box_stl((size[0], size[1], size[2]))
         data = stl[size]
         name = f"{part.name.split(',')[0].lower().replace(' ', '-')}-sample.stl"
         try:

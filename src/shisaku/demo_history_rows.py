@@ -202,6 +202,26 @@ class _Firms:
         return chosen
 
 
+def hollow_box_stl(size: tuple[float, float, float]) -> bytes:
+    """A closed box of ``size`` mm with 2.5 mm walls (an inner, inward-facing box), or a solid
+    one when the part is too thin for a cavity; binary STL. The sample parts' CAD files, and
+    the geometry the generated quotes are priced from (so quotes and the instant estimate of
+    the same file see the same part)."""
+    import io
+
+    import trimesh
+
+    outer = trimesh.creation.box(extents=size)
+    wall = 2.5
+    if min(size) > 4 * wall:
+        inner = trimesh.creation.box(extents=[v - 2 * wall for v in size])
+        inner.invert()
+        outer = trimesh.util.concatenate([outer, inner])
+    buffer = io.BytesIO()
+    outer.export(buffer, file_type="stl")
+    return buffer.getvalue()
+
+
 class _Costs:
     """The instant estimate engine's figures (USD) per process, material, size, region and
     quantity, cached: ``(unit price without tooling, tooling, lead days)``."""
@@ -214,6 +234,7 @@ class _Costs:
         self.package = package_cost_estimate
         self.params = costing.default_parameters()
         self.cache: dict[tuple[Any, ...], tuple[float, float, int]] = {}
+        self.facts_cache: dict[tuple[float, float, float], Any] = {}
 
     def get(self, process: str, material: str, size: tuple[float, float, float], region: str,
             client: str, quantity: int) -> tuple[float, float, int]:
@@ -223,13 +244,26 @@ class _Costs:
             hit = self.cache[key] = self._compute(*key)
         return hit
 
+    def facts(self, size: tuple[float, float, float]) -> Any:
+        """The facts the geometry engine measures on the part's sample CAD file (the hollow
+        box of :func:`hollow_box_stl`), as the instant estimate of that file does: a box
+        described by hand lacks e.g. the sheet-metal unfolding, which priced sheet-metal
+        quotes at several times the estimate."""
+        hit = self.facts_cache.get(size)
+        if hit is None:
+            from shisaku.engines.geometry import analyse, load_part
+
+            part = load_part(hollow_box_stl(size), filename="sample.stl")
+            hit = self.facts_cache[size] = self.costing.PartFacts.from_geometry(analyse(part))
+        return hit
+
     def _compute(self, process: str, material: str, size: tuple[float, float, float],
                  region: str, client: str, quantity: int) -> tuple[float, float, int]:
         costing = self.costing
         region = region if region in FIRM_HABITS else "KR"
         client = client if client in FIRM_HABITS else "KR"
         if process in costing.GEOMETRY_PROCESSES:
-            facts = costing.PartFacts.box(*size, wall=min(2.5, min(size) / 3))
+            facts = self.facts(size)
             try:
                 est = costing.estimate_process(self.params, facts, process, material=material,
                                                region=region, quantity=quantity,

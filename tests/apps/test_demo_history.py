@@ -162,6 +162,18 @@ def test_demo_history_sizes_invariants_and_second_run(settings: Any, tmp_path: A
         if answers and country in hours:
             hours[country].append((min(answers) - sent).total_seconds() / 3600)
     assert statistics.median(hours["CN"]) < statistics.median(hours["JP"])
+    # Quotes and the instant estimate of the same file see the same part: the quoted unit
+    # price is of the estimate's order (it was 5.9x for sheet metal when the generator priced
+    # a hand-described box without the sheet-metal unfolding the estimate measures).
+    from shisaku.insights.models import InsightCell
+
+    ratios = InsightCell.objects.get(group="estimate", geo="", process="", period="all")
+    medians = {(r["process"], r["band"]): r["median"] for r in ratios.data["rows"]
+               if isinstance(r["median"], float)}
+    assert medians, ratios.data
+    # from 100 pieces the fixed cross-border shipping of a foreign quote no longer dominates
+    larger = {k: m for k, m in medians.items() if k[1] != "1-99"}
+    assert larger and all(0.4 <= m <= 2.5 for m in larger.values()), medians
     # The pages still render with the history present.
     coordinator = Client()
     coordinator.force_login(User.objects.get(username="demo-coordinator"))

@@ -45,6 +45,20 @@ def _geos() -> list[str]:
     return ["", "KR", "JP", "CN", *[r.code for r in taxonomy.REGIONS.values()][:40]]
 
 
+def _agrees(stored: Any, expected: Any) -> bool:
+    """Equal, except where the build hid a number as the complement of a suppressed one
+    (stored "<5", reference a number): complementary suppression only ever hides."""
+    if isinstance(stored, dict) and isinstance(expected, dict):
+        return stored.keys() == expected.keys() and all(
+            _agrees(stored[k], expected[k]) for k in stored)
+    if isinstance(stored, list) and isinstance(expected, list):
+        return len(stored) == len(expected) and all(
+            _agrees(a, b) for a, b in zip(stored, expected, strict=True))
+    if stored == SUPPRESSED and isinstance(expected, int | float):
+        return True
+    return bool(stored == expected)
+
+
 def test_cells_equal_the_reference_from_raw_rows(history: dict[str, Any]) -> None:
     build = history["build"]
     processes = ["", "cnc_milling", "injection_molding", "sheet_metal", "pcb_assembly",
@@ -58,7 +72,7 @@ def test_cells_equal_the_reference_from_raw_rows(history: dict[str, Any]) -> Non
         stored = InsightCell.objects.filter(build=build, group=group, geo=geo,
                                             process=process, period=period).first()
         expected = reference_cell(group, geo=geo, process=process, period=period, now=NOW)
-        assert (stored.data if stored else None) == expected, (group, geo, process, period)
+        assert _agrees(stored.data if stored else None, expected), (group, geo, process, period)
 
     check()
     # the unfiltered cells of every group with a reference hold real numbers
@@ -67,7 +81,7 @@ def test_cells_equal_the_reference_from_raw_rows(history: dict[str, Any]) -> Non
         expected = reference_cell(group, geo="", process="", period=period, now=NOW)
         stored = InsightCell.objects.get(build=build, group=group, geo="", process="",
                                          period=period)
-        assert stored.data == expected
+        assert _agrees(stored.data, expected)
     unfiltered = {c.group: c.data for c in InsightCell.objects.filter(
         build=build, geo="", process="", period="all")}
     assert isinstance(unfiltered["supply"]["firms"], int)
@@ -323,3 +337,300 @@ def test_map_colours_regions_and_marks_suppressed_ones() -> None:
     assert "서울 지도" in svg  # text stays text: the browser's fonts set it
     assert ">42<" in svg and "&lt;5" in svg
     assert "<script" not in svg
+
+
+# --- differencing attacks (complementary suppression) -------------------------------------------
+
+def test_a_hidden_region_cannot_be_recovered_by_subtraction(db: Any, settings: Any) -> None:
+    """Attack: KR has 7 firms, 6 in Seoul and 1 in Busan. The KR row of the unfiltered
+    "by area and stage" CSV (7) minus Seoul's row of the KR CSV (6) gave Busan's hidden 1."""
+    from shisaku.directory.services import manufacturers_save
+    from tests.factories import record
+
+    settings.LANGUAGE_CODE = "en"
+    manufacturers_save(records=[record(f"Seoul {i}", "KR-11") for i in range(6)]
+                       + [record("Busan One", "KR-26")])
+    insights_refresh()
+    client = Client()
+    client.cookies["django_language"] = "en"
+    top = _csv(client, "supply_regions_stages", "")
+    below = _csv(client, "supply_regions_stages", "country=KR")
+    column = top[0].index(next(h for h in top[0] if h.lower().startswith("prototyp")))
+    total = next(r for r in top[1:] if "Korea" in r[0])[column]
+    parts = [r[column] for r in below[1:]]
+    assert SUPPRESSED in parts
+    shown = [int(v) for v in parts if v != SUPPRESSED]
+    # either the total is hidden or at least two parts are: no single cell is isolated
+    assert total == SUPPRESSED or parts.count(SUPPRESSED) >= 2, (total, parts)
+    if total != SUPPRESSED:
+        assert int(total) - sum(shown) >= 5
+    cells = {c.geo: c.data for c in InsightCell.objects.filter(group="supply", process="",
+                                                                period="all")}
+    assert cells["KR-26"]["firms"] == SUPPRESSED
+    assert SUPPRESSED in (cells["KR"]["firms"], cells["KR-11"]["firms"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 11),
+                          st.sampled_from(["KR-11", "KR-26", "KR-41", "KR", "JP-13", "JP-27"]),
+                          st.integers(0, 600), st.booleans()), min_size=1, max_size=70))
+def test_no_difference_of_shown_numbers_isolates_fewer_than_five_owners(
+        rows: list[tuple[int, str, int, bool]]) -> None:
+    """Random facts (owner, area, age in days, flag): after the build's suppression, every
+    total an attacker can subtract shown parts from — area minus its areas, a period minus a
+    shorter one, a count minus its flagged part — leaves rows of 0 or at least 5 owners
+    (checked with plain sets on the raw rows); shown numbers are the true counts."""
+    import numpy as np
+
+    from shisaku.insights.build import (
+        Facts,
+        Margin,
+        Margins,
+        _arrays,
+        _firm_geo_key,
+        _Keys,
+        _selector,
+        count_cell,
+        cube,
+    )
+
+    now = 1_800_000_000.0
+    geos, procs = _Keys(), _Keys()
+    facts = Facts()
+    for owner, area, age, flag in rows:
+        region = area if "-" in area else ""
+        facts.add(owner=owner, ts=now - age * 86400.0, geo=_firm_geo_key(geos, area[:2], region),
+                  proc=(0,), flag=flag)
+    owner_of, cols = _arrays(facts)
+
+    def metric(idx: Any) -> dict[str, Any]:
+        o = owner_of[idx]
+        return {"n": count_cell(np.ones(idx.size, dtype=bool), o),
+                "flag": count_cell(cols["flag"][idx], o)}
+
+    margins = Margins({"every": Margin((("n",),), parts=(("flag",),)),
+                       "flag": Margin((("flag",),))},
+                      _selector(cols, {"every": None, "flag": "flag"}))
+    out = cube(facts, metric, geos=geos, procs=procs, now_s=now, margins=margins)
+
+    def members(geo: str, period: str, flagged: bool) -> set[int]:
+        days = PERIODS[period]
+        return {i for i, (_o, area, age, flag) in enumerate(rows)
+                if (geo == "" or area == geo or (len(geo) == 2 and area.startswith(geo)))
+                and (days is None or age <= days) and (flag or not flagged)}
+
+    def shown(geo: str, period: str, field: str) -> bool:
+        data = out.get((geo, "", period))
+        return data is None or data[field] != SUPPRESSED
+
+    def safe(total: set[int], parts: list[set[int]]) -> bool:
+        rest = total.difference(*parts)
+        return len({rows[i][0] for i in rest}) in (0, *range(5, 99))
+
+    areas = {"": ["KR", "JP"], "KR": ["KR-11", "KR-26", "KR-41"], "JP": ["JP-13", "JP-27"]}
+    periods = list(PERIODS)
+    for period in periods:
+        for field, flagged in (("n", False), ("flag", True)):
+            for parent, kids in areas.items():
+                if not shown(parent, period, field) or (parent, "", period) not in out:
+                    continue
+                parts = [members(k, period, flagged) for k in kids if shown(k, period, field)]
+                assert safe(members(parent, period, flagged), parts), (parent, period, field)
+    for geo in ["", "KR", "JP", "KR-11", "KR-26", "KR-41", "JP-13", "JP-27"]:
+        for i, longer in enumerate(periods):
+            for shorter in periods[i + 1:]:
+                for field, flagged in (("n", False), ("flag", True)):
+                    if (geo, "", longer) in out and shown(geo, longer, field) and shown(
+                            geo, shorter, field):
+                        assert safe(members(geo, longer, flagged),
+                                    [members(geo, shorter, flagged)]), (geo, longer, field)
+            if (geo, "", longer) in out and shown(geo, longer, "n") and shown(
+                    geo, longer, "flag"):
+                assert safe(members(geo, longer, False), [members(geo, longer, True)])
+    for (geo, _p, period), data in out.items():
+        for field, flagged in (("n", False), ("flag", True)):
+            if data[field] != SUPPRESSED:
+                truth = members(geo, period, flagged)
+                assert data[field] == len(truth)
+
+
+# --- hostile input --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field", ["country", "region", "process", "period"])
+@pytest.mark.parametrize("value", ["\x00", "KR\x00", "x" * 5000, "%ff", "KR-11'--", "<script>",
+                                   "\u202eRK", "１１"])
+def test_hostile_filter_values_are_4xx_naming_the_field(field: str, value: str) -> None:
+    from urllib.parse import urlencode
+
+    from shisaku.accounts.models import User
+
+    client = Client(raise_request_exception=False)
+    client.cookies["django_language"] = "en"
+    query = urlencode({field: value})
+    page = client.get(f"/insights/?{query}")
+    assert page.status_code == 400, (field, value)
+    if "\x00" in value:  # refused by the middleware before any view, naming the field
+        assert page.content.decode().startswith(f"{field}:")
+    else:
+        assert b'data-testid="insights-error"' in page.content
+        assert b"<script>" not in page.content
+    for suffix in ("funnel.csv", "supply_map.svg", "estimate_vs_quotes.csv"):
+        response = client.get(f"/insights/{suffix}?{query}")
+        assert response.status_code == 400, (suffix, field, value)
+        assert response.content.decode().startswith(f"{field}:")
+        assert response["Content-Type"].startswith("text/plain")
+    client.force_login(User.objects.create_user(username="r", password="x" * 16))
+    api = client.get(f"/api/v1/insights/funnel?{query}")
+    assert api.status_code in (400, 422), (field, value, api.content[:200])
+    if api.status_code == 422:
+        assert api.json()["detail"][0]["field"] == field
+    else:
+        assert api.content.decode().startswith(f"{field}:")
+
+
+@pytest.mark.parametrize("code", ["nope", "x" * 300, "funnel-", "FUNNEL"])
+def test_unknown_figures_are_4xx(db: Any, code: str) -> None:
+    from shisaku.accounts.models import User
+
+    client = Client(raise_request_exception=False)
+    for suffix in ("csv", "svg"):
+        response = client.get(f"/insights/{code}.{suffix}")
+        assert response.status_code in (400, 404), (code, suffix)
+        if response.status_code == 400:
+            assert response.content.decode().startswith("figure:")
+    client.force_login(User.objects.create_user(username="r", password="x" * 16))
+    api = client.get(f"/api/v1/insights/{code}")
+    assert api.status_code == 422 and api.json()["detail"][0]["field"] == "figure"
+
+
+def test_names_starting_a_formula_stay_text_in_every_csv(history: dict[str, Any],
+                                                         tmp_path: Path, settings: Any,
+                                                         monkeypatch: Any) -> None:
+    """An area (region, country) or label starting with = + - @ is quoted in the CSV
+    downloads and in the open-data CSV files (figures name no firm: labels are taxonomy's)."""
+    import csv
+    import io
+
+    from shisaku.cli import main
+    from shisaku.insights import figures as figures_module
+    from shisaku.insights.figures import FIGURES
+
+    evil = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)"]
+    monkeypatch.setattr(figures_module, "_area",
+                        lambda code, lang: evil[len(code) % len(evil)] + code)
+    client = Client()
+    seen = 0
+    for code in FIGURES:
+        for query in ("", "country=KR"):
+            text = client.get(f"/insights/{code}.csv?{query}").content.decode("utf-8-sig")
+            for row in csv.reader(io.StringIO(text)):
+                for cell in row:
+                    assert not cell.startswith(("=", "+", "-", "@")), (code, cell)
+                    seen += cell.startswith("'")
+    assert seen > 10
+    settings.HOME = tmp_path
+    assert main(["publish", "--out", str(tmp_path / "open")]) == 0
+    for path in (tmp_path / "open" / "insights").iterdir():
+        for row in csv.reader(io.StringIO(path.read_text())):
+            assert not any(c.startswith(("=", "+", "-", "@")) for c in row), (path, row)
+
+
+def test_one_startups_projects_never_show_as_a_group(db: Any) -> None:
+    """Attack: the only Taiwanese startup has 7 private projects. Counted per project, the
+    "where projects stall" figure for country=TW (and "all" minus KR minus JP) showed that one
+    startup's pipeline; the project figures count startups, so every number is '<5'."""
+    from shisaku.accounts.models import Organisation
+    from shisaku.projects.models import Project
+
+    tw = Organisation.objects.create(kind="startup", name="Lone Startup", slug="lone",
+                                     country="TW")
+    for i in range(7):
+        Project.objects.create(organisation=tw, title=f"Secret gadget {i}", stage="prototyping")
+    insights_refresh()
+    client = Client()
+    client.cookies["django_language"] = "en"
+    table = _csv(client, "stall", "country=TW")
+    assert table[1:], table
+    assert all(v in (SUPPRESSED, "0", "–") for row in table[1:] for v in row[1:]), table
+    page = client.get("/insights/?country=TW")
+    assert b"Lone Startup" not in page.content and b"Secret gadget" not in page.content
+    cell = InsightCell.objects.get(group="stall", geo="", process="", period="all")
+    assert cell.data["projects"]["prototyping"] == SUPPRESSED
+
+
+def test_shown_project_counts_stand_on_five_startups(history: dict[str, Any]) -> None:
+    """Every shown stage count of the stored cells comes from at least 5 startups (raw rows)."""
+    from shisaku.projects.models import Project
+
+    stages = {}
+    for stage, org, country in Project.objects.filter(deleted_at__isnull=True).values_list(
+            "stage", "organisation_id", "organisation__country"):
+        stages.setdefault(("", stage), set()).add(org)
+        stages.setdefault((country, stage), set()).add(org)
+    checked = 0
+    for cell in InsightCell.objects.filter(group="stall", process="", period="all"):
+        for stage, value in cell.data["projects"].items():
+            if value not in (SUPPRESSED, 0):
+                assert len(stages[(cell.geo, stage)]) >= 5, (cell.geo, stage, value)
+                checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize("kind", ["bar", "histogram", "grouped"])
+def test_a_hidden_value_is_a_short_stub_when_nothing_else_is_shown(kind: str) -> None:
+    """A chart whose values are only '<5' and zeros (a joint-order figure on the demo) drew the
+    hatched '<5' bar as tall as the axes, reading as a large number; now it stays a stub."""
+    import re
+
+    from shisaku.insights import charts
+
+    labels, values = ["proposed", "inviting", "formed", "failed"], [SUPPRESSED, 0, SUPPRESSED, 0]
+    if kind == "bar":
+        svg = charts.bar("t", labels, values)
+    elif kind == "histogram":
+        svg = charts.histogram("t", labels, values)
+    else:
+        svg = charts.grouped_bar("t", labels, {"a": values, "b": [0, 0, 0, 0]})
+    heights, hatched = [], []
+    for d, style in re.findall(rb'<g id="patch_\d+">\s*<path d="([^"]+)"[^>]*?style="([^"]*)',
+                               svg):
+        ys = [float(y) for y in re.findall(rb"[ML] [-\d.]+ ([-\d.]+)", d)]
+        heights.append(max(ys) - min(ys))
+        if b"url(#" in style:
+            hatched.append(heights[-1])
+    axes = heights[1]  # the figure's background, then the axes'
+    assert hatched and max(hatched) < 0.2 * axes, (axes, hatched)
+
+
+def test_publish_names_no_contact_and_no_private_project(history: dict[str, Any],
+                                                        tmp_path: Path, settings: Any) -> None:
+    """Every file of the snapshot (directory and insights), not only the insights CSVs."""
+    from shisaku.cli import main
+    from shisaku.directory.models import Manufacturer
+    from shisaku.projects.models import Project
+
+    Manufacturer.objects.update(contact_email="sales@secret-contact.example",
+                                contact_phone="+82-2-555-0199")
+    private = list(Project.objects.filter(confidentiality="private").values_list(
+        "title", flat=True)[:50])
+    assert private
+    settings.HOME = tmp_path
+    out = tmp_path / "open"
+    assert main(["publish", "--out", str(out)]) == 0
+    text = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
+    assert "secret-contact" not in text and "555-0199" not in text
+    assert not [t for t in private if t in text]
+    package = json.loads((out / "datapackage.json").read_text())
+    fields = {f["name"] for r in package["resources"]
+              for f in r.get("schema", {}).get("fields", [])}
+    assert not {f for f in fields if "contact" in f or "email" in f or "phone" in f}
+
+
+def test_the_ratio_chart_marks_where_a_quote_equals_the_estimate() -> None:
+    """Bars of quote ÷ estimate from zero with no mark at 1x hid whether quotes were above or
+    below the estimate; a dashed line now stands at 1."""
+    from shisaku.insights import charts
+
+    plain = charts.bar("t", ["a", "b"], [0.5, 2.0], horizontal=True).decode()
+    marked = charts.bar("t", ["a", "b"], [0.5, 2.0], horizontal=True, reference=1.0).decode()
+    assert "stroke-dasharray" not in plain and "stroke-dasharray" in marked

@@ -37,6 +37,8 @@ def test_read_token_reads_and_is_refused_a_write(world: Any) -> None:
     assert listing.status_code == 200 and [p["title"] for p in listing.json()] == [
         "Rehab glove"]
     assert _call("get", "/api/v1/manufacturers", token).status_code == 200
+    assert _call("get", "/api/v1/insights", token).status_code == 200
+    assert _call("get", "/api/v1/insights/funnel?period=90d", token).status_code == 200
     refused = _call("post", "/api/v1/projects", token, {"title": "From the ERP"})
     assert refused.status_code == 403
     assert "read" in refused.json()["detail"][0]["reason"]
@@ -66,6 +68,8 @@ def test_revoked_and_forged_tokens_get_401(world: Any, mangle: str) -> None:
     else:
         token = "not-a-token"
     assert _call("get", "/api/v1/projects", token).status_code == 401
+    assert _call("get", "/api/v1/insights", token).status_code == 401
+    assert _call("get", "/api/v1/insights/funnel", token).status_code == 401
 
 
 def test_rate_limit_per_token(world: Any, settings: Any) -> None:

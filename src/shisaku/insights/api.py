@@ -1,7 +1,8 @@
 """`/api/v1/insights`: the figures of the insights page, read from the stored aggregates.
 
 Values are numbers, ``null`` (no data) or the string ``"<5"`` (suppressed: fewer than 5 firms
-or projects behind it). Filters as on the page; an unknown value answers 422 naming the field.
+or startups behind it, or it would reveal such a value by subtraction; docs/INSIGHTS.md).
+Filters as on the page; an unknown value answers 422 naming the field.
 """
 
 from __future__ import annotations

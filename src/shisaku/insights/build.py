@@ -5,7 +5,8 @@ and orders, turns each into a table of *facts* (one row per firm / invitation / 
 consortium / quote line / order, with the geography and processes it belongs to) and computes,
 for every combination of geography ("" all, a country, a region) × process ("" all, a code) ×
 period present in the data, the figures of one group (``choices.GROUPS``). Suppression is
-applied here: a number from fewer than ``MIN_GROUP`` firms (projects) is stored as
+applied here: a number from fewer than ``MIN_GROUP`` firms (startups, for the project
+figures) is stored as
 ``SUPPRESSED`` and never reaches a page, a CSV, the API or open data.
 
 Shapes: a cell's ``data`` is a flat JSON object per group (see the ``_m_*`` functions);
@@ -97,6 +98,161 @@ def quantile_cell(values: np.ndarray, owner: np.ndarray, q: float) -> float | st
     return round(float(np.percentile(values[ok], q)), 2)
 
 
+# --- complementary suppression ------------------------------------------------------------------
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Margin:
+    """A count a reader can compute from a cell: the rows ``select(cols, idx)`` picks.
+
+    ``fields`` are the data paths that show it (a count, or a share whose numerator it is);
+    they are hidden together. ``needs`` must be shown too for the count to be derivable (the
+    denominator of a share). ``parts``: sets of margins of the same cell whose rows lie inside
+    this one's, disjoint within a set (declines by reason inside declines; on-time deliveries
+    inside deliveries): a reader can subtract them from this count."""
+
+    fields: tuple[Path_, ...]
+    needs: tuple[Path_, ...] = ()
+    parts: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass
+class Margins:
+    """The margins of one group: name -> Margin, and ``select(name, idx)`` -> bool mask."""
+
+    spec: dict[str, Margin]
+    select: Callable[[str, np.ndarray], np.ndarray]
+
+
+def _get(data: dict[str, Any], path: Path_) -> Any:
+    value: Any = data
+    for key in path:
+        value = value[key]
+    return value
+
+
+def _hide(data: dict[str, Any], path: Path_) -> None:
+    holder: Any = data
+    for key in path[:-1]:
+        holder = holder[key]
+    holder[path[-1]] = SUPPRESSED
+
+
+def _shown(data: dict[str, Any] | None, margin: Margin) -> bool:
+    if data is None:
+        return True  # no row at all: a known zero
+    return all(_get(data, p) != SUPPRESSED for p in (*margin.fields, *margin.needs))
+
+
+def complement(out: dict[tuple[str, str, str], dict[str, Any]],
+               index: dict[tuple[str, str, str], np.ndarray], owner: np.ndarray,
+               margins: Margins) -> int:
+    """Complementary suppression: no difference of shown numbers isolates 1-4 owners.
+
+    A *family* is a shown total and the shown parts a reader could subtract from it: a
+    country and its regions, all areas and the countries (same process and period); a longer
+    period and a shorter one (same area and process); a count and its parts in the same cell
+    (``Margin.parts``). For each family the *residual* — rows of the total in no shown part —
+    must come from 0 or at least ``MIN_GROUP`` owners; otherwise the shown part with the fewest
+    rows (then the next) is hidden as well, and the total itself when no part is left. Runs
+    until nothing changes; returns how many numbers it hid. Mutates ``out``."""
+    # Selections are recomputed per family (cheap masks) rather than kept for every cell and
+    # margin, which would hold several copies of the fact table; one flag per fact row marks
+    # the rows a shown part covers (linear, no sorting).
+    rows_of: dict[tuple[tuple[str, str, str], str], np.ndarray] = {}
+    covered = np.zeros(owner.size, dtype=bool)
+
+    def rows(key: tuple[str, str, str], name: str) -> np.ndarray:
+        got = rows_of.get((key, name))
+        if got is None:
+            idx = index[key]
+            got = rows_of[(key, name)] = idx[margins.select(name, idx)]
+        return got
+
+    Family = tuple[tuple[str, str, str], list[tuple[str, str, str]],
+                   tuple[str, tuple[str, ...]] | None]
+    families: list[Family] = []
+    by_pp: dict[tuple[str, str], list[str]] = {}
+    by_gp: dict[tuple[str, str], set[str]] = {}
+    for geo, proc, period in out:
+        by_pp.setdefault((proc, period), []).append(geo)
+        by_gp.setdefault((geo, proc), set()).add(period)
+    for (proc, period), present in by_pp.items():
+        for parent in present:
+            if parent == "":
+                kids = [g for g in present if len(g) == 2]
+            elif len(parent) == 2:
+                kids = [g for g in present if g.startswith(parent + "-")]
+            else:
+                continue
+            if kids:
+                families.append(((parent, proc, period), [(k, proc, period) for k in kids],
+                                 None))
+    nested = [p for p in PERIODS if p != "all"]  # longer first
+    for (geo, proc), present in by_gp.items():
+        chain = [p for p in ("all", *nested) if p in present]
+        for i, longer in enumerate(chain):
+            for shorter in chain[i + 1:]:
+                families.append(((geo, proc, longer), [(geo, proc, shorter)], None))
+    for key in out:
+        for name, margin in margins.spec.items():
+            for group in margin.parts:
+                families.append((key, [key], (name, group)))
+
+    hidden = 0
+    dirty: set[tuple[str, str, str]] | None = None  # None: the first pass checks every family
+    while dirty is None or dirty:
+        touched: set[tuple[str, str, str]] = set()
+        for parent, kids, within in families:
+            if dirty is not None and parent not in dirty and dirty.isdisjoint(kids):
+                continue  # nothing in this family changed since it was last found safe
+            names = [within[0]] if within else list(margins.spec)
+            for name in names:
+                total = margins.spec[name]
+                if not _shown(out[parent], total):
+                    continue
+                # (cell key, margin name) of every part a reader can subtract
+                parts = ([(parent, p) for p in within[1]] if within
+                         else [(k, name) for k in kids])
+                base = rows(parent, name)
+                if not base.size:
+                    continue  # a zero total: nothing to isolate
+                while True:
+                    shown = [(k, m) for k, m in parts
+                             if _shown(out[k], margins.spec[m])]
+                    for k, m in shown:
+                        covered[rows(k, m)] = True
+                    rest = base[~covered[base]]
+                    for k, m in shown:
+                        covered[rows(k, m)] = False
+                    if not rest.size:
+                        break
+                    left = _owners(owner[rest])  # rows of a cell come sorted by owner
+                    if left == 0 or left >= MIN_GROUP:
+                        break
+                    candidates = [(rows(k, m).size, k, m) for k, m in shown
+                                  if rows(k, m).size and margins.spec[m].fields]
+                    if candidates:
+                        _size, k, m = min(candidates)
+                        for path in margins.spec[m].fields:
+                            _hide(out[k], path)
+                        touched.add(k)
+                    elif total.fields:
+                        for path in total.fields:
+                            _hide(out[parent], path)
+                        touched.add(parent)
+                    else:
+                        break  # a total nobody is shown (the parts carry it)
+                    hidden += 1
+                    if not candidates:
+                        break
+                rows_of.clear()
+        dirty = touched
+    return hidden
+
+
 # --- facts and the cube ----------------------------------------------------------------------
 
 class _Keys:
@@ -142,11 +298,13 @@ def _explode(per_row: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray
 
 
 def cube(facts: Facts, metric: Callable[[np.ndarray], dict[str, Any]], *, geos: _Keys,
-         procs: _Keys, now_s: float, periods: Iterable[str] = tuple(PERIODS)
-         ) -> dict[tuple[str, str, str], dict[str, Any]]:
-    """``metric(row indices)`` for every (geo, process, period) with at least one row."""
+         procs: _Keys, now_s: float, periods: Iterable[str] = tuple(PERIODS),
+         margins: Margins | None = None) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """``metric(row indices)`` for every (geo, process, period) with at least one row, then
+    the complementary suppression of ``margins`` (:func:`complement`)."""
     n = len(facts.owner)
     out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    index: dict[tuple[str, str, str], np.ndarray] = {}
     if not n:
         return out
     ts = np.asarray(facts.ts, dtype=np.float64)
@@ -180,7 +338,12 @@ def cube(facts: Facts, metric: Callable[[np.ndarray], dict[str, Any]], *, geos: 
             geo, proc = geos.names[k // len(procs.names)], procs.names[k % len(procs.names)]
             idx = sel_rows[order[s:e]]
             # rows by owner: counting distinct owners is then one linear pass
-            out[(geo, proc, period)] = metric(idx[np.argsort(owner[idx], kind="stable")])
+            idx = idx[np.argsort(owner[idx], kind="stable")]
+            out[(geo, proc, period)] = metric(idx)
+            if margins is not None:
+                index[(geo, proc, period)] = idx
+    if margins is not None:
+        complement(out, index, owner, margins)
     return out
 
 
@@ -188,6 +351,15 @@ def _arrays(facts: Facts) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     owner = np.asarray(facts.owner, dtype=np.int64)
     cols = {k: np.asarray(v) for k, v in facts.cols.items()}
     return owner, cols
+
+
+def _selector(cols: dict[str, np.ndarray], column: dict[str, str | None]
+              ) -> Callable[[str, np.ndarray], np.ndarray]:
+    """``select`` of :class:`Margins` for margins that are one boolean column (None: all)."""
+    def select(name: str, idx: np.ndarray) -> np.ndarray:
+        col = column[name]
+        return np.ones(idx.size, dtype=bool) if col is None else cols[col][idx].astype(bool)
+    return select
 
 
 def _epoch(dt: datetime | None) -> float:
@@ -214,6 +386,9 @@ class _Context:
     rfq_procs: dict[int, tuple[int, ...]]
     project_procs: dict[int, tuple[int, ...]]
     sources: dict[str, int]
+    # project -> its startup: the owner counted by the project figures' suppression (five
+    # projects of one startup must not show that startup's pipeline)
+    project_org: dict[int, int] = field(default_factory=dict)
 
 
 def _firm_geo_key(geos: _Keys, country: str, region: str) -> tuple[int, ...]:
@@ -229,10 +404,11 @@ def _proc_key(procs: _Keys, codes: Iterable[str]) -> tuple[int, ...]:
 
 def _context(now: datetime) -> _Context:
     from shisaku.directory.models import Manufacturer
-    from shisaku.projects.models import Part
+    from shisaku.projects.models import Part, Project
     from shisaku.rfq.models import RFQ
 
     geos, procs = _Keys(), _Keys()
+    project_org = dict(Project.objects.values_list("id", "organisation_id").iterator(5000))
     firm_geo = {pk: _firm_geo_key(geos, c, r) for pk, c, r in
                 Manufacturer.objects.values_list("id", "country", "region").iterator(5000)}
     part_procs: dict[int, tuple[str, ...]] = {}
@@ -250,7 +426,7 @@ def _context(now: datetime) -> _Context:
         geos=geos, procs=procs, now=now, firm_geo=firm_geo, part_procs=part_procs,
         rfq_procs={k: _proc_key(procs, v) for k, v in rfq_codes.items()},
         project_procs={k: _proc_key(procs, v) for k, v in project_codes.items()},
-        sources={"firms": len(firm_geo)},
+        sources={"firms": len(firm_geo)}, project_org=project_org,
     )
 
 
@@ -284,8 +460,16 @@ def _supply(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
                           **{c: share_cell(cols[f"ce_{c}"][idx], every, o) for c in certs}}
         return data
 
+    firms = (("firms",),)
+    spec = {"every": Margin(firms),
+            **{f"st_{s}": Margin((("stages", s),)) for s in STAGES},
+            "foreign": Margin((("shares", "accepts_foreign"),), needs=firms),
+            "account": Margin((("shares", "account"),), needs=firms),
+            **{f"ce_{c}": Margin((("shares", c),), needs=firms) for c in certs}}
+    select = {"every": None, **{f"st_{s}": f"st_{s}" for s in STAGES}, "foreign": "foreign",
+              "account": "account", **{f"ce_{c}": f"ce_{c}" for c in certs}}
     return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp(),
-                periods=("all",))
+                periods=("all",), margins=Margins(spec, _selector(cols, select)))
 
 
 def _response(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -323,7 +507,35 @@ def _response(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
             "quote_bins": [count_cell(bins == b, o) for b in range(len(edges) + 1)],
         }
 
-    return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp())
+    n_bins = len(edges) + 1
+    inv = (("invitations",),)
+    spec = {"every": Margin((("invitations",), ("firms",)), parts=(("responded",),)),
+            "responded": Margin((("response_rate",),), needs=inv, parts=(("declined",),)),
+            "declined": Margin((("declined_share",),), needs=inv,
+                               parts=(tuple(f"reason_{r}" for r in DECLINE_REASONS),)),
+            **{f"reason_{r}": Margin((("reasons", r),)) for r in DECLINE_REASONS},
+            **{f"bin_{b}": Margin((("quote_bins", b),)) for b in range(n_bins)}}
+    if not facts.owner:
+        return {}
+    quote_all = cols["quote"]
+    bin_all = np.where(np.isnan(quote_all), -1,
+                       np.searchsorted(edges, np.nan_to_num(quote_all), side="right"))
+    cols["bin"] = bin_all
+    # small integers compare much faster than the reason strings
+    reason_code = {r: i for i, r in enumerate(DECLINE_REASONS)}
+    cols["reason_code"] = np.fromiter((reason_code.get(r, -1) for r in cols["reason"]),
+                                      dtype=np.int8, count=len(cols["reason"]))
+    plain = _selector(cols, {"every": None, "responded": "responded", "declined": "declined"})
+
+    def select(name: str, idx: np.ndarray) -> np.ndarray:
+        if name.startswith("reason_"):
+            return cols["reason_code"][idx] == reason_code[name[7:]]
+        if name.startswith("bin_"):
+            return cols["bin"][idx] == int(name[4:])
+        return plain(name, idx)
+
+    return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp(),
+                margins=Margins(spec, select))
 
 
 def _funnel(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -344,7 +556,8 @@ def _funnel(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
     for pk, project, sent in RFQ.objects.filter(sent_at__isnull=False).values_list(
             "id", "project_id", "sent_at").iterator(5000):
         q, a, d = first_quote.get(pk), first_award.get(pk), delivered.get(pk)
-        facts.add(owner=project, ts=_epoch(sent), geo=tuple(sorted(invited.get(pk, {0}) | {0})),
+        facts.add(owner=ctx.project_org.get(project, -project), ts=_epoch(sent),
+                  geo=tuple(sorted(invited.get(pk, {0}) | {0})),
                   proc=ctx.rfq_procs.get(pk, (0,)), quoted=q is not None,
                   awarded=a is not None, delivered=d is not None,
                   d_quote=_days(sent, q), d_award=_days(q, a) if q else NAN,
@@ -364,7 +577,13 @@ def _funnel(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
             "days_to_deliver": quantile_cell(cols["d_deliver"][idx], o, 50),
         }
 
-    return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp())
+    spec = {"every": Margin((("sent",),), parts=(("quoted",),)),
+            "quoted": Margin((("quoted",),), parts=(("awarded",),)),
+            "awarded": Margin((("awarded",),), parts=(("delivered",),)),
+            "delivered": Margin((("delivered",),))}
+    select = {"every": None, "quoted": "quoted", "awarded": "awarded", "delivered": "delivered"}
+    return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp(),
+                margins=Margins(spec, _selector(cols, select)))
 
 
 def _stall(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -380,10 +599,10 @@ def _stall(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
     quiet_before = ctx.now.timestamp() - QUIET_DAYS * 86400.0
     order = {s: i for i, s in enumerate(STAGES)}
     facts = Facts()
-    for pk, stage, stage_at, created, country in Project.objects.filter(
+    for pk, stage, stage_at, created, country, org in Project.objects.filter(
             deleted_at__isnull=True).values_list("id", "stage", "stage_changed_at",
-                                                 "created_at", "organisation__country"
-                                                 ).iterator(5000):
+                                                 "created_at", "organisation__country",
+                                                 "organisation_id").iterator(5000):
         steps = changes.get(pk, [])
         spent = dict.fromkeys(STAGES, 0.0)
         seen = set()
@@ -403,7 +622,7 @@ def _stall(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
                     *(_epoch(s[0]) for s in steps)])
         quiet = last < quiet_before and stage != "mass_production"
         geo = (0, ctx.geos.code(country)) if country else (0,)
-        facts.add(owner=pk, ts=_epoch(created), geo=geo, proc=ctx.project_procs.get(pk, (0,)),
+        facts.add(owner=org, ts=_epoch(created), geo=geo, proc=ctx.project_procs.get(pk, (0,)),
                   stage=stage, quiet=quiet, reached=reached_prod,
                   back=moved_back, **{f"d_{s}": spent[s] if s in seen else NAN for s in STAGES})
     ctx.sources["projects"] = len(facts.owner)
@@ -422,7 +641,23 @@ def _stall(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
             "moved_back_share": share_cell(cols["back"][idx], cols["reached"][idx], o),
         }
 
-    return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp())
+    spec = {"every": Margin((), parts=(tuple(f"stage_{s}" for s in STAGES),)),
+            **{f"stage_{s}": Margin((("projects", s),), parts=((f"quiet_{s}",),))
+               for s in STAGES},
+            **{f"quiet_{s}": Margin((("quiet", s),)) for s in STAGES},
+            "reached": Margin((("reached_production",),), parts=(("back",),)),
+            "back": Margin((("moved_back",), ("moved_back_share",)),
+                           needs=(("reached_production",),))}
+
+    def select(name: str, idx: np.ndarray) -> np.ndarray:
+        if name.startswith("stage_"):
+            return cols["stage"][idx] == name[6:]
+        if name.startswith("quiet_"):
+            return (cols["stage"][idx] == name[6:]) & cols["quiet"][idx]
+        return _selector(cols, {"every": None, "reached": "reached", "back": "back"})(name, idx)
+
+    return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp(),
+                margins=Margins(spec, select))
 
 
 def _collab(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -439,7 +674,8 @@ def _collab(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
     for pk, project, status, created in Consortium.objects.values_list(
             "id", "project_id", "status", "created_at").iterator(5000):
         size = len(accepted.get(pk, ())) if status == "formed" else 0
-        facts.add(owner=project, ts=_epoch(created), geo=tuple(sorted(members.get(pk, {0}) | {0})),
+        facts.add(owner=ctx.project_org.get(project, -project), ts=_epoch(created),
+                  geo=tuple(sorted(members.get(pk, {0}) | {0})),
                   proc=ctx.project_procs.get(project, (0,)), status=status,
                   size=float(size) if size else NAN)
     ctx.sources["consortia"] = len(facts.owner)
@@ -455,7 +691,19 @@ def _collab(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
         return {"status": {s: count_cell(status == s, o) for s in CONSORTIUM_STATUSES},
                 "sizes": sizes, "size_median": quantile_cell(size, o, 50)}
 
-    return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp())
+    spec = {**{f"status_{s}": Margin((("status", s),)) for s in CONSORTIUM_STATUSES},
+            **{f"size_{k}": Margin((("sizes", k),)) for k in JOINT_SIZES}}
+    spec["status_formed"] = Margin((("status", "formed"),),
+                                   parts=(tuple(f"size_{k}" for k in JOINT_SIZES),))
+
+    def select(name: str, idx: np.ndarray) -> np.ndarray:
+        if name.startswith("status_"):
+            return cols["status"][idx] == name[7:]
+        label, size = name[5:], cols["size"][idx]
+        return size >= float(label[:-1]) if label.endswith("+") else size == float(label)
+
+    return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp(),
+                margins=Margins(spec, select))
 
 
 def _estimate_costs() -> dict[int, dict[int, tuple[str, float]]]:
@@ -566,7 +814,19 @@ def _delivery(ctx: _Context) -> dict[tuple[str, str, str], dict[str, Any]]:
                 "first_articles": count_cell(fa, o),
                 "first_pass_rate": share_cell(cols["fa_pass"][idx], fa, o)}
 
-    return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp())
+    spec = {"every": Margin((("orders",),), parts=(("delivered",),)),
+            "delivered": Margin((("delivered",),), parts=(("on_time",),)),
+            "on_time": Margin((("on_time_rate",),), needs=(("delivered",),)),
+            "fa": Margin((("first_articles",),), parts=(("fa_pass",),)),
+            "fa_pass": Margin((("first_pass_rate",),), needs=(("first_articles",),))}
+    select = {"every": None, "delivered": "delivered", "fa": "fa"}
+    if not facts.owner:
+        return {}
+    cols["on_time_delivered"] = cols["on_time"] & cols["delivered"]
+    cols["fa_passed"] = cols["fa_pass"] & cols["fa"]
+    select.update({"on_time": "on_time_delivered", "fa_pass": "fa_passed"})
+    return cube(facts, metric, geos=ctx.geos, procs=ctx.procs, now_s=ctx.now.timestamp(),
+                margins=Margins(spec, _selector(cols, select)))
 
 
 BUILDERS: dict[str, Callable[[_Context], dict[tuple[str, str, str], dict[str, Any]]]] = {

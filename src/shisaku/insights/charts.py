@@ -107,6 +107,13 @@ def _bars(ax: Axes, labels: Sequence[str], values: Sequence[Any], *, horizontal:
                   horizontal=horizontal)
 
 
+def _fixed_scale(ax: Axes, *value_lists: Sequence[Any], horizontal: bool) -> None:
+    """Only zeros and hidden values: keep a fixed scale, so that a "<5" stays a short stub
+    instead of being stretched to the full height of the axes (it would read as a big value)."""
+    if not any(_number(v) for values in value_lists for v in values):
+        (ax.set_xlim if horizontal else ax.set_ylim)(0, 1)
+
+
 def _legend(series: Mapping[str, Any]) -> list[Patch]:
     return [Patch(facecolor=PALETTE[i % len(PALETTE)], label=name)
             for i, name in enumerate(series)]
@@ -129,12 +136,17 @@ def _axes(fig: Figure, title: str, labels: Sequence[str], *, horizontal: bool,
 
 
 def bar(title: str, labels: Sequence[str], values: Sequence[Any], *, value_label: str = "",
-        horizontal: bool = False) -> bytes:
-    """One bar per label."""
+        horizontal: bool = False, reference: float | None = None) -> bytes:
+    """One bar per label; ``reference`` draws a dashed line at that value (1.0 on the
+    quote ÷ estimate figure: where a quote equals the estimate)."""
     fig = _figure(6.4, max(2.4, 0.28 * len(labels) + 1.0) if horizontal else 3.2)
     with drawing(RC):
         ax = _axes(fig, title, labels, horizontal=horizontal, value_label=value_label)
         _bars(ax, labels, values, horizontal=horizontal)
+        _fixed_scale(ax, values, horizontal=horizontal)
+        if reference is not None and labels:
+            line = ax.axvline if horizontal else ax.axhline
+            line(reference, color="#444444", linestyle="--", linewidth=0.8, zorder=3)
         return _svg(fig)
 
 
@@ -145,6 +157,7 @@ def histogram(title: str, labels: Sequence[str], values: Sequence[Any], *,
     with drawing(RC):
         ax = _axes(fig, title, labels, horizontal=False, value_label=value_label)
         _bars(ax, labels, values, horizontal=False, width=0.98, color=PALETTE[2])
+        _fixed_scale(ax, values, horizontal=False)
         return _svg(fig)
 
 
@@ -160,6 +173,7 @@ def grouped_bar(title: str, labels: Sequence[str], series: Mapping[str, Sequence
             offset = -0.4 + width * (i + 0.5)
             _bars(ax, labels, values, horizontal=False, color=PALETTE[i % len(PALETTE)],
                   offset=offset, width=width, annotate=False)
+        _fixed_scale(ax, *series.values(), horizontal=False)
         ax.legend(handles=_legend(series), fontsize=7, frameon=False)
         return _svg(fig)
 

@@ -56,7 +56,9 @@ def insights_publish(*, out_dir: Path) -> dict[str, Any]:
             "encoding": "utf-8", "profile": "tabular-data-resource", "title": fig.title,
             "description": (f"{fig.note} " if fig.note else "") + (
                 "Aggregated statistics; '<5' marks a value suppressed because fewer than 5 "
-                "firms (projects) stand behind it, '–' no data."),
+                "firms (startups, for project figures) stand behind it or because it would "
+                "reveal such a value by "
+                "subtraction, '–' no data."),
             "schema": {"fields": [{"name": k, "title": label, "type": _field_type(fig, i)}
                                   for i, (k, label) in enumerate(fig.columns)],
                        "missingValues": MISSING},
@@ -71,7 +73,8 @@ def insights_publish(*, out_dir: Path) -> dict[str, Any]:
         with readme.open("a", encoding="utf-8") as fh:
             fh.write("\n## insights/\n\nAggregated statistics of the platform (the insights "
                      "page, unfiltered), one CSV per figure. `<5`: suppressed, fewer than 5 "
-                     "firms (projects) behind the value; `–`: no data.\n\n")
+                     "firms (startups, for project figures) behind the value, or it would "
+                     "reveal such a value by subtraction; `–`: no data.\n\n")
             for r in resources:
                 fh.write(f"- `{r['path']}`: {r['title']}\n")
     return {"figures": len(resources), "files": [r["path"] for r in resources],

@@ -149,7 +149,8 @@ def _funnel(geo: str, process: str, period: str, now: dt.datetime) -> dict[str, 
     since = _since(period, now)
     if since is not None:
         qs = qs.filter(sent_at__gte=since)
-    rows = list(qs.values_list("id", "project_id", "sent_at"))
+    # the owner of project figures is the startup (project__organisation_id)
+    rows = list(qs.values_list("id", "project_id", "sent_at", "project__organisation_id"))
     if process:
         procs = _rfq_processes([r[0] for r in rows])
         rows = [r for r in rows if process in procs.get(r[0], ())]
@@ -163,7 +164,7 @@ def _funnel(geo: str, process: str, period: str, now: dt.datetime) -> dict[str, 
         t=Min("created_at")).values_list("rfq_id", "t"))
     delivered = dict(Order.objects.filter(rfq_id__in=ids, delivered_at__isnull=False).values(
         "rfq_id").annotate(t=Min("delivered_at")).values_list("rfq_id", "t"))
-    o = np.array([r[1] for r in rows])
+    o = np.array([r[3] for r in rows])
     q = [quoted.get(r[0]) for r in rows]
     a = [awarded.get(r[0]) for r in rows]
     d = [delivered.get(r[0]) for r in rows]
@@ -193,7 +194,8 @@ def _stall(geo: str, process: str, period: str, now: dt.datetime) -> dict[str, A
     since = _since(period, now)
     if since is not None:
         qs = qs.filter(created_at__gte=since)
-    rows = list(qs.values_list("id", "stage", "stage_changed_at", "created_at"))
+    rows = list(qs.values_list("id", "stage", "stage_changed_at", "created_at",
+                               "organisation_id"))
     if process:
         hints = _part_hints()
         from shisaku.projects.models import Part
@@ -216,7 +218,7 @@ def _stall(geo: str, process: str, period: str, now: dt.datetime) -> dict[str, A
     for project, at in RFQ.objects.filter(project_id__in=ids).values_list("project_id",
                                                                           "created_at"):
         rfq_times.setdefault(project, []).append(at)
-    for pk, current_stage, stage_at, created in rows:
+    for pk, current_stage, stage_at, created, _org in rows:
         steps = changes.get(pk, [])
         totals: dict[str, float] = {}
         entered, current = created, (steps[0][1] or None) if steps else None
@@ -233,7 +235,7 @@ def _stall(geo: str, process: str, period: str, now: dt.datetime) -> dict[str, A
                        or any(src in PRODUCTION_STAGES for _a, src, _d in steps))
         back.append(any(src in PRODUCTION_STAGES and dst and order.get(dst, 0) < order[src]
                         for _a, src, dst in steps))
-    o = np.array([r[0] for r in rows])
+    o = np.array([r[4] for r in rows])
     st, qu = np.array(stage), np.array(quiet)
     re_, ba = np.array(reached), np.array(back)
     return {
@@ -255,7 +257,7 @@ def _collab(geo: str, process: str, period: str, now: dt.datetime) -> dict[str, 
     since = _since(period, now)
     if since is not None:
         qs = qs.filter(created_at__gte=since)
-    rows = list(qs.values_list("id", "project_id", "status"))
+    rows = list(qs.values_list("id", "project_id", "status", "project__organisation_id"))
     if process:
         hints = _part_hints()
         by_project: dict[int, set[str]] = {}
@@ -272,10 +274,10 @@ def _collab(geo: str, process: str, period: str, now: dt.datetime) -> dict[str, 
             "consortium_id", "manufacturer_id"):
         accepted.setdefault(cid, set()).add(firm)
     sizes = []
-    for pk, _project, status in rows:
+    for pk, _project, status, _org in rows:
         n = len(accepted.get(pk, ())) if status == "formed" else 0
         sizes.append(float(n) if n else np.nan)
-    o = np.array([r[1] for r in rows])
+    o = np.array([r[3] for r in rows])
     status = np.array([r[2] for r in rows])
     size = np.array(sizes)
     out_sizes = {}

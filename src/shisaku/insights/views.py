@@ -132,8 +132,9 @@ def chart_svg(fig: Figure, filters: Filters) -> bytes:
                   if r.country in countries and (not filters.region or r.code == filters.region)}
         return charts.region_map(title, values, countries=countries, points=points,
                                  legend_label=_("Firms"),
-                                 no_data_label=_("Hatched: fewer than 5 firms (not shown). "
-                                                 "Grey: no firm listed."))
+                                 no_data_label=_("Hatched: not shown (fewer than 5 firms, or "
+                                                 "it would reveal such a number). Grey: no "
+                                                 "firm listed."))
     value_label = fig.columns[1][1] if len(fig.columns) > 1 else ""
     if fig.chart == "funnel":
         return charts.funnel(title, labels, [row[1] for row in fig.rows])
@@ -154,7 +155,7 @@ def chart_svg(fig: Figure, filters: Filters) -> bytes:
     if fig.code == "estimate_vs_quotes":
         labels = [f"{row[0]} · {row[1]}" for row in fig.rows]
         return charts.bar(title, labels, [row[3] for row in fig.rows],
-                          value_label=fig.columns[3][1], horizontal=True)
+                          value_label=fig.columns[3][1], horizontal=True, reference=1.0)
     if fig.code == "redesign":
         return charts.bar(title, labels[:2], [row[1] for row in fig.rows[:2]],
                           value_label=_("Projects"))
