@@ -22,7 +22,7 @@ def test_charts_drawn_concurrently_are_all_whole() -> None:
             else:
                 svg = cost_curve_svg({"射出成形": [(10, 5.0), (1000, 1.0)]}, title=f"単価 {i}")
             results[str(i)] = svg
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:
             failures.append(exc)
 
     threads = [threading.Thread(target=draw, args=(i,)) for i in range(12)]
