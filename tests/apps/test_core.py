@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import transaction
 
@@ -63,3 +65,15 @@ def test_pages_link_assets_that_are_served(client: object) -> None:
         assert finders.find(asset), asset
     assert "//" not in "".join(re.findall(r'<script[^>]+src="([^"]+)"', html)).replace(
         "/static/", "")
+
+
+def test_a_trailing_slash_too_many_redirects_to_the_page(client: Any) -> None:
+    """``/accounts/login/`` (the address Django users type) was a 404: the page is
+    ``/accounts/login``. Own case: the estimate's PCB form keeps its slash and its query."""
+    resp = client.get("/accounts/login/?next=/insights/")
+    assert resp.status_code == 301 and resp["Location"] == "/accounts/login?next=/insights/"
+    assert client.get("/accounts/me/").status_code == 301
+    assert client.get("/no-such-page/").status_code == 404
+    assert client.post("/accounts/login/").status_code == 404  # a form post is not redirected
+    assert client.get("/estimate/pcb/").status_code in (200, 302)  # has its slash already
+    assert client.get("/api/v1/manufacturers/").status_code == 404  # the API is exact

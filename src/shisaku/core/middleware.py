@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 __all__ = ["CONTENT_SECURITY_POLICY", "ContentSecurityPolicyMiddleware",
-           "InputGuardMiddleware", "RequestSizeLimitMiddleware"]
+           "InputGuardMiddleware", "RemoveSlashMiddleware", "RequestSizeLimitMiddleware"]
 
 # Scripts and styles only from our own static files (htmx comes from django-htmx's static
 # file); no inline script, no inline event handler, no eval. Images may be data: URIs (the
@@ -68,6 +68,31 @@ class ContentSecurityPolicyMiddleware:
         if content_type.startswith(("text/html", "application/xhtml+xml", "image/svg+xml")):
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class RemoveSlashMiddleware:
+    """The mirror of Django's APPEND_SLASH: a page GET that is a 404 only because of a trailing
+    slash (``/accounts/login/`` where the page is ``/accounts/login``) is redirected (301, query
+    kept) to the address without it. The API answers exactly what was asked."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        path = request.path_info
+        if (response.status_code != 404 or request.method not in ("GET", "HEAD")
+                or not path.endswith("/") or path == "/" or path.startswith("/api/")):
+            return response
+        from django.http import HttpResponsePermanentRedirect
+        from django.urls import is_valid_path
+
+        bare = path.rstrip("/")
+        if not bare or not is_valid_path(bare, getattr(request, "urlconf", None)):
+            return response
+        query = request.META.get("QUERY_STRING", "")
+        target = request.path[: len(request.path) - len(path)] + bare  # keep SCRIPT_NAME
+        return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
 
 
 # Reasons in English for the API; pages show them translated (gettext at answer time).
