@@ -56,7 +56,7 @@ def test_demo_loads_once_and_prints_logins(capsys: Any, demo_env: Any) -> None:
     assert (Manufacturer.objects.count(), Project.objects.count(), User.objects.count()) == (
         firms, projects, users)
     out = capsys.readouterr().out
-    assert "(0 added now)" in out and str(demo_env / "mail") in out
+    assert "(0 added now" in out and str(demo_env / "mail") in out
     assert json.loads((demo_env / "demo_logins.json").read_text()) == logins
 
 

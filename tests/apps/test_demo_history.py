@@ -165,8 +165,13 @@ def test_demo_history_sizes_invariants_and_second_run(settings: Any, tmp_path: A
     # Quotes and the instant estimate of the same file see the same part: the quoted unit
     # price is of the estimate's order (it was 5.9x for sheet metal when the generator priced
     # a hand-described box without the sheet-metal unfolding the estimate measures).
+    from shisaku.insights import build as insights_build
     from shisaku.insights.models import InsightCell
 
+    # the ratios themselves, not their privacy: a small test directory leaves most cells under
+    # five firms, so the figure is rebuilt here with every cell shown
+    monkeypatch.setattr(insights_build, "MIN_GROUP", 1)
+    insights_build.insights_refresh(force=True)
     ratios = InsightCell.objects.get(group="estimate", geo="", process="", period="all")
     medians = {(r["process"], r["band"]): r["median"] for r in ratios.data["rows"]
                if isinstance(r["median"], float)}
