@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 
+from shisaku.core import refusals
 from shisaku.core.links import LinkRefused
 from shisaku.core.parsers import NFCParser
 from shisaku.errors import InputError
@@ -23,7 +24,9 @@ from shisaku.taxonomy import UnknownCodeError
 
 class ApiErrorItem(Schema):
     """``reason`` in the reader's language; an engine's refusal also gives ``code`` (stable,
-    for programs) and ``params`` (the numbers and names in the sentence)."""
+    for programs: a key of ``engines.messages.REFUSALS``, or ``unknown_code`` for a taxonomy
+    code the platform does not know) and ``params`` (the numbers and names in the
+    sentence)."""
 
     field: str
     reason: str
@@ -117,7 +120,10 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(InputError)
 def _input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
-    return api.create_response(request, {"detail": [exc.as_dict()]}, status=422)
+    """An engine's refusal says its reason in the request's language (core.refusals), with
+    its ``code`` and ``params``; an app's own reason was translated where it was raised."""
+    return api.create_response(request, {"detail": [refusals.spoken_error(exc).as_dict()]},
+                               status=422)
 
 
 @api.exception_handler(ValidationError)
@@ -135,7 +141,9 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(UnknownCodeError)
 def _unknown_code(request: HttpRequest, exc: UnknownCodeError) -> HttpResponse:
-    detail = {"field": exc.kind, "reason": str(exc), "valid": exc.valid}
+    """An unknown taxonomy code: the kind as the field, the reason in the request's language,
+    the valid codes, ``code`` "unknown_code" with ``params`` ``{"kind", "codes"}``."""
+    detail = refusals.unknown_code_error(exc).as_dict()
     return api.create_response(request, {"detail": [detail]}, status=422)
 
 

@@ -15,9 +15,9 @@ from shisaku.engines.messages import REFUSALS, TEMPLATES, refuse
 from shisaku.errors import InputError
 
 ENGINES = Path(__file__).resolve().parents[2] / "src" / "shisaku" / "engines"
-# Engines outside the estimate whose reasons are still plain English (their apps translate
-# them later): named here so that the list can only shrink.
-NOT_YET = {"matching", "consortium"}
+# Engines whose reasons are still plain English: none left (matching and consortium now
+# refuse with codes too); a name here could only shrink the check.
+NOT_YET: set[str] = set()
 
 
 def _plain_reasons(tree: ast.AST) -> list[int]:
@@ -38,7 +38,7 @@ def test_the_check_finds_plain_reasons() -> None:
     assert _plain_reasons(ast.parse(code)) == [1, 2, 4]
 
 
-def test_no_estimating_engine_raises_a_plain_reason() -> None:
+def test_no_engine_raises_a_plain_reason() -> None:
     found = []
     for path in sorted(ENGINES.rglob("*.py")):
         if NOT_YET & set(path.relative_to(ENGINES).parts):

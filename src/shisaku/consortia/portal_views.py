@@ -15,6 +15,7 @@ from shisaku.consortia import links, selectors, services
 from shisaku.consortia.choices import LEAD, MemberState
 from shisaku.consortia.models import Consortium
 from shisaku.core.links import LinkRefused, link_rate_limited
+from shisaku.core.refusals import refusal
 from shisaku.directory.models import Manufacturer
 from shisaku.errors import InputError
 from shisaku.rfq.links import claim_path, claim_url_for_link
@@ -61,7 +62,7 @@ def portal_respond(request: HttpRequest, token: str) -> HttpResponse:
     try:
         services.member_respond(actor=links.link_actor(link), member=slots[0], answer=answer)
     except InputError as exc:
-        messages.error(request, exc.reason)
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("Answer sent. Thank you."))
     if answer == "decline":  # the firm's slots are released: the link no longer opens them
@@ -118,7 +119,7 @@ def link_reissue(request: HttpRequest, pk: int, manufacturer_pk: int) -> HttpRes
     try:
         links.member_link_issue(actor=request.user, consortium=consortium, manufacturer=firm)
     except InputError as exc:
-        messages.error(request, exc.reason)
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("A new link was e-mailed to the firm; the old one no longer "
                                     "opens the invitation."))

@@ -24,6 +24,7 @@ from shisaku.consortia.forms import (
     SendForm,
 )
 from shisaku.consortia.models import Consortium
+from shisaku.core.refusals import refusal
 from shisaku.errors import InputError
 from shisaku.projects.models import Project
 from shisaku.projects.selectors import coordinators_all
@@ -85,7 +86,7 @@ def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                     notes=form.cleaned_data["notes"])
             messages.success(request, _("Inquiry saved."))
         except InputError as exc:
-            messages.error(request, exc.reason)
+            messages.error(request, refusal(exc))
     else:
         messages.error(request, _("Please correct the inquiry form."))
     return redirect("consortia:inbox")
@@ -128,7 +129,7 @@ def window_send(request: HttpRequest, project_pk: int) -> HttpResponse:
                                  coordinator=form.cleaned_data["coordinator"],
                                  note=form.cleaned_data["note"])
         except InputError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+            form.add_error(exc.field if exc.field in form.fields else None, refusal(exc))
         else:
             messages.success(request, _("Sent: the coordinator will find makers for you."))
             return redirect("projects:detail", pk=project.pk)
@@ -148,7 +149,7 @@ def consortium_propose(request: HttpRequest, project_pk: int) -> HttpResponse:
     try:
         consortium = services.consortium_propose(actor=request.user, project=project)
     except InputError as exc:
-        messages.error(request, exc.reason)
+        messages.error(request, refusal(exc))
         return redirect("consortia:inbox")
     return redirect("consortia:detail", pk=consortium.pk)
 
@@ -242,16 +243,16 @@ def _apply_package_error(forms_by_id: dict[str, Any], places: ConstraintsForm,
     constraint's on its field, anything else at the top of the form."""
     field = exc.field
     if field.split(".")[0] in places.fields:
-        places.add_error(field.split(".")[0], exc.reason)
+        places.add_error(field.split(".")[0], refusal(exc))
         return
     if field.startswith("packages[") and "]" in field:
         package_id, _sep, rest = field[len("packages["):].partition("]")
         form = forms_by_id.get(package_id)
         if form is not None:
             name = rest.lstrip(".")
-            form.add_error(name if name in form.fields else None, exc.reason)
+            form.add_error(name if name in form.fields else None, refusal(exc))
             return
-    places.add_error(None, exc.reason)
+    places.add_error(None, refusal(exc))
 
 
 def _money(amount: Any, currency: str | None) -> str:
@@ -373,7 +374,7 @@ def _workflow(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResp
         action(actor=request.user, consortium=consortium)
         messages.success(request, done)
     except InputError as exc:
-        messages.error(request, exc.reason)
+        messages.error(request, refusal(exc))
     return redirect("consortia:detail", pk=pk)
 
 
@@ -398,7 +399,7 @@ def consortium_joint_quote(request: HttpRequest, pk: int) -> HttpResponse:
         services.joint_quote_open(actor=request.user, consortium=consortium)
         messages.success(request, _("The lead firm is asked for one joint quote."))
     except InputError as exc:
-        messages.error(request, exc.reason)
+        messages.error(request, refusal(exc))
     return redirect("consortia:detail", pk=pk)
 
 
@@ -415,7 +416,7 @@ def consortium_bookkeeping(request: HttpRequest, pk: int) -> HttpResponse:
                                        notes=form.cleaned_data["notes"])
             messages.success(request, _("Saved."))
         except InputError as exc:
-            messages.error(request, exc.reason)
+            messages.error(request, refusal(exc))
     return redirect("consortia:inbox")
 
 
@@ -448,5 +449,5 @@ def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
                                     answer=form.cleaned_data["answer"])
             messages.success(request, _("Answer sent."))
         except InputError as exc:
-            messages.error(request, exc.reason)
+            messages.error(request, refusal(exc))
     return redirect("consortia:invitations")

@@ -273,6 +273,7 @@ def _find_url_without(request: HttpRequest, params: tuple[str, ...]) -> str:
 @require_GET
 def manufacturer_find(request: HttpRequest) -> HttpResponse:
     """The matching page: a requirement in the query string, ranked results with reasons."""
+    from shisaku.core import refusals
     from shisaku.directory.adapters import match
     from shisaku.directory.matching import (
         FACTOR_LABELS,
@@ -291,10 +292,10 @@ def manufacturer_find(request: HttpRequest) -> HttpResponse:
         try:
             outcome = match(form.requirement(), top_k=form.cleaned_data.get("top") or 20)
         except InputError as exc:
-            form.add_error(None, f"{exc.field}: {exc.reason}")
+            form.add_error(None, f"{exc.field}: {refusals.refusal(exc)}")
             status = 400
         except UnknownCodeError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, refusals.unknown_code_error(exc).reason)
             status = 400
         else:
             result = outcome.to_dict(lang, translate_reason)

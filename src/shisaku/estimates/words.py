@@ -13,8 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shisaku import taxonomy
+from shisaku.core import refusals
 from shisaku.engines.messages import render
-from shisaku.errors import InputError
 
 __all__ = ["BREAKDOWN", "CHECK_TITLES", "SENTENCES", "describe", "label", "refusal", "spoken_error"]
 
@@ -75,52 +75,9 @@ SENTENCES: dict[str, Any] = {
     'lever_time': _('%(item)s time dominates: a lower-rate region or a faster process (e.g. moulding instead of printing) lowers it'),
     'lever_landed': _('landed costs dominate: consolidate shipments or make it closer to the client'),
     'lever_setup': _('set-up dominates: order more per batch'),
-    # why a file or an option is refused (engines.messages.REFUSALS)
-    'file_empty': _('the file is empty'),
-    'file_unreadable': _('cannot read %(name)s: %(detail)s'),
-    'file_too_large': _('%(bytes)s bytes exceed the limit of %(limit)s'),
-    'file_type_unsupported': _("unsupported file type '%(suffix)s'; use STL, OBJ, 3MF or STEP"),
-    'file_unparsable': _('cannot parse the %(format)s file: %(detail)s'),
-    'units_unknown': _("unknown unit '%(unit)s'"),
-    'triangles_too_many': _('the file holds %(triangles)s triangles, over the limit of %(limit)s triangles'),
-    'instances_too_many': _('the file places %(triangles)s triangles (objects repeated by reference), over the limit of %(limit)s triangles'),
-    'step_too_large': _('%(bytes)s bytes exceed the STEP limit of %(limit)s'),
-    'step_no_header': _('not a STEP file (no ISO-10303-21 header)'),
-    'step_truncated': _('the STEP file is truncated (no END-ISO-10303-21 trailer)'),
-    'step_unreadable': _('cannot read the STEP file (damaged or no solids)'),
-    'stl_not_stl': _('not an STL file (neither binary nor ASCII STL)'),
-    'stl_truncated': _('the binary STL file is truncated: header declares %(declared)s triangles (%(expected)s bytes) but the file has %(bytes)s bytes'),
-    'stl_length_mismatch': _('the binary STL header does not match the file length (not an STL file?)'),
-    'obj_face_too_many_vertices': _('a face of the OBJ file has %(vertices)s vertices, over the limit of %(limit)s vertices per face'),
-    'threemf_not_zip': _('not a 3MF file (not a valid zip archive)'),
-    'threemf_no_model': _('the 3MF archive has no 3D model part'),
-    'threemf_inflates_declared': _('the 3MF archive would inflate to %(bytes)s bytes, over the limit of %(limit)s bytes'),
-    'threemf_inflates': _('the 3MF archive inflates past the limit of %(limit)s bytes'),
-    'threemf_damaged': _('the 3MF archive is damaged: %(detail)s'),
-    'mesh_no_triangles': _('the %(format)s file has no triangles (no faces)'),
-    'mesh_non_finite': _('the mesh has non-finite vertex coordinates (NaN or infinity); export the part again'),
-    'mesh_too_few_triangles': _('the mesh has only %(triangles)s triangle(s); a solid needs at least 4 (export the part as a closed solid)'),
-    'mesh_flat': _('the mesh is flat (all vertices on one plane or line): it encloses no volume; export the part as a closed solid'),
-    'mesh_no_volume': _('the mesh encloses no volume (an open or flat surface); export the part as a closed solid'),
-    'mesh_degenerate': _('the mesh is degenerate (zero size)'),
-    'process_no_file_model': _('no cost model from a CAD file for %(processes)s'),
-    'process_pcb_from_file': _('no cost model from a CAD file for %(processes)s (PCBs are costed from board data, not a file)'),
-    'process_no_model': _("no cost model for '%(code)s'"),
-    'process_not_making': _('%(process)s does not make %(material)s'),
-    'material_no_process': _('none of the processes makes %(material)s'),
-    'material_no_price': _("no %(form)s price for '%(code)s'"),
-    'region_no_rates': _("no rate table for region '%(code)s'"),
-    'country_unknown': _("unknown country '%(code)s'"),
-    'currency_no_rate': _('no exchange rate for %(currency)s'),
-    'quantities_not_positive': _('quantities must be positive integers'),
-    'lead_days_below_one': _('the longest lead time must be at least one day'),
-    'target_not_positive': _('the target unit cost must be positive'),
-    'board_size_missing': _('give the board size as width and height in mm'),
-    'board_area_not_positive': _('the board area must be positive'),
-    'board_sides': _('components go on 1 or 2 sides'),
-    'counts_negative': _('counts cannot be negative'),
-    'layers_no_price': _('no price for %(layers)d layers'),
 }
+
+SENTENCES.update(refusals.SENTENCES)  # why a file or an option is refused (core.refusals)
 
 CHECK_TITLES: dict[str, Any] = {
     "non_watertight": _("Open mesh"),
@@ -209,20 +166,6 @@ def describe(item: Mapping[str, Any] | str | None) -> str:
     return render(str(template), item.get("params") or {}, label)
 
 
-def refusal(exc: InputError) -> str:
-    """An ``InputError``'s reason in the current language: the sentence of its engine
-    ``code`` with its ``params``; the ``reason`` as given when it has no code (the apps'
-    own reasons are translated where they are raised)."""
-    template = SENTENCES.get(exc.code) if exc.code else None
-    if template is None:
-        return exc.reason
-    return render(str(template), exc.params, label)
-
-
-def spoken_error(exc: InputError) -> InputError:
-    """``exc`` with its reason in the current language (:func:`refusal`); ``field``,
-    ``valid``, ``code`` and ``params`` kept, so the API's 422 carries the code beside it."""
-    if not exc.code:
-        return exc
-    return InputError(exc.field, refusal(exc), valid=exc.valid or None, code=exc.code,
-                      params=exc.params)
+# the one translator of engine refusals (every app uses it; kept here for the estimate's views)
+refusal = refusals.refusal
+spoken_error = refusals.spoken_error

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shisaku import taxonomy
-from shisaku.errors import InputError
+from shisaku.engines.messages import refuse
 
 __all__ = [
     "DEFAULT_BASE_COST_PER_PROCESS",
@@ -96,31 +96,31 @@ class WorkPackage:
     def from_dict(cls, data: Mapping[str, Any], *, field_prefix: str = "packages") -> WorkPackage:
         """Validate and build a package from plain data; raises InputError / UnknownCodeError."""
         if not isinstance(data, Mapping):
-            raise InputError(field_prefix, "a work package must be an object")
+            raise refuse(field_prefix, "package_not_object")
         package_id = data.get("id")
         if not isinstance(package_id, str) or not package_id.strip():
-            raise InputError(f"{field_prefix}.id", "a non-empty string is required")
+            raise refuse(f"{field_prefix}.id", "package_id_missing")
         if package_id == "lead":
-            raise InputError(f"{field_prefix}.id", "'lead' is reserved for the lead role")
+            raise refuse(f"{field_prefix}.id", "package_id_lead")
         where = f"{field_prefix}[{package_id}]"
         processes = _code_list(data.get("processes"), "process", f"{where}.processes")
         if not processes:
-            raise InputError(f"{where}.processes", "at least one process is required")
+            raise refuse(f"{where}.processes", "package_no_process")
         materials = _code_list(data.get("materials"), "material", f"{where}.materials")
         quantity = data.get("quantity")
         if quantity is not None and (
             isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1
         ):
-            raise InputError(f"{where}.quantity", "a positive integer number of pieces")
+            raise refuse(f"{where}.quantity", "pieces_not_positive")
         size = _part_size(data.get("part_size_mm"), f"{where}.part_size_mm")
         depends_on = data.get("depends_on") or []
         if not isinstance(depends_on, list) or not all(isinstance(d, str) for d in depends_on):
-            raise InputError(f"{where}.depends_on", "a list of package ids")
+            raise refuse(f"{where}.depends_on", "package_ids_not_list")
         base_cost = data.get("base_cost")
         if base_cost is not None and (
             isinstance(base_cost, bool) or not isinstance(base_cost, int | float) or base_cost < 0
         ):
-            raise InputError(f"{where}.base_cost", "a non-negative number of cost units")
+            raise refuse(f"{where}.base_cost", "cost_negative")
         parts = data.get("parts") or []
         return cls(
             id=package_id,
@@ -138,23 +138,19 @@ class WorkPackage:
 def packages_from_dicts(items: object, *, field_name: str = "packages") -> list[WorkPackage]:
     """Validate a list of package dicts: unique ids, known dependencies, no cycle."""
     if not isinstance(items, list) or not items:
-        raise InputError(field_name, "a non-empty list of work packages")
+        raise refuse(field_name, "packages_not_list")
     packages = [WorkPackage.from_dict(item, field_prefix=field_name) for item in items]
     ids = [p.id for p in packages]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise InputError(f"{field_name}.id", f"duplicate package ids: {', '.join(duplicates)}")
+        raise refuse(f"{field_name}.id", "package_ids_duplicate", ids=', '.join(duplicates))
     known = set(ids)
     for package in packages:
         unknown = sorted(set(package.depends_on) - known)
         if unknown:
-            raise InputError(
-                f"{field_name}[{package.id}].depends_on",
-                f"unknown package ids: {', '.join(unknown)}",
-                valid=sorted(known),
-            )
+            raise refuse(f"{field_name}[{package.id}].depends_on", "depends_unknown", valid=sorted(known), ids=', '.join(unknown))
         if package.id in package.depends_on:
-            raise InputError(f"{field_name}[{package.id}].depends_on", "depends on itself")
+            raise refuse(f"{field_name}[{package.id}].depends_on", "package_self_dependency")
     _check_acyclic(packages, field_name)
     return packages
 
@@ -178,7 +174,7 @@ def split_work_packages(parts: Sequence[Mapping[str, Any]]) -> list[WorkPackage]
     groups: dict[str, dict[str, Any]] = {}
     for index, part in enumerate(parts):
         if not isinstance(part, Mapping):
-            raise InputError(f"parts[{index}]", "a part must be an object")
+            raise refuse(f"parts[{index}]", "part_not_object")
         where = f"parts[{index}]"
         processes = _code_list(part.get("processes"), "process", f"{where}.processes")
         materials = _code_list(part.get("materials"), "material", f"{where}.materials")
@@ -186,7 +182,7 @@ def split_work_packages(parts: Sequence[Mapping[str, Any]]) -> list[WorkPackage]
         if quantity is not None and (
             isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1
         ):
-            raise InputError(f"{where}.quantity", "a positive integer number of pieces")
+            raise refuse(f"{where}.quantity", "pieces_not_positive")
         size = _part_size(part.get("part_size_mm"), f"{where}.part_size_mm")
         name = str(part.get("name") or f"part {index + 1}")
         kinds = [_KIND_OF[p] for p in processes if p != _FINISHING]
@@ -247,7 +243,7 @@ def _code_list(value: object, kind: str, field_name: str) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InputError(field_name, f"a list of {kind} codes")
+        raise refuse(field_name, "processes_not_list" if kind == "process" else "materials_not_list")
     taxonomy.validate_codes(kind, value)
     return list(dict.fromkeys(value))
 
@@ -260,7 +256,7 @@ def _part_size(value: object, field_name: str) -> tuple[float, float, float] | N
         or len(value) != 3
         or not all(isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in value)
     ):
-        raise InputError(field_name, "three positive numbers (x, y, z in mm)")
+        raise refuse(field_name, "part_size_not_three")
     return (float(value[0]), float(value[1]), float(value[2]))
 
 
@@ -293,8 +289,7 @@ def _check_acyclic(packages: Iterable[WorkPackage], field_name: str) -> None:
         for nxt in deps[node]:
             if state.get(nxt) == 1:
                 cycle = [*path[path.index(nxt):], nxt] if nxt in path else [node, nxt]
-                raise InputError(f"{field_name}.depends_on",
-                                 f"dependency cycle: {' -> '.join(cycle)}")
+                raise refuse(f"{field_name}.depends_on", "dependency_cycle", cycle=' -> '.join(cycle))
             if nxt not in state:
                 visit(nxt, [*path, nxt])
         state[node] = 2

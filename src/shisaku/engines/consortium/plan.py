@@ -11,7 +11,7 @@ from shisaku.engines.consortium.evaluate import Team, team_terms
 from shisaku.engines.consortium.packages import packages_from_dicts, split_work_packages
 from shisaku.engines.consortium.problem import POINTS_PER_UNIT, Problem, build_problem
 from shisaku.engines.consortium.solver import SolveResult, solve
-from shisaku.errors import InputError
+from shisaku.engines.messages import refuse
 
 __all__ = ["DEFAULT_TIME_LIMIT_S", "format_plan", "plan_consortium"]
 
@@ -90,18 +90,18 @@ def plan_consortium(
     UnknownCodeError for bad input.
     """
     if not isinstance(request, Mapping):
-        raise InputError("", "the request must be a JSON object")
+        raise refuse("", "request_not_object")
     if "manufacturers_file" in request and "manufacturers" not in request:
-        raise InputError("manufacturers_file", "not accepted here; send the records inline")
+        raise refuse("manufacturers_file", "manufacturers_file_refused")
     limit = time_limit_s if time_limit_s is not None else request.get("time_limit_s",
                                                                         DEFAULT_TIME_LIMIT_S)
     seed = request.get("seed", 0)
     gap_limit = request.get("gap_limit", 0.0)
     for name, value in (("time_limit_s", limit), ("gap_limit", gap_limit)):
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise InputError(name, "a non-negative number")
+            raise refuse(name, "not_non_negative")
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise InputError("seed", "an integer")
+        raise refuse("seed", "not_integer")
     budget = Budget(float(limit), clock=clock, started=started)
     try:
         problem = build_problem(request, budget=budget)

@@ -30,7 +30,7 @@ from shisaku.engines.consortium.packages import (
     packages_from_dicts,
     split_work_packages,
 )
-from shisaku.errors import InputError
+from shisaku.engines.messages import refuse
 
 __all__ = [
     "DEFAULT_RATING",
@@ -78,15 +78,15 @@ class Weights:
         if data is None:
             return cls()
         if not isinstance(data, Mapping):
-            raise InputError("weights", "an object of term -> weight")
+            raise refuse("weights", "weights_not_object")
         valid = list(cls.__dataclass_fields__)
         unknown = sorted(set(data) - set(valid))
         if unknown:
-            raise InputError("weights", f"unknown weights: {', '.join(unknown)}", valid=valid)
+            raise refuse("weights", "weights_unknown", valid=valid, names=', '.join(unknown))
         values: dict[str, float] = {}
         for key, value in data.items():
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise InputError(f"weights.{key}", "a non-negative number")
+                raise refuse(f"weights.{key}", "not_non_negative")
             values[key] = float(value)
         return cls(**values)
 
@@ -331,28 +331,28 @@ class Problem:
 def _firm_from_record(record: object, index: int) -> Firm:
     where = f"manufacturers[{index}]"
     if not isinstance(record, Mapping):
-        raise InputError(where, "a manufacturer record must be an object")
+        raise refuse(where, "firm_not_object")
     if record.get("id") is None:
-        raise InputError(f"{where}.id", "every manufacturer needs an id")
+        raise refuse(f"{where}.id", "firm_id_missing")
     lat, lon = record.get("lat"), record.get("lon")
     if lat is None or lon is None:
         region_code = record.get("region")
         if not isinstance(region_code, str):
-            raise InputError(f"{where}.lat", "lat/lon or a region code is required")
+            raise refuse(f"{where}.lat", "firm_no_place")
         lat, lon = taxonomy.region_centroid(region_code)
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
-        raise InputError(f"{where}.lat", "lat and lon must be numbers (degrees)")
+        raise refuse(f"{where}.lat", "firm_lat_lon_not_numbers")
     caps = record.get("capabilities")
     if caps is None:
         caps = []
     if not isinstance(caps, list) or not all(isinstance(c, Mapping) for c in caps):
-        raise InputError(f"{where}.capabilities", "a list of capability objects")
+        raise refuse(f"{where}.capabilities", "capabilities_not_list")
     for j, cap in enumerate(caps):
         _check_capability(cap, f"{where}.capabilities[{j}]")
     capacity = record.get("capacity_jobs")
     if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int)
                                  or capacity < 0):
-        raise InputError(f"{where}.capacity_jobs", "a non-negative integer or null")
+        raise refuse(f"{where}.capacity_jobs", "capacity_not_integer")
     price_level = _number(record.get("price_level"), 1.0, f"{where}.price_level")
     reply = _number(record.get("reply_median_hours"), DEFAULT_REPLY_HOURS,
                     f"{where}.reply_median_hours")
@@ -377,28 +377,28 @@ _NUMBER = (int, float)
 def _check_capability(cap: Mapping[str, Any], where: str) -> None:
     """Reject capabilities the eligibility check could not read (types only; codes are free)."""
     if type(cap.get("process")) is not str:
-        raise InputError(f"{where}.process", "a process code")
+        raise refuse(f"{where}.process", "capability_process_missing")
     envelope = cap.get("max_part_mm")
     if envelope is not None and (
         type(envelope) not in (list, tuple) or len(envelope) != 3
         or type(envelope[0]) not in _NUMBER or type(envelope[1]) not in _NUMBER
         or type(envelope[2]) not in _NUMBER
     ):
-        raise InputError(f"{where}.max_part_mm", "three numbers (mm) or null")
+        raise refuse(f"{where}.max_part_mm", "envelope_not_three")
     for key in ("min_lot", "max_lot", "lead_time_days"):
         value = cap.get(key)
         if value is not None and type(value) not in _NUMBER:
-            raise InputError(f"{where}.{key}", "a number or null")
+            raise refuse(f"{where}.{key}", "number_or_null")
     materials = cap.get("materials")
     if materials is not None and type(materials) is not list:
-        raise InputError(f"{where}.materials", "a list of material codes")
+        raise refuse(f"{where}.materials", "materials_not_list")
 
 
 def _number(value: object, default: float, field_name: str) -> float:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InputError(field_name, "a number")
+        raise refuse(field_name, "not_a_number")
     return float(value)
 
 
@@ -407,25 +407,25 @@ def _priced(items: object, field_name: str, packages: set[str]) -> dict[tuple[st
     if items is None:
         return {}
     if not isinstance(items, list):
-        raise InputError(field_name, "a list of {package, manufacturer, total_cost}")
+        raise refuse(field_name, "offers_not_list")
     source = "quote" if field_name == "quotes" else "estimate"
     out: dict[tuple[str, str], Offer] = {}
     for i, item in enumerate(items):
         where = f"{field_name}[{i}]"
         if not isinstance(item, Mapping):
-            raise InputError(where, "an object")
+            raise refuse(where, "not_an_object")
         package = item.get("package")
         if package not in packages:
-            raise InputError(f"{where}.package", "unknown package id", valid=sorted(packages))
+            raise refuse(f"{where}.package", "offer_package_unknown", valid=sorted(packages))
         if item.get("manufacturer") is None:
-            raise InputError(f"{where}.manufacturer", "a manufacturer id is required")
+            raise refuse(f"{where}.manufacturer", "offer_firm_missing")
         cost = item.get("total_cost")
         if isinstance(cost, bool) or not isinstance(cost, int | float) or cost < 0:
-            raise InputError(f"{where}.total_cost", "a non-negative number of cost units")
+            raise refuse(f"{where}.total_cost", "cost_negative")
         days = item.get("lead_time_days")
         if days is not None and (isinstance(days, bool) or not isinstance(days, int | float)
                                  or days < 0):
-            raise InputError(f"{where}.lead_time_days", "a non-negative number of days")
+            raise refuse(f"{where}.lead_time_days", "days_negative")
         out[(str(package), str(item["manufacturer"]))] = Offer(
             cost=float(cost), lead_time_days=-1 if days is None else math.ceil(days),
             source=source)
@@ -436,7 +436,7 @@ def _id_set(value: object, field_name: str) -> frozenset[str]:
     if value is None:
         return frozenset()
     if not isinstance(value, list):
-        raise InputError(field_name, "a list of manufacturer ids")
+        raise refuse(field_name, "firm_ids_not_list")
     return frozenset(str(v) for v in value)
 
 
@@ -444,33 +444,31 @@ def _constraints(data: object, package_ids: set[str]) -> Constraints:
     if data is None:
         return Constraints()
     if not isinstance(data, Mapping):
-        raise InputError("constraints", "an object")
+        raise refuse("constraints", "not_an_object")
     valid = ["same_country", "countries", "max_distance_to_lead_km", "required",
              "required_lead", "integrators", "regions", "max_distance_km", "origin",
              "origin_region"]
     unknown = sorted(set(data) - set(valid))
     if unknown:
-        raise InputError("constraints", f"unknown constraints: {', '.join(unknown)}", valid=valid)
+        raise refuse("constraints", "constraints_unknown", valid=valid, names=', '.join(unknown))
     countries = data.get("countries")
     if countries is not None:
         if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
-            raise InputError("constraints.countries", "a list of ISO country codes")
+            raise refuse("constraints.countries", "countries_not_list")
         known = set(taxonomy.COUNTRIES)
         bad = sorted(set(countries) - known)
         if bad:
-            raise InputError("constraints.countries", f"unknown countries: {', '.join(bad)}",
-                             valid=sorted(known))
+            raise refuse("constraints.countries", "countries_unknown", valid=sorted(known), codes=', '.join(bad))
     max_km = data.get("max_distance_to_lead_km")
     if max_km is not None and (isinstance(max_km, bool) or not isinstance(max_km, int | float)
                                or max_km < 0):
-        raise InputError("constraints.max_distance_to_lead_km", "a non-negative number of km")
+        raise refuse("constraints.max_distance_to_lead_km", "km_negative")
     required = data.get("required") or {}
     if not isinstance(required, Mapping):
-        raise InputError("constraints.required", "an object of package id -> manufacturer id")
+        raise refuse("constraints.required", "required_not_object")
     bad = sorted(set(required) - package_ids)
     if bad:
-        raise InputError("constraints.required", f"unknown packages: {', '.join(bad)}",
-                         valid=sorted(package_ids))
+        raise refuse("constraints.required", "packages_unknown", valid=sorted(package_ids), ids=', '.join(bad))
     lead = data.get("required_lead")
     regions = _regions(data.get("regions"))
     max_distance_km, origin = _distance_limit(data)
@@ -489,12 +487,11 @@ def _regions(value: object) -> frozenset[str] | None:
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
-        raise InputError("constraints.regions", "a list of region or block codes")
+        raise refuse("constraints.regions", "regions_not_list")
     known = set(taxonomy.REGIONS) | set(taxonomy.BLOCKS)
     bad = sorted(set(value) - known)
     if bad:
-        raise InputError("constraints.regions", f"unknown regions: {', '.join(bad)}",
-                         valid=sorted(known))
+        raise refuse("constraints.regions", "regions_unknown", valid=sorted(known), codes=', '.join(bad))
     return frozenset(value)
 
 
@@ -503,21 +500,20 @@ def _distance_limit(data: Mapping[str, Any]) -> tuple[float | None, tuple[float,
     if max_km is None:
         return None, None
     if isinstance(max_km, bool) or not isinstance(max_km, int | float) or max_km < 0:
-        raise InputError("constraints.max_distance_km", "a non-negative number of km")
+        raise refuse("constraints.max_distance_km", "km_negative")
     origin = data.get("origin")
     if isinstance(origin, Mapping):
         lat, lon = origin.get("lat"), origin.get("lon")
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
-            raise InputError("constraints.origin", "lat and lon in degrees")
+            raise refuse("constraints.origin", "origin_not_degrees")
         return float(max_km), (float(lat), float(lon))  # type: ignore[arg-type]
     code = data.get("origin_region")
     if not isinstance(code, str):
-        raise InputError("constraints.origin_region",
-                         "a region code (or an origin) to measure the distance from")
+        raise refuse("constraints.origin_region", "distance_no_origin_region")
     try:
         return float(max_km), taxonomy.region_centroid(code)
     except (KeyError, ValueError, taxonomy.UnknownCodeError):
-        raise InputError("constraints.origin_region", f"unknown region: {code}") from None
+        raise refuse("constraints.origin_region", "region_unknown", code=code) from None
 
 
 PLACE_CONSTRAINTS = ("countries", "regions", "max_distance_km")
@@ -544,16 +540,15 @@ def _willingness(data: object, package_ids: set[str]) -> dict[str, frozenset[str
     if data is None:
         return {}
     if not isinstance(data, Mapping):
-        raise InputError("willingness", "an object of manufacturer id -> [package ids, 'lead']")
+        raise refuse("willingness", "willingness_not_object")
     out: dict[str, frozenset[str]] = {}
     valid = [*sorted(package_ids), "lead"]
     for key, value in data.items():
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InputError(f"willingness.{key}", "a list of package ids (and 'lead')")
+            raise refuse(f"willingness.{key}", "willingness_not_list")
         bad = sorted(set(value) - set(valid))
         if bad:
-            raise InputError(f"willingness.{key}", f"unknown packages: {', '.join(bad)}",
-                             valid=valid)
+            raise refuse(f"willingness.{key}", "packages_unknown", valid=valid, ids=', '.join(bad))
         out[str(key)] = frozenset(value)
     return out
 
@@ -567,21 +562,21 @@ def build_problem(request: Mapping[str, Any], *, budget: Budget | None = None) -
     while reading the firms or checking their eligibility.
     """
     if not isinstance(request, Mapping):
-        raise InputError("", "the request must be a JSON object")
+        raise refuse("", "request_not_object")
     if request.get("packages") is not None:
         packages = packages_from_dicts(request["packages"])
     elif request.get("parts") is not None:
         parts = request["parts"]
         if not isinstance(parts, list) or not parts:
-            raise InputError("parts", "a non-empty list of parts")
+            raise refuse("parts", "parts_not_list")
         packages = split_work_packages(parts)
     else:
-        raise InputError("packages", "give 'packages' (work packages) or 'parts'")
+        raise refuse("packages", "packages_missing")
     package_ids = {p.id for p in packages}
 
     records = request.get("manufacturers")
     if not isinstance(records, list):
-        raise InputError("manufacturers", "a list of manufacturer records")
+        raise refuse("manufacturers", "firms_not_list")
     firms = []
     for i, r in enumerate(records):
         if budget is not None and i % CHECK_EVERY == 0:
@@ -590,18 +585,18 @@ def build_problem(request: Mapping[str, Any], *, budget: Budget | None = None) -
     keys = [f.key for f in firms]
     if len(set(keys)) != len(keys):
         dup = sorted({k for k in keys if keys.count(k) > 1})
-        raise InputError("manufacturers.id", f"duplicate ids: {', '.join(dup[:10])}")
+        raise refuse("manufacturers.id", "firm_ids_duplicate", ids=', '.join(dup[:10]))
 
     stage = request.get("stage")
     if stage is not None:
         taxonomy.validate_codes("stage", [stage])
     certifications = request.get("certifications") or []
     if not isinstance(certifications, list):
-        raise InputError("certifications", "a list of certification codes")
+        raise refuse("certifications", "certifications_not_list")
     taxonomy.validate_codes("certification", certifications)
     client_country = request.get("client_country")
     if client_country is not None and not isinstance(client_country, str):
-        raise InputError("client_country", "an ISO country code")
+        raise refuse("client_country", "client_country_not_code")
 
     weights = Weights.from_dict(request.get("weights"))
     constraints = _constraints(request.get("constraints"), package_ids)
@@ -610,8 +605,7 @@ def build_problem(request: Mapping[str, Any], *, budget: Budget | None = None) -
                       ("required_lead", {constraints.required_lead} - {None})):
         missing = sorted(str(i) for i in ids - known)
         if missing:
-            raise InputError(f"constraints.{name}",
-                             f"not among the manufacturers: {', '.join(missing)}")
+            raise refuse(f"constraints.{name}", "firms_not_among", ids=', '.join(missing))
     declined = _id_set(request.get("declined"), "declined")
     willingness = _willingness(request.get("willingness"), package_ids)
     quotes = _priced(request.get("quotes"), "quotes", package_ids)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shisaku import taxonomy
-from shisaku.errors import InputError
+from shisaku.engines.messages import refuse
 
 __all__ = ["REQUIREMENT_FIELDS", "Requirement", "parse_requirement"]
 
@@ -95,23 +95,23 @@ class Requirement:
 def _number(field: str, value: object) -> float:
     # bool is an int in Python; a JSON true is not a number for us.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(field, "must be a number")
+        raise refuse(field, "match_not_number")
     number = float(value)
     if not math.isfinite(number):
-        raise InputError(field, "must be a finite number")
+        raise refuse(field, "match_not_finite")
     return number
 
 
 def _code_list(field: str, kind: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise InputError(field, "must be a list of codes")
+        raise refuse(field, "match_codes_not_list")
     taxonomy.validate_codes(kind, value)
     return tuple(dict.fromkeys(value))  # drop repeats, keep the order given
 
 
 def _code(field: str, kind: str, value: object) -> str:
     if not isinstance(value, str):
-        raise InputError(field, "must be a code (a string)")
+        raise refuse(field, "match_code_not_string")
     taxonomy.validate_codes(kind, [value])
     return value
 
@@ -120,36 +120,35 @@ def _quantity(value: object) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError("quantity", "must be a whole number of units")
+        raise refuse("quantity", "quantity_not_whole")
     if value <= 0:
-        raise InputError("quantity", "must be at least 1")
+        raise refuse("quantity", "quantity_below_one")
     return value
 
 
 def _part_size(value: object) -> tuple[float, float, float]:
     if not isinstance(value, list | tuple) or len(value) != 3:
-        raise InputError("part_size_mm", "must be a list of three sizes in mm [x, y, z]")
+        raise refuse("part_size_mm", "match_size_not_three")
     sizes = [_number("part_size_mm", v) for v in value]
     if any(s <= 0 for s in sizes):
-        raise InputError("part_size_mm", "every size must be greater than 0 mm")
+        raise refuse("part_size_mm", "match_size_not_positive")
     return (sizes[0], sizes[1], sizes[2])
 
 
 def _origin(value: object) -> tuple[float, float]:
     if not isinstance(value, Mapping):
-        raise InputError("origin", 'must be an object {"lat": …, "lon": …}')
+        raise refuse("origin", "origin_not_object")
     extra = sorted(set(value) - {"lat", "lon"})
     if extra:
-        raise InputError("origin", f"unknown key(s): {', '.join(map(str, extra))}",
-                         valid=["lat", "lon"])
+        raise refuse("origin", "origin_keys_unknown", valid=["lat", "lon"], names=', '.join(map(str, extra)))
     if "lat" not in value or "lon" not in value:
-        raise InputError("origin", "needs both lat and lon")
+        raise refuse("origin", "origin_lat_lon_missing")
     lat = _number("origin.lat", value["lat"])
     lon = _number("origin.lon", value["lon"])
     if not -90.0 <= lat <= 90.0:
-        raise InputError("origin.lat", "must be between -90 and 90 degrees")
+        raise refuse("origin.lat", "latitude_out_of_range")
     if not -180.0 <= lon <= 180.0:
-        raise InputError("origin.lon", "must be between -180 and 180 degrees")
+        raise refuse("origin.lon", "longitude_out_of_range")
     return (lat, lon)
 
 
@@ -164,11 +163,10 @@ def parse_requirement(data: object) -> Requirement:
     if isinstance(data, Requirement):
         return data
     if not isinstance(data, Mapping):
-        raise InputError("", "the requirement must be a JSON object")
+        raise refuse("", "requirement_not_object")
     unknown = sorted(str(k) for k in data if k not in REQUIREMENT_FIELDS)
     if unknown:
-        raise InputError(unknown[0], f"unknown field(s): {', '.join(unknown)}",
-                         valid=list(REQUIREMENT_FIELDS))
+        raise refuse(unknown[0], "requirement_fields_unknown", valid=list(REQUIREMENT_FIELDS), names=', '.join(unknown))
     values: dict[str, Any] = {}
     for name, raw in data.items():
         if raw is None:
@@ -185,16 +183,15 @@ def parse_requirement(data: object) -> Requirement:
             values[name] = _origin(raw)
         elif name == "origin_region":
             if not isinstance(raw, str):
-                raise InputError(name, "must be a region code (a string)")
+                raise refuse(name, "region_not_string")
             if raw not in taxonomy.REGIONS:
-                raise InputError(name, f"no region with code {raw!r}",
-                                 valid=sorted(taxonomy.REGIONS))
+                raise refuse(name, "region_no_code", valid=sorted(taxonomy.REGIONS), code=raw)
             values[name] = raw
         elif name == "max_distance_km":
             distance = _number(name, raw)
             if distance <= 0:
-                raise InputError(name, "must be greater than 0 km")
+                raise refuse(name, "distance_not_positive")
             values[name] = distance
     if "max_distance_km" in values and "origin" not in values and "origin_region" not in values:
-        raise InputError("max_distance_km", "needs an origin or an origin_region to measure from")
+        raise refuse("max_distance_km", "distance_no_origin")
     return Requirement(**values)

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from shisaku import taxonomy
-from shisaku.errors import InputError
+from shisaku.engines.messages import refuse
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -99,14 +99,14 @@ def validate_weights(weights: Mapping[str, float] | None = None) -> dict[str, fl
     merged = dict(DEFAULT_WEIGHTS)
     for name, value in (weights or {}).items():
         if name not in DEFAULT_WEIGHTS:
-            raise InputError("weights", f"unknown factor {name!r}", valid=list(FACTORS))
+            raise refuse("weights", "factor_unknown", valid=list(FACTORS), name=name)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InputError("weights", f"the weight of {name} must be a number")
+            raise refuse("weights", "weight_not_number", name=name)
         if not math.isfinite(value) or value < 0:
-            raise InputError("weights", f"the weight of {name} must be a finite number ≥ 0")
+            raise refuse("weights", "weight_not_finite", name=name)
         merged[name] = float(value)
     if sum(merged.values()) <= 0:
-        raise InputError("weights", "at least one weight must be greater than 0")
+        raise refuse("weights", "weights_all_zero")
     return merged
 
 
