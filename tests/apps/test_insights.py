@@ -300,7 +300,7 @@ def test_the_open_data_page_publishes_the_statistics_too(history: dict[str, Any]
     assert "insights-funnel" in [r["name"] for r in package["resources"]]
     for bad in ("insights/../datapackage.json", "insights/nope.csv", "insights/",
                 "../shisaku.sqlite3"):
-        assert client.get(f"/manufacturers/open-data/{bad}").status_code == 404, bad
+        assert client.get(f"/manufacturers/open-data/{bad}", follow=True).status_code == 404, bad
     first = package["version"]
     insights_refresh(now=NOW + dt.timedelta(days=1), force=True)
     again = json.loads(b"".join(
