@@ -15,9 +15,6 @@ from shisaku.engines.messages import REFUSALS, TEMPLATES, refuse
 from shisaku.errors import InputError
 
 ENGINES = Path(__file__).resolve().parents[2] / "src" / "shisaku" / "engines"
-# Engines whose reasons are still plain English: none left (matching and consortium now
-# refuse with codes too); a name here could only shrink the check.
-NOT_YET: set[str] = set()
 
 
 def _plain_reasons(tree: ast.AST) -> list[int]:
@@ -41,8 +38,6 @@ def test_the_check_finds_plain_reasons() -> None:
 def test_no_engine_raises_a_plain_reason() -> None:
     found = []
     for path in sorted(ENGINES.rglob("*.py")):
-        if NOT_YET & set(path.relative_to(ENGINES).parts):
-            continue
         found += [f"{path.relative_to(ENGINES)}:{n}"
                   for n in _plain_reasons(ast.parse(path.read_text(encoding="utf-8")))]
     assert found == []

@@ -10,6 +10,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from shisaku.core import refusals
 from shisaku.errors import InputError
 from shisaku.estimates import selectors, words
 from shisaku.estimates.forms import TARGET_CURRENCIES, parse_quantities
@@ -99,7 +100,7 @@ def create_estimate(request: HttpRequest, file: File[UploadedFile],
     try:
         estimate = estimate_create(owner=request.user, upload=file, options=options)
     except InputError as exc:  # an engine's refusal: its reason in the reader's language
-        raise words.spoken_error(exc) from None
+        raise refusals.spoken_error(exc) from None
     return Status(201, _out(estimate))
 
 

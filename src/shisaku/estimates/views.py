@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from shisaku.core import refusals
 from shisaku.errors import InputError
 from shisaku.estimates import selectors, words
 from shisaku.estimates.choices import EstimateStatus
@@ -31,7 +32,7 @@ def estimate_new(request: HttpRequest) -> HttpResponse:
             estimate = estimate_create(owner=request.user, upload=form.cleaned_data["file"],
                                        options=form.options())
         except InputError as exc:
-            form.add_error(exc.field if exc.field in form.fields else "file", words.refusal(exc))
+            form.add_error(exc.field if exc.field in form.fields else "file", refusals.refusal(exc))
         except UnknownCodeError as exc:
             form.add_error(None, str(exc))
         else:
@@ -57,7 +58,7 @@ def estimate_part_file(request: HttpRequest, file_id: int) -> HttpResponse:
     try:
         estimate = make_estimate(owner=request.user, part_file=part_file)
     except (InputError, UnknownCodeError) as exc:
-        messages.error(request, words.refusal(exc) if isinstance(exc, InputError) else str(exc))
+        messages.error(request, refusals.refusal(exc) if isinstance(exc, InputError) else str(exc))
         return redirect("projects:detail", pk=part_file.part.project_id)
     return redirect("estimates:detail", pk=estimate.pk)
 
@@ -212,7 +213,7 @@ def estimate_pcb(request: HttpRequest) -> HttpResponse:
                 smt_placements=d.get("smt_placements"), tht_joints=d["tht_joints"],
                 sides=d["sides"], region=d["region"], client_country=d["client_country"])
         except InputError as exc:
-            form.add_error(None, words.refusal(exc))
+            form.add_error(None, refusals.refusal(exc))
     status = 400 if request.method == "POST" and result is None else 200
     return render(request, "estimates/pcb.html", {"form": form, "result": result},
                   status=status)
@@ -232,5 +233,5 @@ def estimate_mesh(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         preview = estimate_preview(estimate=estimate)
     except InputError as exc:
-        return JsonResponse({"detail": [words.spoken_error(exc).as_dict()]}, status=422)
+        return JsonResponse({"detail": [refusals.spoken_error(exc).as_dict()]}, status=422)
     return JsonResponse(preview)

@@ -16,7 +16,7 @@ from shisaku import taxonomy
 from shisaku.core import refusals
 from shisaku.engines.messages import render
 
-__all__ = ["BREAKDOWN", "CHECK_TITLES", "SENTENCES", "describe", "label", "refusal", "spoken_error"]
+__all__ = ["BREAKDOWN", "CHECK_TITLES", "SENTENCES", "describe", "label"]
 
 SENTENCES: dict[str, Any] = {
     'bodies_flipped': _('%(count)d body(ies) had inward-facing normals and were flipped'),
@@ -164,8 +164,3 @@ def describe(item: Mapping[str, Any] | str | None) -> str:
     if template is None:
         return str(item.get("message", ""))
     return render(str(template), item.get("params") or {}, label)
-
-
-# the one translator of engine refusals (every app uses it; kept here for the estimate's views)
-refusal = refusals.refusal
-spoken_error = refusals.spoken_error
