@@ -10,8 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import is_valid_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -84,9 +85,6 @@ class RemoveSlashMiddleware:
         if (response.status_code != 404 or request.method not in ("GET", "HEAD")
                 or not path.endswith("/") or path == "/" or path.startswith("/api/")):
             return response
-        from django.http import HttpResponsePermanentRedirect
-        from django.urls import is_valid_path
-
         bare = path.rstrip("/")
         if not bare or not is_valid_path(bare, getattr(request, "urlconf", None)):
             return response
