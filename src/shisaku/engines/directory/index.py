@@ -1,4 +1,5 @@
-"""One index for the directory: the matching columns and the listing bitmaps, one generation."""
+"""One index for the directory: the matching columns and the listing bitmaps, one generation
+(possibly a base index patched with the firms changed since: :mod:`.patch`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from shisaku.engines.directory.listing import ListingIndex, ListingSnapshotError
+from shisaku.engines.directory.patch import PatchedListing, PatchedMatch
 from shisaku.engines.matching import MatchIndex, SnapshotError
 
 __all__ = ["DirectoryIndex"]
@@ -17,11 +21,14 @@ __all__ = ["DirectoryIndex"]
 @dataclass(frozen=True)
 class DirectoryIndex:
     """``match`` answers requirements, ``listing`` lists, counts and searches; both were built
-    from the same records and carry the same ``generation``."""
+    from the same records and carry the same ``generation``. A patched index (:meth:`patched`)
+    keeps its ``base`` and the ids of the firms it ``changed``."""
 
     generation: int
-    match: MatchIndex
-    listing: ListingIndex
+    match: MatchIndex | PatchedMatch
+    listing: ListingIndex | PatchedListing
+    base: DirectoryIndex | None = None
+    changed: frozenset[int] = frozenset()
 
     @classmethod
     def build(cls, records: Iterable[Mapping[str, Any]], *, generation: int = 0,
@@ -38,6 +45,29 @@ class DirectoryIndex:
         match = MatchIndex.build(feed(), generation=generation, weights=weights)
         return cls(generation, match, listing.finish(generation))
 
+    def patched(self, changes: Mapping[int, Mapping[str, Any] | None], *, generation: int,
+                weights: Mapping[str, float] | None = None) -> DirectoryIndex:
+        """This index's base with ``changes`` applied: firm id -> its current record (the
+        format of :meth:`build`), or None for a firm that no longer exists. ``changes`` must
+        hold *every* firm changed since the base was built (patches do not stack); ``weights``
+        as given to :meth:`build`. Costs about as much as building an index of the changed
+        firms."""
+        base = self.base or self
+        assert isinstance(base.match, MatchIndex) and isinstance(base.listing, ListingIndex)
+        live = [dict(changes[i] or {}) for i in sorted(changes) if changes[i] is not None]
+        for record, firm_id in zip(live, [i for i in sorted(changes) if changes[i] is not None],
+                                   strict=True):
+            if int(record["id"]) != firm_id:
+                raise ValueError(f"change {firm_id} carries the record of firm {record['id']}")
+        delta = DirectoryIndex.build(live, generation=generation, weights=weights)
+        dead_rows = base.listing.rows_of(changes)
+        dead = np.zeros(base.match.size, dtype=np.bool_)
+        dead[np.asarray(dead_rows.to_array(), dtype=np.int64)] = True
+        assert isinstance(delta.match, MatchIndex) and isinstance(delta.listing, ListingIndex)
+        match = PatchedMatch(base.match, delta.match if live else None, dead, generation)
+        listing = PatchedListing(base.listing, delta.listing, dead_rows, generation)
+        return DirectoryIndex(generation, match, listing, base, frozenset(changes))
+
     @property
     def nbytes(self) -> int:
         """Heap memory of both indexes (postings and texts not included once memory-mapped
@@ -51,6 +81,9 @@ class DirectoryIndex:
     def save(self, stem: str | os.PathLike[str]) -> list[Path]:
         """Write the snapshot files ``<stem>.match.npz``, ``<stem>.listing.npz`` and
         ``<stem>.listing.npz.bin`` (each atomically; the match file last)."""
+        if self.base is not None:
+            raise ValueError("a patched index is not saved: build the index afresh")
+        assert isinstance(self.match, MatchIndex) and isinstance(self.listing, ListingIndex)
         match_path, listing_path = self.paths(stem)
         self.listing.save(listing_path)
         self.match.save(match_path)

@@ -39,7 +39,7 @@ from shisaku.engines.matching.geo import haversine_km_array
 __all__ = ["ALL_OF", "ANY_OF", "FACETS", "FORMAT_VERSION", "SORTS", "ListingIndex",
            "ListingQuery", "ListingResult", "ListingSnapshotError", "distance_order"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sort keys and names (for patched indexes)
 # Single-valued columns: several values of one facet are alternatives (any of them).
 ANY_OF = ("kind", "country", "block", "region")
 # Multi-valued codes (incl. those of capabilities): several values are all required.
@@ -185,6 +185,13 @@ class _Builder:
         arrays["order_newest"] = np.lexsort((-ids, -created))
         for name in _ORDERED:
             arrays[f"order_{name}"] = arrays[f"order_{name}"].astype(np.int32)
+        # The sort keys themselves (an index patched with changed firms merges two orders).
+        arrays["key_reply"], arrays["key_rating"] = reply, rating
+        arrays["key_startups"], arrays["key_created"] = startups, created
+        encoded_names = [n.encode("utf-8") for n in self.names]
+        arrays["name_off"] = np.r_[0, np.cumsum([len(b) for b in encoded_names],
+                                                dtype=np.int64)].astype(np.int64)
+        names = b"".join(encoded_names)
         procs = sorted(set(self.cap_proc))
         proc_id = {p: i for i, p in enumerate(procs)}
         arrays["cap_row"] = np.array(self.cap_row, dtype=np.uint32)
@@ -208,8 +215,8 @@ class _Builder:
         postings, text = gram_arrays.pop("gram_buf"), gram_arrays.pop("text_buf")
         arrays.update(gram_arrays)
         meta = {"facets": facet_keys, "processes": procs, "gram_bytes": int(postings.nbytes),
-                "text_bytes": int(text.nbytes)}
-        return ListingIndex(arrays, meta, generation, postings.tobytes() + text.tobytes())
+                "text_bytes": int(text.nbytes), "name_bytes": len(names)}
+        return ListingIndex(arrays, meta, generation, postings.tobytes() + text.tobytes() + names)
 
 
 class ListingIndex:
@@ -217,8 +224,9 @@ class ListingIndex:
 
     def __init__(self, arrays: Mapping[str, Array], meta: Mapping[str, Any], generation: int,
                  blob: Any) -> None:
-        """``blob``: the n-gram postings then the UTF-8 search texts (``meta["gram_bytes"]``
-        and ``meta["text_bytes"]`` long): bytes after a build, an ``mmap`` after a load."""
+        """``blob``: the n-gram postings, the UTF-8 search texts and the UTF-8 names
+        (``meta["gram_bytes"]``, ``meta["text_bytes"]`` and ``meta["name_bytes"]`` long):
+        bytes after a build, an ``mmap`` after a load."""
         self.arrays = dict(arrays)
         self.meta = dict(meta)
         self.generation = generation
@@ -226,6 +234,7 @@ class ListingIndex:
         self.size = int(a["ids"].size)
         self.gram_bytes = int(meta["gram_bytes"])
         self.text_bytes = int(meta["text_bytes"])
+        self.name_bytes = int(meta["name_bytes"])
         self._blob = blob
         self._ids: npt.NDArray[np.int64] = a["ids"]
         self._all = BitMap()
@@ -276,15 +285,15 @@ class ListingIndex:
     @property
     def nbytes(self) -> int:
         """Heap memory: arrays, sort ranks, facet bitmaps (about their serialized size) and,
-        unless :attr:`mapped`, the postings and texts."""
+        unless :attr:`mapped`, the postings, texts and names."""
         arrays = sum(int(v.nbytes) for v in self.arrays.values())
         ranks = sum(int(v.nbytes) for v in self._rank.values())
-        blob = 0 if self.mapped else self.gram_bytes + self.text_bytes
+        blob = 0 if self.mapped else self.gram_bytes + self.text_bytes + self.name_bytes
         return arrays + ranks + int(self.arrays["facet_buf"].nbytes) + blob
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write ``path`` (``.npz``, the arrays) and ``path`` + ``.bin`` (the n-gram postings
-        and the UTF-8 search texts, memory-mapped on load) atomically; returns ``path``."""
+        """Write ``path`` (``.npz``, the arrays) and ``path`` + ``.bin`` (the n-gram postings,
+        the UTF-8 search texts and names, memory-mapped on load) atomically; returns ``path``."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         meta = {**self.meta, "format": FORMAT_VERSION, "generation": self.generation}
@@ -325,7 +334,8 @@ class ListingIndex:
         try:
             with open(blob_path, "rb") as fh:
                 size = os.fstat(fh.fileno()).st_size
-                expected = int(meta["gram_bytes"]) + int(meta["text_bytes"])
+                expected = (int(meta["gram_bytes"]) + int(meta["text_bytes"])
+                            + int(meta["name_bytes"]))
                 if size != expected:
                     raise ListingSnapshotError(f"{blob_path}: {size} bytes, expected {expected}")
                 blob: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
@@ -403,6 +413,13 @@ class ListingIndex:
         return found
 
     def _search(self, query: ListingQuery) -> ListingResult:
+        result, facets = self.select(query)
+        return ListingResult(len(result), self._page(result, query), facets)
+
+    def select(self, query: ListingQuery, exclude: BitMap | None = None
+               ) -> tuple[BitMap, dict[str, dict[str, int]]]:
+        """The rows of the query's result and the facet counts (see :meth:`search`), leaving
+        out the rows of ``exclude`` (a patched index's changed firms)."""
         # 1. Every filter except the any-of ones, then the text tokens within it.
         common: BitMap | None = None
         parts: list[BitMap] = []
@@ -418,6 +435,8 @@ class ListingIndex:
         parts.sort(key=len)
         for part in parts:
             common = part.copy() if common is None else common & part
+        if exclude:
+            common = (self._all if common is None else common) - exclude
         tokens = query_tokens(query.text)
         if tokens:
             common = self._grams.rows_matching(tokens, common)
@@ -439,7 +458,7 @@ class ListingIndex:
                 else:
                     scope = result
                 facets[param] = self._count(param, scope)
-        return ListingResult(len(result), self._page(result, query), facets)
+        return result, facets
 
     def _count(self, param: str, scope: BitMap) -> dict[str, int]:
         if len(scope) == self.size:
@@ -451,11 +470,25 @@ class ListingIndex:
                 out[code] = n
         return out
 
+    def count_in(self, param: str, rows: BitMap) -> dict[str, int]:
+        """Firms per code of a facet among ``rows``."""
+        return self._count(param, rows)
+
+    def flag_rows(self, flag: str) -> BitMap:
+        """Rows with a flag set (``synthetic``, ``accepts_foreign``)."""
+        return self._bitmaps[flag].get("true", BitMap())
+
     def _page(self, result: BitMap, query: ListingQuery) -> list[int]:
+        start = max(query.offset, 0)
+        rows = self.ordered(result, query, query.offset + query.limit)
+        return cast(list[int], self._ids[rows[start:]].tolist())
+
+    def ordered(self, result: BitMap, query: ListingQuery, stop: int) -> Array:
+        """The first ``stop`` rows of ``result`` in the query's sort order."""
         count = len(result)
-        start, stop = max(query.offset, 0), min(query.offset + query.limit, count)
-        if start >= stop:
-            return []
+        stop = min(stop, count)
+        if stop <= 0:
+            return np.zeros(0, dtype=np.int64)
         if query.sort == "distance":
             if query.near is None:
                 raise ValueError("sort='distance' needs near=(lat, lon)")
@@ -466,18 +499,63 @@ class ListingIndex:
                 cut = np.partition(dist, stop - 1)[stop - 1]
                 keep = dist <= cut
                 rows, dist = rows[keep], dist[keep]
-            picked = rows[np.lexsort((rows, dist))[start:stop]]
-            return cast(list[int], self._ids[picked].tolist())
+            return cast(Array, rows[np.lexsort((rows, dist))[:stop]])
         if query.sort not in _ORDERED:
             raise ValueError(f"unknown sort {query.sort!r}")
         order = self.arrays[f"order_{query.sort}"]
         if count == self.size:
-            return cast(list[int], self._ids[order[start:stop]].tolist())
+            return order[:stop]
         ranks = self._rank[query.sort][np.frombuffer(result.to_array(), dtype=np.uint32)]
         if stop < count:
             ranks = np.partition(ranks, stop - 1)[:stop]
         ranks.sort()
-        return cast(list[int], self._ids[order[ranks[start:stop]]].tolist())
+        return order[ranks]
+
+    def sort_keys(self, rows: Array, query: ListingQuery) -> list[tuple[Any, ...]]:
+        """Keys of ``rows`` that order them as :meth:`ordered` does, comparable between two
+        indexes (of firms with different ids)."""
+        a = self.arrays
+        ids = self._ids[rows].tolist()
+        if query.sort == "name":
+            return list(zip(self.names(rows), ids, strict=True))
+        if query.sort == "distance":
+            assert query.near is not None
+            dist = _distances(a["lat_rad"][rows], a["lon_rad"][rows], query.near).tolist()
+            return list(zip(dist, ids, strict=True))
+        if query.sort in ("reply", "rating"):
+            values = a[f"key_{query.sort}"][rows]
+            missing = np.isnan(values).tolist()
+            known = np.nan_to_num(values)
+            if query.sort == "rating":
+                known = -known
+            return list(zip(missing, known.tolist(), ids, strict=True))
+        if query.sort == "startups":
+            return list(zip((-a["key_startups"][rows]).tolist(), ids, strict=True))
+        if query.sort == "newest":
+            return list(zip((-a["key_created"][rows]).tolist(), [-i for i in ids],
+                            strict=True))
+        raise ValueError(f"unknown sort {query.sort!r}")
+
+    def names(self, rows: Array) -> list[str]:
+        """The firms' names of ``rows``."""
+        off = self.arrays["name_off"]
+        base = self.gram_bytes + self.text_bytes
+        view = memoryview(self._blob)
+        return [bytes(view[base + int(off[r]):base + int(off[r + 1])]).decode("utf-8")
+                for r in np.asarray(rows).tolist()]
+
+    def rows_of(self, ids: Iterable[int]) -> BitMap:
+        """The rows of those of ``ids`` that are in the index."""
+        wanted = np.fromiter(ids, dtype=np.int64)
+        pos = np.searchsorted(self._ids, wanted)
+        inside = pos < self.size
+        pos, wanted = pos[inside], wanted[inside]
+        return bitmap_of(pos[self._ids[pos] == wanted])
+
+    @property
+    def ids(self) -> npt.NDArray[np.int64]:
+        """Firm ids by row (ascending)."""
+        return self._ids
 
 
 def _npz_writer(payload: dict[str, Any]) -> Any:

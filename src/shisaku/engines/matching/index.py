@@ -362,11 +362,14 @@ class MatchIndex:
 
     # ------------------------------------------------------------------------ queries
     def query(self, requirement: object, *, top_k: int | None = 20,
-              weights: Mapping[str, float] | None = None) -> MatchResult:
+              weights: Mapping[str, float] | None = None,
+              exclude: BoolArray | None = None) -> MatchResult:
         """Every eligible manufacturer counted, the best ``top_k`` ranked (all with ``None``).
 
         ``requirement`` is a :class:`Requirement` or its JSON object; ``weights`` overrides
         :data:`~shisaku.engines.matching.scoring.DEFAULT_WEIGHTS` (factor name -> weight ≥ 0).
+        ``exclude`` (a boolean per row) leaves rows out as if they were not indexed (a patched
+        index's changed firms; ``considered`` still counts every row).
         """
         started = time.perf_counter()
         req = parse_requirement(requirement)
@@ -374,6 +377,11 @@ class MatchIndex:
         if top_k is not None and top_k < 0:
             raise ValueError("top_k must be ≥ 0")
         rows, rough_km, per_process = self._eligible(req)
+        if exclude is not None and rows.size:
+            keep = ~exclude[rows]
+            rows = rows[keep]
+            if rough_km is not None:
+                rough_km = rough_km[keep]
         hits: tuple[MatchHit, ...] = ()
         if rows.size and top_k != 0:
             hits = self._rank(req, resolved, rows, rough_km, per_process, top_k)
@@ -428,9 +436,11 @@ class MatchIndex:
                           None if distance is None else distance[chosen].tolist(),
                           values, lead[chosen].tolist())
 
-    def eligible_ids(self, requirement: object) -> IntArray:
-        """Ids of every eligible manufacturer, ascending."""
+    def eligible_ids(self, requirement: object, exclude: BoolArray | None = None) -> IntArray:
+        """Ids of every eligible manufacturer, ascending (``exclude``: as in :meth:`query`)."""
         rows, _, _ = self._eligible(parse_requirement(requirement))
+        if exclude is not None and rows.size:
+            rows = rows[~exclude[rows]]
         out: IntArray = self._ids_sorted[rows]
         return out
 
