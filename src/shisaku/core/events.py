@@ -18,6 +18,9 @@ Events (names are stable; payloads are keyword arguments):
 - ``opendata.written``: ``out_dir`` (a folder holding the directory's snapshot and its
   ``datapackage.json``) -> each handler adds its own files and resources there and returns
   ``(name, summary)`` (the insights app adds its statistics).
+- ``directory.bulk_changed``: no payload; published once a transaction that changed more firms
+  than the change log lists one by one has committed (the directory queues a new index
+  snapshot in the worker, so that no web request has to build it).
 - ``opendata.version``: no payload -> each handler returns a short string that changes when
   its published files would (the snapshot's version on the open-data page includes them).
 """
@@ -28,7 +31,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["AWARD_CREATED", "AWARD_LINKS", "OPENDATA_VERSION", "OPENDATA_WRITTEN",
+__all__ = ["AWARD_CREATED", "AWARD_LINKS", "DIRECTORY_BULK_CHANGED", "OPENDATA_VERSION",
+           "OPENDATA_WRITTEN",
            "QUOTE_MARKS", "RATING_REFUSAL", "publish", "subscribe", "subscribers"]
 
 AWARD_CREATED = "rfq.award_created"
@@ -36,6 +40,7 @@ AWARD_LINKS = "rfq.award_links"
 QUOTE_MARKS = "rfq.quote_marks"
 RATING_REFUSAL = "rfq.rating_refusal"
 OPENDATA_WRITTEN = "opendata.written"
+DIRECTORY_BULK_CHANGED = "directory.bulk_changed"
 OPENDATA_VERSION = "opendata.version"
 
 Handler = Callable[..., Any]

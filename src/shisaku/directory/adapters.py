@@ -2,19 +2,27 @@
 
 One index serves matching, lists, facet counts and search (ARCHITECTURE.md rule 10):
 ``get_directory_index()`` reads the directory's data generation (one indexed query) on every
-call and rebuilds only when it moved, so a profile change made by any worker process is seen by
-every other one on its next request. A rebuilt index is snapshotted under ``settings.HOME`` as
-``directory-index-<generation>.match.npz`` / ``.listing.npz`` / ``.listing.npz.text``; a fresh
-process loads those files instead of reading the tables. ``get_index()`` is its matching part.
+call. When it moved, the process reads the change log (``DirectoryChange``, written by
+``services.directory_changed`` in each changing transaction) and patches its *base* index with
+the current records of the firms changed since the base was built, so a profile change made by
+any process is seen by every other one on its next request, in milliseconds. Bases are
+snapshots under ``settings.HOME`` (``directory-index-<generation>.match.npz`` /
+``.listing.npz`` / ``.listing.npz.bin``, with an ``IndexSnapshot`` row); a fresh process loads
+the newest one and patches it; the worker saves a new one once enough firms changed
+(:func:`compact`). docs/DIRECTORY.md, "Keeping the index current", states the rules.
+``get_index()`` is the matching part.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import logging
 import threading
+import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +30,13 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from shisaku.core.services import generation_current
-from shisaku.directory.models import Capability, Manufacturer
+from shisaku.directory.models import Capability, DirectoryChange, IndexSnapshot, Manufacturer
 from shisaku.directory.services import GENERATION
-from shisaku.engines.directory import DirectoryIndex
+from shisaku.engines.directory import DirectoryIndex, PatchedMatch
 from shisaku.engines.matching import MatchIndex, MatchResult, SnapshotError
 
-__all__ = ["get_directory_index", "get_index", "match", "match_weights", "records_from_db",
-           "snapshot_stem"]
+__all__ = ["build_snapshot", "compact", "get_directory_index", "get_index", "match",
+           "match_weights", "records_from_db", "snapshot_stem"]
 
 log = logging.getLogger(__name__)
 
@@ -89,71 +97,242 @@ def snapshot_stem(generation: int) -> Path:
     return Path(settings.HOME) / f"directory-index-{generation}"
 
 
-def _remove_older(home: Path, generation: int) -> None:
-    """Delete snapshots of older generations (another process may have saved a newer one)."""
+# A transaction that logs a change commits within this time of logging it (they take
+# milliseconds; bulk loads log at their end): changes logged this long before a base's or a
+# process's last look are read again.
+CHANGE_MARGIN_US = 10 * 60 * 1_000_000
+# A process patches its index with at most this many changed firms; beyond, it loads (or
+# builds) a newer base. The worker builds a new base once this many have changed.
+PATCH_LIMIT = 5000
+COMPACT_AT = 500
+# Snapshots kept per host (older ones are deleted once a newer one is saved).
+SNAPSHOTS_KEPT = 3
+
+
+@dataclass(frozen=True)
+class _State:
+    """What one process serves: ``current`` = ``base`` patched with ``changes`` (firm id ->
+    record, or None when deleted), having read the change log up to ``seen_us``; the base read
+    the tables after ``mark_us`` and saw the "any firm" changes ``covered``."""
+
+    current: DirectoryIndex
+    base: DirectoryIndex
+    mark_us: int
+    covered: frozenset[int]
+    changes: Mapping[int, Mapping[str, Any] | None]
+    seen_us: int
+
+
+def _remove_older(home: Path, keep: set[int]) -> None:
+    """Delete snapshot files of generations not in ``keep`` (a process that mapped one keeps
+    reading it: the file lives on until it is unmapped)."""
     for old in [*home.glob("directory-index-*"), *home.glob("match-index-*.npz")]:
         number = old.name.removeprefix("directory-index-").removeprefix("match-index-")
         number = number.split(".", 1)[0]
-        if number.isdigit() and int(number) < generation:
+        if number.isdigit() and int(number) not in keep:
             old.unlink(missing_ok=True)
 
 
-def _load_or_build(generation: int) -> DirectoryIndex:
-    """Load this generation's snapshot, or build and save it. Processes sharing a
-    ``SHISAKU_HOME`` take turns (a file lock): one builds, the others then load its snapshot."""
-    stem = snapshot_stem(generation)
+def _changes_since(mark_us: int, covered: frozenset[int] = frozenset(), *,
+                   margin_us: int = CHANGE_MARGIN_US) -> tuple[set[int] | None, dict[int, int]]:
+    """Firms logged as changed at or after ``mark_us`` - ``margin_us``: (None if "any firm"
+    was logged, except by the rows ``covered``, or more than PATCH_LIMIT firms, else their
+    ids), and each id's latest log time."""
+    latest: dict[int, int] = {}
+    rows = (DirectoryChange.objects.filter(at_us__gte=mark_us - margin_us)
+            .values_list("id", "manufacturer_id", "at_us").iterator(chunk_size=5000))
+    for row_id, firm_id, at_us in rows:
+        if firm_id is None:
+            if row_id in covered:
+                continue
+            return None, {}
+        if at_us > latest.get(firm_id, -1):
+            latest[firm_id] = at_us
+        if len(latest) > PATCH_LIMIT:
+            return None, {}
+    return set(latest), latest
+
+
+def _covered_now() -> frozenset[int]:
+    """The "any firm" rows committed by now (within the margin): a build starting now sees
+    their data."""
+    since = time.time_ns() // 1000 - 2 * CHANGE_MARGIN_US
+    return frozenset(DirectoryChange.objects.filter(at_us__gte=since, manufacturer_id=None)
+                     .values_list("id", flat=True))
+
+
+def _newest_snapshot(generation: int, newer_than: int = -1) -> IndexSnapshot | None:
+    """The newest snapshot of this database, of a generation ≤ ``generation`` and >
+    ``newer_than``, whose files are on this host."""
+    found = (IndexSnapshot.objects.filter(generation__lte=generation, generation__gt=newer_than)
+             .order_by("-generation"))
+    for snap in found[:SNAPSHOTS_KEPT]:
+        if all(p.exists() for p in DirectoryIndex.paths(snapshot_stem(snap.generation))):
+            return snap
+    return None
+
+
+_Base = tuple[DirectoryIndex, int, frozenset[int]]
+
+
+def _base_from(snap: IndexSnapshot) -> _Base | None:
     try:
-        lock = open(stem.parent / "directory-index.lock", "a+b")  # noqa: SIM115
-    except OSError:  # a read-only HOME: build without the lock
-        return _load_or_build_locked(stem, generation)
-    with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            return _load_or_build_locked(stem, generation)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        index = DirectoryIndex.load(snapshot_stem(snap.generation), generation=snap.generation)
+    except SnapshotError as exc:  # damaged or from another version
+        log.warning("ignoring directory index snapshot %s: %s", snap.generation, exc)
+        return None
+    return index, snap.mark_us, frozenset(snap.covered)
 
 
-def _load_or_build_locked(stem: Path, generation: int) -> DirectoryIndex:
-    if all(p.exists() for p in DirectoryIndex.paths(stem)):
-        try:
-            return DirectoryIndex.load(stem, generation=generation)
-        except SnapshotError as exc:  # damaged or from another version: rebuild it
-            log.warning("ignoring directory index snapshot %s: %s", stem, exc)
+def build_snapshot(generation: int | None = None) -> _Base:
+    """Build the directory index from the tables and save it as this host's newest snapshot
+    (with its IndexSnapshot row); returns it (memory-mapped when saved), its mark and the
+    "any firm" changes it covers."""
+    generation = generation_current(name=GENERATION) if generation is None else generation
+    mark_us = time.time_ns() // 1000
+    covered = _covered_now()
     index = DirectoryIndex.build(records_from_db(), generation=generation,
                                  weights=match_weights())
+    stem = snapshot_stem(generation)
     try:
         index.save(stem)
-        _remove_older(stem.parent, generation)
+        IndexSnapshot.objects.update_or_create(
+            generation=generation, defaults={"mark_us": mark_us, "covered": sorted(covered),
+                                             "firms": index.listing.size})
+        kept = set(IndexSnapshot.objects.order_by("-generation")
+                   .values_list("generation", flat=True)[:SNAPSHOTS_KEPT])
+        _remove_older(stem.parent, kept | {generation})
         # Served from the snapshot: postings and texts memory-mapped, shared by the workers.
-        return DirectoryIndex.load(stem, generation=generation)
+        return DirectoryIndex.load(stem, generation=generation), mark_us, covered
     except (OSError, SnapshotError) as exc:  # a read-only HOME still serves queries
         log.warning("cannot write directory index snapshot %s: %s", stem, exc)
-    return index
+    return index, mark_us, covered
 
 
-_cached: DirectoryIndex | None = None
+def _file_lock() -> Any:
+    try:
+        lock = open(Path(settings.HOME) / "directory-index.lock", "a+b")  # noqa: SIM115
+    except OSError:  # a read-only HOME: build without the lock
+        return contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def held() -> Iterator[None]:
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    return held()
+
+
+def _new_base(generation: int, newer_than: int) -> _Base:
+    """A base for ``generation``: this host's newest snapshot if its changes since can be
+    patched, else a new build. Processes sharing a ``SHISAKU_HOME`` take turns (a file lock):
+    one builds, the others then load its snapshot."""
+    with _file_lock():
+        snap = _newest_snapshot(generation, newer_than)
+        if snap is not None and _changes_since(snap.mark_us, frozenset(snap.covered))[0] \
+                is not None:
+            loaded = _base_from(snap)
+            if loaded is not None:
+                return loaded
+        return build_snapshot(generation)
+
+
+def _advance(state: _State | None, generation: int) -> _State:
+    """The state for ``generation``: the same base patched with what changed since, or a
+    newer base (a snapshot, or built) when there is none yet, when the base is from another
+    timeline, when a newer snapshot exists, or when too much changed."""
+    if state is not None and (generation < state.base.generation or not IndexSnapshot.objects
+                              .filter(generation=state.base.generation).exists()):
+        state = None  # a base this database never had (rolled back, restored from a backup)
+    elif state is not None and generation < state.current.generation:
+        state = _fresh(state.base, state.mark_us, state.covered)  # read the log again
+    if state is not None:
+        newer = _newest_snapshot(generation, state.base.generation)
+        loaded = None if newer is None else _base_from(newer)
+        if loaded is not None:
+            state = _fresh(*loaded)
+    ids, latest = (None, {}) if state is None else _changes_since(state.mark_us, state.covered)
+    if state is None or ids is None:
+        state = _fresh(*_new_base(generation, -1 if state is None else state.base.generation))
+        ids, latest = _changes_since(state.mark_us, state.covered)
+        if ids is None:  # changed again beyond the limit while building: serve the build
+            return replace(state, current=replace(state.base, generation=generation))
+    # Re-read firms logged since the last look (less the margin) and those not read yet;
+    # keep the records of the others; firms no longer in the log revert to the base.
+    recent = {i for i in ids if i not in state.changes
+              or latest[i] >= state.seen_us - CHANGE_MARGIN_US}
+    changes: dict[int, Mapping[str, Any] | None] = {
+        i: state.changes[i] for i in ids - recent}
+    changes.update(dict.fromkeys(recent))
+    for record in records_from_db(Manufacturer.objects.filter(id__in=sorted(recent))):
+        changes[int(record["id"])] = record
+    seen_us = max([state.seen_us, *latest.values()])
+    if changes:
+        current = state.base.patched(changes, generation=generation, weights=match_weights())
+    else:
+        current = replace(state.base, generation=generation)
+    return _State(current, state.base, state.mark_us, state.covered, changes, seen_us)
+
+
+def _fresh(base: DirectoryIndex, mark_us: int, covered: frozenset[int]) -> _State:
+    return _State(base, base, mark_us, covered, {}, mark_us)
+
+
+_state: _State | None = None
 
 
 def get_directory_index() -> DirectoryIndex:
     """The index of the current directory data (cached per process).
 
-    One query for the generation number per call; a rebuild (or snapshot load) only when
-    the directory changed since this process last looked.
+    One query for the generation number per call; when it moved, the firms logged as changed
+    since the process's base index are read again and patched in (milliseconds for a few
+    hundred), and only past PATCH_LIMIT changed firms is a newer snapshot loaded or the index
+    rebuilt (the worker builds snapshots before that: :func:`compact`).
     """
-    global _cached
+    global _state
     generation = generation_current(name=GENERATION)
-    index = _cached
-    if index is not None and index.generation == generation:
-        return index
+    state = _state
+    if state is not None and state.current.generation == generation:
+        return state.current
     with _lock:
-        index = _cached
-        if index is None or index.generation != generation:
-            index = _cached = _load_or_build(generation)
-    return index
+        state = _state
+        if state is None or state.current.generation != generation:
+            state = _state = _advance(state, generation)
+    return state.current
 
 
-def get_index() -> MatchIndex:
+def compact(*, force: bool = False) -> IndexSnapshot | None:
+    """Build a new snapshot when COMPACT_AT firms or more changed since this host's newest one
+    (or there is none, or ``force``), and forget change-log rows no snapshot needs; returns the
+    new snapshot's row, None when nothing was built. The worker runs it every five minutes."""
+    generation = generation_current(name=GENERATION)
+    snap = _newest_snapshot(generation)
+    built = None
+    if force or snap is None or _needs_compaction(snap):
+        with _file_lock():
+            latest = _newest_snapshot(generation)
+            if force or latest is None or latest == snap:
+                build_snapshot(generation)
+                built = IndexSnapshot.objects.get(generation=generation)
+    oldest = (IndexSnapshot.objects.order_by("-generation")
+              .values_list("mark_us", flat=True)[SNAPSHOTS_KEPT - 1:SNAPSHOTS_KEPT].first())
+    if oldest is not None:
+        DirectoryChange.objects.filter(at_us__lt=oldest - 2 * CHANGE_MARGIN_US).delete()
+        IndexSnapshot.objects.filter(mark_us__lt=oldest).delete()
+    return built
+
+
+def _needs_compaction(snap: IndexSnapshot) -> bool:
+    """Whether COMPACT_AT firms changed since the snapshot began (changes logged before then,
+    which it most likely holds, do not count: they would make every next snapshot due)."""
+    ids, _latest = _changes_since(snap.mark_us, frozenset(snap.covered), margin_us=0)
+    return ids is None or len(ids) >= COMPACT_AT
+
+
+def get_index() -> MatchIndex | PatchedMatch:
     """The matching part of :func:`get_directory_index`."""
     return get_directory_index().match
 

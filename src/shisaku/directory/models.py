@@ -209,3 +209,41 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.source})"
+
+
+class DirectoryChange(models.Model):
+    """One firm changed (or ``manufacturer_id`` None: any number of firms) at ``at_us``
+    (microseconds since the epoch), written in the changing transaction by
+    ``services.directory_changed``. Serving processes patch their directory index with the
+    firms changed since its base was built (docs/DIRECTORY.md, "Keeping the index current")."""
+
+    manufacturer_id = models.BigIntegerField(null=True)  # no foreign key: deletions are logged
+    at_us = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("directory change")
+        verbose_name_plural = _("directory changes")
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer_id or 'all'}@{self.at_us}"
+
+
+class IndexSnapshot(models.Model):
+    """A directory index snapshot saved under a host's ``SHISAKU_HOME``: built from the data of
+    ``generation``, reading the tables after ``mark_us``. A row proves the generation was this
+    database's (a snapshot file alone may come from a rolled-back or restored database)."""
+
+    generation = models.BigIntegerField(unique=True)
+    mark_us = models.BigIntegerField()
+    # Ids of the "any firm" change rows already committed when the build began (its data
+    # includes them; later ones force a new base).
+    covered = models.JSONField(default=list)
+    firms = models.PositiveIntegerField()
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("directory index snapshot")
+        verbose_name_plural = _("directory index snapshots")
+
+    def __str__(self) -> str:
+        return f"directory index {self.generation}"

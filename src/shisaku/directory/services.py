@@ -1,13 +1,15 @@
 """Writes to the directory: save records (one or a whole pool), keep the facet index in step.
 
-Every write bumps the "directory" data generation so that matching indexes in every process
-are rebuilt on their next use.
+Every write goes through :func:`directory_changed`: it logs which firms changed and bumps the
+"directory" data generation, so that every process patches its directory index with exactly
+those firms on its next use (``adapters.get_directory_index``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from shisaku import taxonomy
+from shisaku.core.events import DIRECTORY_BULK_CHANGED, publish
 from shisaku.core.services import audit_record, generation_bump
 from shisaku.core.transitions import transition_allowed
 from shisaku.directory import bulk
@@ -27,11 +30,36 @@ from shisaku.directory.choices import (
     DuplicatePolicy,
     ImportBatchStatus,
 )
-from shisaku.directory.models import Capability, ImportBatch, Manufacturer, ManufacturerFacet
+from shisaku.directory.models import (
+    Capability,
+    DirectoryChange,
+    ImportBatch,
+    Manufacturer,
+    ManufacturerFacet,
+)
 from shisaku.directory.records import facets_of, search_text_of
 from shisaku.errors import InputError
 
 GENERATION = "directory"
+# More firms than this in one write are logged as "any firm": serving processes then load or
+# build a whole new index instead of patching theirs.
+CHANGE_LOG_LIMIT = 2000
+
+
+def directory_changed(*, ids: Iterable[int] | None) -> None:
+    """Record that the firms ``ids`` changed (None: any number of firms) and bump the
+    directory's data generation. Call it inside the writing transaction, after the writes: the
+    log rows commit or roll back with them (a transaction must commit within
+    ``adapters.CHANGE_MARGIN_US`` of this call, minutes)."""
+    now_us = time.time_ns() // 1000
+    wanted = None if ids is None else sorted({int(i) for i in ids})
+    if wanted is None or len(wanted) > CHANGE_LOG_LIMIT:
+        DirectoryChange.objects.create(manufacturer_id=None, at_us=now_us)
+        transaction.on_commit(lambda: publish(DIRECTORY_BULK_CHANGED))
+    elif wanted:
+        DirectoryChange.objects.bulk_create(
+            [DirectoryChange(manufacturer_id=i, at_us=now_us) for i in wanted])
+    generation_bump(name=GENERATION)
 
 _SCALAR_FIELDS = (
     "name", "name_local", "kind", "country", "region", "block", "city", "lat", "lon", "stages",
@@ -245,13 +273,19 @@ def manufacturers_save(*, records: Iterable[dict[str, Any]], actor: Any = None,
                 created += c
                 updated += u
         if created or updated:
-            generation_bump(name=GENERATION)
+            directory_changed(ids=[*created, *updated])
             audit_record(actor=actor, action=action,
                          summary=f"{len(created)} created, {len(updated)} updated",
                          data={"created": len(created), "updated": len(updated)})
     if len(created) + len(updated) >= ANALYZE_AFTER:
         bulk.analyze(tables)
     return SaveSummary(len(created), len(updated), tuple(created), tuple(updated))
+
+
+def manufacturer_deleted(sender: Any, instance: Manufacturer, **kwargs: Any) -> None:
+    """A profile deleted by any path (an administrator, a cascade): log it (post_delete
+    handler, connected by the app's config)."""
+    directory_changed(ids=[instance.pk])
 
 
 def manufacturer_reindex(*, manufacturer: Manufacturer) -> None:
@@ -265,7 +299,7 @@ def manufacturer_reindex(*, manufacturer: Manufacturer) -> None:
             search_text=search_text_of(record), technologies=record["technologies"])
         ManufacturerFacet.objects.filter(manufacturer=manufacturer).delete()
         ManufacturerFacet.objects.bulk_create(_facets(manufacturer.pk, record))
-        generation_bump(name=GENERATION)
+        directory_changed(ids=[manufacturer.pk])
 
 
 def manufacturer_create_for(*, organisation: Any) -> Manufacturer:

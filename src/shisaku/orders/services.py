@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from shisaku.consortia.choices import MemberState
 from shisaku.consortia.models import Consortium
-from shisaku.core.services import audit_record, generation_bump
+from shisaku.core.services import audit_record
 from shisaku.directory.models import Manufacturer
-from shisaku.directory.services import GENERATION
+from shisaku.directory.services import directory_changed
 from shisaku.errors import InputError
 from shisaku.notifications.services import members_of, notification_send
 from shisaku.orders.choices import (
@@ -837,7 +837,7 @@ def delivery_stats_refresh(*, manufacturer: Manufacturer,
     stats.save()
     Manufacturer.objects.filter(pk=manufacturer.pk).update(
         on_time_rate=stats.on_time_rate, delivered_orders=stats.delivered)
-    generation_bump(name=GENERATION)
+    directory_changed(ids=[manufacturer.pk])
     return stats
 
 

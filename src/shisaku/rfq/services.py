@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shisaku.core import events
-from shisaku.core.services import audit_record, generation_bump
+from shisaku.core.services import audit_record
 from shisaku.directory.models import Manufacturer
-from shisaku.directory.services import GENERATION
+from shisaku.directory.services import directory_changed
 from shisaku.errors import InputError
 from shisaku.notifications.services import members_of, notification_send
 from shisaku.projects import specs
@@ -741,7 +741,7 @@ def _rating_join(firm: Manufacturer, rating: Rating, startup: Any) -> None:
                             if previous is not None else overall, 3)
         firm.rating_count = count + 1
     firm.save(update_fields=["rating", "rating_count"])
-    generation_bump(name=GENERATION)
+    directory_changed(ids=[firm.pk])
 
 
 # --- the reply-deadline job and statistics ------------------------------------------------
@@ -839,5 +839,5 @@ def reply_stats_update(*, manufacturer: Manufacturer,
         Manufacturer.objects.filter(pk=manufacturer.pk).update(
             reply_median_hours=fig.ack_median_hours)
         manufacturer.reply_median_hours = fig.ack_median_hours
-        generation_bump(name=GENERATION)
+        directory_changed(ids=[manufacturer.pk])
     return stats

@@ -5,7 +5,8 @@ generation. Pure Python + numpy + pyroaring; no Django.
 - :class:`~shisaku.engines.matching.MatchIndex`: who can make a requirement (docs/MATCHING.md);
 - :class:`ListingIndex`: filters, facet counts, text search, sorting and pages
   (docs/DIRECTORY.md);
-- :mod:`.text`: what a text search matches.
+- :mod:`.text`: what a text search matches;
+- :mod:`.patch`: a built index patched with the firms changed since.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from shisaku.engines.directory.listing import (
     ListingSnapshotError,
     distance_order,
 )
+from shisaku.engines.directory.patch import PatchedListing, PatchedMatch
 from shisaku.engines.directory.text import (
     MAX_QUERY_CHARS,
     check_query,
@@ -42,6 +44,8 @@ __all__ = [
     "ListingQuery",
     "ListingResult",
     "ListingSnapshotError",
+    "PatchedListing",
+    "PatchedMatch",
     "check_query",
     "distance_order",
     "fold",
