@@ -11,7 +11,8 @@ import importlib
 import importlib.util
 import json
 
-BENCHES = ("matching", "consortium", "estimate", "api", "directory", "claims", "insights")
+BENCHES = ("matching", "consortium", "estimate", "api", "directory", "patching", "claims",
+           "insights")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

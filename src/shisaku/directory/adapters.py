@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from shisaku.core.services import generation_current
 from shisaku.directory.models import Capability, DirectoryChange, IndexSnapshot, Manufacturer
@@ -35,7 +35,7 @@ from shisaku.directory.services import GENERATION
 from shisaku.engines.directory import DirectoryIndex, PatchedMatch
 from shisaku.engines.matching import MatchIndex, MatchResult, SnapshotError
 
-__all__ = ["build_snapshot", "compact", "get_directory_index", "get_index", "match",
+__all__ = ["LogPosition", "build_snapshot", "compact", "get_directory_index", "get_index", "match",
            "match_weights", "records_from_db", "snapshot_stem"]
 
 log = logging.getLogger(__name__)
@@ -98,29 +98,56 @@ def snapshot_stem(generation: int) -> Path:
 
 
 # A transaction that logs a change commits within this time of logging it (they take
-# milliseconds; bulk loads log at their end): changes logged this long before a base's or a
-# process's last look are read again.
+# milliseconds; bulk loads log at their end). Only the bookkeeping relies on it: which log
+# rows may still have been in flight when an index read the tables, and which can be dropped.
 CHANGE_MARGIN_US = 10 * 60 * 1_000_000
 # A process patches its index with at most this many changed firms; beyond, it loads (or
-# builds) a newer base. The worker builds a new base once this many have changed.
+# builds) a newer base. The worker saves a new base once COMPACT_AT firms changed.
 PATCH_LIMIT = 5000
-COMPACT_AT = 500
+COMPACT_AT = 300
 # Snapshots kept per host (older ones are deleted once a newer one is saved).
 SNAPSHOTS_KEPT = 3
 
 
 @dataclass(frozen=True)
+class LogPosition:
+    """Where an index stands in the change log: it holds every row up to ``last`` except the
+    ``gaps`` (rows not yet committed, or rolled back, when it read the tables)."""
+
+    last: int
+    gaps: frozenset[int] = frozenset()
+
+    def rows_after(self) -> QuerySet[DirectoryChange]:
+        """The log rows this index does not hold."""
+        found = DirectoryChange.objects.filter(id__gt=self.last)
+        if self.gaps:
+            found = found | DirectoryChange.objects.filter(id__in=sorted(self.gaps))
+        return found
+
+    @classmethod
+    def now(cls) -> LogPosition:
+        """The log as committed now: the last row, and the rows missing below it among those
+        that may still be in flight (logged within the margin)."""
+        last = DirectoryChange.objects.aggregate(last=Max("id"))["last"] or 0
+        old_us = time.time_ns() // 1000 - 2 * CHANGE_MARGIN_US
+        settled = (DirectoryChange.objects.filter(at_us__lt=old_us)
+                   .aggregate(last=Max("id"))["last"] or 0)
+        seen = set(DirectoryChange.objects.filter(id__gt=settled)
+                   .values_list("id", flat=True))
+        return cls(last, frozenset(set(range(settled + 1, last + 1)) - seen))
+
+
+@dataclass(frozen=True)
 class _State:
     """What one process serves: ``current`` = ``base`` patched with ``changes`` (firm id ->
-    record, or None when deleted), having read the change log up to ``seen_us``; the base read
-    the tables after ``mark_us`` and saw the "any firm" changes ``covered``."""
+    record, or None when deleted); the base stands at ``position`` in the change log, and the
+    log rows after it that were read (their records fetched) are ``seen``."""
 
     current: DirectoryIndex
     base: DirectoryIndex
-    mark_us: int
-    covered: frozenset[int]
+    position: LogPosition
     changes: Mapping[int, Mapping[str, Any] | None]
-    seen_us: int
+    seen: frozenset[int]
 
 
 def _remove_older(home: Path, keep: set[int]) -> None:
@@ -133,32 +160,19 @@ def _remove_older(home: Path, keep: set[int]) -> None:
             old.unlink(missing_ok=True)
 
 
-def _changes_since(mark_us: int, covered: frozenset[int] = frozenset(), *,
-                   margin_us: int = CHANGE_MARGIN_US) -> tuple[set[int] | None, dict[int, int]]:
-    """Firms logged as changed at or after ``mark_us`` - ``margin_us``: (None if "any firm"
-    was logged, except by the rows ``covered``, or more than PATCH_LIMIT firms, else their
-    ids), and each id's latest log time."""
-    latest: dict[int, int] = {}
-    rows = (DirectoryChange.objects.filter(at_us__gte=mark_us - margin_us)
-            .values_list("id", "manufacturer_id", "at_us").iterator(chunk_size=5000))
-    for row_id, firm_id, at_us in rows:
+def _changes_after(position: LogPosition) -> dict[int, int] | None:
+    """Log row id -> firm id of every row after ``position``; None when one of them says
+    "any firm" or more than PATCH_LIMIT firms changed (patching would not pay)."""
+    rows: dict[int, int] = {}
+    firms: set[int] = set()
+    for row_id, firm_id in position.rows_after().values_list("id", "manufacturer_id"):
         if firm_id is None:
-            if row_id in covered:
-                continue
-            return None, {}
-        if at_us > latest.get(firm_id, -1):
-            latest[firm_id] = at_us
-        if len(latest) > PATCH_LIMIT:
-            return None, {}
-    return set(latest), latest
-
-
-def _covered_now() -> frozenset[int]:
-    """The "any firm" rows committed by now (within the margin): a build starting now sees
-    their data."""
-    since = time.time_ns() // 1000 - 2 * CHANGE_MARGIN_US
-    return frozenset(DirectoryChange.objects.filter(at_us__gte=since, manufacturer_id=None)
-                     .values_list("id", flat=True))
+            return None
+        rows[row_id] = firm_id
+        firms.add(firm_id)
+        if len(firms) > PATCH_LIMIT:
+            return None
+    return rows
 
 
 def _newest_snapshot(generation: int, newer_than: int = -1) -> IndexSnapshot | None:
@@ -172,41 +186,41 @@ def _newest_snapshot(generation: int, newer_than: int = -1) -> IndexSnapshot | N
     return None
 
 
-_Base = tuple[DirectoryIndex, int, frozenset[int]]
+def _position(snap: IndexSnapshot) -> LogPosition:
+    return LogPosition(snap.log_last, frozenset(snap.log_gaps))
 
 
-def _base_from(snap: IndexSnapshot) -> _Base | None:
+def _base_from(snap: IndexSnapshot) -> tuple[DirectoryIndex, LogPosition] | None:
     try:
         index = DirectoryIndex.load(snapshot_stem(snap.generation), generation=snap.generation)
     except SnapshotError as exc:  # damaged or from another version
         log.warning("ignoring directory index snapshot %s: %s", snap.generation, exc)
         return None
-    return index, snap.mark_us, frozenset(snap.covered)
+    return index, _position(snap)
 
 
-def build_snapshot(generation: int | None = None) -> _Base:
+def build_snapshot(generation: int | None = None) -> tuple[DirectoryIndex, LogPosition]:
     """Build the directory index from the tables and save it as this host's newest snapshot
-    (with its IndexSnapshot row); returns it (memory-mapped when saved), its mark and the
-    "any firm" changes it covers."""
+    (with its IndexSnapshot row); returns it (memory-mapped when saved) and its log position."""
     generation = generation_current(name=GENERATION) if generation is None else generation
     mark_us = time.time_ns() // 1000
-    covered = _covered_now()
+    position = LogPosition.now()
     index = DirectoryIndex.build(records_from_db(), generation=generation,
                                  weights=match_weights())
     stem = snapshot_stem(generation)
     try:
         index.save(stem)
-        IndexSnapshot.objects.update_or_create(
-            generation=generation, defaults={"mark_us": mark_us, "covered": sorted(covered),
-                                             "firms": index.listing.size})
+        IndexSnapshot.objects.update_or_create(generation=generation, defaults={
+            "mark_us": mark_us, "log_last": position.last, "log_gaps": sorted(position.gaps),
+            "firms": index.listing.size})
         kept = set(IndexSnapshot.objects.order_by("-generation")
                    .values_list("generation", flat=True)[:SNAPSHOTS_KEPT])
         _remove_older(stem.parent, kept | {generation})
         # Served from the snapshot: postings and texts memory-mapped, shared by the workers.
-        return DirectoryIndex.load(stem, generation=generation), mark_us, covered
+        return DirectoryIndex.load(stem, generation=generation), position
     except (OSError, SnapshotError) as exc:  # a read-only HOME still serves queries
         log.warning("cannot write directory index snapshot %s: %s", stem, exc)
-    return index, mark_us, covered
+    return index, position
 
 
 def _file_lock() -> Any:
@@ -226,18 +240,21 @@ def _file_lock() -> Any:
     return held()
 
 
-def _new_base(generation: int, newer_than: int) -> _Base:
+def _new_base(generation: int, newer_than: int) -> tuple[DirectoryIndex, LogPosition]:
     """A base for ``generation``: this host's newest snapshot if its changes since can be
     patched, else a new build. Processes sharing a ``SHISAKU_HOME`` take turns (a file lock):
     one builds, the others then load its snapshot."""
     with _file_lock():
         snap = _newest_snapshot(generation, newer_than)
-        if snap is not None and _changes_since(snap.mark_us, frozenset(snap.covered))[0] \
-                is not None:
+        if snap is not None and _changes_after(_position(snap)) is not None:
             loaded = _base_from(snap)
             if loaded is not None:
                 return loaded
         return build_snapshot(generation)
+
+
+def _fresh(base: DirectoryIndex, position: LogPosition) -> _State:
+    return _State(base, base, position, {}, frozenset())
 
 
 def _advance(state: _State | None, generation: int) -> _State:
@@ -247,38 +264,32 @@ def _advance(state: _State | None, generation: int) -> _State:
     if state is not None and (generation < state.base.generation or not IndexSnapshot.objects
                               .filter(generation=state.base.generation).exists()):
         state = None  # a base this database never had (rolled back, restored from a backup)
-    elif state is not None and generation < state.current.generation:
-        state = _fresh(state.base, state.mark_us, state.covered)  # read the log again
     if state is not None:
         newer = _newest_snapshot(generation, state.base.generation)
         loaded = None if newer is None else _base_from(newer)
         if loaded is not None:
             state = _fresh(*loaded)
-    ids, latest = (None, {}) if state is None else _changes_since(state.mark_us, state.covered)
-    if state is None or ids is None:
+    rows = None if state is None else _changes_after(state.position)
+    if state is None or rows is None:
         state = _fresh(*_new_base(generation, -1 if state is None else state.base.generation))
-        ids, latest = _changes_since(state.mark_us, state.covered)
-        if ids is None:  # changed again beyond the limit while building: serve the build
+        rows = _changes_after(state.position)
+        if rows is None:  # changed again beyond the limit while building: serve the build
             return replace(state, current=replace(state.base, generation=generation))
-    # Re-read firms logged since the last look (less the margin) and those not read yet;
-    # keep the records of the others; firms no longer in the log revert to the base.
-    recent = {i for i in ids if i not in state.changes
-              or latest[i] >= state.seen_us - CHANGE_MARGIN_US}
+    # Fetch the records of firms with log rows not read yet; keep the others' records; firms
+    # no longer in the log (a restored database) revert to the base.
+    changed = set(rows.values())
+    fetch = {firm for row, firm in rows.items() if row not in state.seen}
     changes: dict[int, Mapping[str, Any] | None] = {
-        i: state.changes[i] for i in ids - recent}
-    changes.update(dict.fromkeys(recent))
-    for record in records_from_db(Manufacturer.objects.filter(id__in=sorted(recent))):
+        firm: state.changes[firm] for firm in changed - fetch if firm in state.changes}
+    fetch |= changed - set(changes)
+    changes.update(dict.fromkeys(fetch))
+    for record in records_from_db(Manufacturer.objects.filter(id__in=sorted(fetch))):
         changes[int(record["id"])] = record
-    seen_us = max([state.seen_us, *latest.values()])
     if changes:
         current = state.base.patched(changes, generation=generation, weights=match_weights())
     else:
         current = replace(state.base, generation=generation)
-    return _State(current, state.base, state.mark_us, state.covered, changes, seen_us)
-
-
-def _fresh(base: DirectoryIndex, mark_us: int, covered: frozenset[int]) -> _State:
-    return _State(base, base, mark_us, covered, {}, mark_us)
+    return _State(current, state.base, state.position, changes, frozenset(rows))
 
 
 _state: _State | None = None
@@ -287,10 +298,11 @@ _state: _State | None = None
 def get_directory_index() -> DirectoryIndex:
     """The index of the current directory data (cached per process).
 
-    One query for the generation number per call; when it moved, the firms logged as changed
-    since the process's base index are read again and patched in (milliseconds for a few
-    hundred), and only past PATCH_LIMIT changed firms is a newer snapshot loaded or the index
-    rebuilt (the worker builds snapshots before that: :func:`compact`).
+    One query for the generation number per call; when it moved, the change-log rows after
+    the process's base index are read, the records of the firms they name fetched (those not
+    fetched before) and patched in (milliseconds for tens of firms); only past PATCH_LIMIT
+    changed firms, or after a bulk change, is a newer snapshot loaded or the index rebuilt
+    (the worker saves snapshots before that: :func:`compact`).
     """
     global _state
     generation = generation_current(name=GENERATION)
@@ -306,8 +318,9 @@ def get_directory_index() -> DirectoryIndex:
 
 def compact(*, force: bool = False) -> IndexSnapshot | None:
     """Build a new snapshot when COMPACT_AT firms or more changed since this host's newest one
-    (or there is none, or ``force``), and forget change-log rows no snapshot needs; returns the
-    new snapshot's row, None when nothing was built. The worker runs it every five minutes."""
+    (or there is none, or a bulk change, or ``force``), and forget change-log rows and
+    snapshot rows no kept snapshot needs; returns the new snapshot's row, None when nothing
+    was built. The worker runs it every five minutes and after bulk changes."""
     generation = generation_current(name=GENERATION)
     snap = _newest_snapshot(generation)
     built = None
@@ -326,10 +339,8 @@ def compact(*, force: bool = False) -> IndexSnapshot | None:
 
 
 def _needs_compaction(snap: IndexSnapshot) -> bool:
-    """Whether COMPACT_AT firms changed since the snapshot began (changes logged before then,
-    which it most likely holds, do not count: they would make every next snapshot due)."""
-    ids, _latest = _changes_since(snap.mark_us, frozenset(snap.covered), margin_us=0)
-    return ids is None or len(ids) >= COMPACT_AT
+    rows = _changes_after(_position(snap))
+    return rows is None or len(set(rows.values())) >= COMPACT_AT
 
 
 def get_index() -> MatchIndex | PatchedMatch:

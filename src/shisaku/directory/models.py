@@ -230,14 +230,15 @@ class DirectoryChange(models.Model):
 
 class IndexSnapshot(models.Model):
     """A directory index snapshot saved under a host's ``SHISAKU_HOME``: built from the data of
-    ``generation``, reading the tables after ``mark_us``. A row proves the generation was this
-    database's (a snapshot file alone may come from a rolled-back or restored database)."""
+    ``generation``, reading the tables after ``mark_us``, when the change log was committed up
+    to the row ``log_last`` except the rows ``log_gaps`` (then still in flight). A row proves
+    the generation was this database's (a snapshot file alone may come from a rolled-back or
+    restored database)."""
 
     generation = models.BigIntegerField(unique=True)
     mark_us = models.BigIntegerField()
-    # Ids of the "any firm" change rows already committed when the build began (its data
-    # includes them; later ones force a new base).
-    covered = models.JSONField(default=list)
+    log_last = models.BigIntegerField()
+    log_gaps = models.JSONField(default=list)
     firms = models.PositiveIntegerField()
     built_at = models.DateTimeField(auto_now_add=True)
 
