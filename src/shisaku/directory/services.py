@@ -51,6 +51,9 @@ def directory_changed(*, ids: Iterable[int] | None) -> None:
     directory's data generation. Call it inside the writing transaction, after the writes: the
     log rows commit or roll back with them (a transaction must commit within
     ``adapters.CHANGE_MARGIN_US`` of this call, minutes)."""
+    # The generation row first: its lock, held to the commit, orders the writers, so log
+    # rows are numbered in commit order (readers still allow for gaps: adapters.LogPosition).
+    generation_bump(name=GENERATION)
     now_us = time.time_ns() // 1000
     wanted = None if ids is None else sorted({int(i) for i in ids})
     if wanted is None or len(wanted) > CHANGE_LOG_LIMIT:
@@ -59,7 +62,6 @@ def directory_changed(*, ids: Iterable[int] | None) -> None:
     elif wanted:
         DirectoryChange.objects.bulk_create(
             [DirectoryChange(manufacturer_id=i, at_us=now_us) for i in wanted])
-    generation_bump(name=GENERATION)
 
 _SCALAR_FIELDS = (
     "name", "name_local", "kind", "country", "region", "block", "city", "lat", "lon", "stages",
