@@ -108,3 +108,16 @@ def test_patches_do_not_stack_and_are_not_saved(world: dict[str, Any], tmp_path:
         patched.save(tmp_path / "x")
     with pytest.raises(ValueError, match="record of firm"):
         patched.patched({5: {"id": 6}}, generation=5)
+
+
+def test_a_large_patch_searches_its_texts_through_postings(world: dict[str, Any],
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    from shisaku.engines.directory import index as index_module
+
+    monkeypatch.setattr(index_module, "_SCAN_BELOW", 0)
+    with_postings = world["patched"].patched(world["changes"], generation=6)
+    assert with_postings.listing.delta._grams.__class__.__name__ == "GramIndex"
+    for text in ("정밀", "precision", "사출성형", "精密", "co ltd", "zz"):
+        q = ListingQuery(text=text, sort="name", limit=100)
+        assert with_postings.listing.search(q) == world["fresh"].listing.search(q)

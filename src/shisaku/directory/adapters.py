@@ -104,7 +104,7 @@ CHANGE_MARGIN_US = 10 * 60 * 1_000_000
 # A process patches its index with at most this many changed firms; beyond, it loads (or
 # builds) a newer base. The worker saves a new base once COMPACT_AT firms changed.
 PATCH_LIMIT = 5000
-COMPACT_AT = 300
+COMPACT_AT = 200
 # Snapshots kept per host (older ones are deleted once a newer one is saved).
 SNAPSHOTS_KEPT = 3
 

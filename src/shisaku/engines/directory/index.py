@@ -17,6 +17,9 @@ from shisaku.engines.matching import MatchIndex, SnapshotError
 
 __all__ = ["DirectoryIndex"]
 
+# A patch of at most this many firms searches their texts by reading them (no postings).
+_SCAN_BELOW = 5000
+
 
 @dataclass(frozen=True)
 class DirectoryIndex:
@@ -32,10 +35,11 @@ class DirectoryIndex:
 
     @classmethod
     def build(cls, records: Iterable[Mapping[str, Any]], *, generation: int = 0,
-              weights: Mapping[str, float] | None = None) -> DirectoryIndex:
+              weights: Mapping[str, float] | None = None, postings: bool = True
+              ) -> DirectoryIndex:
         """Both indexes in one pass over ``records`` (export format + ``created_us``, by
-        ascending id)."""
-        listing = ListingIndex.builder()
+        ascending id); ``postings``: as in :meth:`ListingIndex.build`."""
+        listing = ListingIndex.builder(postings=postings)
 
         def feed() -> Iterator[Mapping[str, Any]]:
             for record in records:
@@ -59,7 +63,8 @@ class DirectoryIndex:
                                    strict=True):
             if int(record["id"]) != firm_id:
                 raise ValueError(f"change {firm_id} carries the record of firm {record['id']}")
-        delta = DirectoryIndex.build(live, generation=generation, weights=weights)
+        delta = DirectoryIndex.build(live, generation=generation, weights=weights,
+                                     postings=len(live) > _SCAN_BELOW)
         dead_rows = base.listing.rows_of(changes)
         dead = np.zeros(base.match.size, dtype=np.bool_)
         dead[np.asarray(dead_rows.to_array(), dtype=np.int64)] = True

@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import mmap
@@ -54,6 +55,8 @@ SORTS = ("name", "reply", "rating", "startups", "newest", "distance")
 _ORDERED = SORTS[:-1]
 _LOT_MAX = np.iinfo(np.int64).max
 _LOT_CLIP = np.iinfo(np.int32).max  # lot bounds are stored as int32, clipped here
+# A result missing at most this many rows is paged from the head of the precomputed order.
+_FEW_MISSING = 4096
 
 Array = npt.NDArray[Any]
 
@@ -103,8 +106,41 @@ def _distances(lat_rad: Array, lon_rad: Array, near: tuple[float, float]) -> Arr
     return np.round(d, 3)
 
 
-class _Builder:
+class _TextOnly:
+    """Collects search texts without n-gram postings (see :class:`_TextScan`)."""
+
     def __init__(self) -> None:
+        self._utf8: list[bytes] = []
+
+    def add(self, text: str) -> None:
+        self._utf8.append(text.encode("utf-8"))
+
+    def finish(self) -> dict[str, Array]:
+        text_off = np.zeros(len(self._utf8) + 1, dtype=np.int64)
+        text_off[1:] = np.cumsum([len(t) for t in self._utf8], dtype=np.int64)
+        return {"gram_keys": np.zeros(0, dtype=np.uint64), "gram_off": np.zeros(1, np.int64),
+                "gram_buf": np.zeros(0, dtype=np.uint8), "text_off": text_off,
+                "text_buf": np.frombuffer(b"".join(self._utf8), dtype=np.uint8)}
+
+
+class _TextScan:
+    """Text search by reading every row's text: for small indexes (a patch's changed firms,
+    at most a few thousand), where it costs less than building postings."""
+
+    def __init__(self, text_off: Array, blob: Any, base: int) -> None:
+        view = memoryview(blob)
+        off = (text_off + base).tolist()
+        self.texts = [bytes(view[a:b]).decode("utf-8") for a, b in itertools.pairwise(off)]
+        self.cache: dict[str, BitMap] = {}  # (nothing cached; ListingIndex.clear_cache)
+
+    def rows_matching(self, tokens: Sequence[str], within: BitMap | None = None) -> BitMap:
+        rows = range(len(self.texts)) if within is None else within
+        texts = self.texts
+        return BitMap([r for r in rows if all(t in texts[r] for t in tokens)])
+
+
+class _Builder:
+    def __init__(self, *, postings: bool = True) -> None:
         self.ids: list[int] = []
         self.names: list[str] = []
         self.lat: list[float] = []
@@ -118,7 +154,8 @@ class _Builder:
         self.cap_proc: list[str] = []
         self.cap_min: list[int] = []
         self.cap_max: list[int] = []
-        self.grams = GramBuilder()
+        self.grams: GramBuilder | _TextOnly = GramBuilder() if postings else _TextOnly()
+        self.postings = postings
 
     def add(self, record: Mapping[str, Any]) -> None:
         row = len(self.ids)
@@ -215,7 +252,8 @@ class _Builder:
         postings, text = gram_arrays.pop("gram_buf"), gram_arrays.pop("text_buf")
         arrays.update(gram_arrays)
         meta = {"facets": facet_keys, "processes": procs, "gram_bytes": int(postings.nbytes),
-                "text_bytes": int(text.nbytes), "name_bytes": len(names)}
+                "text_bytes": int(text.nbytes), "name_bytes": len(names),
+                "postings": self.postings}
         return ListingIndex(arrays, meta, generation, postings.tobytes() + text.tobytes() + names)
 
 
@@ -253,28 +291,34 @@ class ListingIndex:
             rank[a[f"order_{name}"]] = np.arange(self.size, dtype=np.int32)
             self._rank[name] = rank
         self._proc_id = {p: i for i, p in enumerate(meta["processes"])}
-        self._grams = GramIndex(a["gram_keys"], a["gram_off"],
-                                memoryview(blob)[:self.gram_bytes], a["text_off"], blob,
-                                self.gram_bytes)
+        self._grams: GramIndex | _TextScan
+        if meta.get("postings", True):
+            self._grams = GramIndex(a["gram_keys"], a["gram_off"],
+                                    memoryview(blob)[:self.gram_bytes], a["text_off"], blob,
+                                    self.gram_bytes)
+        else:
+            self._grams = _TextScan(a["text_off"], blob, self.gram_bytes)
         self._results: OrderedDict[tuple[Any, ...], ListingResult] = OrderedDict()
         self._results_lock = threading.Lock()
 
     # ---------------------------------------------------------------- building, snapshots
     @classmethod
-    def build(cls, records: Iterable[Mapping[str, Any]], *, generation: int = 0) -> ListingIndex:
+    def build(cls, records: Iterable[Mapping[str, Any]], *, generation: int = 0,
+              postings: bool = True) -> ListingIndex:
         """Index manufacturer records (export format, plus ``created_us``: creation time in
         microseconds, for the "newest" order, and optionally ``search_text``: the folded text
         of :func:`~shisaku.engines.directory.text.search_text`, computed when absent), by
-        strictly ascending id."""
-        builder = _Builder()
+        strictly ascending id. ``postings=False`` keeps no n-gram postings: text search reads
+        every row's text (for a few thousand rows at most: a patch's changed firms)."""
+        builder = _Builder(postings=postings)
         for record in records:
             builder.add(record)
         return builder.finish(generation)
 
     @classmethod
-    def builder(cls) -> _Builder:
+    def builder(cls, *, postings: bool = True) -> _Builder:
         """An incremental builder (``add(record)`` … ``finish(generation)``)."""
-        return _Builder()
+        return _Builder(postings=postings)
 
     @property
     def mapped(self) -> bool:
@@ -416,10 +460,10 @@ class ListingIndex:
         result, facets = self.select(query)
         return ListingResult(len(result), self._page(result, query), facets)
 
-    def select(self, query: ListingQuery, exclude: BitMap | None = None
+    def select(self, query: ListingQuery, within: BitMap | None = None
                ) -> tuple[BitMap, dict[str, dict[str, int]]]:
-        """The rows of the query's result and the facet counts (see :meth:`search`), leaving
-        out the rows of ``exclude`` (a patched index's changed firms)."""
+        """The rows of the query's result and the facet counts (see :meth:`search`), among
+        the rows ``within`` only when given (a patched index's changed firms)."""
         # 1. Every filter except the any-of ones, then the text tokens within it.
         common: BitMap | None = None
         parts: list[BitMap] = []
@@ -432,11 +476,11 @@ class ListingIndex:
             parts.append(self._flag_rows("accepts_foreign", query.accepts_foreign))
         if query.synthetic is not None:
             parts.append(self._flag_rows("synthetic", query.synthetic))
+        if within is not None:
+            parts.append(within)
         parts.sort(key=len)
         for part in parts:
             common = part.copy() if common is None else common & part
-        if exclude:
-            common = (self._all if common is None else common) - exclude
         tokens = query_tokens(query.text)
         if tokens:
             common = self._grams.rows_matching(tokens, common)
@@ -505,6 +549,11 @@ class ListingIndex:
         order = self.arrays[f"order_{query.sort}"]
         if count == self.size:
             return order[:stop]
+        missing = self.size - count
+        if missing <= _FEW_MISSING:  # nearly every row: the order's head less the missing
+            head = order[:stop + missing]
+            absent = np.frombuffer((self._all - result).to_array(), dtype=np.uint32)
+            return head[~np.isin(head, absent)][:stop]
         ranks = self._rank[query.sort][np.frombuffer(result.to_array(), dtype=np.uint32)]
         if stop < count:
             ranks = np.partition(ranks, stop - 1)[:stop]

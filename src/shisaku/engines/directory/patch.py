@@ -113,7 +113,13 @@ class PatchedListing:
         return found
 
     def _search(self, query: ListingQuery) -> ListingResult:
-        base_rows, base_facets = self.base.select(query, exclude=self.dead)
+        # The base over all its rows (its fast paths and caches apply), less its changed
+        # rows' share (few rows), plus the delta.
+        base_rows, base_facets = self.base.select(query)
+        if self.dead:
+            gone_rows, gone_facets = self.base.select(query, within=self.dead)
+            base_rows = base_rows - gone_rows
+            base_facets = {p: _less(base_facets[p], gone_facets[p]) for p in base_facets}
         delta_rows, delta_facets = self.delta.select(query)
         facets = {p: _added(base_facets[p], delta_facets[p]) for p in base_facets}
         count = len(base_rows) + len(delta_rows)
@@ -173,6 +179,17 @@ class PatchedMatch:
         if self.delta is not None:
             ids = np.union1d(ids, self.delta.eligible_ids(requirement))
         return ids
+
+
+def _less(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+    out = dict(a)
+    for code, n in b.items():
+        left = out[code] - n
+        if left:
+            out[code] = left
+        else:
+            del out[code]
+    return out
 
 
 def _added(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
