@@ -222,12 +222,12 @@ class _Builder:
         arrays["order_newest"] = np.lexsort((-ids, -created))
         for name in _ORDERED:
             arrays[f"order_{name}"] = arrays[f"order_{name}"].astype(np.int32)
-        # The sort keys themselves (an index patched with changed firms merges two orders).
-        arrays["key_reply"], arrays["key_rating"] = reply, rating
-        arrays["key_startups"], arrays["key_created"] = startups, created
+        # The sort keys themselves and the names (an index patched with changed firms merges
+        # two orders by them): kept after the names in the memory-mapped part.
         encoded_names = [n.encode("utf-8") for n in self.names]
-        arrays["name_off"] = np.r_[0, np.cumsum([len(b) for b in encoded_names],
-                                                dtype=np.int64)].astype(np.int64)
+        name_off = np.r_[0, np.cumsum([len(b) for b in encoded_names], dtype=np.int64)]
+        keys = {"reply": reply, "rating": rating, "startups": startups, "created": created,
+                "name_off": name_off.astype(np.int64)}
         names = b"".join(encoded_names)
         procs = sorted(set(self.cap_proc))
         proc_id = {p: i for i, p in enumerate(procs)}
@@ -251,10 +251,14 @@ class _Builder:
         gram_arrays = self.grams.finish()
         postings, text = gram_arrays.pop("gram_buf"), gram_arrays.pop("text_buf")
         arrays.update(gram_arrays)
+        head = postings.tobytes() + text.tobytes() + names
+        pad = b"\0" * (-len(head) % 8)
         meta = {"facets": facet_keys, "processes": procs, "gram_bytes": int(postings.nbytes),
                 "text_bytes": int(text.nbytes), "name_bytes": len(names),
-                "postings": self.postings}
-        return ListingIndex(arrays, meta, generation, postings.tobytes() + text.tobytes() + names)
+                "postings": self.postings, "key_pad": len(pad),
+                "keys": [[k, v.dtype.str, int(v.size)] for k, v in keys.items()]}
+        return ListingIndex(arrays, meta, generation,
+                            head + pad + b"".join(v.tobytes() for v in keys.values()))
 
 
 class ListingIndex:
@@ -263,8 +267,9 @@ class ListingIndex:
     def __init__(self, arrays: Mapping[str, Array], meta: Mapping[str, Any], generation: int,
                  blob: Any) -> None:
         """``blob``: the n-gram postings, the UTF-8 search texts and the UTF-8 names
-        (``meta["gram_bytes"]``, ``meta["text_bytes"]`` and ``meta["name_bytes"]`` long):
-        bytes after a build, an ``mmap`` after a load."""
+        (``meta["gram_bytes"]``, ``meta["text_bytes"]`` and ``meta["name_bytes"]`` long),
+        then ``meta["key_pad"]`` zero bytes and the sort-key arrays of ``meta["keys"]``
+        ([name, dtype, count]): bytes after a build, an ``mmap`` after a load."""
         self.arrays = dict(arrays)
         self.meta = dict(meta)
         self.generation = generation
@@ -274,6 +279,13 @@ class ListingIndex:
         self.text_bytes = int(meta["text_bytes"])
         self.name_bytes = int(meta["name_bytes"])
         self._blob = blob
+        # Sort keys and name offsets: views of the blob after the names.
+        self._keys: dict[str, Array] = {}
+        at = self.gram_bytes + self.text_bytes + self.name_bytes + int(meta["key_pad"])
+        for name, dtype, count in meta["keys"]:
+            self._keys[name] = np.frombuffer(blob, dtype=np.dtype(dtype), count=count, offset=at)
+            at += self._keys[name].nbytes
+        self.blob_bytes = at
         self._ids: npt.NDArray[np.int64] = a["ids"]
         self._all = BitMap()
         self._all.add_range(0, self.size)
@@ -329,10 +341,10 @@ class ListingIndex:
     @property
     def nbytes(self) -> int:
         """Heap memory: arrays, sort ranks, facet bitmaps (about their serialized size) and,
-        unless :attr:`mapped`, the postings, texts and names."""
+        unless :attr:`mapped`, the postings, texts, names and sort keys."""
         arrays = sum(int(v.nbytes) for v in self.arrays.values())
         ranks = sum(int(v.nbytes) for v in self._rank.values())
-        blob = 0 if self.mapped else self.gram_bytes + self.text_bytes + self.name_bytes
+        blob = 0 if self.mapped else self.blob_bytes
         return arrays + ranks + int(self.arrays["facet_buf"].nbytes) + blob
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -379,7 +391,8 @@ class ListingIndex:
             with open(blob_path, "rb") as fh:
                 size = os.fstat(fh.fileno()).st_size
                 expected = (int(meta["gram_bytes"]) + int(meta["text_bytes"])
-                            + int(meta["name_bytes"]))
+                            + int(meta["name_bytes"]) + int(meta["key_pad"])
+                            + sum(np.dtype(d).itemsize * int(n) for _k, d, n in meta["keys"]))
                 if size != expected:
                     raise ListingSnapshotError(f"{blob_path}: {size} bytes, expected {expected}")
                 blob: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
@@ -572,22 +585,22 @@ class ListingIndex:
             dist = _distances(a["lat_rad"][rows], a["lon_rad"][rows], query.near).tolist()
             return list(zip(dist, ids, strict=True))
         if query.sort in ("reply", "rating"):
-            values = a[f"key_{query.sort}"][rows]
+            values = self._keys[query.sort][rows]
             missing = np.isnan(values).tolist()
             known = np.nan_to_num(values)
             if query.sort == "rating":
                 known = -known
             return list(zip(missing, known.tolist(), ids, strict=True))
         if query.sort == "startups":
-            return list(zip((-a["key_startups"][rows]).tolist(), ids, strict=True))
+            return list(zip((-self._keys["startups"][rows]).tolist(), ids, strict=True))
         if query.sort == "newest":
-            return list(zip((-a["key_created"][rows]).tolist(), [-i for i in ids],
+            return list(zip((-self._keys["created"][rows]).tolist(), [-i for i in ids],
                             strict=True))
         raise ValueError(f"unknown sort {query.sort!r}")
 
     def names(self, rows: Array) -> list[str]:
         """The firms' names of ``rows``."""
-        off = self.arrays["name_off"]
+        off = self._keys["name_off"]
         base = self.gram_bytes + self.text_bytes
         view = memoryview(self._blob)
         return [bytes(view[base + int(off[r]):base + int(off[r + 1])]).decode("utf-8")
