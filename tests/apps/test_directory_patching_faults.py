@@ -114,3 +114,61 @@ def test_reply_figures_and_their_log_row_commit_together(monkeypatch: pytest.Mon
         reply_stats_update(manufacturer=firm)  # no transaction around it
     firm.refresh_from_db()
     assert firm.reply_median_hours is None
+
+
+# --- 2. two hosts save a snapshot of the same generation ---------------------------------------
+# Each host has its own SHISAKU_HOME and builds its own snapshot files, but the IndexSnapshot row
+# (the log position the files stand at) is one per generation in the shared database. Two hosts
+# building the same generation (both workers' compaction at the same five minutes, or every host
+# after a bulk import while the one queued compaction runs on one of them) wrote their positions
+# over each other: the earlier build's files were then paired with the later build's position,
+# and a fresh process of that host never patched in what changed between the two builds.
+
+@pytest.fixture
+def two_hosts(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(adapters, "_state", None)
+    homes = {"a": tmp_path / "host-a", "b": tmp_path / "host-b"}
+    for home in homes.values():
+        home.mkdir()
+
+    def on(host: str) -> None:
+        settings.HOME = homes[host]
+        monkeypatch.setattr(adapters, "_state", None)  # a fresh process of that host
+    return on
+
+
+@pytest.mark.django_db
+def test_a_snapshot_built_earlier_on_another_host_keeps_its_own_position(two_hosts: Any) -> None:
+    manufacturers_save(records=[record("Steady Firm"), record("Early Name Firm")])
+    firm = Manufacturer.objects.get(name="Early Name Firm")
+    generation = generation_current(name=GENERATION)
+    two_hosts("a")
+    adapters.build_snapshot(generation)  # host A's worker
+    Manufacturer.objects.filter(pk=firm.pk).update(name="Late Name Firm")
+    directory_changed(ids=[firm.pk])
+    two_hosts("b")
+    adapters.build_snapshot(generation)  # host B's, of the same generation, a moment later
+    assert "Late Name Firm" in _names()
+    two_hosts("a")  # a new process on host A loads A's snapshot
+    assert "Late Name Firm" in _names() and "Early Name Firm" not in _names()
+
+
+@pytest.mark.django_db
+def test_a_later_snapshot_of_the_same_generation_on_another_host_is_patched_too(
+        two_hosts: Any) -> None:
+    """The other order: host B's build is the later one and finishes first."""
+    manufacturers_save(records=[record("Steady Firm"), record("Early Name Firm")])
+    firm = Manufacturer.objects.get(name="Early Name Firm")
+    generation = generation_current(name=GENERATION)
+    two_hosts("b")
+    adapters.build_snapshot(generation)
+    Manufacturer.objects.filter(pk=firm.pk).update(name="Late Name Firm")
+    directory_changed(ids=[firm.pk])
+    Manufacturer.objects.filter(pk=firm.pk).update(name="Latest Name Firm")
+    directory_changed(ids=[firm.pk])
+    two_hosts("a")
+    adapters.build_snapshot(generation)
+    for host in ("a", "b", "a"):
+        two_hosts(host)
+        assert "Latest Name Firm" in _names(), host
+        assert not {"Early Name Firm", "Late Name Firm"} & _names(), host
