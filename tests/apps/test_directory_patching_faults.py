@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from shisaku.core.services import generation_current
 from shisaku.directory import adapters
@@ -172,3 +172,31 @@ def test_a_later_snapshot_of_the_same_generation_on_another_host_is_patched_too(
         two_hosts(host)
         assert "Latest Name Firm" in _names(), host
         assert not {"Early Name Firm", "Late Name Firm"} & _names(), host
+
+
+# --- 3. an index read inside a transaction that then rolls back ---------------------------------
+# Inside a transaction a process reads its own uncommitted log rows and records. It remembered
+# those rows as read ("seen") with the uncommitted record; after the rollback, a firm that had an
+# earlier committed log row kept the rolled-back record (its rows were all "seen": not fetched).
+# (On SQLite the rolled-back row's id is even reused by the next change.)
+
+@pytest.mark.django_db(transaction=True)
+def test_a_record_read_inside_a_rolled_back_transaction_is_not_kept(
+        settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.HOME = tmp_path
+    monkeypatch.setattr(adapters, "_state", None)
+    manufacturers_save(records=[record("Steady Firm"), record("First Name Firm")])
+    firm = Manufacturer.objects.get(name="First Name Firm")
+    adapters.get_directory_index()
+    Manufacturer.objects.filter(pk=firm.pk).update(name="Second Name Firm")
+    directory_changed(ids=[firm.pk])
+    assert "Second Name Firm" in _names()
+    with pytest.raises(_Boom), transaction.atomic():
+        Manufacturer.objects.filter(pk=firm.pk).update(name="Phantom Name Firm")
+        directory_changed(ids=[firm.pk])
+        assert "Phantom Name Firm" in _names()  # e.g. RFQ candidates inside the transaction
+        raise _Boom("the request failed")
+    assert "Second Name Firm" in _names() and "Phantom Name Firm" not in _names()
+    Manufacturer.objects.filter(pk=firm.pk).update(name="Third Name Firm")
+    directory_changed(ids=[firm.pk])  # (SQLite: the rolled-back row's id again)
+    assert "Third Name Firm" in _names() and "Phantom Name Firm" not in _names()

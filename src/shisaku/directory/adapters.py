@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 
 from shisaku.core.services import generation_current
@@ -330,7 +330,13 @@ def get_directory_index() -> DirectoryIndex:
     with _lock:
         state = _state
         if state is None or state.current.generation != generation:
-            state = _state = _advance(state, generation)
+            state = _advance(state, generation)
+            if connection.in_atomic_block:
+                # Read inside a transaction: its own uncommitted rows and records may be among
+                # those read, and it may roll back. Serve them, but fetch every changed firm
+                # again on the next generation change.
+                state = replace(state, seen=frozenset())
+            _state = state
     return state.current
 
 
