@@ -200,3 +200,51 @@ def test_a_record_read_inside_a_rolled_back_transaction_is_not_kept(
     Manufacturer.objects.filter(pk=firm.pk).update(name="Third Name Firm")
     directory_changed(ids=[firm.pk])  # (SQLite: the rolled-back row's id again)
     assert "Third Name Firm" in _names() and "Phantom Name Firm" not in _names()
+
+
+# --- 4. the bulk path's timestamps in SQLite ----------------------------------------------------
+# Firms written by the bulk path (imports, sign-ups, the demo) had created_at stored by raw SQL
+# as "…+00:00" text in SQLite, firms saved since by the ORM as "…": the SQL reference's "newest"
+# order compares the text, so a profile edit moved the firm behind its peers there while the
+# index (which reads the instant) kept it in place.
+
+def _newest(ids: list[int]) -> tuple[list[int], list[int]]:
+    from django.http import QueryDict
+
+    from shisaku.directory.filtersets import DirectoryFilter
+
+    q = QueryDict("sort=newest")
+    index_form, sql_form = DirectoryFilter(q), DirectoryFilter(q)
+    assert index_form.is_valid() and sql_form.is_valid()
+    return index_form.listing().ids, sql_form.listing(engine="sql").ids
+
+
+@pytest.mark.django_db
+def test_a_profile_saved_by_the_orm_keeps_its_place_among_the_newest(
+        settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.HOME = tmp_path
+    monkeypatch.setattr(adapters, "_state", None)
+    ids = list(manufacturers_save(records=[record(f"Same Moment {n}") for n in range(4)])
+               .created_ids)
+    firm = Manufacturer.objects.get(pk=ids[2])
+    firm.city = "Gumi"
+    firm.save()  # the profile form's save
+    directory_services.manufacturer_reindex(manufacturer=firm)
+    got, want = _newest(ids)
+    assert got == want
+
+
+@pytest.mark.django_db
+def test_the_bulk_path_stores_timestamps_as_the_orm_does() -> None:
+    ids = list(manufacturers_save(records=[record("Stamped Firm")]).created_ids)
+    table = Manufacturer._meta.db_table
+
+    def raw() -> tuple[Any, ...]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT created_at FROM {table} WHERE id = %s", [ids[0]])
+            return tuple(cursor.fetchone())
+
+    written = raw()
+    firm = Manufacturer.objects.get(pk=ids[0])
+    Manufacturer.objects.filter(pk=firm.pk).update(created_at=firm.created_at)
+    assert raw() == written

@@ -148,8 +148,15 @@ def _column_value(name: str, value: Any) -> Any:
     return bulk.json_text(value) if name in _JSON_FIELDS else value
 
 
+def _now_column() -> Any:
+    """Now, as the database column holds it: written by raw SQL, an aware datetime reached
+    SQLite as "…+00:00" text while the ORM writes "…" (naive UTC), so a firm saved since by
+    the ORM sorted apart from its peers by the text (the SQL reference's "newest" order)."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
 def _insert_new(batch: Sequence[dict[str, Any]], ids: list[int]) -> None:
-    now = timezone.now()
+    now = _now_column()
     rows = []
     for pk, record in zip(ids, batch, strict=True):
         values = _fields_of(record)
@@ -167,7 +174,7 @@ def _insert_new(batch: Sequence[dict[str, Any]], ids: list[int]) -> None:
 
 
 def _update_existing(batch: Sequence[dict[str, Any]]) -> None:
-    now = timezone.now()
+    now = _now_column()
     names = (*_SCALAR_FIELDS, "registration_number", "slug", "updated_at")
     rows = []
     for record in batch:
