@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 
 from shisaku.core.services import generation_current
@@ -209,10 +210,8 @@ def build_snapshot(generation: int | None = None) -> tuple[DirectoryIndex, LogPo
                                  weights=match_weights())
     stem = snapshot_stem(generation)
     try:
+        _record_snapshot(generation, mark_us, position, index.listing.size)
         index.save(stem)
-        IndexSnapshot.objects.update_or_create(generation=generation, defaults={
-            "mark_us": mark_us, "log_last": position.last, "log_gaps": sorted(position.gaps),
-            "firms": index.listing.size})
         kept = set(IndexSnapshot.objects.order_by("-generation")
                    .values_list("generation", flat=True)[:SNAPSHOTS_KEPT])
         _remove_older(stem.parent, kept | {generation})
@@ -221,6 +220,25 @@ def build_snapshot(generation: int | None = None) -> tuple[DirectoryIndex, LogPo
     except (OSError, SnapshotError) as exc:  # a read-only HOME still serves queries
         log.warning("cannot write directory index snapshot %s: %s", stem, exc)
     return index, position
+
+
+def _record_snapshot(generation: int, mark_us: int, position: LogPosition, firms: int) -> None:
+    """Record a snapshot of ``generation`` standing at ``position``, before its files are
+    written. Other hosts (or an earlier build here) may hold files of the same generation built
+    at other positions, and the row is the only position a loading process reads: it keeps the
+    earliest of them (every file holds all it says), so the changes any of those files lacks
+    are patched in. Patching a firm a file holds already changes nothing."""
+    with transaction.atomic():
+        row, created = IndexSnapshot.objects.select_for_update().get_or_create(
+            generation=generation, defaults={
+                "mark_us": mark_us, "log_last": position.last,
+                "log_gaps": sorted(position.gaps), "firms": firms})
+        if not created:
+            last = min(row.log_last, position.last)
+            row.log_gaps = sorted(g for g in {*row.log_gaps, *position.gaps} if g <= last)
+            row.log_last, row.mark_us = last, min(row.mark_us, mark_us)
+            row.firms = firms
+            row.save(update_fields=["log_last", "log_gaps", "mark_us", "firms"])
 
 
 def _file_lock() -> Any:
@@ -312,7 +330,13 @@ def get_directory_index() -> DirectoryIndex:
     with _lock:
         state = _state
         if state is None or state.current.generation != generation:
-            state = _state = _advance(state, generation)
+            state = _advance(state, generation)
+            if connection.in_atomic_block:
+                # Read inside a transaction: its own uncommitted rows and records may be among
+                # those read, and it may roll back. Serve them, but fetch every changed firm
+                # again on the next generation change.
+                state = replace(state, seen=frozenset())
+            _state = state
     return state.current
 
 

@@ -50,18 +50,21 @@ def directory_changed(*, ids: Iterable[int] | None) -> None:
     """Record that the firms ``ids`` changed (None: any number of firms) and bump the
     directory's data generation. Call it inside the writing transaction, after the writes: the
     log rows commit or roll back with them (a transaction must commit within
-    ``adapters.CHANGE_MARGIN_US`` of this call, minutes)."""
-    # The generation row first: its lock, held to the commit, orders the writers, so log
-    # rows are numbered in commit order (readers still allow for gaps: adapters.LogPosition).
-    generation_bump(name=GENERATION)
-    now_us = time.time_ns() // 1000
-    wanted = None if ids is None else sorted({int(i) for i in ids})
-    if wanted is None or len(wanted) > CHANGE_LOG_LIMIT:
-        DirectoryChange.objects.create(manufacturer_id=None, at_us=now_us)
-        transaction.on_commit(lambda: publish(DIRECTORY_BULK_CHANGED))
-    elif wanted:
-        DirectoryChange.objects.bulk_create(
-            [DirectoryChange(manufacturer_id=i, at_us=now_us) for i in wanted])
+    ``adapters.CHANGE_MARGIN_US`` of this call, minutes). Called without one (autocommit),
+    the bump and the log rows still commit together: a process that saw the new generation
+    without its rows would serve it, unpatched, until the generation moved again."""
+    with transaction.atomic(savepoint=False):
+        # The generation row first: its lock, held to the commit, orders the writers, so log
+        # rows are numbered in commit order (readers still allow for gaps: adapters.LogPosition).
+        generation_bump(name=GENERATION)
+        now_us = time.time_ns() // 1000
+        wanted = None if ids is None else sorted({int(i) for i in ids})
+        if wanted is None or len(wanted) > CHANGE_LOG_LIMIT:
+            DirectoryChange.objects.create(manufacturer_id=None, at_us=now_us)
+            transaction.on_commit(lambda: publish(DIRECTORY_BULK_CHANGED))
+        elif wanted:
+            DirectoryChange.objects.bulk_create(
+                [DirectoryChange(manufacturer_id=i, at_us=now_us) for i in wanted])
 
 _SCALAR_FIELDS = (
     "name", "name_local", "kind", "country", "region", "block", "city", "lat", "lon", "stages",
@@ -145,8 +148,15 @@ def _column_value(name: str, value: Any) -> Any:
     return bulk.json_text(value) if name in _JSON_FIELDS else value
 
 
+def _now_column() -> Any:
+    """Now, as the database column holds it: written by raw SQL, an aware datetime reached
+    SQLite as "…+00:00" text while the ORM writes "…" (naive UTC), so a firm saved since by
+    the ORM sorted apart from its peers by the text (the SQL reference's "newest" order)."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
 def _insert_new(batch: Sequence[dict[str, Any]], ids: list[int]) -> None:
-    now = timezone.now()
+    now = _now_column()
     rows = []
     for pk, record in zip(ids, batch, strict=True):
         values = _fields_of(record)
@@ -164,7 +174,7 @@ def _insert_new(batch: Sequence[dict[str, Any]], ids: list[int]) -> None:
 
 
 def _update_existing(batch: Sequence[dict[str, Any]]) -> None:
-    now = timezone.now()
+    now = _now_column()
     names = (*_SCALAR_FIELDS, "registration_number", "slug", "updated_at")
     rows = []
     for record in batch:

@@ -829,15 +829,16 @@ def delivery_stats_refresh(*, manufacturer: Manufacturer,
     firsts = FirstArticle.objects.filter(order__manufacturer=manufacturer, attempt=1,
                                          decided_at__gte=since).exclude(
         decision=FirstArticleDecision.PENDING)
-    stats, _created = DeliveryStats.objects.get_or_create(manufacturer=manufacturer)
-    stats.delivered = delivered.count()
-    stats.on_time = delivered.filter(on_time=True).count()
-    stats.first_articles = firsts.count()
-    stats.first_pass = firsts.filter(decision=FirstArticleDecision.APPROVED).count()
-    stats.save()
-    Manufacturer.objects.filter(pk=manufacturer.pk).update(
-        on_time_rate=stats.on_time_rate, delivered_orders=stats.delivered)
-    directory_changed(ids=[manufacturer.pk])
+    with transaction.atomic():  # the figures and their change-log row commit together
+        stats, _created = DeliveryStats.objects.get_or_create(manufacturer=manufacturer)
+        stats.delivered = delivered.count()
+        stats.on_time = delivered.filter(on_time=True).count()
+        stats.first_articles = firsts.count()
+        stats.first_pass = firsts.filter(decision=FirstArticleDecision.APPROVED).count()
+        stats.save()
+        Manufacturer.objects.filter(pk=manufacturer.pk).update(
+            on_time_rate=stats.on_time_rate, delivered_orders=stats.delivered)
+        directory_changed(ids=[manufacturer.pk])
     return stats
 
 

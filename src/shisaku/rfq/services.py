@@ -826,18 +826,21 @@ def reply_stats_update(*, manufacturer: Manufacturer,
             .values_list("sent_at", "ack_deadline", "acknowledged_at", "replied_at",
                          "first_quote_at"))
     fig = reply_figures([InvitationEvents(*row) for row in rows], now=now)
-    stats, _created = ReplyStats.objects.update_or_create(
-        manufacturer=manufacturer, defaults={
-            "ack_median_hours": fig.ack_median_hours, "ack_p90_hours": fig.ack_p90_hours,
-            "quote_median_hours": fig.quote_median_hours,
-            "quote_p90_hours": fig.quote_p90_hours, "response_rate": fig.response_rate,
-            "invitations": len(rows), "answered": fig.answered})
-    old = manufacturer.reply_median_hours
-    # The matching index shows reply hours to one decimal: smaller moves do not rebuild it.
-    if fig.ack_median_hours is not None and (old is None
-                                             or abs(old - fig.ack_median_hours) >= 0.05):
-        Manufacturer.objects.filter(pk=manufacturer.pk).update(
-            reply_median_hours=fig.ack_median_hours)
-        manufacturer.reply_median_hours = fig.ack_median_hours
-        directory_changed(ids=[manufacturer.pk])
+    # One transaction (the deadline job calls this without one): the figure and its log row
+    # in the directory's change log commit together, or neither does.
+    with transaction.atomic():
+        stats, _created = ReplyStats.objects.update_or_create(
+            manufacturer=manufacturer, defaults={
+                "ack_median_hours": fig.ack_median_hours, "ack_p90_hours": fig.ack_p90_hours,
+                "quote_median_hours": fig.quote_median_hours,
+                "quote_p90_hours": fig.quote_p90_hours, "response_rate": fig.response_rate,
+                "invitations": len(rows), "answered": fig.answered})
+        old = manufacturer.reply_median_hours
+        # The matching index shows reply hours to one decimal: smaller moves do not rebuild it.
+        if fig.ack_median_hours is not None and (old is None
+                                                 or abs(old - fig.ack_median_hours) >= 0.05):
+            Manufacturer.objects.filter(pk=manufacturer.pk).update(
+                reply_median_hours=fig.ack_median_hours)
+            manufacturer.reply_median_hours = fig.ack_median_hours
+            directory_changed(ids=[manufacturer.pk])
     return stats
