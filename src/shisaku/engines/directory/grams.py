@@ -17,7 +17,7 @@ from __future__ import annotations
 import array
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import Any, Protocol, cast
 
@@ -49,6 +49,9 @@ def _global_keys(grams: npt.NDArray[np.uint64], chars: npt.NDArray[np.uint64],
 
 
 class _Findable(Protocol):
+    """The search texts' buffer: ``bytes``, or an ``mmap`` of a snapshot (both offer the
+    buffer protocol, which the verification reads through NumPy views)."""
+
     def find(self, sub: bytes, start: int, end: int, /) -> int: ...
 
 
@@ -69,6 +72,30 @@ def _keys(text: str) -> list[int]:
         return [cps[0] << _SHIFT | cps[1]]
     return [cps[i] << 2 * _SHIFT | cps[i + 1] << _SHIFT | cps[i + 2]
             for i in range(len(cps) - 2)]
+
+
+# Candidates verified per step (their texts' first lines are touched together first), and the
+# number of candidates from which the side to search from is chosen on a sample.
+_STEP = 1024
+_SAMPLE_FROM = 256
+_SAMPLE = 32
+
+
+def _search_backward(view: Callable[[int, int], npt.NDArray[np.bytes_]], needle: bytes,
+                     starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> bool:
+    """Whether searching the candidates' texts from their ends reads fewer bytes than from
+    their starts, judged on an evenly spread sample (only the speed depends on it)."""
+    pick = np.linspace(0, starts.size - 1, _SAMPLE).astype(np.intp)
+    s, e = starts[pick], ends[pick]
+    lo, hi = int(s.min()), int(e.max())
+    if hi - lo < len(needle):
+        return False
+    text = view(lo, hi)
+    first = np.strings.find(text, needle, s - lo, e - lo)
+    last = np.strings.rfind(text, needle, s - lo, e - lo)
+    forward = np.where(first >= 0, first + lo - s, e - s).sum()
+    backward = np.where(last >= 0, e - (last + lo), e - s).sum()
+    return bool(backward < forward)
 
 
 class GramBuilder:
@@ -172,7 +199,10 @@ class GramIndex:
                  text_base: int = 0) -> None:
         self.keys = keys
         self.offsets = offsets
-        self.text_off = text_off + np.int64(text_base)
+        # Row r's text is text[text_base + text_off[r] : text_base + text_off[r + 1]] (the
+        # offsets are kept as given, not shifted: no second copy of an array of n + 1 int64).
+        self.text_off = text_off
+        self.text_base = int(text_base)
         self.text = text
         self._blob = postings
         self.cache: OrderedDict[str, BitMap] = OrderedDict()
@@ -218,12 +248,58 @@ class GramIndex:
         return verified
 
     def _verify(self, candidates: BitMap, needle: bytes) -> BitMap:
+        """The candidates whose text contains ``needle`` (UTF-8 bytes of a folded token).
+
+        One bounded substring search per candidate, in C: NumPy's string ``find`` (``rfind``)
+        over a 0-d byte-string *view* of the text buffer, with each candidate's start and end
+        as arrays, so no text is copied and no Python call is made per candidate. The cost is
+        mostly memory: candidates lie all over the buffer, so each step first touches the
+        first (or last) byte of its candidates' texts in one gather, letting the CPU fetch
+        those lines in parallel, and the side of the texts to search from is chosen on a
+        sample (a Hangul token usually lies in the Korean description, the last field; a Latin
+        one near the start). The answer is the same either way: whether the bytes occur."""
         rows = np.frombuffer(candidates.to_array(), dtype=np.uint32)
-        starts = self.text_off[rows].tolist()
-        ends = self.text_off[rows + 1].tolist()
+        if b"\0" in needle:  # (a NumPy byte string drops trailing NULs)
+            return self._verify_each(rows, needle)
+        starts = self.text_off[rows]
+        ends = self.text_off[rows + 1]
+        width = len(needle)
+        hits = np.zeros(rows.size, dtype=np.bool_)
+        backward = _search_backward(self._view, needle, starts, ends) if rows.size >= \
+            _SAMPLE_FROM else False
+        search = np.strings.rfind if backward else np.strings.find
+        touch = self._bytes()
+        for i in range(0, rows.size, _STEP):
+            s, e = starts[i:i + _STEP], ends[i:i + _STEP]
+            lo, hi = int(s[0]), int(e[-1])
+            if hi - lo < width:
+                continue
+            view = self._view(lo, hi)
+            if touch is not None:  # (the gather's result is not needed, only its loads)
+                touch.take(e - 1 if backward else s)
+            hits[i:i + _STEP] = search(view, needle, s - lo, e - lo) >= 0
+        return bitmap_of(rows[hits])
+
+    def _verify_each(self, rows: npt.NDArray[np.uint32], needle: bytes) -> BitMap:
+        """The plain way: one ``find`` call per candidate."""
+        base = self.text_base
+        starts = (self.text_off[rows] + base).tolist()
+        ends = (self.text_off[rows + 1] + base).tolist()
         found = np.fromiter(map(self.text.find, repeat(needle), starts, ends),
                             dtype=np.int64, count=rows.size)
         return bitmap_of(rows[found >= 0])
+
+    def _view(self, lo: int, hi: int) -> npt.NDArray[np.bytes_]:
+        """Bytes ``lo:hi`` of the texts as one 0-d byte string (a view, nothing copied)."""
+        return np.frombuffer(cast(Any, self.text), dtype=f"S{hi - lo}", count=1,
+                             offset=self.text_base + lo)
+
+    def _bytes(self) -> npt.NDArray[np.uint8] | None:
+        size = int(self.text_off[-1]) if self.text_off.size else 0
+        if not size:
+            return None
+        return np.frombuffer(cast(Any, self.text), dtype=np.uint8, count=size,
+                             offset=self.text_base)
 
     def rows_matching(self, tokens: Sequence[str], within: BitMap | None = None) -> BitMap:
         """Rows containing every token (shortest posting first), among ``within``."""
