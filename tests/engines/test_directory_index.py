@@ -279,6 +279,6 @@ def test_the_side_to_search_from_follows_where_the_token_lies() -> None:
     for texts, backward in ((head, False), (tail, True)):
         index = _gram_index(texts)
         starts, ends = index.text_off[:-1], index.text_off[1:]
-        assert grams._search_backward(index._view, "사출성형".encode(), starts,
-                                      ends) is backward
+        side, depth = grams._plan(index._view, "사출성형".encode(), starts, ends)
+        assert side is backward and depth == len("사출성형".encode())
         assert len(index.rows_containing("사출성형")) == 300

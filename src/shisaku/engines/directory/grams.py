@@ -74,28 +74,34 @@ def _keys(text: str) -> list[int]:
             for i in range(len(cps) - 2)]
 
 
-# Candidates verified per step (their texts' first lines are touched together first), and the
-# number of candidates from which the side to search from is chosen on a sample.
-_STEP = 1024
+# Candidates verified per step (the lines of their texts that the search will read are touched
+# together first), the number of candidates from which the search is planned on a sample, and
+# at most how many bytes of each text are touched ahead.
+_STEP = 2048
 _SAMPLE_FROM = 256
 _SAMPLE = 32
+_LINE = 64
+_AHEAD = 256
 
 
-def _search_backward(view: Callable[[int, int], npt.NDArray[np.bytes_]], needle: bytes,
-                     starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> bool:
-    """Whether searching the candidates' texts from their ends reads fewer bytes than from
-    their starts, judged on an evenly spread sample (only the speed depends on it)."""
+def _plan(view: Callable[[int, int], npt.NDArray[np.bytes_]], needle: bytes,
+          starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> tuple[bool, int]:
+    """How to search the candidates' texts, judged on an evenly spread sample (only the speed
+    depends on it): from their ends rather than their starts when that reads fewer bytes, and
+    how many bytes a search typically reads (the median)."""
     pick = np.linspace(0, starts.size - 1, _SAMPLE).astype(np.intp)
     s, e = starts[pick], ends[pick]
     lo, hi = int(s.min()), int(e.max())
     if hi - lo < len(needle):
-        return False
+        return False, 0
     text = view(lo, hi)
     first = np.strings.find(text, needle, s - lo, e - lo)
     last = np.strings.rfind(text, needle, s - lo, e - lo)
-    forward = np.where(first >= 0, first + lo - s, e - s).sum()
-    backward = np.where(last >= 0, e - (last + lo), e - s).sum()
-    return bool(backward < forward)
+    forward = np.where(first >= 0, first + lo - s + len(needle), e - s)
+    backward = np.where(last >= 0, e - (last + lo), e - s)
+    if backward.sum() < forward.sum():
+        return True, int(np.median(backward))
+    return False, int(np.median(forward))
 
 
 class GramBuilder:
@@ -254,10 +260,10 @@ class GramIndex:
         over a 0-d byte-string *view* of the text buffer, with each candidate's start and end
         as arrays, so no text is copied and no Python call is made per candidate. The cost is
         mostly memory: candidates lie all over the buffer, so each step first touches the
-        first (or last) byte of its candidates' texts in one gather, letting the CPU fetch
-        those lines in parallel, and the side of the texts to search from is chosen on a
-        sample (a Hangul token usually lies in the Korean description, the last field; a Latin
-        one near the start). The answer is the same either way: whether the bytes occur."""
+        lines of its candidates' texts that a search typically reads, in one gather that lets
+        the CPU fetch them in parallel; and a sample decides the side to search from (a Hangul
+        token usually lies in the Korean description, the last field; a Latin one near the
+        start) and how far to touch. The answer never depends on it: whether the bytes occur."""
         rows = np.frombuffer(candidates.to_array(), dtype=np.uint32)
         if b"\0" in needle:  # (a NumPy byte string drops trailing NULs)
             return self._verify_each(rows, needle)
@@ -265,9 +271,11 @@ class GramIndex:
         ends = self.text_off[rows + 1]
         width = len(needle)
         hits = np.zeros(rows.size, dtype=np.bool_)
-        backward = _search_backward(self._view, needle, starts, ends) if rows.size >= \
-            _SAMPLE_FROM else False
+        backward, depth = False, 0
+        if rows.size >= _SAMPLE_FROM:
+            backward, depth = _plan(self._view, needle, starts, ends)
         search = np.strings.rfind if backward else np.strings.find
+        ahead = np.arange(0, min(depth, _AHEAD) + 1, _LINE, dtype=np.int64)
         touch = self._bytes()
         for i in range(0, rows.size, _STEP):
             s, e = starts[i:i + _STEP], ends[i:i + _STEP]
@@ -275,8 +283,12 @@ class GramIndex:
             if hi - lo < width:
                 continue
             view = self._view(lo, hi)
-            if touch is not None:  # (the gather's result is not needed, only its loads)
-                touch.take(e - 1 if backward else s)
+            if touch is not None and hi > lo:  # (only the loads of this gather matter)
+                last = np.maximum(e - 1, s)
+                if backward:
+                    touch.take(np.maximum(last[:, None] - ahead, s[:, None]))
+                else:
+                    touch.take(np.minimum(s[:, None] + ahead, last[:, None]))
             hits[i:i + _STEP] = search(view, needle, s - lo, e - lo) >= 0
         return bitmap_of(rows[hits])
 
