@@ -114,3 +114,19 @@ def test_a_kept_panel_shows_the_values_as_typed(firms: None) -> None:
         "/manufacturers/?accepts_foreign=1").content.decode()
     assert 'value="plain"' in client.get("/manufacturers/?q=plain").content.decode()
     assert 'value=" plain"' in client.get("/manufacturers/?q=+plain").content.decode()
+
+
+def test_list_rows_are_the_orms_values_in_the_order_asked(firms: None) -> None:
+    from shisaku.directory.models import Capability, Manufacturer
+
+    ids = list(Manufacturer.objects.order_by("-name").values_list("id", flat=True)) + [999999]
+    expected = []
+    for firm in Manufacturer.objects.filter(id__in=ids).values(*selectors.LIST_FIELDS):
+        firm["processes"] = list(Capability.objects.filter(manufacturer_id=firm["id"])
+                                 .order_by("process", "id").values_list("process", flat=True))
+        expected.append(firm)
+    expected.sort(key=lambda firm: ids.index(firm["id"]))
+    assert selectors.manufacturer_rows(ids) == expected
+    assert selectors.manufacturer_rows([]) == []
+    assert any(firm["synthetic"] is True and firm["certifications"] == ["iso_9001"]
+               for firm in selectors.manufacturer_rows(ids))
