@@ -269,27 +269,25 @@ class GramIndex:
             return self._verify_each(rows, needle)
         starts = self.text_off[rows]
         ends = self.text_off[rows + 1]
-        width = len(needle)
-        hits = np.zeros(rows.size, dtype=np.bool_)
         backward, depth = False, 0
         if rows.size >= _SAMPLE_FROM:
             backward, depth = _plan(self._view, needle, starts, ends)
         search = np.strings.rfind if backward else np.strings.find
+        size = int(self.text_off[-1])
+        if not size:
+            return BitMap()
+        text = self._view(0, size)
+        touch = self._bytes(size)
+        # The bytes a search will read first: from each text's start (or its last byte) on.
         ahead = np.arange(0, min(depth, _AHEAD) + 1, _LINE, dtype=np.int64)
-        touch = self._bytes()
+        first = ends - 1 if backward else starts
+        hits = np.empty(rows.size, dtype=np.bool_)
         for i in range(0, rows.size, _STEP):
             s, e = starts[i:i + _STEP], ends[i:i + _STEP]
-            lo, hi = int(s[0]), int(e[-1])
-            if hi - lo < width:
-                continue
-            view = self._view(lo, hi)
-            if touch is not None and hi > lo:  # (only the loads of this gather matter)
-                last = np.maximum(e - 1, s)
-                if backward:
-                    touch.take(np.maximum(last[:, None] - ahead, s[:, None]))
-                else:
-                    touch.take(np.minimum(s[:, None] + ahead, last[:, None]))
-            hits[i:i + _STEP] = search(view, needle, s - lo, e - lo) >= 0
+            if touch is not None:  # (only the loads of this gather matter; "clip": in range)
+                at = first[i:i + _STEP, None]
+                touch.take(at - ahead if backward else at + ahead, mode="clip")
+            hits[i:i + _STEP] = search(text, needle, s, e) >= 0
         return bitmap_of(rows[hits])
 
     def _verify_each(self, rows: npt.NDArray[np.uint32], needle: bytes) -> BitMap:
@@ -302,12 +300,11 @@ class GramIndex:
         return bitmap_of(rows[found >= 0])
 
     def _view(self, lo: int, hi: int) -> npt.NDArray[np.bytes_]:
-        """Bytes ``lo:hi`` of the texts as one 0-d byte string (a view, nothing copied)."""
-        return np.frombuffer(cast(Any, self.text), dtype=f"S{hi - lo}", count=1,
+        """Bytes ``lo:hi`` of the texts as one byte string (a view, nothing copied)."""
+        return np.frombuffer(cast(Any, self.text), dtype=f"S{max(hi - lo, 1)}", count=1,
                              offset=self.text_base + lo)
 
-    def _bytes(self) -> npt.NDArray[np.uint8] | None:
-        size = int(self.text_off[-1]) if self.text_off.size else 0
+    def _bytes(self, size: int) -> npt.NDArray[np.uint8] | None:
         if not size:
             return None
         return np.frombuffer(cast(Any, self.text), dtype=np.uint8, count=size,
