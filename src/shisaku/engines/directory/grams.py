@@ -9,7 +9,8 @@ that separates two fields of the search text.
 
 A token of at most three characters is answered exactly by its own posting. A longer token
 takes the intersection of the postings of all its trigrams as *candidates* and keeps those whose
-text really contains it (a bounded ``find`` in the UTF-8 text buffer): exact substring semantics.
+text really contains it (a bounded search in the UTF-8 text buffer, in C: see
+:meth:`GramIndex._verify`): exact substring semantics.
 """
 
 from __future__ import annotations
@@ -257,8 +258,9 @@ class GramIndex:
         """The candidates whose text contains ``needle`` (UTF-8 bytes of a folded token).
 
         One bounded substring search per candidate, in C: NumPy's string ``find`` (``rfind``)
-        over a 0-d byte-string *view* of the text buffer, with each candidate's start and end
-        as arrays, so no text is copied and no Python call is made per candidate. The cost is
+        over a one-element byte-string *view* of the whole text buffer, with the candidates'
+        starts and ends as arrays, so no text is copied and no Python call is made per
+        candidate. The cost is
         mostly memory: candidates lie all over the buffer, so each step first touches the
         lines of its candidates' texts that a search typically reads, in one gather that lets
         the CPU fetch them in parallel; and a sample decides the side to search from (a Hangul
@@ -277,16 +279,16 @@ class GramIndex:
         if not size:
             return BitMap()
         text = self._view(0, size)
-        touch = self._bytes(size)
+        touch = np.frombuffer(cast(Any, self.text), dtype=np.uint8, count=size,
+                              offset=self.text_base)
         # The bytes a search will read first: from each text's start (or its last byte) on.
         ahead = np.arange(0, min(depth, _AHEAD) + 1, _LINE, dtype=np.int64)
         first = ends - 1 if backward else starts
         hits = np.empty(rows.size, dtype=np.bool_)
         for i in range(0, rows.size, _STEP):
             s, e = starts[i:i + _STEP], ends[i:i + _STEP]
-            if touch is not None:  # (only the loads of this gather matter; "clip": in range)
-                at = first[i:i + _STEP, None]
-                touch.take(at - ahead if backward else at + ahead, mode="clip")
+            at = first[i:i + _STEP, None]  # (only the loads of this gather matter)
+            touch.take(at - ahead if backward else at + ahead, mode="clip")
             hits[i:i + _STEP] = search(text, needle, s, e) >= 0
         return bitmap_of(rows[hits])
 
@@ -303,12 +305,6 @@ class GramIndex:
         """Bytes ``lo:hi`` of the texts as one byte string (a view, nothing copied)."""
         return np.frombuffer(cast(Any, self.text), dtype=f"S{max(hi - lo, 1)}", count=1,
                              offset=self.text_base + lo)
-
-    def _bytes(self, size: int) -> npt.NDArray[np.uint8] | None:
-        if not size:
-            return None
-        return np.frombuffer(cast(Any, self.text), dtype=np.uint8, count=size,
-                             offset=self.text_base)
 
     def rows_matching(self, tokens: Sequence[str], within: BitMap | None = None) -> BitMap:
         """Rows containing every token (shortest posting first), among ``within``."""
