@@ -18,10 +18,12 @@ from shisaku.engines.directory import (
     check_query,
     distance_order,
     fold,
+    grams,
     query_tokens,
     record_text_fields,
     search_text,
 )
+from shisaku.engines.directory.grams import GramBuilder, GramIndex
 from shisaku.engines.matching import SnapshotError
 from shisaku.sampledata import generate_manufacturers
 
@@ -235,3 +237,48 @@ def test_records_must_come_by_ascending_id() -> None:
 def test_a_page_past_the_end_is_empty(small: ListingIndex) -> None:
     result = small.search(ListingQuery(offset=100, limit=20))
     assert result.count == 5 and result.ids == []
+
+
+def _gram_index(texts: list[str]) -> GramIndex:
+    builder = GramBuilder()
+    for text in texts:
+        builder.add(text)
+    arrays = builder.finish()
+    # As a loaded snapshot has it: the postings, then the texts, in one buffer.
+    blob = arrays["gram_buf"].tobytes() + arrays["text_buf"].tobytes()
+    return GramIndex(arrays["gram_keys"], arrays["gram_off"],
+                     memoryview(blob)[:arrays["gram_buf"].nbytes], arrays["text_off"], blob,
+                     arrays["gram_buf"].nbytes)
+
+
+long_texts = st.text(alphabet=st.sampled_from(list("abc 사출성형 精密加工 \x00")), max_size=30)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(long_texts, min_size=1, max_size=80),
+       st.sampled_from(["abca", "사출성형", "성형사출", "精密加工", "加工精密", "a사출c", "ab\x00a",
+                        "\x00abc", "abc\x00"]))
+def test_verification_in_steps_from_either_side_equals_find(
+        monkeypatch: pytest.MonkeyPatch, texts: list[str], token: str) -> None:
+    """Long tokens are verified in C, in steps, from the side a sample suggests: whatever the
+    step, the side and NUL bytes (searched the plain way), the rows are those holding it."""
+    texts = [" ".join(t.split()) for t in texts]
+    expected = [i for i, t in enumerate(texts) if any(token in f for f in t.split(" "))]
+    for step, sample_from in ((3, 2), (1024, 256)):
+        monkeypatch.setattr(grams, "_STEP", step)
+        monkeypatch.setattr(grams, "_SAMPLE_FROM", sample_from)
+        index = _gram_index(texts)
+        assert list(index.rows_containing(token)) == expected
+        assert list(index.rows_matching([token, token[:2]])) == expected
+
+
+def test_the_side_to_search_from_follows_where_the_token_lies() -> None:
+    head = ["사출성형" + "x" * 200 for _ in range(300)]
+    tail = ["x" * 200 + "사출성형" for _ in range(300)]
+    for texts, backward in ((head, False), (tail, True)):
+        index = _gram_index(texts)
+        starts, ends = index.text_off[:-1], index.text_off[1:]
+        side, depth = grams._plan(index._view, "사출성형".encode(), starts, ends)
+        assert side is backward and depth == len("사출성형".encode())
+        assert len(index.rows_containing("사출성형")) == 300

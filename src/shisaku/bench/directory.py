@@ -8,8 +8,12 @@ Korean, Japanese and Latin, filters + query, a distance sort, a deep page), each
   cache of verified long tokens and its result cache are cleared before each request
   (``index_warm``: only the result cache is cleared);
 - ``view``: the whole HTML list view (RequestFactory: form, index, rows, template), cold (the
-  index's caches and the view's rendered fragments cleared); ``view_cached``: nothing cleared
-  (what a repeated request costs: fragments and results from the caches);
+  index's caches and the view's rendered fragments cleared: ``PANELS``, ``PAGES``); kept, like
+  the compiled templates, are the per-language fragments of ``directory.panels`` (every
+  option's markup with its label, rendered once per process and language; they depend on
+  neither the data nor the request — ``panel_fragments_ms`` is what rendering them costs);
+  ``view_cached``: nothing cleared (what a repeated request costs: fragments and results from
+  the caches);
 - ``sql``: the same selector on the SQL reference path (``engine="sql"``: filters, facet counts
   and page in SQL), ``--sql-requests`` times per request of the mix (it takes seconds at 100k).
 
@@ -147,6 +151,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     figures.update(_memory_and_snapshot(index, Path(home)))
     if args.in_memory:
         figures["rss_growth_mb"] = round(_rss_mb() - rss0, 1)
+    if not args.in_memory:
+        figures["panel_fragments_ms"] = _panel_fragments_ms()
     figures["mix"] = {}
     for name, query in mix.items():
         form = DirectoryFilter(QueryDict(query))
@@ -180,6 +186,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                                for r in figures["mix"].values())
     figures["peak_rss_mb"] = round(_peak_rss_mb(), 1)
     return figures
+
+
+def _panel_fragments_ms() -> dict[str, float]:
+    """What rendering the list's per-language fragments costs (once per process and language)."""
+    from django.utils import translation
+
+    from shisaku.directory import panels
+
+    out = {}
+    for lang in ("ko", "ja", "en"):
+        panels._FRAGMENTS.pop(lang, None)
+        with translation.override(lang):
+            started = time.perf_counter()
+            panels.fragments(lang)
+        out[lang] = round((time.perf_counter() - started) * 1000, 1)
+    return out
 
 
 def _peak_rss_mb() -> float:

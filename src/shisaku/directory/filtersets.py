@@ -35,6 +35,7 @@ from shisaku.directory.choices import FACET_KINDS, DirectorySort, ProviderKind
 from shisaku.directory.models import Capability, Manufacturer, ManufacturerFacet
 from shisaku.engines.directory import (
     MAX_QUERY_CHARS,
+    DirectoryIndex,
     ListingQuery,
     ListingResult,
     check_query,
@@ -201,13 +202,16 @@ class DirectoryFilter(Form):
             synthetic=data.get("sample"), sort=data.get("sort") or DirectorySort.NAME,
             near=near, offset=offset, limit=limit, facets=facets)
 
-    def listing(self, *, facets: bool = True, engine: str = "index") -> Listing:
-        """The requested page (call after is_valid()); ``engine="sql"`` is the reference."""
+    def listing(self, *, facets: bool = True, engine: str = "index",
+                index: DirectoryIndex | None = None) -> Listing:
+        """The requested page (call after is_valid()); ``engine="sql"`` is the reference.
+        ``index``: the directory index the caller already holds (else the current one)."""
         size, number = self.per_page(), self.page_wanted()
         query = self.listing_query(offset=(number - 1) * size, limit=size, facets=facets)
         generation = 0
         if engine == "index":
-            index = get_directory_index()
+            if index is None:
+                index = get_directory_index()
             result, generation = index.listing.search(query), index.generation
         else:
             result = self.sql_listing(query)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from shisaku.accounts.choices import MembershipRole, OrganisationKind
@@ -54,14 +57,43 @@ def manufacturers_in_order(ids: list[int]) -> list[Manufacturer]:
 def manufacturer_rows(ids: list[int]) -> list[dict[str, Any]]:
     """What a list row shows (``LIST_FIELDS`` plus ``processes``: the codes of the firm's
     capabilities, by code) for the public profiles of ``ids``, in that order: two queries by
-    primary key returning plain values (no model instances), whatever the directory's size."""
-    by_id = {row["id"]: {**row, "processes": []}
-             for row in Manufacturer.objects.filter(id__in=ids).values(*LIST_FIELDS)}
-    caps = (Capability.objects.filter(manufacturer_id__in=ids)
-            .values_list("manufacturer_id", "process").order_by("process", "id"))
-    for firm, process in caps:
-        by_id[firm]["processes"].append(process)
+    primary key returning plain values (no model instances), whatever the directory's size.
+
+    Plain SQL over the columns of ``LIST_FIELDS``: building and compiling the two ORM
+    querysets cost about three times their execution (~1 ms of each list request)."""
+    if not ids:
+        return []
+    firms_sql, caps_sql = _list_sql(connection.vendor)
+    marks = ", ".join(["%s"] * len(ids))
+    by_id = {}
+    with connection.cursor() as cursor:
+        cursor.execute(firms_sql.format(marks=marks), ids)
+        for values in cursor.fetchall():
+            row = dict(zip(LIST_FIELDS, values, strict=True))
+            row["synthetic"] = bool(row["synthetic"])
+            certifications = row["certifications"]
+            if isinstance(certifications, str | bytes):  # JSON text on SQLite and PostgreSQL
+                row["certifications"] = json.loads(certifications)
+            row["processes"] = []
+            by_id[row["id"]] = row
+        cursor.execute(caps_sql.format(marks=marks), ids)
+        for firm, process in cursor.fetchall():
+            by_id[firm]["processes"].append(process)
     return [by_id[i] for i in ids if i in by_id]
+
+
+@functools.cache
+def _list_sql(vendor: str) -> tuple[str, str]:
+    """The two queries of ``manufacturer_rows`` (``{marks}``: the placeholders of the ids)."""
+    quote = connection.ops.quote_name
+    firm, cap = Manufacturer._meta, Capability._meta
+    columns = ", ".join(quote(firm.get_field(name).column) for name in LIST_FIELDS)
+    firm_id = quote(cap.get_field("manufacturer").column)
+    process = quote(cap.get_field("process").column)
+    return (f"SELECT {columns} FROM {quote(firm.db_table)} "  # noqa: S608 - names from the models
+            f"WHERE {quote(firm.pk.column)} IN ({{marks}})",
+            f"SELECT {firm_id}, {process} FROM {quote(cap.db_table)} "  # noqa: S608
+            f"WHERE {firm_id} IN ({{marks}}) ORDER BY {process}, {quote(cap.pk.column)}")
 
 
 def manufacturer_contact_for(*, user: Any, manufacturer: Manufacturer) -> dict[str, str] | None:

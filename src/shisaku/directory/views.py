@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shisaku import taxonomy
 from shisaku.core.roles import roles_of
 from shisaku.core.services import audit_record
-from shisaku.directory import exporter, selectors
+from shisaku.directory import exporter, panels, selectors
 from shisaku.directory.adapters import get_directory_index
 from shisaku.directory.filtersets import FACET_TITLES, DirectoryFilter, Listing
 from shisaku.directory.forms import CapabilityFormSet, ProfileForm, SiteFormSet
@@ -89,9 +89,13 @@ PAGES = _Fragments(512)
 
 
 def _panel_key(form: DirectoryFilter, generation: int, partial: bool) -> tuple[Any, ...]:
-    data = form.cleaned_data
-    return (generation, get_language() or "en", partial, form.facet_key(),
-            data.get("q") or "", data.get("sort") or "", data.get("near") or "")
+    # The counts follow the cleaned filters; the full panel also shows the values as typed
+    # (" abc" and "abc" search alike, "accepts_foreign=1" ticks no option of its select).
+    shown = () if partial else tuple(form[name].value() for name in _TYPED)
+    return (generation, get_language() or "en", partial, form.facet_key(), shown)
+
+
+_TYPED = ("q", "lot", "accepts_foreign", "sample", "sort", "near")
 
 
 @require_GET
@@ -104,15 +108,15 @@ def manufacturer_list(request: HttpRequest) -> HttpResponse:
     coordinator = roles_of(request.user).coordinator
     template = "directory/_results.html" if partial else "directory/list.html"
     query_string = request.META.get("QUERY_STRING", "")
-    generation = get_directory_index().generation
-    cached = PAGES.get((generation, lang, coordinator, partial, query_string))
+    index = get_directory_index()
+    cached = PAGES.get((index.generation, lang, coordinator, partial, query_string))
     if cached is not None:
         return render(request, template, {"filter_panel": cached[0], "results": cached[1]})
     form = DirectoryFilter(request.GET)
     if not form.is_valid():
         return _render_list(request, template, form, None, partial=partial, lang=lang,
                             coordinator=coordinator)
-    listing = form.listing()
+    listing = form.listing(index=index)
     page_key = (listing.generation, lang, coordinator, partial, query_string)
     return _render_list(request, template, form, listing, partial=partial, lang=lang,
                         coordinator=coordinator,
@@ -122,60 +126,69 @@ def manufacturer_list(request: HttpRequest) -> HttpResponse:
 def _render_list(request: HttpRequest, template: str, form: DirectoryFilter,
                  listing: Listing | None, *, partial: bool, lang: str, coordinator: bool,
                  keys: tuple[tuple[Any, ...], tuple[Any, ...]] | None = None) -> HttpResponse:
-    status = 200
+    if listing is not None and form.check_page(listing.count):
+        return _render_page(request, template, form, listing, partial=partial, lang=lang,
+                            coordinator=coordinator, keys=keys)
+    # A refused request (400): the templates render the form's errors, an empty result and,
+    # for a page past the end, the facet counts.
     facets: dict[str, list[dict[str, object]]] = {}
     chips: list[dict[str, str]] = []
-    count, rows, number, size = 0, [], 1, 20
-    if listing is None:
-        status = 400
-    else:
+    count, size = 0, 20
+    if listing is not None:
         facets = form.facets(counts=listing.counts)
         chips = [{"param": p, "value": v, "label": _facet_label(facets, p, v),
                   "remove": _query_without(request, p, v)} for p, v in form.active_filters()]
-        count, number, size = listing.count, listing.page, listing.page_size
-        if form.check_page(count):
-            rows = _list_rows(selectors.manufacturer_rows(listing.ids))
-        else:
-            status, number = 400, 1
+        count, size = listing.count, listing.page_size
     paginator = Paginator(_Counted(count), size)  # type: ignore[arg-type]
-    page = Page(rows, number, paginator)
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = Page([], 1, paginator)
     panel_context = {
         "form": form, "facets": facets, "facet_titles": FACET_TITLES, "oob": partial,
         # Labels in the request's language (the form field's choices are fixed at import).
         "near_choices": [] if partial else [(t.code, t.label(lang))
                                             for t in taxonomy.terms("region")],
     }
-    results_context = {
-        "form": form, "page": page, "count": count, "chips": chips,
+    panel_template = "directory/_facets.html" if partial else "directory/_filter_panel.html"
+    panel = render_to_string(panel_template, panel_context)
+    results = render_to_string("directory/_results_body.html", _results_context(
+        request, form, page, count, chips, coordinator=coordinator))
+    return render(request, template, {"filter_panel": panel, "results": results}, status=400)
+
+
+def _results_context(request: HttpRequest, form: DirectoryFilter, page: Page[Any], count: int,
+                     chips: list[dict[str, str]], *, coordinator: bool,
+                     rows_html: str = "") -> dict[str, Any]:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {
+        "form": form, "page": page, "count": count, "chips": chips, "rows_html": rows_html,
         "query": params.urlencode(), "export_query": _query_without(request, "page_size"),
         # Coordinators invite the listed firms to claim their profiles (claims app).
         "can_invite_pool": coordinator,
     }
-    panel_template = "directory/_facets.html" if partial else "directory/_filter_panel.html"
+
+
+def _render_page(request: HttpRequest, template: str, form: DirectoryFilter, listing: Listing,
+                 *, partial: bool, lang: str, coordinator: bool,
+                 keys: tuple[tuple[Any, ...], tuple[Any, ...]] | None) -> HttpResponse:
+    """A page of a valid request: the filter panel and the rows from the per-language
+    fragments of ``panels`` (the same markup as the templates), the rest by the template."""
+    chips = [{"param": p, "value": v, "label": panels.label(lang, p, v),
+              "remove": _query_without(request, p, v)} for p, v in form.active_filters()]
     panel = PANELS.get(keys[1]) if keys is not None else None
     if panel is None:
-        panel = render_to_string(panel_template, panel_context)
-    results = render_to_string("directory/_results_body.html", results_context)
-    if keys is not None and status == 200:
+        panel = panels.facets(form, listing.counts, lang=lang, oob=partial)
+        if not partial:
+            panel = panels.filter_panel(form, panel, lang=lang)
+    rows = selectors.manufacturer_rows(listing.ids)
+    paginator = Paginator(_Counted(listing.count), listing.page_size)  # type: ignore[arg-type]
+    page = Page(rows, listing.page, paginator)
+    results = render_to_string("directory/_results_body.html", _results_context(
+        request, form, page, listing.count, chips, coordinator=coordinator,
+        rows_html=panels.result_rows(rows, lang=lang)))
+    if keys is not None:
         PANELS.put(keys[1], panel)
         PAGES.put(keys[0], (panel, results))
-    return render(request, template, {"filter_panel": panel, "results": results},
-                  status=status)
-
-
-def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """List rows with their labels in the active language (the template only prints them)."""
-    lang = get_language() or "en"
-    label = taxonomy.label
-    for row in rows:
-        row["region_label"] = label("region", row["region"], lang)
-        row["country_label"] = label("country", row["country"], lang)
-        row["process_labels"] = ", ".join(label("process", c, lang) for c in row["processes"])
-        row["certification_labels"] = ", ".join(label("certification", c, lang)
-                                                for c in row["certifications"] or [])
-    return rows
+    return render(request, template, {"filter_panel": panel, "results": results})
 
 
 def _facet_label(facets: dict[str, list[dict[str, object]]], param: str, value: str) -> str:

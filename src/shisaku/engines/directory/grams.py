@@ -9,7 +9,8 @@ that separates two fields of the search text.
 
 A token of at most three characters is answered exactly by its own posting. A longer token
 takes the intersection of the postings of all its trigrams as *candidates* and keeps those whose
-text really contains it (a bounded ``find`` in the UTF-8 text buffer): exact substring semantics.
+text really contains it (a bounded search in the UTF-8 text buffer, in C: see
+:meth:`GramIndex._verify`): exact substring semantics.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import array
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import Any, Protocol, cast
 
@@ -49,6 +50,9 @@ def _global_keys(grams: npt.NDArray[np.uint64], chars: npt.NDArray[np.uint64],
 
 
 class _Findable(Protocol):
+    """The search texts' buffer: ``bytes``, or an ``mmap`` of a snapshot (both offer the
+    buffer protocol, which the verification reads through NumPy views)."""
+
     def find(self, sub: bytes, start: int, end: int, /) -> int: ...
 
 
@@ -69,6 +73,36 @@ def _keys(text: str) -> list[int]:
         return [cps[0] << _SHIFT | cps[1]]
     return [cps[i] << 2 * _SHIFT | cps[i + 1] << _SHIFT | cps[i + 2]
             for i in range(len(cps) - 2)]
+
+
+# Candidates verified per step (the lines of their texts that the search will read are touched
+# together first), the number of candidates from which the search is planned on a sample, and
+# at most how many bytes of each text are touched ahead.
+_STEP = 2048
+_SAMPLE_FROM = 256
+_SAMPLE = 32
+_LINE = 64
+_AHEAD = 256
+
+
+def _plan(view: Callable[[int, int], npt.NDArray[np.bytes_]], needle: bytes,
+          starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> tuple[bool, int]:
+    """How to search the candidates' texts, judged on an evenly spread sample (only the speed
+    depends on it): from their ends rather than their starts when that reads fewer bytes, and
+    how many bytes a search typically reads (the median)."""
+    pick = np.linspace(0, starts.size - 1, _SAMPLE).astype(np.intp)
+    s, e = starts[pick], ends[pick]
+    lo, hi = int(s.min()), int(e.max())
+    if hi - lo < len(needle):
+        return False, 0
+    text = view(lo, hi)
+    first = np.strings.find(text, needle, s - lo, e - lo)
+    last = np.strings.rfind(text, needle, s - lo, e - lo)
+    forward = np.where(first >= 0, first + lo - s + len(needle), e - s)
+    backward = np.where(last >= 0, e - (last + lo), e - s)
+    if backward.sum() < forward.sum():
+        return True, int(np.median(backward))
+    return False, int(np.median(forward))
 
 
 class GramBuilder:
@@ -172,7 +206,10 @@ class GramIndex:
                  text_base: int = 0) -> None:
         self.keys = keys
         self.offsets = offsets
-        self.text_off = text_off + np.int64(text_base)
+        # Row r's text is text[text_base + text_off[r] : text_base + text_off[r + 1]] (the
+        # offsets are kept as given, not shifted: no second copy of an array of n + 1 int64).
+        self.text_off = text_off
+        self.text_base = int(text_base)
         self.text = text
         self._blob = postings
         self.cache: OrderedDict[str, BitMap] = OrderedDict()
@@ -218,12 +255,56 @@ class GramIndex:
         return verified
 
     def _verify(self, candidates: BitMap, needle: bytes) -> BitMap:
+        """The candidates whose text contains ``needle`` (UTF-8 bytes of a folded token).
+
+        One bounded substring search per candidate, in C: NumPy's string ``find`` (``rfind``)
+        over a one-element byte-string *view* of the whole text buffer, with the candidates'
+        starts and ends as arrays, so no text is copied and no Python call is made per
+        candidate. The cost is
+        mostly memory: candidates lie all over the buffer, so each step first touches the
+        lines of its candidates' texts that a search typically reads, in one gather that lets
+        the CPU fetch them in parallel; and a sample decides the side to search from (a Hangul
+        token usually lies in the Korean description, the last field; a Latin one near the
+        start) and how far to touch. The answer never depends on it: whether the bytes occur."""
         rows = np.frombuffer(candidates.to_array(), dtype=np.uint32)
-        starts = self.text_off[rows].tolist()
-        ends = self.text_off[rows + 1].tolist()
+        if b"\0" in needle:  # (a NumPy byte string drops trailing NULs)
+            return self._verify_each(rows, needle)
+        starts = self.text_off[rows]
+        ends = self.text_off[rows + 1]
+        backward, depth = False, 0
+        if rows.size >= _SAMPLE_FROM:
+            backward, depth = _plan(self._view, needle, starts, ends)
+        search = np.strings.rfind if backward else np.strings.find
+        size = int(self.text_off[-1])
+        if not size:
+            return BitMap()
+        text = self._view(0, size)
+        touch = np.frombuffer(cast(Any, self.text), dtype=np.uint8, count=size,
+                              offset=self.text_base)
+        # The bytes a search will read first: from each text's start (or its last byte) on.
+        ahead = np.arange(0, min(depth, _AHEAD) + 1, _LINE, dtype=np.int64)
+        first = ends - 1 if backward else starts
+        hits = np.empty(rows.size, dtype=np.bool_)
+        for i in range(0, rows.size, _STEP):
+            s, e = starts[i:i + _STEP], ends[i:i + _STEP]
+            at = first[i:i + _STEP, None]  # (only the loads of this gather matter)
+            touch.take(at - ahead if backward else at + ahead, mode="clip")
+            hits[i:i + _STEP] = search(text, needle, s, e) >= 0
+        return bitmap_of(rows[hits])
+
+    def _verify_each(self, rows: npt.NDArray[np.uint32], needle: bytes) -> BitMap:
+        """The plain way: one ``find`` call per candidate."""
+        base = self.text_base
+        starts = (self.text_off[rows] + base).tolist()
+        ends = (self.text_off[rows + 1] + base).tolist()
         found = np.fromiter(map(self.text.find, repeat(needle), starts, ends),
                             dtype=np.int64, count=rows.size)
         return bitmap_of(rows[found >= 0])
+
+    def _view(self, lo: int, hi: int) -> npt.NDArray[np.bytes_]:
+        """Bytes ``lo:hi`` of the texts as one byte string (a view, nothing copied)."""
+        return np.frombuffer(cast(Any, self.text), dtype=f"S{max(hi - lo, 1)}", count=1,
+                             offset=self.text_base + lo)
 
     def rows_matching(self, tokens: Sequence[str], within: BitMap | None = None) -> BitMap:
         """Rows containing every token (shortest posting first), among ``within``."""
