@@ -148,7 +148,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     else:
         index = _with_database(args, figures)
         rss0 = 0.0
-    figures.update(_memory_and_snapshot(index, Path(home)))
+    # Memory and snapshot of the base (a patched index, with firms changed since its snapshot,
+    # is not saved: its base is what the files hold).
+    figures.update(_memory_and_snapshot(index.base or index, Path(home)))
     if args.in_memory:
         figures["rss_growth_mb"] = round(_rss_mb() - rss0, 1)
     if not args.in_memory:
@@ -228,8 +230,7 @@ def _memory_and_snapshot(index: Any, home: Path) -> dict[str, Any]:
         out["snapshot_load_s"] = round(time.perf_counter() - started, 3)
         # What a serving process holds once loaded: postings and texts are memory-mapped.
         out["heap_after_load_mb"] = round(loaded.nbytes / 1e6, 1)
-        out["mapped_after_load_mb"] = round(
-            (loaded.listing.gram_bytes + loaded.listing.text_bytes) / 1e6, 1)
+        out["mapped_after_load_mb"] = round(loaded.listing.blob_bytes / 1e6, 1)
         del loaded
         out["fresh_process"] = _fresh_process_memory(stem, index.generation)
     return out
