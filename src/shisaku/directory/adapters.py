@@ -363,8 +363,11 @@ def compact(*, force: bool = False) -> IndexSnapshot | None:
 
 
 def _needs_compaction(snap: IndexSnapshot) -> bool:
+    """COMPACT_AT firms changed since ``snap``, or ten times as many log rows (a few firms
+    changed very often: every process reads all those rows on each change)."""
     rows = _changes_after(_position(snap))
-    return rows is None or len(set(rows.values())) >= COMPACT_AT
+    return (rows is None or len(set(rows.values())) >= COMPACT_AT
+            or len(rows) >= 10 * COMPACT_AT)
 
 
 def get_index() -> MatchIndex | PatchedMatch:
