@@ -282,3 +282,25 @@ def test_the_side_to_search_from_follows_where_the_token_lies() -> None:
         side, depth = grams._plan(index._view, "사출성형".encode(), starts, ends)
         assert side is backward and depth == len("사출성형".encode())
         assert len(index.rows_containing("사출성형")) == 300
+
+
+def test_a_snapshot_whose_metadata_lacks_parts_is_refused(tmp_path: Path,
+                                                          small: ListingIndex) -> None:
+    """A snapshot written by an earlier build of this format (no sort keys): refused as a
+    snapshot error (the application rebuilds), never a KeyError."""
+    import json as _json
+
+    import numpy as _np
+
+    from shisaku.engines.directory import ListingSnapshotError
+
+    path = small.save(tmp_path / "listing.npz")
+    with _np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    meta = _json.loads(bytes(arrays["meta"]).decode())
+    for key in ("key_pad", "keys"):
+        meta.pop(key)
+    arrays["meta"] = _np.frombuffer(_json.dumps(meta).encode(), dtype=_np.uint8)
+    _np.savez(path, **arrays)
+    with pytest.raises(ListingSnapshotError):
+        ListingIndex.load(path)

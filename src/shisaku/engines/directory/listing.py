@@ -396,9 +396,13 @@ class ListingIndex:
                 if size != expected:
                     raise ListingSnapshotError(f"{blob_path}: {size} bytes, expected {expected}")
                 blob: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        except OSError as exc:
-            raise ListingSnapshotError(f"cannot read {blob_path!r}: {exc}") from exc
-        return cls(arrays, meta, int(meta["generation"]), blob)
+        except (OSError, KeyError, ValueError, TypeError) as exc:  # unreadable, or meta lacks parts
+            raise ListingSnapshotError(f"cannot read {blob_path!r}: {exc!r}") from exc
+        try:
+            return cls(arrays, meta, int(meta["generation"]), blob)
+        except (KeyError, ValueError, TypeError) as exc:  # parts missing or of other sizes
+            raise ListingSnapshotError(f"snapshot {os.fspath(path)!r} is incomplete: {exc!r}"
+                                       ) from exc
 
     # ---------------------------------------------------------------------------- queries
     # Results of the last RESULT_CACHE pages asked for (the index never changes, so they stay
