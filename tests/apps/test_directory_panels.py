@@ -119,7 +119,7 @@ def test_a_kept_panel_shows_the_values_as_typed(firms: None) -> None:
 def test_list_rows_are_the_orms_values_in_the_order_asked(firms: None) -> None:
     from shisaku.directory.models import Capability, Manufacturer
 
-    ids = list(Manufacturer.objects.order_by("-name").values_list("id", flat=True)) + [999999]
+    ids = [*Manufacturer.objects.order_by("-name").values_list("id", flat=True), 999999]
     expected = []
     for firm in Manufacturer.objects.filter(id__in=ids).values(*selectors.LIST_FIELDS):
         firm["processes"] = list(Capability.objects.filter(manufacturer_id=firm["id"])
