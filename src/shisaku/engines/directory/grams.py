@@ -281,8 +281,9 @@ class GramIndex:
         text = self._view(0, size)
         touch = np.frombuffer(cast(Any, self.text), dtype=np.uint8, count=size,
                               offset=self.text_base)
-        # The bytes a search will read first: from each text's start (or its last byte) on.
-        ahead = np.arange(0, min(depth, _AHEAD) + 1, _LINE, dtype=np.int64)
+        # The lines a search will read first: from each text's start (or its last byte) on,
+        # one more than the typical depth (a text's start is seldom at a line's start).
+        ahead = np.arange(0, min(depth, _AHEAD) + _LINE, _LINE, dtype=np.int64)
         first = ends - 1 if backward else starts
         hits = np.empty(rows.size, dtype=np.bool_)
         for i in range(0, rows.size, _STEP):
