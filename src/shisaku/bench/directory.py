@@ -44,6 +44,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--home", help="SHISAKU_HOME to use and keep (default: a temporary one)")
     parser.add_argument("--in-memory", action="store_true",
                         help="no database: build the index from generated records")
+    parser.add_argument("--only", default="",
+                        help="time only these requests of the mix (comma-separated names, "
+                             "e.g. text_common_latin,text_rare_ja: a re-measure when the "
+                             "machine is quiet)")
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -138,6 +142,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                "load_avg_1m": round(os.getloadavg()[0], 2)}
     sample = list(generate_manufacturers(min(args.manufacturers, 2000), seed=args.seed))
     mix = _mix(sample)
+    only = [name for name in getattr(args, "only", "").split(",") if name]
+    if only:
+        unknown = sorted(set(only) - set(mix))
+        if unknown:
+            raise InputError("--only", f"unknown requests {unknown}; the mix has {list(mix)}")
+        mix = {name: query for name, query in mix.items() if name in only}
     if args.in_memory:
         rss0 = _rss_mb()
         started = time.perf_counter()

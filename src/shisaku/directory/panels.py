@@ -17,6 +17,7 @@ never marked safe); translations of the templates' own literals are markup, as
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -53,8 +54,9 @@ def _join(parts: Iterable[Any]) -> str:
 def _literal(markup: str) -> str:
     """Rendered markup (from ``format_html``: its values escaped) as text of a format string
     for ``format_html``. A request's markup is one ``format_html`` call whose format string
-    is assembled from such fragments and constant markup only; every value that comes from
-    a user or from the counts is one of its arguments, escaped there."""
+    is assembled from such fragments, constant markup and integers (counts, ids: digits)
+    only; every other value — what users typed or named — is one of its arguments, escaped
+    there."""
     return str(markup).replace("{", "{{").replace("}", "}}")
 
 
@@ -64,7 +66,7 @@ class Fragments:
 
     language: str
     labels: dict[str, dict[str, str]]  # param -> code -> label (plain text), panel order
-    # param -> code -> (unticked, ticked): format text of an option, "{}" its count
+    # param -> code -> (unticked, ticked): format text of an option up to its count
     options: dict[str, dict[str, tuple[str, str]]]
     fieldsets: dict[str, str]  # param -> format text of a fieldset up to its options
     panel: str  # format string of the filter panel around its variable parts
@@ -134,7 +136,7 @@ def _build(lang: str) -> Fragments:
             code: tuple(_literal(format_html(
                 '\n      <label><input type="checkbox" name="{}" value="{}"{}> {}'
                 ' <span class="count">', param, code, _markup(ticked), name))
-                + "{}</span></label>\n    " for ticked in ("", " checked"))
+                for ticked in ("", " checked"))
             for code, name in labels[param].items()}
         fieldsets[param] = _literal(format_html(
             '\n  <fieldset class="facet" data-facet="{}">\n    <legend>{}</legend>\n'
@@ -233,8 +235,8 @@ def facets(form: DirectoryFilter, counts: Mapping[str, Mapping[str, int]], *, la
         if shown:
             text.append(f.fieldsets[param])
             for code in shown:
-                text.append(options[code][code in ticked])
-                values.append(found.get(code, 0))
+                text += (options[code][code in ticked], str(int(found.get(code, 0))),
+                         "</span></label>\n    ")
             text.append("\n    </div>\n  </fieldset>\n  ")
     text.append("\n</div>\n")
     return format_html("".join(text), *values)
@@ -262,11 +264,12 @@ def result_rows(rows: list[dict[str, Any]], *, lang: str) -> str:
         return f.no_rows
     label_of = f.row_label
     before, after = f.detail_url
+    active = translation.get_language()
     text: list[str] = []
     values: list[Any] = []
     for m in rows:
-        text.append(f'\n    <tr>\n      <td><a href="{before}{{}}{after}">{{}}</a>')
-        values += (m["id"], m["name"])
+        text.append(f'\n    <tr>\n      <td><a href="{before}{int(m["id"])}{after}">{{}}</a>')
+        values.append(m["name"])
         if m["name_local"] and m["name_local"] != m["name"]:
             text.append("<br><small>{}</small>")
             values.append(m["name_local"])
@@ -282,10 +285,17 @@ def result_rows(rows: list[dict[str, Any]], *, lang: str) -> str:
             text.append("—")
         else:
             text.append(f.reply)
-            values.append(floatformat(m["reply_median_hours"], 1))
+            values.append(_hours(m["reply_median_hours"], active))
         text.append("</td>\n    </tr>\n  ")
     text.append("\n")
     return format_html("".join(text), *values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hours(hours: float, language: str | None) -> str:
+    """``hours|floatformat:1`` in the active language (``language``; 20–30 µs a call, so the
+    values met are kept: a few thousand short strings at most)."""
+    return floatformat(hours, 1)
 
 
 def labelled(rows: list[dict[str, Any]], *, lang: str) -> list[dict[str, Any]]:
