@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import uuid
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -92,6 +92,14 @@ def _capability_rows(manufacturer_id: int, record: dict[str, Any],
                cap.get("lead_time_days") or 14)
 
 
+def _facet_rows(ids: Sequence[int], records: Sequence[dict[str, Any]],
+                technologies: Sequence[list[str]]) -> list[tuple[Any, ...]]:
+    """(manufacturer_id, kind, code) rows of records.facets_of, the technologies given."""
+    return [(pk, kind, code)
+            for pk, record, techs in zip(ids, records, technologies, strict=True)
+            for kind, code in facets_of({**record, "technologies": techs})]
+
+
 def _facets(manufacturer_id: int, record: dict[str, Any]) -> list[ManufacturerFacet]:
     return [ManufacturerFacet(manufacturer_id=manufacturer_id, kind=k, code=c)
             for k, c in facets_of(record)]
@@ -115,22 +123,72 @@ def _column_value(name: str, value: Any) -> Any:
     return bulk.json_text(value) if name in _JSON_FIELDS else value
 
 
-def _insert_new(batch: Sequence[dict[str, Any]], ids: list[int]) -> None:
-    now = timezone.now()
+# How each column of a new firm's row is filled (see _new_rows): its value (or default), its
+# JSON text, its block, its technologies or its search text.
+_PLAIN, _JSON, _BLOCK, _TECHNOLOGIES, _SEARCH_TEXT = range(5)
+_NEW_ROW_PLAN = tuple(
+    (name, _DEFAULTS.get(name),
+     {"block": _BLOCK, "technologies": _TECHNOLOGIES, "search_text": _SEARCH_TEXT}.get(
+         name, _JSON if name in _JSON_FIELDS else _PLAIN))
+    for name in _SCALAR_FIELDS)
+
+
+def _uuid4_hex(count: int) -> list[str]:
+    """``count`` random version-4 UUIDs as 32 hex digits (what ``uuid.uuid4().hex`` gives,
+    and how the UUID column stores them on SQLite; PostgreSQL reads the same text), from one
+    read of the system's random source."""
+    data = bytearray(os.urandom(16 * count))
+    data[6::16] = bytes((b & 0x0F) | 0x40 for b in data[6::16])  # version 4
+    data[8::16] = bytes((b & 0x3F) | 0x80 for b in data[8::16])  # RFC 4122 variant
+    text = data.hex()
+    return [text[i:i + 32] for i in range(0, 32 * count, 32)]
+
+
+def _new_rows(batch: Sequence[dict[str, Any]], ids: Sequence[int],
+              technologies: Sequence[list[str]]) -> list[tuple[Any, ...]]:
+    """The rows of new firms in the column order of _new_columns(): the values _fields_of
+    gives, built in one pass (no intermediate dicts)."""
+    now: Any = timezone.now()
+    if connection.vendor == "sqlite":
+        now = now.isoformat(" ")  # what the sqlite3 adapter Django registers writes
+    json_text = bulk.json_text
+    region_of = taxonomy.region
+    plan = _NEW_ROW_PLAN
     rows = []
-    for pk, record in zip(ids, batch, strict=True):
-        values = _fields_of(record)
-        values["slug"] = record["slug"]
-        values["registration_number"] = record.get("registration_number") or ""
+    for pk, record, techs, public_id in zip(ids, batch, technologies, _uuid4_hex(len(batch)),
+                                            strict=True):
+        get = record.get
+        row: list[Any] = [pk, record["slug"]]
+        append = row.append
+        for name, default, how in plan:
+            if how == _PLAIN:
+                value = get(name)
+                append(default if value is None else value)
+            elif how == _JSON:
+                value = get(name)
+                append(json_text(default if value is None else value))
+            elif how == _BLOCK:
+                append(get("block") or region_of(record["region"]).block)
+            elif how == _TECHNOLOGIES:
+                append(json_text(techs))
+            else:
+                append(search_text_of(record))
         # A new firm's open-data identifier; delivery facts start empty (orders fill them).
-        values["public_id"] = _PUBLIC_ID.get_db_prep_value(uuid.uuid4(), connection)
-        values["delivered_orders"] = 0
-        values["created_at"] = values["updated_at"] = now
-        rows.append((pk, *(_column_value(n, values[n]) for n in _INSERT_FIELDS),
-                     record.get("organisation_id")))
-    columns = ["id", *(Manufacturer._meta.get_field(n).column for n in _INSERT_FIELDS),
-               "organisation_id"]
-    bulk.insert_rows(Manufacturer._meta.db_table, columns, rows)
+        row += (get("registration_number") or "", public_id, 0, now, now,
+                get("organisation_id"))
+        rows.append(tuple(row))
+    return rows
+
+
+def _new_columns() -> list[str]:
+    return ["id", *(Manufacturer._meta.get_field(n).column for n in _INSERT_FIELDS),
+            "organisation_id"]
+
+
+def _insert_new(batch: Sequence[dict[str, Any]], ids: list[int],
+                technologies: Sequence[list[str]]) -> None:
+    bulk.insert_rows(Manufacturer._meta.db_table, _new_columns(),
+                     _new_rows(batch, ids, technologies))
 
 
 def _update_existing(batch: Sequence[dict[str, Any]]) -> None:
@@ -190,23 +248,31 @@ def _save_batch(batch: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
     """Create the records without ``id`` and update those with one; (created, updated) ids.
 
     Records come with their identity settled (importer.read_pool, or a fresh slug); nothing
-    here matches firms by a derived key.
+    here matches firms by a derived key. New firms' facet rows are derived by the database
+    from the rows just written (bulk.insert_facets_of); updated firms' in Python.
     """
     new = [r for r in batch if not r.get("_pk")]
     old = _merged_with_stored([r for r in batch if r.get("_pk")])
     new_ids = bulk.allocate_ids(Manufacturer, len(new))
-    _insert_new(new, new_ids)
+    technologies = [technologies_of(r) for r in new]
+    _insert_new(new, new_ids, technologies)
     if old:
         _update_existing(old)
         ids = [r["_pk"] for r in old]
         Capability.objects.filter(manufacturer_id__in=ids).delete()
         ManufacturerFacet.objects.filter(manufacturer_id__in=ids).delete()
+    capabilities_after = bulk.max_id(Capability._meta.db_table)
     pairs = [*zip(new_ids, new, strict=True), *((r["_pk"], r) for r in old)]
     bulk.insert_rows(Capability._meta.db_table, _CAPABILITY_COLUMNS,
-                     (row for pk, r in pairs for row in _capability_rows(pk, r, bulk.json_text)))
+                     [row for pk, r in pairs for row in _capability_rows(pk, r, bulk.json_text)])
+    facets: list[tuple[Any, ...]] = []
+    if bulk.facets_in_database():
+        bulk.insert_facets_of(new_ids, capabilities_after=capabilities_after)
+    else:
+        facets += _facet_rows(new_ids, new, technologies)
+    facets += _facet_rows([r["_pk"] for r in old], old, [technologies_of(r) for r in old])
     bulk.insert_rows(ManufacturerFacet._meta.db_table, ("manufacturer_id", "kind", "code"),
-                     ((pk, k, c) for pk, r in pairs
-                      for k, c in facets_of({**r, "technologies": technologies_of(r)})))
+                     facets)
     return new_ids, [r["_pk"] for r in old]
 
 
@@ -226,7 +292,7 @@ def manufacturers_save(*, records: Iterable[dict[str, Any]], actor: Any = None,
     updated: list[int] = []
     tables = [Manufacturer._meta.db_table, Capability._meta.db_table,
               ManufacturerFacet._meta.db_table]
-    with bulk.bulk_session(), transaction.atomic():
+    with bulk.gc_paused(), bulk.bulk_session(), transaction.atomic():
         rebuild = (expected is not None and expected >= bulk.REBUILD_INDEXES_FROM
                    and expected >= Manufacturer.objects.count())
         indexes = (bulk.indexes_rebuilt_after(tables, child_tables=tables) if rebuild
@@ -318,8 +384,8 @@ def sample_load(*, size: int, seed: int = 7, batch_size: int = 5000) -> SaveSumm
 # -- import batches -----------------------------------------------------------------------------
 def _batch_link(batch: ImportBatch, ids: Iterable[int]) -> None:
     through = ImportBatch.manufacturers.through
-    bulk.insert_rows(through._meta.db_table, ("importbatch_id", "manufacturer_id"),
-                     ((batch.pk, pk) for pk in ids))
+    bulk.insert_pairs(through._meta.db_table, ("importbatch_id", "manufacturer_id"), batch.pk,
+                      list(ids))
 
 
 # A batch keeps this many problems of its report (its error count is the full number).
