@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
 _CHUNK = 20_000
+T = TypeVar("T")
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
@@ -117,6 +122,63 @@ def insert_facets_of(firm_ids: Sequence[int], *, capabilities_after: int) -> Non
         params["ids"] = json.dumps([int(i) for i in firm_ids])
     with connection.cursor() as cursor:
         cursor.execute(_facets_sql(firms), params)
+
+
+# Loads of at least this many records make their rows in a helper process (made_elsewhere).
+HELPER_FROM = 10_000
+
+
+def made_elsewhere(produce: Callable[[], Iterable[T]], *, helper: bool) -> Iterator[T]:
+    """The items of ``produce()``, made in a helper process when ``helper`` (and the platform
+    can fork, and this process runs no other thread), else here.
+
+    The helper is a fork of this process: it has the records without copying them, never
+    touches the database (the load's transaction stays this process's alone) and sends each
+    item back pickled, so the Python work of making rows runs on a second core while this
+    process writes the previous batch. Its failure is raised here; closing this generator early
+    (a failed write) stops it.
+    """
+    if not helper or not hasattr(os, "fork") or threading.active_count() > 1:
+        yield from produce()
+        return
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: make, send, leave without running any exit handler
+        code = 0
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb", buffering=1 << 20) as out:
+                try:
+                    for item in produce():
+                        pickle.dump((1, item), out, protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException as exc:  # every failure goes to the parent
+                    try:
+                        pickle.dump((2, exc), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    except Exception:  # an exception that cannot be pickled
+                        pickle.dump((2, RuntimeError(repr(exc))), out)
+                else:
+                    pickle.dump((0, None), out)
+        except BaseException:  # the parent sees the pipe close early
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb", buffering=1 << 20) as received:
+            while True:
+                try:
+                    kind, item = pickle.load(received)  # noqa: S301 - our own fork writes it
+                except EOFError:
+                    raise RuntimeError("the load's helper process stopped early") from None
+                if kind == 0:
+                    return
+                if kind == 2:
+                    raise item
+                yield item
+    finally:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # only still running when this load failed early
+        os.waitpid(pid, 0)
 
 
 @contextmanager

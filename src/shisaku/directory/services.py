@@ -7,9 +7,10 @@ are rebuilt on their next use.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,22 +83,17 @@ def technologies_of(record: dict[str, Any]) -> list[str]:
     return sorted(set(record.get("technologies") or []) | derived)
 
 
-def _capability_rows(manufacturer_id: int, record: dict[str, Any],
-                     materials_prep: Any) -> Iterable[tuple[Any, ...]]:
+def _capability_rows(record: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The capability rows of a record, without the firm's key (_CAPABILITY_COLUMNS[1:])."""
+    json_text = bulk.json_text
+    rows = []
     for cap in record.get("capabilities") or []:
         envelope = cap.get("max_part_mm") or [None, None, None]
-        yield (manufacturer_id, cap["process"], materials_prep(list(cap.get("materials") or [])),
-               cap.get("min_lot") or 1, cap.get("max_lot") or 1_000_000, envelope[0],
-               envelope[1], envelope[2], cap.get("tolerance_mm"),
-               cap.get("lead_time_days") or 14)
-
-
-def _facet_rows(ids: Sequence[int], records: Sequence[dict[str, Any]],
-                technologies: Sequence[list[str]]) -> list[tuple[Any, ...]]:
-    """(manufacturer_id, kind, code) rows of records.facets_of, the technologies given."""
-    return [(pk, kind, code)
-            for pk, record, techs in zip(ids, records, technologies, strict=True)
-            for kind, code in facets_of({**record, "technologies": techs})]
+        rows.append((cap["process"], json_text(list(cap.get("materials") or [])),
+                     cap.get("min_lot") or 1, cap.get("max_lot") or 1_000_000, envelope[0],
+                     envelope[1], envelope[2], cap.get("tolerance_mm"),
+                     cap.get("lead_time_days") or 14))
+    return rows
 
 
 def _facets(manufacturer_id: int, record: dict[str, Any]) -> list[ManufacturerFacet]:
@@ -144,21 +140,21 @@ def _uuid4_hex(count: int) -> list[str]:
     return [text[i:i + 32] for i in range(0, 32 * count, 32)]
 
 
-def _new_rows(batch: Sequence[dict[str, Any]], ids: Sequence[int],
-              technologies: Sequence[list[str]]) -> list[tuple[Any, ...]]:
-    """The rows of new firms in the column order of _new_columns(): the values _fields_of
-    gives, built in one pass (no intermediate dicts)."""
+def _new_rows(batch: Sequence[dict[str, Any]], technologies: Sequence[list[str]], *,
+              sqlite: bool) -> list[tuple[Any, ...]]:
+    """The rows of new firms in the column order of _new_columns() less the primary key: the
+    values _fields_of gives, built in one pass (no intermediate dicts)."""
     now: Any = timezone.now()
-    if connection.vendor == "sqlite":
+    if sqlite:
         now = now.isoformat(" ")  # what the sqlite3 adapter Django registers writes
     json_text = bulk.json_text
     region_of = taxonomy.region
     plan = _NEW_ROW_PLAN
     rows = []
-    for pk, record, techs, public_id in zip(ids, batch, technologies, _uuid4_hex(len(batch)),
-                                            strict=True):
+    for record, techs, public_id in zip(batch, technologies, _uuid4_hex(len(batch)),
+                                        strict=True):
         get = record.get
-        row: list[Any] = [pk, record["slug"]]
+        row: list[Any] = [record["slug"]]
         append = row.append
         for name, default, how in plan:
             if how == _PLAIN:
@@ -183,12 +179,6 @@ def _new_rows(batch: Sequence[dict[str, Any]], ids: Sequence[int],
 def _new_columns() -> list[str]:
     return ["id", *(Manufacturer._meta.get_field(n).column for n in _INSERT_FIELDS),
             "organisation_id"]
-
-
-def _insert_new(batch: Sequence[dict[str, Any]], ids: list[int],
-                technologies: Sequence[list[str]]) -> None:
-    bulk.insert_rows(Manufacturer._meta.db_table, _new_columns(),
-                     _new_rows(batch, ids, technologies))
 
 
 def _update_existing(batch: Sequence[dict[str, Any]]) -> None:
@@ -244,36 +234,79 @@ def _merged_with_stored(batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
-def _save_batch(batch: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
-    """Create the records without ``id`` and update those with one; (created, updated) ids.
+@dataclass
+class _Prepared:
+    """A batch made ready for the database without it (so it can be made in a helper process):
+    its new firms' rows without their keys, their capability rows and, where the database does
+    not derive them (bulk.facets_in_database), their facets; its updates as they came."""
+
+    rows: list[tuple[Any, ...]]
+    capabilities: list[list[tuple[Any, ...]]]
+    facets: list[list[tuple[str, str]]] | None
+    old: list[dict[str, Any]]
+
+
+def _prepared(records: Iterable[dict[str, Any]], *, batch_size: int, sqlite: bool,
+              facets_here: bool) -> Iterator[_Prepared]:
+    batch: list[dict[str, Any]] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= batch_size:
+            yield _prepare(batch, sqlite=sqlite, facets_here=facets_here)
+            batch = []
+    if batch:
+        yield _prepare(batch, sqlite=sqlite, facets_here=facets_here)
+
+
+def _prepare(batch: Sequence[dict[str, Any]], *, sqlite: bool, facets_here: bool) -> _Prepared:
+    new = [r for r in batch if not r.get("_pk")]
+    technologies = [technologies_of(r) for r in new]
+    facets = None
+    if facets_here:
+        facets = [list(facets_of({**r, "technologies": t}))
+                  for r, t in zip(new, technologies, strict=True)]
+    return _Prepared(_new_rows(new, technologies, sqlite=sqlite),
+                     [_capability_rows(r) for r in new], facets,
+                     [r for r in batch if r.get("_pk")])
+
+
+def _save_batch(prepared: _Prepared) -> tuple[list[int], list[int]]:
+    """Create the batch's new firms and update those with a ``_pk``; (created, updated) ids.
 
     Records come with their identity settled (importer.read_pool, or a fresh slug); nothing
     here matches firms by a derived key. New firms' facet rows are derived by the database
-    from the rows just written (bulk.insert_facets_of); updated firms' in Python.
+    from the rows just written where it does that best (bulk.insert_facets_of).
     """
-    new = [r for r in batch if not r.get("_pk")]
-    old = _merged_with_stored([r for r in batch if r.get("_pk")])
-    new_ids = bulk.allocate_ids(Manufacturer, len(new))
-    technologies = [technologies_of(r) for r in new]
-    _insert_new(new, new_ids, technologies)
+    old = _merged_with_stored(prepared.old)
+    new_ids = bulk.allocate_ids(Manufacturer, len(prepared.rows))
+    bulk.insert_rows(Manufacturer._meta.db_table, _new_columns(),
+                     [(pk, *row) for pk, row in zip(new_ids, prepared.rows, strict=True)])
     if old:
         _update_existing(old)
         ids = [r["_pk"] for r in old]
         Capability.objects.filter(manufacturer_id__in=ids).delete()
         ManufacturerFacet.objects.filter(manufacturer_id__in=ids).delete()
     capabilities_after = bulk.max_id(Capability._meta.db_table)
-    pairs = [*zip(new_ids, new, strict=True), *((r["_pk"], r) for r in old)]
-    bulk.insert_rows(Capability._meta.db_table, _CAPABILITY_COLUMNS,
-                     [row for pk, r in pairs for row in _capability_rows(pk, r, bulk.json_text)])
+    bulk.insert_rows(Capability._meta.db_table, _CAPABILITY_COLUMNS, [
+        *((pk, *row) for pk, rows in zip(new_ids, prepared.capabilities, strict=True)
+          for row in rows),
+        *((r["_pk"], *row) for r in old for row in _capability_rows(r))])
     facets: list[tuple[Any, ...]] = []
-    if bulk.facets_in_database():
+    if prepared.facets is None:
         bulk.insert_facets_of(new_ids, capabilities_after=capabilities_after)
     else:
-        facets += _facet_rows(new_ids, new, technologies)
-    facets += _facet_rows([r["_pk"] for r in old], old, [technologies_of(r) for r in old])
+        facets += ((pk, kind, code) for pk, pairs in zip(new_ids, prepared.facets, strict=True)
+                   for kind, code in pairs)
+    facets += ((r["_pk"], kind, code) for r in old
+               for kind, code in facets_of({**r, "technologies": technologies_of(r)}))
     bulk.insert_rows(ManufacturerFacet._meta.db_table, ("manufacturer_id", "kind", "code"),
                      facets)
     return new_ids, [r["_pk"] for r in old]
+
+
+def _new_columns() -> list[str]:
+    return ["id", *(Manufacturer._meta.get_field(n).column for n in _INSERT_FIELDS),
+            "organisation_id"]
 
 
 def manufacturers_save(*, records: Iterable[dict[str, Any]], actor: Any = None,
@@ -297,17 +330,15 @@ def manufacturers_save(*, records: Iterable[dict[str, Any]], actor: Any = None,
                    and expected >= Manufacturer.objects.count())
         indexes = (bulk.indexes_rebuilt_after(tables, child_tables=tables) if rebuild
                    else contextlib.nullcontext())
-        with indexes:
-            batch: list[dict[str, Any]] = []
-            for record in records:
-                batch.append(record)
-                if len(batch) >= batch_size:
-                    c, u = _save_batch(batch)
-                    created += c
-                    updated += u
-                    batch = []
-            if batch:
-                c, u = _save_batch(batch)
+        # A large load makes its rows in a helper process while this one writes them.
+        batches = bulk.made_elsewhere(
+            functools.partial(_prepared, records, batch_size=batch_size,
+                              sqlite=connection.vendor == "sqlite",
+                              facets_here=not bulk.facets_in_database()),
+            helper=expected is not None and expected >= bulk.HELPER_FROM)
+        with indexes, contextlib.closing(batches):
+            for prepared in batches:
+                c, u = _save_batch(prepared)
                 created += c
                 updated += u
         if created or updated:
