@@ -192,6 +192,12 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            # Everything made meanwhile sits in the youngest generation, which the first
+            # allocation after enable() would traverse whole (3 s after reading a pool): move
+            # it to the oldest one instead, as if it had survived collections all along.
+            gc.freeze()
+            gc.unfreeze()
         gc.enable()
 
 
