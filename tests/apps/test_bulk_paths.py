@@ -1,6 +1,6 @@
 """The faster bulk path (issue #14, session 4) stores what the plain path stored: rows built in
-one pass, facet rows derived by the database, rows made in a helper process, batch links in
-one statement; a failure anywhere still leaves nothing behind."""
+one pass, facet rows read by SQLite from one JSON text per batch, rows made in a helper
+process, batch links in one statement; a failure anywhere still leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -188,6 +188,23 @@ def test_gc_paused_restores_collection() -> None:
     with pytest.raises(ValueError), bulk.gc_paused():
         raise ValueError
     assert gc.isenabled()
+
+
+def test_keyed_rows_from_json_or_rows_are_the_same() -> None:
+    services.manufacturers_save(records=_records(3))
+    ids = list(Manufacturer.objects.order_by("id").values_list("id", flat=True))
+    ManufacturerFacet.objects.all().delete()
+    rows = [(2, "stage", "dfm"), (0, "language", "한국어"), (0, "stage", "dfm")]
+    table, columns = "directory_manufacturerfacet", ("manufacturer_id", "kind", "code")
+    bulk.insert_keyed_rows(table, columns, ids, bulk.json_text_of_rows(rows))
+    as_json = list(ManufacturerFacet.objects.order_by("id").values_list(*columns))
+    ManufacturerFacet.objects.all().delete()
+    bulk.insert_keyed_rows(table, columns, [ids[0], ids[2], ids[1]][:3], rows)  # not a run
+    as_rows = list(ManufacturerFacet.objects.order_by("id").values_list(*columns))
+    assert as_json == [(ids[2], "stage", "dfm"), (ids[0], "language", "한국어"),
+                       (ids[0], "stage", "dfm")]
+    assert as_rows == [(ids[1], "stage", "dfm"), (ids[0], "language", "한국어"),
+                       (ids[0], "stage", "dfm")]
 
 
 def test_json_text_memo_is_what_json_dumps_writes() -> None:

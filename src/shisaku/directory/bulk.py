@@ -64,64 +64,32 @@ def insert_pairs(table: str, columns: tuple[str, str], first: Any, seconds: Sequ
                        [first, json.dumps([int(s) for s in seconds])])
 
 
-def max_id(table: str) -> int:
-    """The largest primary key of ``table`` (0 when empty)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
-        return int(cursor.fetchone()[0])
+def insert_keyed_rows(table: str, columns: Sequence[str], ids: Sequence[int],
+                      rows: str | Sequence[Sequence[Any]]) -> None:
+    """Insert rows whose first value is a position in ``ids`` (it is stored as that id).
+
+    ``rows`` may be a JSON list of those rows (json_text_of_rows, made where the rows were):
+    SQLite then reads it in one statement instead of binding a million parameters, when
+    ``ids`` run without gaps (allocate_ids gives such keys) and every value is text or an
+    integer (JSON keeps those exactly). Otherwise they are inserted as plain rows.
+    """
+    if isinstance(rows, str):
+        if (connection.vendor == "sqlite" and ids
+                and list(ids) == list(range(ids[0], ids[0] + len(ids)))):
+            values = ", ".join(["%s + json_extract(value, '$[0]')", *(
+                f"json_extract(value, '$[{i}]')" for i in range(1, len(columns)))])
+            with connection.cursor() as cursor:
+                cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                               f"SELECT {values} FROM json_each(%s) ORDER BY key",
+                               [ids[0], rows])
+            return
+        rows = json.loads(rows)
+    insert_rows(table, columns, ((ids[row[0]], *row[1:]) for row in rows))
 
 
-# The facet rows of a firm (records.facets_of), derived by the database from its stored row and
-# capabilities: (order, kind, JSON list column) of the profile's code lists, then processes and
-# materials of its capabilities, each code once, in the order of first mention.
-_FACET_LISTS = ((0, "stage", "stages"), (1, "product_field", "product_fields"),
-                (2, "technology", "technologies"), (3, "certification", "certifications"),
-                (4, "language", "languages"))
-# Materials are ordered by (capability id, position in its list): id * this + position.
-_MATERIAL_SPAN = 1 << 20
-
-
-def _facets_sql(firms: str) -> str:
-    # Every identifier and literal below is the code's own; values are parameters.
-    parts = [f"SELECT m.id AS mid, {order} AS k, '{kind}' AS kind, j.value AS code, "  # noqa: S608
-             f"MIN(j.key) AS pos FROM directory_manufacturer m, json_each(m.{column}) AS j "
-             f"WHERE m.id {firms} GROUP BY m.id, j.value"
-             for order, kind, column in _FACET_LISTS]
-    caps = f"c.id > %(caps_after)s AND c.manufacturer_id {firms}"
-    parts.append("SELECT c.manufacturer_id, 5, 'process', c.process, MIN(c.id) "  # noqa: S608
-                 f"FROM directory_capability c WHERE {caps} "
-                 "GROUP BY c.manufacturer_id, c.process")
-    parts.append(f"SELECT c.manufacturer_id, 6, 'material', j.value, "  # noqa: S608
-                 f"MIN(c.id * {_MATERIAL_SPAN} + j.key) FROM directory_capability c, "
-                 f"json_each(c.materials) AS j WHERE {caps} "
-                 "GROUP BY c.manufacturer_id, j.value")
-    return ("INSERT INTO directory_manufacturerfacet (manufacturer_id, kind, code) "  # noqa: S608
-            "SELECT mid, kind, code FROM (" + " UNION ALL ".join(parts) + ") AS f "
-            "ORDER BY mid, k, pos")
-
-
-def facets_in_database() -> bool:
-    """Whether insert_facets_of serves this database: SQLite, where binding a million facet
-    rows costs more than deriving them. (On PostgreSQL the same statement costs the server
-    several times a COPY of the rows, so the rows are copied.)"""
-    return connection.vendor == "sqlite"
-
-
-def insert_facets_of(firm_ids: Sequence[int], *, capabilities_after: int) -> None:
-    """Write the facet rows of the firms ``firm_ids`` (just inserted, capabilities with ids
-    above ``capabilities_after``) from what their rows store, in one statement: the same rows,
-    in the same order, as ``records.facets_of`` in Python. SQLite only (facets_in_database)."""
-    if not firm_ids:
-        return
-    params: dict[str, Any] = {"caps_after": capabilities_after}
-    if list(firm_ids) == list(range(firm_ids[0], firm_ids[0] + len(firm_ids))):
-        firms = "BETWEEN %(lo)s AND %(hi)s"
-        params.update(lo=firm_ids[0], hi=firm_ids[-1])
-    else:
-        firms = "IN (SELECT value FROM json_each(%(ids)s))"
-        params["ids"] = json.dumps([int(i) for i in firm_ids])
-    with connection.cursor() as cursor:
-        cursor.execute(_facets_sql(firms), params)
+def json_text_of_rows(rows: Sequence[Sequence[Any]]) -> str:
+    """``rows`` as a JSON list for insert_keyed_rows (text and integers only)."""
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
 # Loads of at least this many records make their rows in a helper process (made_elsewhere).

@@ -242,29 +242,31 @@ class _Prepared:
 
     rows: list[tuple[Any, ...]]
     capabilities: list[list[tuple[Any, ...]]]
-    facets: list[list[tuple[str, str]]] | None
+    # (position among the new firms, kind, code); on SQLite as JSON (bulk.insert_keyed_rows).
+    facets: str | list[tuple[int, str, str]]
     old: list[dict[str, Any]]
 
 
-def _prepared(records: Iterable[dict[str, Any]], *, batch_size: int, sqlite: bool,
-              facets_here: bool) -> Iterator[_Prepared]:
+def _prepared(records: Iterable[dict[str, Any]], *, batch_size: int,
+              sqlite: bool) -> Iterator[_Prepared]:
     batch: list[dict[str, Any]] = []
     for record in records:
         batch.append(record)
         if len(batch) >= batch_size:
-            yield _prepare(batch, sqlite=sqlite, facets_here=facets_here)
+            yield _prepare(batch, sqlite=sqlite)
             batch = []
     if batch:
-        yield _prepare(batch, sqlite=sqlite, facets_here=facets_here)
+        yield _prepare(batch, sqlite=sqlite)
 
 
-def _prepare(batch: Sequence[dict[str, Any]], *, sqlite: bool, facets_here: bool) -> _Prepared:
+def _prepare(batch: Sequence[dict[str, Any]], *, sqlite: bool) -> _Prepared:
     new = [r for r in batch if not r.get("_pk")]
     technologies = [technologies_of(r) for r in new]
-    facets = None
-    if facets_here:
-        facets = [list(facets_of({**r, "technologies": t}))
-                  for r, t in zip(new, technologies, strict=True)]
+    facets: str | list[tuple[int, str, str]] = [
+        (i, kind, code) for i, (r, t) in enumerate(zip(new, technologies, strict=True))
+        for kind, code in facets_of({**r, "technologies": t})]
+    if sqlite:
+        facets = bulk.json_text_of_rows(facets)
     return _Prepared(_new_rows(new, technologies, sqlite=sqlite),
                      [_capability_rows(r) for r in new], facets,
                      [r for r in batch if r.get("_pk")])
@@ -274,8 +276,7 @@ def _save_batch(prepared: _Prepared) -> tuple[list[int], list[int]]:
     """Create the batch's new firms and update those with a ``_pk``; (created, updated) ids.
 
     Records come with their identity settled (importer.read_pool, or a fresh slug); nothing
-    here matches firms by a derived key. New firms' facet rows are derived by the database
-    from the rows just written where it does that best (bulk.insert_facets_of).
+    here matches firms by a derived key.
     """
     old = _merged_with_stored(prepared.old)
     new_ids = bulk.allocate_ids(Manufacturer, len(prepared.rows))
@@ -286,21 +287,16 @@ def _save_batch(prepared: _Prepared) -> tuple[list[int], list[int]]:
         ids = [r["_pk"] for r in old]
         Capability.objects.filter(manufacturer_id__in=ids).delete()
         ManufacturerFacet.objects.filter(manufacturer_id__in=ids).delete()
-    capabilities_after = bulk.max_id(Capability._meta.db_table)
     bulk.insert_rows(Capability._meta.db_table, _CAPABILITY_COLUMNS, [
         *((pk, *row) for pk, rows in zip(new_ids, prepared.capabilities, strict=True)
           for row in rows),
         *((r["_pk"], *row) for r in old for row in _capability_rows(r))])
-    facets: list[tuple[Any, ...]] = []
-    if prepared.facets is None:
-        bulk.insert_facets_of(new_ids, capabilities_after=capabilities_after)
-    else:
-        facets += ((pk, kind, code) for pk, pairs in zip(new_ids, prepared.facets, strict=True)
-                   for kind, code in pairs)
-    facets += ((r["_pk"], kind, code) for r in old
-               for kind, code in facets_of({**r, "technologies": technologies_of(r)}))
-    bulk.insert_rows(ManufacturerFacet._meta.db_table, ("manufacturer_id", "kind", "code"),
-                     facets)
+    facet_columns = ("manufacturer_id", "kind", "code")
+    bulk.insert_keyed_rows(ManufacturerFacet._meta.db_table, facet_columns, new_ids,
+                           prepared.facets)
+    bulk.insert_rows(ManufacturerFacet._meta.db_table, facet_columns,
+                     [(r["_pk"], kind, code) for r in old
+                      for kind, code in facets_of({**r, "technologies": technologies_of(r)})])
     return new_ids, [r["_pk"] for r in old]
 
 
@@ -333,8 +329,7 @@ def manufacturers_save(*, records: Iterable[dict[str, Any]], actor: Any = None,
         # A large load makes its rows in a helper process while this one writes them.
         batches = bulk.made_elsewhere(
             functools.partial(_prepared, records, batch_size=batch_size,
-                              sqlite=connection.vendor == "sqlite",
-                              facets_here=not bulk.facets_in_database()),
+                              sqlite=connection.vendor == "sqlite"),
             helper=expected is not None and expected >= bulk.HELPER_FROM)
         with indexes, contextlib.closing(batches):
             for prepared in batches:
