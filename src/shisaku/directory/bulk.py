@@ -223,6 +223,14 @@ def json_text(value: Any) -> str:
     return json.dumps(value)
 
 
+def jsonb_text(value: Any) -> str:
+    """A value for a PostgreSQL jsonb column: json_text with text as UTF-8 rather than escapes
+    (the same jsonb; half the bytes to send and parse for descriptions in Korean or Japanese)."""
+    if type(value) is list:
+        return json_text(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
 @contextmanager
 def bulk_session() -> Iterator[None]:
     """Settings of the connection for a large load: SQLite gets a page cache big enough to
@@ -295,6 +303,9 @@ def indexes_rebuilt_after(tables: Sequence[str], *, child_tables: Sequence[str] 
         if connection.vendor == "postgresql":
             # PostgreSQL builds no index on a table with queued deferred checks: run them.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # Room to sort the facet index (1.7 million entries at 100,000 firms) in memory:
+            # for this transaction only.
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
         for name, table, definition in keys:

@@ -147,7 +147,8 @@ def _new_rows(batch: Sequence[dict[str, Any]], technologies: Sequence[list[str]]
     now: Any = timezone.now()
     if sqlite:
         now = now.isoformat(" ")  # what the sqlite3 adapter Django registers writes
-    json_text = bulk.json_text
+    # SQLite keeps the JSON text as the ORM writes it; PostgreSQL's jsonb keeps only the value.
+    json_text = bulk.json_text if sqlite else bulk.jsonb_text
     region_of = taxonomy.region
     plan = _NEW_ROW_PLAN
     rows = []
