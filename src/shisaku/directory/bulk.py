@@ -8,14 +8,20 @@ planner's statistics afterwards.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
 _CHUNK = 20_000
+T = TypeVar("T")
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
@@ -42,6 +48,125 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ..
             cursor.executemany(sql, buffer)
             count += len(buffer)
     return count
+
+
+def insert_pairs(table: str, columns: tuple[str, str], first: Any, seconds: Sequence[int]) -> None:
+    """Insert the rows (``first``, s) for every s of ``seconds``, in order (links of a batch)."""
+    if not seconds:
+        return
+    if connection.vendor != "sqlite":
+        insert_rows(table, columns, ((first, s) for s in seconds))
+        return
+    # One statement: SQLite reads the list itself instead of binding a row at a time.
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns[0]}, {columns[1]}) "  # noqa: S608
+                       "SELECT %s, value FROM json_each(%s) ORDER BY key",
+                       [first, json.dumps([int(s) for s in seconds])])
+
+
+def insert_keyed_rows(table: str, columns: Sequence[str], ids: Sequence[int],
+                      rows: str | Sequence[Sequence[Any]]) -> None:
+    """Insert rows whose first value is a position in ``ids`` (it is stored as that id).
+
+    ``rows`` may be a JSON list of those rows (json_text_of_rows, made where the rows were):
+    SQLite then reads it in one statement instead of binding a million parameters, when
+    ``ids`` run without gaps (allocate_ids gives such keys) and every value is text or an
+    integer (JSON keeps those exactly). Otherwise they are inserted as plain rows.
+    """
+    if isinstance(rows, str):
+        if (connection.vendor == "sqlite" and ids
+                and list(ids) == list(range(ids[0], ids[0] + len(ids)))):
+            values = ", ".join(["%s + json_extract(value, '$[0]')", *(
+                f"json_extract(value, '$[{i}]')" for i in range(1, len(columns)))])
+            with connection.cursor() as cursor:
+                cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                               f"SELECT {values} FROM json_each(%s) ORDER BY key",
+                               [ids[0], rows])
+            return
+        rows = json.loads(rows)
+    insert_rows(table, columns, ((ids[row[0]], *row[1:]) for row in rows))
+
+
+def json_text_of_rows(rows: Sequence[Sequence[Any]]) -> str:
+    """``rows`` as a JSON list for insert_keyed_rows (text and integers only)."""
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
+# Loads of at least this many records make their rows in a helper process (made_elsewhere).
+HELPER_FROM = 10_000
+
+
+def made_elsewhere(produce: Callable[[], Iterable[T]], *, helper: bool) -> Iterator[T]:
+    """The items of ``produce()``, made in a helper process when ``helper`` (and the platform
+    can fork, and this process runs no other thread), else here.
+
+    The helper is a fork of this process: it has the records without copying them, never
+    touches the database (the load's transaction stays this process's alone) and sends each
+    item back pickled, so the Python work of making rows runs on a second core while this
+    process writes the previous batch. Its failure is raised here; closing this generator early
+    (a failed write) stops it.
+    """
+    if not helper or not hasattr(os, "fork") or threading.active_count() > 1:
+        yield from produce()
+        return
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: make, send, leave without running any exit handler
+        code = 0
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb", buffering=1 << 20) as out:
+                try:
+                    for item in produce():
+                        pickle.dump((1, item), out, protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException as exc:  # every failure goes to the parent
+                    try:
+                        pickle.dump((2, exc), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    except Exception:  # an exception that cannot be pickled
+                        pickle.dump((2, RuntimeError(repr(exc))), out)
+                else:
+                    pickle.dump((0, None), out)
+        except BaseException:  # the parent sees the pipe close early
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb", buffering=1 << 20) as received:
+            while True:
+                try:
+                    kind, item = pickle.load(received)  # noqa: S301 - our own fork writes it
+                except EOFError:
+                    raise RuntimeError("the load's helper process stopped early") from None
+                if kind == 0:
+                    return
+                if kind == 2:
+                    raise item
+                yield item
+    finally:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # only still running when this load failed early
+        os.waitpid(pid, 0)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a large load: the records, rows and parsed file it
+    holds (millions of objects, none of them garbage) would be traversed again and again."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:
+            # Everything made meanwhile sits in the youngest generation, which the first
+            # allocation after enable() would traverse whole (3 s after reading a pool): move
+            # it to the oldest one instead, as if it had survived collections all along.
+            gc.freeze()
+            gc.unfreeze()
+        gc.enable()
 
 
 def update_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
@@ -96,6 +221,14 @@ def json_text(value: Any) -> str:
                 _JSON_LISTS[key] = text
         return text
     return json.dumps(value)
+
+
+def jsonb_text(value: Any) -> str:
+    """A value for a PostgreSQL jsonb column: json_text with text as UTF-8 rather than escapes
+    (the same jsonb; half the bytes to send and parse for descriptions in Korean or Japanese)."""
+    if type(value) is list:
+        return json_text(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 @contextmanager
@@ -170,6 +303,9 @@ def indexes_rebuilt_after(tables: Sequence[str], *, child_tables: Sequence[str] 
         if connection.vendor == "postgresql":
             # PostgreSQL builds no index on a table with queued deferred checks: run them.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # Room to sort the facet index (1.7 million entries at 100,000 firms) in memory:
+            # for this transaction only.
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
         for name, table, definition in keys:

@@ -122,6 +122,9 @@ def _field_problems(spec: tuple[Any, ...], value: Any) -> list[str]:
     return []
 
 
+# validate_unicode_slug's own pattern, compiled once (the validator looks it up lazily on
+# every call: a tenth of an import's checks).
+_UNICODE_SLUG = re.compile(validate_unicode_slug.regex.pattern, validate_unicode_slug.regex.flags)
 _M_SPECS = _specs(Manufacturer)
 _C_SPECS = _specs(Capability)
 
@@ -152,11 +155,8 @@ def database_problems(rec: dict[str, Any], *, check_text: bool = True) -> list[t
         if isinstance(envelope, list) and any(isinstance(v, float) and v > 1e12 for v in envelope):
             out.append((f"capabilities[{i}].max_part_mm", "sizes over 10^12 mm"))
     slug = rec.get("slug")
-    if isinstance(slug, str) and slug:
-        try:
-            validate_unicode_slug(slug)
-        except ValidationError:
-            out.append(("slug", "must be letters, digits, hyphens and underscores"))
+    if isinstance(slug, str) and slug and not _UNICODE_SLUG.search(slug):
+        out.append(("slug", "must be letters, digits, hyphens and underscores"))
     return out
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from shisaku import taxonomy
 from shisaku.core.text import nfc_deep
+from shisaku.directory.bulk import gc_paused
 from shisaku.directory.choices import DuplicatePolicy
 from shisaku.directory.exporter import (
     CAPABILITY_COLUMNS,
@@ -304,13 +305,13 @@ def _check_record(lines: list[int], rec: dict[str, Any], report: ImportReport) -
         if not rec.get(col):
             problems.append((col, "required"))
     if not problems:
-        plain = {k: v for k, v in rec.items() if not k.startswith("_")}
-        plain.pop("slug", None)  # checked below: any script, not only ASCII
-        plain.pop("registration_number", None)
+        # The slug is checked below (any script, not only ASCII), and so is the number.
+        plain = {k: v for k, v in rec.items()
+                 if not k.startswith("_") and k not in ("slug", "registration_number")}
         try:
-            problems.extend(validate_record({**plain, "id": None,
-                                             "block": rec.get("block") or
-                                             _block_of(rec.get("region"))}))
+            plain["id"] = None
+            plain["block"] = rec.get("block") or _block_of(rec.get("region"))
+            problems.extend(validate_record(plain))
             problems.extend(database_problems(rec, check_text=report.check_text))
         except Exception as exc:  # a malformed value that the checker could not even read
             problems.append(("record", f"cannot be read: {exc}"))
@@ -363,6 +364,15 @@ def read_bytes(data: bytes, *, fmt: str, encoding: str | None = None,
     Identity is settled here against the stored directory (import_checks.resolve_identities),
     so the dry run shows what a load would create, update and refuse.
     """
+    # A pool's records are millions of objects, none of them garbage: collecting while they
+    # are made (json.loads alone: 18 s instead of 8 s for 100,000 firms) finds nothing.
+    with gc_paused():
+        return _read_bytes(data, fmt=fmt, encoding=encoding, duplicates=duplicates,
+                           source=source)
+
+
+def _read_bytes(data: bytes, *, fmt: str, encoding: str | None, duplicates: str,
+                source: str) -> ImportReport:
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise InputError("format", gettext("unsupported format %(fmt)s; use csv, xlsx or json") % {"fmt": repr(fmt)})

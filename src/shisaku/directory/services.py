@@ -8,10 +8,11 @@ those firms on its next use (``adapters.get_directory_index``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import os
 import time
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,14 +116,17 @@ def technologies_of(record: dict[str, Any]) -> list[str]:
     return sorted(set(record.get("technologies") or []) | derived)
 
 
-def _capability_rows(manufacturer_id: int, record: dict[str, Any],
-                     materials_prep: Any) -> Iterable[tuple[Any, ...]]:
+def _capability_rows(record: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The capability rows of a record, without the firm's key (_CAPABILITY_COLUMNS[1:])."""
+    json_text = bulk.json_text
+    rows = []
     for cap in record.get("capabilities") or []:
         envelope = cap.get("max_part_mm") or [None, None, None]
-        yield (manufacturer_id, cap["process"], materials_prep(list(cap.get("materials") or [])),
-               cap.get("min_lot") or 1, cap.get("max_lot") or 1_000_000, envelope[0],
-               envelope[1], envelope[2], cap.get("tolerance_mm"),
-               cap.get("lead_time_days") or 14)
+        rows.append((cap["process"], json_text(list(cap.get("materials") or [])),
+                     cap.get("min_lot") or 1, cap.get("max_lot") or 1_000_000, envelope[0],
+                     envelope[1], envelope[2], cap.get("tolerance_mm"),
+                     cap.get("lead_time_days") or 14))
+    return rows
 
 
 def _facets(manufacturer_id: int, record: dict[str, Any]) -> list[ManufacturerFacet]:
@@ -155,22 +159,65 @@ def _now_column() -> Any:
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
-def _insert_new(batch: Sequence[dict[str, Any]], ids: list[int]) -> None:
+# How each column of a new firm's row is filled (see _new_rows): its value (or default), its
+# JSON text, its block, its technologies or its search text.
+_PLAIN, _JSON, _BLOCK, _TECHNOLOGIES, _SEARCH_TEXT = range(5)
+_NEW_ROW_PLAN = tuple(
+    (name, _DEFAULTS.get(name),
+     {"block": _BLOCK, "technologies": _TECHNOLOGIES, "search_text": _SEARCH_TEXT}.get(
+         name, _JSON if name in _JSON_FIELDS else _PLAIN))
+    for name in _SCALAR_FIELDS)
+
+
+def _uuid4_hex(count: int) -> list[str]:
+    """``count`` random version-4 UUIDs as 32 hex digits (what ``uuid.uuid4().hex`` gives,
+    and how the UUID column stores them on SQLite; PostgreSQL reads the same text), from one
+    read of the system's random source."""
+    data = bytearray(os.urandom(16 * count))
+    data[6::16] = bytes((b & 0x0F) | 0x40 for b in data[6::16])  # version 4
+    data[8::16] = bytes((b & 0x3F) | 0x80 for b in data[8::16])  # RFC 4122 variant
+    text = data.hex()
+    return [text[i:i + 32] for i in range(0, 32 * count, 32)]
+
+
+def _new_rows(batch: Sequence[dict[str, Any]], technologies: Sequence[list[str]], *,
+              sqlite: bool) -> list[tuple[Any, ...]]:
+    """The rows of new firms in the column order of _new_columns() less the primary key: the
+    values _fields_of gives, built in one pass (no intermediate dicts)."""
     now = _now_column()
+    # SQLite keeps the JSON text as the ORM writes it; PostgreSQL's jsonb keeps only the value.
+    json_text = bulk.json_text if sqlite else bulk.jsonb_text
+    region_of = taxonomy.region
+    plan = _NEW_ROW_PLAN
     rows = []
-    for pk, record in zip(ids, batch, strict=True):
-        values = _fields_of(record)
-        values["slug"] = record["slug"]
-        values["registration_number"] = record.get("registration_number") or ""
+    for record, techs, public_id in zip(batch, technologies, _uuid4_hex(len(batch)),
+                                        strict=True):
+        get = record.get
+        row: list[Any] = [record["slug"]]
+        append = row.append
+        for name, default, how in plan:
+            if how == _PLAIN:
+                value = get(name)
+                append(default if value is None else value)
+            elif how == _JSON:
+                value = get(name)
+                append(json_text(default if value is None else value))
+            elif how == _BLOCK:
+                append(get("block") or region_of(record["region"]).block)
+            elif how == _TECHNOLOGIES:
+                append(json_text(techs))
+            else:
+                append(search_text_of(record))
         # A new firm's open-data identifier; delivery facts start empty (orders fill them).
-        values["public_id"] = _PUBLIC_ID.get_db_prep_value(uuid.uuid4(), connection)
-        values["delivered_orders"] = 0
-        values["created_at"] = values["updated_at"] = now
-        rows.append((pk, *(_column_value(n, values[n]) for n in _INSERT_FIELDS),
-                     record.get("organisation_id")))
-    columns = ["id", *(Manufacturer._meta.get_field(n).column for n in _INSERT_FIELDS),
-               "organisation_id"]
-    bulk.insert_rows(Manufacturer._meta.db_table, columns, rows)
+        row += (get("registration_number") or "", public_id, 0, now, now,
+                get("organisation_id"))
+        rows.append(tuple(row))
+    return rows
+
+
+def _new_columns() -> list[str]:
+    return ["id", *(Manufacturer._meta.get_field(n).column for n in _INSERT_FIELDS),
+            "organisation_id"]
 
 
 def _update_existing(batch: Sequence[dict[str, Any]]) -> None:
@@ -226,28 +273,75 @@ def _merged_with_stored(batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
-def _save_batch(batch: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
-    """Create the records without ``id`` and update those with one; (created, updated) ids.
+@dataclass
+class _Prepared:
+    """A batch made ready for the database without it (so it can be made in a helper process):
+    its new firms' rows without their keys, their capability rows and, where the database does
+    not derive them (bulk.facets_in_database), their facets; its updates as they came."""
+
+    rows: list[tuple[Any, ...]]
+    capabilities: list[list[tuple[Any, ...]]]
+    # (position among the new firms, kind, code); on SQLite as JSON (bulk.insert_keyed_rows).
+    facets: str | list[tuple[int, str, str]]
+    old: list[dict[str, Any]]
+
+
+def _prepared(records: Iterable[dict[str, Any]], *, batch_size: int,
+              sqlite: bool) -> Iterator[_Prepared]:
+    batch: list[dict[str, Any]] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= batch_size:
+            yield _prepare(batch, sqlite=sqlite)
+            batch = []
+    if batch:
+        yield _prepare(batch, sqlite=sqlite)
+
+
+def _prepare(batch: Sequence[dict[str, Any]], *, sqlite: bool) -> _Prepared:
+    new = [r for r in batch if not r.get("_pk")]
+    technologies = [technologies_of(r) for r in new]
+    facets: str | list[tuple[int, str, str]] = [
+        (i, kind, code) for i, (r, t) in enumerate(zip(new, technologies, strict=True))
+        for kind, code in facets_of({**r, "technologies": t})]
+    if sqlite:
+        facets = bulk.json_text_of_rows(facets)
+    return _Prepared(_new_rows(new, technologies, sqlite=sqlite),
+                     [_capability_rows(r) for r in new], facets,
+                     [r for r in batch if r.get("_pk")])
+
+
+def _save_batch(prepared: _Prepared) -> tuple[list[int], list[int]]:
+    """Create the batch's new firms and update those with a ``_pk``; (created, updated) ids.
 
     Records come with their identity settled (importer.read_pool, or a fresh slug); nothing
     here matches firms by a derived key.
     """
-    new = [r for r in batch if not r.get("_pk")]
-    old = _merged_with_stored([r for r in batch if r.get("_pk")])
-    new_ids = bulk.allocate_ids(Manufacturer, len(new))
-    _insert_new(new, new_ids)
+    old = _merged_with_stored(prepared.old)
+    new_ids = bulk.allocate_ids(Manufacturer, len(prepared.rows))
+    bulk.insert_rows(Manufacturer._meta.db_table, _new_columns(),
+                     [(pk, *row) for pk, row in zip(new_ids, prepared.rows, strict=True)])
     if old:
         _update_existing(old)
         ids = [r["_pk"] for r in old]
         Capability.objects.filter(manufacturer_id__in=ids).delete()
         ManufacturerFacet.objects.filter(manufacturer_id__in=ids).delete()
-    pairs = [*zip(new_ids, new, strict=True), *((r["_pk"], r) for r in old)]
-    bulk.insert_rows(Capability._meta.db_table, _CAPABILITY_COLUMNS,
-                     (row for pk, r in pairs for row in _capability_rows(pk, r, bulk.json_text)))
-    bulk.insert_rows(ManufacturerFacet._meta.db_table, ("manufacturer_id", "kind", "code"),
-                     ((pk, k, c) for pk, r in pairs
-                      for k, c in facets_of({**r, "technologies": technologies_of(r)})))
+    bulk.insert_rows(Capability._meta.db_table, _CAPABILITY_COLUMNS, [
+        *((pk, *row) for pk, rows in zip(new_ids, prepared.capabilities, strict=True)
+          for row in rows),
+        *((r["_pk"], *row) for r in old for row in _capability_rows(r))])
+    facet_columns = ("manufacturer_id", "kind", "code")
+    bulk.insert_keyed_rows(ManufacturerFacet._meta.db_table, facet_columns, new_ids,
+                           prepared.facets)
+    bulk.insert_rows(ManufacturerFacet._meta.db_table, facet_columns,
+                     [(r["_pk"], kind, code) for r in old
+                      for kind, code in facets_of({**r, "technologies": technologies_of(r)})])
     return new_ids, [r["_pk"] for r in old]
+
+
+def _new_columns() -> list[str]:
+    return ["id", *(Manufacturer._meta.get_field(n).column for n in _INSERT_FIELDS),
+            "organisation_id"]
 
 
 def manufacturers_save(*, records: Iterable[dict[str, Any]], actor: Any = None,
@@ -266,22 +360,19 @@ def manufacturers_save(*, records: Iterable[dict[str, Any]], actor: Any = None,
     updated: list[int] = []
     tables = [Manufacturer._meta.db_table, Capability._meta.db_table,
               ManufacturerFacet._meta.db_table]
-    with bulk.bulk_session(), transaction.atomic():
+    with bulk.gc_paused(), bulk.bulk_session(), transaction.atomic():
         rebuild = (expected is not None and expected >= bulk.REBUILD_INDEXES_FROM
                    and expected >= Manufacturer.objects.count())
         indexes = (bulk.indexes_rebuilt_after(tables, child_tables=tables) if rebuild
                    else contextlib.nullcontext())
-        with indexes:
-            batch: list[dict[str, Any]] = []
-            for record in records:
-                batch.append(record)
-                if len(batch) >= batch_size:
-                    c, u = _save_batch(batch)
-                    created += c
-                    updated += u
-                    batch = []
-            if batch:
-                c, u = _save_batch(batch)
+        # A large load makes its rows in a helper process while this one writes them.
+        batches = bulk.made_elsewhere(
+            functools.partial(_prepared, records, batch_size=batch_size,
+                              sqlite=connection.vendor == "sqlite"),
+            helper=expected is not None and expected >= bulk.HELPER_FROM)
+        with indexes, contextlib.closing(batches):
+            for prepared in batches:
+                c, u = _save_batch(prepared)
                 created += c
                 updated += u
         if created or updated:
@@ -364,8 +455,8 @@ def sample_load(*, size: int, seed: int = 7, batch_size: int = 5000) -> SaveSumm
 # -- import batches -----------------------------------------------------------------------------
 def _batch_link(batch: ImportBatch, ids: Iterable[int]) -> None:
     through = ImportBatch.manufacturers.through
-    bulk.insert_rows(through._meta.db_table, ("importbatch_id", "manufacturer_id"),
-                     ((batch.pk, pk) for pk in ids))
+    bulk.insert_pairs(through._meta.db_table, ("importbatch_id", "manufacturer_id"), batch.pk,
+                      list(ids))
 
 
 # A batch keeps this many problems of its report (its error count is the full number).
