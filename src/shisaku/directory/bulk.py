@@ -14,7 +14,7 @@ import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
@@ -73,18 +73,16 @@ def insert_keyed_rows(table: str, columns: Sequence[str], ids: Sequence[int],
     ``ids`` run without gaps (allocate_ids gives such keys) and every value is text or an
     integer (JSON keeps those exactly). Otherwise they are inserted as plain rows.
     """
-    if isinstance(rows, str):
-        if (connection.vendor == "sqlite" and ids
-                and list(ids) == list(range(ids[0], ids[0] + len(ids)))):
-            values = ", ".join(["%s + json_extract(value, '$[0]')", *(
-                f"json_extract(value, '$[{i}]')" for i in range(1, len(columns)))])
-            with connection.cursor() as cursor:
-                cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-                               f"SELECT {values} FROM json_each(%s) ORDER BY key",
-                               [ids[0], rows])
-            return
-        rows = json.loads(rows)
-    insert_rows(table, columns, ((ids[row[0]], *row[1:]) for row in rows))
+    if (isinstance(rows, str) and connection.vendor == "sqlite" and ids
+            and list(ids) == list(range(ids[0], ids[0] + len(ids)))):
+        values = ", ".join(["%s + json_extract(value, '$[0]')", *(
+            f"json_extract(value, '$[{i}]')" for i in range(1, len(columns)))])
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                           f"SELECT {values} FROM json_each(%s) ORDER BY key", [ids[0], rows])
+        return
+    plain: Sequence[Sequence[Any]] = json.loads(rows) if isinstance(rows, str) else rows
+    insert_rows(table, columns, ((ids[row[0]], *row[1:]) for row in plain))
 
 
 def json_text_of_rows(rows: Sequence[Sequence[Any]]) -> str:
@@ -96,7 +94,8 @@ def json_text_of_rows(rows: Sequence[Sequence[Any]]) -> str:
 HELPER_FROM = 10_000
 
 
-def made_elsewhere(produce: Callable[[], Iterable[T]], *, helper: bool) -> Iterator[T]:
+def made_elsewhere(produce: Callable[[], Iterable[T]], *,
+                   helper: bool) -> Generator[T, None, None]:
     """The items of ``produce()``, made in a helper process when ``helper`` (and the platform
     can fork, and this process runs no other thread), else here.
 

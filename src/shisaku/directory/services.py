@@ -215,11 +215,6 @@ def _new_rows(batch: Sequence[dict[str, Any]], technologies: Sequence[list[str]]
     return rows
 
 
-def _new_columns() -> list[str]:
-    return ["id", *(Manufacturer._meta.get_field(n).column for n in _INSERT_FIELDS),
-            "organisation_id"]
-
-
 def _update_existing(batch: Sequence[dict[str, Any]]) -> None:
     now = _now_column()
     names = (*_SCALAR_FIELDS, "registration_number", "slug", "updated_at")
