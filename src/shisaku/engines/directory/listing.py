@@ -24,7 +24,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -261,6 +261,42 @@ class _Builder:
                             head + pad + b"".join(v.tobytes() for v in keys.values()))
 
 
+class ResultCache:
+    """The answers of the last :attr:`SIZE` pages asked for, per normalised query, shared by
+    the threads of a process. Only pages of at most :attr:`LIMIT` rows are kept (not the
+    download's "every id"). An index never changes, so they stay exact; a new data generation
+    is a new index with an empty cache."""
+
+    SIZE = 512
+    LIMIT = 100
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[Any, ...], ListingResult] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def answer(self, query: ListingQuery,
+               compute: Callable[[ListingQuery], ListingResult]) -> ListingResult:
+        """The kept answer to ``query``, else ``compute(query)`` (kept when small)."""
+        if query.limit > self.LIMIT:
+            return compute(query)
+        key = ListingIndex._result_key(query)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        found = compute(query)
+        with self._lock:
+            self._items[key] = found
+            while len(self._items) > self.SIZE:
+                self._items.popitem(last=False)
+        return found
+
+
 class ListingIndex:
     """See the module docstring. Build with :meth:`build`, or :meth:`load` a snapshot."""
 
@@ -310,8 +346,7 @@ class ListingIndex:
                                     self.gram_bytes)
         else:
             self._grams = _TextScan(a["text_off"], blob, self.gram_bytes)
-        self._results: OrderedDict[tuple[Any, ...], ListingResult] = OrderedDict()
-        self._results_lock = threading.Lock()
+        self._results = ResultCache()
 
     # ---------------------------------------------------------------- building, snapshots
     @classmethod
@@ -405,19 +440,12 @@ class ListingIndex:
                                        ) from exc
 
     # ---------------------------------------------------------------------------- queries
-    # Results of the last RESULT_CACHE pages asked for (the index never changes, so they stay
-    # exact; a new data generation is a new index with an empty cache). Only pages of at most
-    # RESULT_CACHE_LIMIT rows are kept (not the download's "every id").
-    RESULT_CACHE = 512
-    RESULT_CACHE_LIMIT = 100
-
     def clear_cache(self, *, tokens: bool = True) -> None:
         """Forget the cached results and (unless ``tokens=False``) the verified rows of long
         tokens (benchmarks time cold and warm queries with it)."""
         if tokens:
             self._grams.cache.clear()
-        with self._results_lock:
-            self._results.clear()
+        self._results.clear()
 
     @staticmethod
     def _result_key(query: ListingQuery) -> tuple[Any, ...]:
@@ -457,21 +485,9 @@ class ListingIndex:
 
         Facets of ANY_OF parameters are counted under every filter except their own (what a
         click would add); the others under all filters (what a click would leave). The
-        result is shared with later identical queries (treat it as read-only)."""
-        if query.limit > self.RESULT_CACHE_LIMIT:
-            return self._search(query)
-        key = self._result_key(query)
-        with self._results_lock:
-            found = self._results.get(key)
-            if found is not None:
-                self._results.move_to_end(key)
-                return found
-        found = self._search(query)
-        with self._results_lock:
-            self._results[key] = found
-            while len(self._results) > self.RESULT_CACHE:
-                self._results.popitem(last=False)
-        return found
+        result is shared with later identical queries (treat it as read-only: see
+        :class:`ResultCache`)."""
+        return self._results.answer(query, self._search)
 
     def _search(self, query: ListingQuery) -> ListingResult:
         result, facets = self.select(query)

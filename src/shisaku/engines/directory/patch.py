@@ -18,12 +18,10 @@ base when the changes grow large (docs/DIRECTORY.md, "Keeping the index current"
 from __future__ import annotations
 
 import heapq
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from itertools import islice
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +32,7 @@ from shisaku.engines.directory.listing import (
     ListingIndex,
     ListingQuery,
     ListingResult,
+    ResultCache,
 )
 from shisaku.engines.matching import MatchIndex, MatchResult
 
@@ -47,9 +46,6 @@ class PatchedListing:
     """:class:`ListingIndex`'s query interface over ``base`` without the rows ``dead`` plus
     ``delta`` (the changed firms' current records; its ids are not in ``base`` minus ``dead``)."""
 
-    RESULT_CACHE = ListingIndex.RESULT_CACHE
-    RESULT_CACHE_LIMIT = ListingIndex.RESULT_CACHE_LIMIT
-
     def __init__(self, base: ListingIndex, delta: ListingIndex, dead: BitMap,
                  generation: int) -> None:
         self.base = base
@@ -62,8 +58,7 @@ class PatchedListing:
         self.size = len(self._alive) + delta.size
         self._totals = {p: _added(base.count_in(p, self._alive), delta.totals(p))
                         for p in FACETS}
-        self._results: OrderedDict[tuple[Any, ...], ListingResult] = OrderedDict()
-        self._lock = threading.Lock()
+        self._results = ResultCache()
 
     # --- what the application reads -----------------------------------------------------
     @property
@@ -92,25 +87,11 @@ class PatchedListing:
     def clear_cache(self, *, tokens: bool = True) -> None:
         self.base.clear_cache(tokens=tokens)
         self.delta.clear_cache(tokens=tokens)
-        with self._lock:
-            self._results.clear()
+        self._results.clear()
 
     def search(self, query: ListingQuery) -> ListingResult:
         """As :meth:`ListingIndex.search` (results cached per query, read-only)."""
-        if query.limit > self.RESULT_CACHE_LIMIT:
-            return self._search(query)
-        key = ListingIndex._result_key(query)
-        with self._lock:
-            found = self._results.get(key)
-            if found is not None:
-                self._results.move_to_end(key)
-                return found
-        found = self._search(query)
-        with self._lock:
-            self._results[key] = found
-            while len(self._results) > self.RESULT_CACHE:
-                self._results.popitem(last=False)
-        return found
+        return self._results.answer(query, self._search)
 
     def _search(self, query: ListingQuery) -> ListingResult:
         # The base over all its rows (its fast paths and caches apply), less its changed
