@@ -202,6 +202,8 @@ class _Builder:
         self.grams.add(search_text(record_text_fields(record)) if text is None else str(text))
 
     def finish(self, generation: int) -> ListingIndex:
+        """The index; the builder is spent (its lists are emptied as they become arrays, so
+        at 1M firms the Python lists and the arrays are not all held at once)."""
         n = len(self.ids)
         ids = np.array(self.ids, dtype=np.int64)
         arrays: dict[str, Array] = {
@@ -213,6 +215,8 @@ class _Builder:
         rating = np.array(self.rating, dtype=np.float64)
         startups = np.array(self.startups, dtype=np.int64)
         created = np.array(self.created, dtype=np.int64)
+        self.ids, self.lat, self.lon, self.reply, self.rating = [], [], [], [], []
+        self.startups, self.created = [], []
         # Sort orders (rows are ascending ids, so np.lexsort's stability gives "then id").
         name_order = sorted(range(n), key=self.names.__getitem__)  # stable: then id
         arrays["order_name"] = np.array(name_order, dtype=np.int32)
@@ -229,6 +233,8 @@ class _Builder:
         keys = {"reply": reply, "rating": rating, "startups": startups, "created": created,
                 "name_off": name_off.astype(np.int64)}
         names = b"".join(encoded_names)
+        del encoded_names, name_order
+        self.names = []
         procs = sorted(set(self.cap_proc))
         proc_id = {p: i for i, p in enumerate(procs)}
         arrays["cap_row"] = np.array(self.cap_row, dtype=np.uint32)
@@ -238,11 +244,13 @@ class _Builder:
                                        _LOT_CLIP).astype(np.int32)
         arrays["cap_max"] = np.minimum(np.array(self.cap_max, dtype=np.int64),
                                        _LOT_CLIP).astype(np.int32)
+        self.cap_row, self.cap_proc, self.cap_min, self.cap_max = [], [], [], []
         facet_keys: list[list[str]] = []
         blobs: list[bytes] = []
-        for param, by_code in self.rows.items():
+        rows, self.rows = self.rows, {}
+        for param, by_code in rows.items():
             for code in sorted(by_code):
-                bm = bitmap_of(np.array(by_code[code], dtype=np.uint32))
+                bm = bitmap_of(np.array(by_code.pop(code), dtype=np.uint32))
                 bm.run_optimize()
                 facet_keys.append([param, code])
                 blobs.append(bm.serialize())
@@ -251,14 +259,25 @@ class _Builder:
         gram_arrays = self.grams.finish()
         postings, text = gram_arrays.pop("gram_buf"), gram_arrays.pop("text_buf")
         arrays.update(gram_arrays)
-        head = postings.tobytes() + text.tobytes() + names
-        pad = b"\0" * (-len(head) % 8)
+        head = int(postings.nbytes) + int(text.nbytes) + len(names)
+        pad = -head % 8
         meta = {"facets": facet_keys, "processes": procs, "gram_bytes": int(postings.nbytes),
                 "text_bytes": int(text.nbytes), "name_bytes": len(names),
-                "postings": self.postings, "key_pad": len(pad),
+                "postings": self.postings, "key_pad": pad,
                 "keys": [[k, v.dtype.str, int(v.size)] for k, v in keys.items()]}
-        return ListingIndex(arrays, meta, generation,
-                            head + pad + b"".join(v.tobytes() for v in keys.values()))
+        # One buffer, each part copied in once (at 1M firms the parts are 1.4 GB: building
+        # it by concatenation held three to four copies at once).
+        parts: list[Any] = [postings, text, names, bytes(pad), *keys.values()]
+        del postings, text, names
+        blob = bytearray(sum(memoryview(p).nbytes for p in parts))
+        view, at = memoryview(blob), 0
+        while parts:
+            part = memoryview(parts.pop(0)).cast("B")
+            view[at:at + part.nbytes] = part
+            at += part.nbytes
+            del part
+        view.release()
+        return ListingIndex(arrays, meta, generation, blob)
 
 
 class ResultCache:
