@@ -262,3 +262,62 @@ def test_cached_results_follow_changes_and_roles(client: Client, directory: list
     assert invite in client.get(url).content.decode()
     client.logout()
     assert invite not in client.get(url).content.decode()
+
+
+def _count(query: QueryDict, engine: str) -> int:
+    form = DirectoryFilter(query)
+    assert form.is_valid(), (query.urlencode(), form.errors)
+    return form.listing(engine=engine, facets=False).count
+
+
+def _clicked(query: QueryDict, param: str, code: str) -> QueryDict:
+    """The query after ticking ``code`` of ``param`` (an any-of facet's value instead of the
+    ticked ones: its count says what ticking it adds), back on page 1."""
+    after = query.copy()
+    after.pop("page", None)
+    if param in ("kind", "country", "block", "region"):
+        after.setlist(param, [code])
+    else:
+        after.setlist(param, [*query.getlist(param), code])
+    return after
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_facet_count_is_what_ticking_the_value_gives(directory: list[str], data: Any) -> None:
+    """What a user checks by hand: the number beside an option is the number of results after
+    ticking it, on both paths (the fault: with a lot, ticking a process also narrows the lot
+    to that process's capabilities, and its count did not say so)."""
+    query = data.draw(params(directory))
+    if data.draw(st.booleans()):
+        query["lot"] = data.draw(st.sampled_from(["5", "60", "2000", "50000"]))
+    form = DirectoryFilter(query)
+    assert form.is_valid(), form.errors
+    for engine in ("index", "sql"):
+        counts = form.listing(engine=engine).counts
+        for param, by_code in counts.items():
+            for code, n in by_code.items():
+                if code in query.getlist(param):
+                    continue
+                after = _clicked(query, param, code)
+                assert _count(after, engine) == n, (engine, after.urlencode())
+
+
+def test_a_process_count_under_a_lot_is_what_ticking_it_gives(client: Client,
+                                                            directory: list[str]) -> None:
+    """The example: a firm making 5 to 50 welded parts and 1 to 1,000 milled ones (the factory
+    default) is among "lot=500"; ticking welding must not leave it, and the count beside
+    welding must say so."""
+    manufacturers_save(records=[record(
+        "Lot Welder", slug="lot-welder", region="KR-26",
+        capabilities=[capability("welding", min_lot=5, max_lot=50),
+                      capability("cnc_milling", min_lot=1, max_lot=1000)])])
+    listing = client.get("/api/v1/manufacturers?lot=500&q=lot welder").json()
+    assert listing["count"] == 1
+    shown = {f["code"]: f["count"] for f in listing["facets"]["process"]}
+    ticked = client.get("/api/v1/manufacturers?lot=500&q=lot welder&process=welding").json()
+    assert ticked["count"] == 0
+    assert shown.get("welding", 0) == 0
+    assert shown["cnc_milling"] == 1
+

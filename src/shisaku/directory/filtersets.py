@@ -225,8 +225,12 @@ class DirectoryFilter(Form):
         return index.search(query).ids
 
     # -- the SQL reference ----------------------------------------------------------------
-    def _apply(self, qs: QuerySet[Manufacturer], skip: str = "") -> QuerySet[Manufacturer]:
-        data = self.cleaned_data
+    def _apply(self, qs: QuerySet[Manufacturer], skip: str = "",
+               processes: list[str] | None = None) -> QuerySet[Manufacturer]:
+        """The filters (but ``skip``'s); ``processes``: instead of the ticked processes."""
+        data = dict(self.cleaned_data)
+        if processes is not None:
+            data["process"] = processes
         for token in query_tokens(data.get("q") or ""):
             qs = qs.filter(search_text__contains=token)
         if data.get("kind") and skip != "kind":
@@ -289,6 +293,17 @@ class DirectoryFilter(Form):
         for param in ("kind", *LOCATION_PARAMS):
             if self.cleaned_data.get(param):
                 counts[param] = _counts(self._apply(base, skip=param), only=param)[param]
+        if self.cleaned_data.get("lot"):
+            # Ticking a process also narrows the lot to the ticked processes' capabilities:
+            # its count is the result of that very query (one count per process).
+            ticked = list(dict.fromkeys(self.cleaned_data.get("process") or []))
+            codes = Capability.objects.order_by().values_list("process", flat=True).distinct()
+            counts["process"] = {}
+            for code in sorted(set(codes)):
+                wanted = ticked if code in ticked else [*ticked, code]
+                n = self._apply(base, processes=wanted).count()
+                if n:
+                    counts["process"][code] = n
         return counts
 
     def facets(self, base: QuerySet[Manufacturer] | None = None,
