@@ -3,6 +3,7 @@ input on the list page, the API and the download (4xx naming the field, never a 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -184,6 +185,14 @@ def test_home_counts_come_from_the_index_and_follow_changes(client: Client,
     ("kind=robot", "kind"), ("sort=fastest", "sort"), ("lot=abc", "lot"), ("lot=0", "lot"),
     ("lot=999999999999", "lot"), ("page=abc", "page"), ("page=-1", "page"),
     ("page_size=abc", "page_size"), ("q=%e2%80%8ba%0cb", "q"), ("q=" + "a" * 5000, "q"),
+    # a flag that is neither true nor false was ignored by the page (every firm listed) and,
+    # for "yes", "on" or "t", by the API too
+    ("accepts_foreign=maybe", "accepts_foreign"), ("accepts_foreign=yes", "accepts_foreign"),
+    ("sample=2", "sample"), ("sample=on", "sample"),
+    # a parameter that takes one value, given twice: which one was meant?
+    ("q=a&q=b", "q"), ("page=1&page=2", "page"), ("sort=name&sort=rating", "sort"),
+    ("lot=5&lot=500", "lot"), ("near=KR-11&near=JP-13", "near"),
+    ("page_size=20&page_size=50", "page_size"), ("sample=true&sample=false", "sample"),
 ])
 def test_more_bad_input_on_the_page_its_partial_and_the_api(client: Client,
                                                             directory: list[str], query: str,
@@ -321,3 +330,41 @@ def test_a_process_count_under_a_lot_is_what_ticking_it_gives(client: Client,
     assert shown.get("welding", 0) == 0
     assert shown["cnc_milling"] == 1
 
+
+_SCRIPT = {"ko": re.compile(r"[\uac00-\ud7a3]"), "ja": re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")}
+
+
+@pytest.mark.parametrize("lang", ["ko", "ja"])
+@pytest.mark.parametrize("query, field", [
+    ("page=abc", "page"), ("page_size=abc", "page_size"), ("lot=1.5", "lot"),
+    ("accepts_foreign=maybe", "accepts_foreign"), ("sample=x", "sample"), ("q=a%00", "q"),
+    ("q=a%1fb", "q"), ("page=0", "page"), ("page=-1", "page"), ("page=9999", "page"),
+    ("country=XX", "country"), ("q=a&q=b", "q"),
+])
+def test_the_api_gives_its_reasons_in_the_readers_language(client: Client,
+                                                           directory: list[str], lang: str,
+                                                           query: str, field: str) -> None:
+    """The fault: ``page=abc`` answered "Input should be a valid integer, unable to parse
+    string as an integer" (pydantic's English) and ``q=a%00`` "contains a NUL character" to a
+    Korean or Japanese reader; the page said it in their language."""
+    api = client.get(f"/api/v1/manufacturers?{query}", headers={"Accept-Language": lang})
+    assert api.status_code == 422, api.content
+    detail = {d["field"]: d["reason"] for d in api.json()["detail"]}
+    assert field in detail, detail
+    assert _SCRIPT[lang].search(detail[field]), detail
+
+
+def test_the_query_string_of_the_page_works_in_the_api(client: Client,
+                                                       directory: list[str]) -> None:
+    """The filter form submits its empty fields (``lot=&accepts_foreign=&…``); the page takes
+    them for "not given", and so must the API, which serves "the very filters of the HTML
+    list" (it answered 422 "Input should be a valid integer" for ``lot=``)."""
+    query = ("q=&lot=&accepts_foreign=&sample=&sort=&near=&country=KR&page=&page_size="
+             "&process=cnc_milling")
+    page = client.get(f"/manufacturers/?{query}")
+    assert page.status_code == 200
+    api = client.get(f"/api/v1/manufacturers?{query}")
+    assert api.status_code == 200, api.content
+    download = client.get(f"/manufacturers/download?{query}&format=json")
+    assert download.status_code == 200
+    assert api.json()["count"] == len(download.json()) > 0

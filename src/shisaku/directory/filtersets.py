@@ -119,6 +119,28 @@ class Listing:
 MAX_PAGE = 1_000_000
 
 
+class _Flag(forms.NullBooleanField):
+    """``true`` / ``false`` (or ``1`` / ``0``), or nothing for "either". Django's
+    NullBooleanField takes any other value for nothing, so ``accepts_foreign=yes`` listed
+    every firm — and the API, whose schema reads "yes" as true, said nothing either."""
+
+    default_error_messages = {"invalid": _("Give true or false.")}
+    _VALUES = {"true": True, "True": True, "1": True, "false": False, "False": False, "0": False}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value in self._VALUES:
+            return self._VALUES[value]
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+# Parameters that take one value: given twice, which one was meant is a guess.
+SINGLE_VALUED = ("q", "lot", "accepts_foreign", "sample", "sort", "near", "page", "page_size")
+
+
 class _EmptyFirstChoices(_LazyChoices):
     def __iter__(self) -> Any:
         return iter([("", "—"), *_choices(self.kind)])
@@ -151,14 +173,13 @@ class DirectoryFilter(Form):
                                          choices=_LazyChoices("language"))
     lot = forms.IntegerField(label=_("Lot size that must fit"), required=False, min_value=1,
                              max_value=100_000_000)
-    accepts_foreign = forms.NullBooleanField(label=_("Accepts foreign clients"), required=False,
-                                             widget=forms.Select(choices=[
-                                                 ("", "—"), ("true", _("Yes")),
-                                                 ("false", _("No"))]))
-    sample = forms.NullBooleanField(label=_("Sample data"), required=False,
-                                    widget=forms.Select(choices=[
-                                        ("", _("Included")), ("false", _("Hidden")),
-                                        ("true", _("Only sample data"))]))
+    accepts_foreign = _Flag(label=_("Accepts foreign clients"), required=False,
+                            widget=forms.Select(choices=[
+                                ("", "—"), ("true", _("Yes")), ("false", _("No"))]))
+    sample = _Flag(label=_("Sample data"), required=False,
+                   widget=forms.Select(choices=[
+                       ("", _("Included")), ("false", _("Hidden")),
+                       ("true", _("Only sample data"))]))
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=DirectorySort.choices)
     near = forms.ChoiceField(label=_("Distance from"), required=False,
                              choices=_EmptyFirstChoices("region"))
@@ -169,6 +190,11 @@ class DirectoryFilter(Form):
     # -- validation ---------------------------------------------------------------------
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is not None:
+            for name in SINGLE_VALUED:
+                if len(getlist(name)) > 1:
+                    self.add_error(name, _("Give this parameter only once."))
         if data.get("sort") == DirectorySort.DISTANCE and not data.get("near"):
             self.add_error("near", _("Choose the region to measure distances from."))
         return data
