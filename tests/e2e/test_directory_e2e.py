@@ -100,3 +100,24 @@ def test_korean_search_ignores_spaces_and_sorts_by_distance(page: Any, live_serv
     # A control character is refused with the field named, in Korean.
     page.goto(f"{live_server.url}/manufacturers/?q=a%07b")
     assert "제어 문자" in page.content()
+
+
+def test_a_refused_filter_says_why_in_the_page(browser: Any, live_server: Any,
+                                              directory: None) -> None:
+    """The fault: htmx swaps no 4xx answer by default, so choosing "nearest to a region"
+    without a region (or typing lot 0) changed nothing on the page — no list, no reason —
+    while the server answered 400 with the reason in Korean. The reason must show, and the
+    filter panel must stay usable."""
+    context = browser.new_context(locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/manufacturers/")
+    expect(page.get_by_test_id("result-count")).to_have_text(re.compile(r"3"))
+    page.select_option("#id_sort", "distance")
+    expect(page.locator("#results .errors")).to_contain_text("거리를 잴 기준 지역을 선택하세요")
+    assert page.locator('#facets input[name="process"]').count() == 3  # the panel is intact
+    page.select_option("#id_near", "KR-26")
+    expect(page.locator("#results .errors")).to_have_count(0)
+    names = page.locator("table.results tbody tr td:first-child a").all_inner_texts()
+    assert names[0] == "Daehan Precision"  # Gyeongbuk is nearest to Busan
+    context.close()

@@ -148,7 +148,10 @@ def _render_list(request: HttpRequest, template: str, form: DirectoryFilter,
                                             for t in taxonomy.terms("region")],
     }
     panel_template = "directory/_facets.html" if partial else "directory/_filter_panel.html"
-    panel = render_to_string(panel_template, panel_context)
+    # An htmx request refused before counting keeps the facet panel the page shows (an
+    # out-of-band swap of an empty one would take away the boxes the user just ticked).
+    panel = "" if partial and listing is None else render_to_string(panel_template,
+                                                                    panel_context)
     results = render_to_string("directory/_results_body.html", _results_context(
         request, form, page, count, chips, coordinator=coordinator))
     return render(request, template, {"filter_panel": panel, "results": results}, status=400)
