@@ -120,4 +120,6 @@ def test_a_refused_filter_says_why_in_the_page(browser: Any, live_server: Any,
     expect(page.locator("#results .errors")).to_have_count(0)
     names = page.locator("table.results tbody tr td:first-child a").all_inner_texts()
     assert names[0] == "Daehan Precision"  # Gyeongbuk is nearest to Busan
+    # the template's comment about it stays a comment (Django's {# #} is one line only)
+    assert "htmx under the CSP" not in page.locator("body").inner_text()
     context.close()
