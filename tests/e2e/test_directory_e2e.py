@@ -123,3 +123,21 @@ def test_a_refused_filter_says_why_in_the_page(browser: Any, live_server: Any,
     # the template's comment about it stays a comment (Django's {# #} is one line only)
     assert "htmx under the CSP" not in page.locator("body").inner_text()
     context.close()
+
+
+def test_a_long_unbroken_name_does_not_widen_the_page(page: Any, live_server: Any,
+                                                      transactional_db: Any) -> None:
+    """The fault: a profile named with 200 characters and no space (the form allows it) made
+    the list 3,870 px wide at a 1,280 px window (the location, processes and open-data links
+    off screen), and the profile page 1,605 px wide (its name and a long city)."""
+    from shisaku.directory.models import Manufacturer
+    from shisaku.directory.services import manufacturers_save
+
+    manufacturers_save(records=[record("Zebra" + "W" * 195, "KR-26", slug="long",
+                                       city="Gumi" + "x" * 116)])
+    firm = Manufacturer.objects.get(slug="long")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for url in ("/manufacturers/?q=zebra", f"/manufacturers/{firm.pk}/"):
+        page.goto(f"{live_server.url}{url}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280, (url, width)
