@@ -368,3 +368,17 @@ def test_the_query_string_of_the_page_works_in_the_api(client: Client,
     download = client.get(f"/manufacturers/download?{query}&format=json")
     assert download.status_code == 200
     assert api.json()["count"] == len(download.json()) > 0
+
+
+def test_a_page_past_the_end_says_so_and_links_the_last_page(client: Client,
+                                                            directory: list[str]) -> None:
+    """The fault: page 39 of 38 said "756 results", then "No manufacturer matches these
+    filters. Remove a filter to see more." and a pager "Page 1 of 38 · Next"."""
+    last = -(-Manufacturer.objects.filter(country="KR").count() // 20)
+    body = client.get(f"/manufacturers/?country=KR&page={last + 3}").content.decode()
+    assert "No manufacturer matches these filters" not in body
+    assert "Page 1 of" not in body
+    assert f'href="?country=KR&amp;page={last}"' in body
+    korean = client.get(f"/manufacturers/?country=KR&page={last + 3}",
+                        headers={"Accept-Language": "ko"}).content.decode()
+    assert "마지막 페이지로 이동" in korean
