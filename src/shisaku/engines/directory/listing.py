@@ -486,10 +486,11 @@ class ListingIndex:
         rows, procs = a["cap_row"][ok], a["cap_proc"][ok]
         order = np.argsort(procs, kind="stable")
         rows, procs = rows[order], procs[order]
-        cuts = np.flatnonzero(np.r_[True, procs[1:] != procs[:-1]]) if procs.size else []
+        cuts: list[int] = (np.flatnonzero(np.r_[True, procs[1:] != procs[:-1]]).tolist()
+                           if procs.size else [])
         names = self.meta["processes"]
         out: dict[str, BitMap] = {}
-        for start, stop in zip(cuts, [*list(cuts)[1:], procs.size], strict=True):
+        for start, stop in zip(cuts, [*cuts[1:], int(procs.size)], strict=True):
             out[names[int(procs[start])]] = bitmap_of(rows[start:stop])
         return out
 
