@@ -382,3 +382,15 @@ def test_a_page_past_the_end_says_so_and_links_the_last_page(client: Client,
     korean = client.get(f"/manufacturers/?country=KR&page={last + 3}",
                         headers={"Accept-Language": "ko"}).content.decode()
     assert "마지막 페이지로 이동" in korean
+
+
+def test_a_row_names_each_process_once(client: Client, directory: list[str]) -> None:
+    """A firm may state two capabilities of one process (other lots, other envelopes): its
+    row listed "Welding, Welding" (seen on the demo after a profile edit added a row)."""
+    manufacturers_save(records=[record(
+        "Twice Welder", slug="twice", region="KR-26",
+        capabilities=[capability("welding", min_lot=1, max_lot=10),
+                      capability("welding", min_lot=100, max_lot=1000)])])
+    body = client.get("/manufacturers/?q=twice welder").content.decode()
+    row = body[body.index("Twice Welder"):body.index("</tr>", body.index("Twice Welder"))]
+    assert row.count("Welding") == 1, row
