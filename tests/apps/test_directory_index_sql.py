@@ -300,7 +300,7 @@ def test_a_facet_count_is_what_ticking_the_value_gives(directory: list[str], dat
     to that process's capabilities, and its count did not say so)."""
     query = data.draw(params(directory))
     if data.draw(st.booleans()):
-        query["lot"] = data.draw(st.sampled_from(["5", "60", "2000", "50000"]))
+        query["lot"] = data.draw(st.sampled_from(["5", "60", "2000", "50000", "100000000"]))
     form = DirectoryFilter(query)
     assert form.is_valid(), form.errors
     for engine in ("index", "sql"):
@@ -394,3 +394,14 @@ def test_a_row_names_each_process_once(client: Client, directory: list[str]) -> 
     body = client.get("/manufacturers/?q=twice welder").content.decode()
     row = body[body.index("Twice Welder"):body.index("</tr>", body.index("Twice Welder"))]
     assert row.count("Welding") == 1, row
+
+
+def test_a_lot_no_capability_holds_is_an_empty_result(client: Client,
+                                                      directory: list[str]) -> None:
+    """lot=99999999 (above every firm's maximum lot) answered 500 once the process facet was
+    counted per process (no capability at all to group)."""
+    for url in ("/api/v1/manufacturers?lot=99999999", "/manufacturers/?lot=99999999",
+                "/api/v1/manufacturers?lot=99999999&process=welding"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert client.get("/api/v1/manufacturers?lot=99999999").json()["count"] == 0

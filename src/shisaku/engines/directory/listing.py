@@ -484,10 +484,11 @@ class ListingIndex:
         a = self.arrays
         ok = (a["cap_min"] <= lot) & (a["cap_max"] >= lot)
         rows, procs = a["cap_row"][ok], a["cap_proc"][ok]
+        if not procs.size:  # no capability holds the lot
+            return {}
         order = np.argsort(procs, kind="stable")
         rows, procs = rows[order], procs[order]
-        cuts: list[int] = (np.flatnonzero(np.r_[True, procs[1:] != procs[:-1]]).tolist()
-                           if procs.size else [])
+        cuts: list[int] = np.flatnonzero(np.r_[True, procs[1:] != procs[:-1]]).tolist()
         names = self.meta["processes"]
         out: dict[str, BitMap] = {}
         for start, stop in zip(cuts, [*cuts[1:], int(procs.size)], strict=True):
