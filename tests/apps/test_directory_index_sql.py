@@ -405,3 +405,10 @@ def test_a_lot_no_capability_holds_is_an_empty_result(client: Client,
         response = client.get(url)
         assert response.status_code == 200, url
     assert client.get("/api/v1/manufacturers?lot=99999999").json()["count"] == 0
+
+
+def test_the_download_takes_one_format(client: Client, directory: list[str]) -> None:
+    """``format=csv&format=json`` served JSON (the last one) without a word."""
+    response = client.get("/manufacturers/download?format=csv&format=json")
+    assert response.status_code == 400
+    assert response.content.decode().startswith("format: ")

@@ -271,6 +271,9 @@ def manufacturer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def manufacturer_download(request: HttpRequest) -> HttpResponse:
     """Open data: the filtered directory as JSON, CSV or XLSX (same filters as the list)."""
     fmt = request.GET.get("format", "json")
+    if len(request.GET.getlist("format")) > 1:  # (which one was meant?)
+        return HttpResponse(f"format: {_('Give this parameter only once.')}", status=400,
+                            content_type="text/plain; charset=utf-8")
     if fmt not in exporter.FORMATS:
         return HttpResponse(_("Unknown format %(fmt)s; use json, csv or xlsx.") % {"fmt": fmt},
                             status=400, content_type="text/plain; charset=utf-8")
