@@ -9,9 +9,12 @@ really give (:meth:`ShisakuAPI.get_openapi_schema`): 400 unreadable body, 401 no
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 
@@ -115,7 +118,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not found")
+    return _error(request, 404, gettext("not found"))
 
 
 @api.exception_handler(InputError)
@@ -126,16 +129,73 @@ def _input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
                                status=422)
 
 
+# Pydantic's error types -> the reason in the reader's language (pydantic's own ``msg`` is
+# English: "Input should be a valid integer, unable to parse string as an integer").
+# ``%(name)s`` placeholders take the error's context (``ge``, ``max_length`` ...).
+_SCHEMA_REASONS: dict[str, Any] = {
+    "missing": _("this field is required"),
+    "int_parsing": _("must be a whole number"), "int_type": _("must be a whole number"),
+    "int_from_float": _("must be a whole number"),
+    "int_parsing_size": _("the number is too large"),
+    "float_parsing": _("must be a number"), "float_type": _("must be a number"),
+    "decimal_parsing": _("must be a number"), "decimal_type": _("must be a number"),
+    "finite_number": _("must be a finite number"),
+    "bool_parsing": _("must be true or false"), "bool_type": _("must be true or false"),
+    "string_type": _("must be text"),
+    "string_too_long": _("at most %(max_length)s characters"),
+    "string_too_short": _("at least %(min_length)s characters"),
+    "list_type": _("must be a list"),
+    "dict_type": _("must be an object"), "model_type": _("must be an object"),
+    "model_attributes_type": _("must be an object"),
+    "too_long": _("at most %(max_length)s items"),
+    "too_short": _("at least %(min_length)s items"),
+    "greater_than": _("must be greater than %(gt)s"),
+    "greater_than_equal": _("must be at least %(ge)s"),
+    "less_than": _("must be less than %(lt)s"),
+    "less_than_equal": _("must be at most %(le)s"),
+    "literal_error": _("must be one of %(expected)s"), "enum": _("must be one of %(expected)s"),
+    "extra_forbidden": _("unknown field"),
+    "date_parsing": _("must be a date (YYYY-MM-DD)"), "date_type": _("must be a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": _("must be a date (YYYY-MM-DD)"),
+    "datetime_parsing": _("must be a date and time (ISO 8601)"),
+    "datetime_type": _("must be a date and time (ISO 8601)"),
+    "datetime_from_date_parsing": _("must be a date and time (ISO 8601)"),
+    "uuid_parsing": _("must be a UUID"), "uuid_type": _("must be a UUID"),
+    "url_parsing": _("must be a URL"), "url_type": _("must be a URL"),
+    "url_scheme": _("must be a URL"),
+    "json_invalid": _("not valid JSON"),
+}
+
+
+def schema_reason(error: Mapping[str, Any]) -> str:
+    """A pydantic error's reason in the active language (a generic one for a type not
+    listed above, never pydantic's English)."""
+    reason = _SCHEMA_REASONS.get(str(error.get("type", "")))
+    if reason is None:
+        return gettext("not a valid value")
+    context = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    try:
+        return str(reason) % context if "%(" in str(reason) else str(reason)
+    except (KeyError, TypeError, ValueError):  # a context without the expected name
+        return gettext("not a valid value")
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """Schema errors in the same shape as ours: the field (its path) and the reason."""
+    """Schema errors in the same shape as ours: the field (its path), the reason in the
+    reader's language and pydantic's error type as ``code``."""
     detail = []
     for error in exc.errors:
         path = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "form",
                                                                   "path", "file")]
         # ninja puts the parameter's own name first for a body schema; the field follows.
         field = ".".join(path[1:] if len(path) > 1 else path)
-        detail.append({"field": field, "reason": error.get("msg", "invalid")})
+        item: dict[str, Any] = {"field": field}
+        if "type" in error:
+            item.update(reason=schema_reason(error), code=str(error["type"]))
+        else:  # ours (the directory's form errors): already in the reader's language
+            item["reason"] = str(error.get("msg", gettext("not a valid value")))
+        detail.append(item)
     return api.create_response(request, {"detail": detail}, status=422)
 
 

@@ -3,6 +3,7 @@ input on the list page, the API and the download (4xx naming the field, never a 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -184,6 +185,14 @@ def test_home_counts_come_from_the_index_and_follow_changes(client: Client,
     ("kind=robot", "kind"), ("sort=fastest", "sort"), ("lot=abc", "lot"), ("lot=0", "lot"),
     ("lot=999999999999", "lot"), ("page=abc", "page"), ("page=-1", "page"),
     ("page_size=abc", "page_size"), ("q=%e2%80%8ba%0cb", "q"), ("q=" + "a" * 5000, "q"),
+    # a flag that is neither true nor false was ignored by the page (every firm listed) and,
+    # for "yes", "on" or "t", by the API too
+    ("accepts_foreign=maybe", "accepts_foreign"), ("accepts_foreign=yes", "accepts_foreign"),
+    ("sample=2", "sample"), ("sample=on", "sample"),
+    # a parameter that takes one value, given twice: which one was meant?
+    ("q=a&q=b", "q"), ("page=1&page=2", "page"), ("sort=name&sort=rating", "sort"),
+    ("lot=5&lot=500", "lot"), ("near=KR-11&near=JP-13", "near"),
+    ("page_size=20&page_size=50", "page_size"), ("sample=true&sample=false", "sample"),
 ])
 def test_more_bad_input_on_the_page_its_partial_and_the_api(client: Client,
                                                             directory: list[str], query: str,
@@ -262,3 +271,144 @@ def test_cached_results_follow_changes_and_roles(client: Client, directory: list
     assert invite in client.get(url).content.decode()
     client.logout()
     assert invite not in client.get(url).content.decode()
+
+
+def _count(query: QueryDict, engine: str) -> int:
+    form = DirectoryFilter(query)
+    assert form.is_valid(), (query.urlencode(), form.errors)
+    return form.listing(engine=engine, facets=False).count
+
+
+def _clicked(query: QueryDict, param: str, code: str) -> QueryDict:
+    """The query after ticking ``code`` of ``param`` (an any-of facet's value instead of the
+    ticked ones: its count says what ticking it adds), back on page 1."""
+    after = query.copy()
+    after.pop("page", None)
+    if param in ("kind", "country", "block", "region"):
+        after.setlist(param, [code])
+    else:
+        after.setlist(param, [*query.getlist(param), code])
+    return after
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_facet_count_is_what_ticking_the_value_gives(directory: list[str], data: Any) -> None:
+    """What a user checks by hand: the number beside an option is the number of results after
+    ticking it, on both paths (the fault: with a lot, ticking a process also narrows the lot
+    to that process's capabilities, and its count did not say so)."""
+    query = data.draw(params(directory))
+    if data.draw(st.booleans()):
+        query["lot"] = data.draw(st.sampled_from(["5", "60", "2000", "50000", "100000000"]))
+    form = DirectoryFilter(query)
+    assert form.is_valid(), form.errors
+    for engine in ("index", "sql"):
+        counts = form.listing(engine=engine).counts
+        for param, by_code in counts.items():
+            for code, n in by_code.items():
+                if code in query.getlist(param):
+                    continue
+                after = _clicked(query, param, code)
+                assert _count(after, engine) == n, (engine, after.urlencode())
+
+
+def test_a_process_count_under_a_lot_is_what_ticking_it_gives(client: Client,
+                                                            directory: list[str]) -> None:
+    """The example: a firm making 5 to 50 welded parts and 1 to 1,000 milled ones (the factory
+    default) is among "lot=500"; ticking welding must not leave it, and the count beside
+    welding must say so."""
+    manufacturers_save(records=[record(
+        "Lot Welder", slug="lot-welder", region="KR-26",
+        capabilities=[capability("welding", min_lot=5, max_lot=50),
+                      capability("cnc_milling", min_lot=1, max_lot=1000)])])
+    listing = client.get("/api/v1/manufacturers?lot=500&q=lot welder").json()
+    assert listing["count"] == 1
+    shown = {f["code"]: f["count"] for f in listing["facets"]["process"]}
+    ticked = client.get("/api/v1/manufacturers?lot=500&q=lot welder&process=welding").json()
+    assert ticked["count"] == 0
+    assert shown.get("welding", 0) == 0
+    assert shown["cnc_milling"] == 1
+
+
+_SCRIPT = {"ko": re.compile(r"[\uac00-\ud7a3]"), "ja": re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")}
+
+
+@pytest.mark.parametrize("lang", ["ko", "ja"])
+@pytest.mark.parametrize("query, field", [
+    ("page=abc", "page"), ("page_size=abc", "page_size"), ("lot=1.5", "lot"),
+    ("accepts_foreign=maybe", "accepts_foreign"), ("sample=x", "sample"), ("q=a%00", "q"),
+    ("q=a%1fb", "q"), ("page=0", "page"), ("page=-1", "page"), ("page=9999", "page"),
+    ("country=XX", "country"), ("q=a&q=b", "q"),
+])
+def test_the_api_gives_its_reasons_in_the_readers_language(client: Client,
+                                                           directory: list[str], lang: str,
+                                                           query: str, field: str) -> None:
+    """The fault: ``page=abc`` answered "Input should be a valid integer, unable to parse
+    string as an integer" (pydantic's English) and ``q=a%00`` "contains a NUL character" to a
+    Korean or Japanese reader; the page said it in their language."""
+    api = client.get(f"/api/v1/manufacturers?{query}", headers={"Accept-Language": lang})
+    assert api.status_code == 422, api.content
+    detail = {d["field"]: d["reason"] for d in api.json()["detail"]}
+    assert field in detail, detail
+    assert _SCRIPT[lang].search(detail[field]), detail
+
+
+def test_the_query_string_of_the_page_works_in_the_api(client: Client,
+                                                       directory: list[str]) -> None:
+    """The filter form submits its empty fields (``lot=&accepts_foreign=&…``); the page takes
+    them for "not given", and so must the API, which serves "the very filters of the HTML
+    list" (it answered 422 "Input should be a valid integer" for ``lot=``)."""
+    query = ("q=&lot=&accepts_foreign=&sample=&sort=&near=&country=KR&page=&page_size="
+             "&process=cnc_milling")
+    page = client.get(f"/manufacturers/?{query}")
+    assert page.status_code == 200
+    api = client.get(f"/api/v1/manufacturers?{query}")
+    assert api.status_code == 200, api.content
+    download = client.get(f"/manufacturers/download?{query}&format=json")
+    assert download.status_code == 200
+    assert api.json()["count"] == len(download.json()) > 0
+
+
+def test_a_page_past_the_end_says_so_and_links_the_last_page(client: Client,
+                                                            directory: list[str]) -> None:
+    """The fault: page 39 of 38 said "756 results", then "No manufacturer matches these
+    filters. Remove a filter to see more." and a pager "Page 1 of 38 · Next"."""
+    last = -(-Manufacturer.objects.filter(country="KR").count() // 20)
+    body = client.get(f"/manufacturers/?country=KR&page={last + 3}").content.decode()
+    assert "No manufacturer matches these filters" not in body
+    assert "Page 1 of" not in body
+    assert f'href="?country=KR&amp;page={last}"' in body
+    korean = client.get(f"/manufacturers/?country=KR&page={last + 3}",
+                        headers={"Accept-Language": "ko"}).content.decode()
+    assert "마지막 페이지로 이동" in korean
+
+
+def test_a_row_names_each_process_once(client: Client, directory: list[str]) -> None:
+    """A firm may state two capabilities of one process (other lots, other envelopes): its
+    row listed "Welding, Welding" (seen on the demo after a profile edit added a row)."""
+    manufacturers_save(records=[record(
+        "Twice Welder", slug="twice", region="KR-26",
+        capabilities=[capability("welding", min_lot=1, max_lot=10),
+                      capability("welding", min_lot=100, max_lot=1000)])])
+    body = client.get("/manufacturers/?q=twice welder").content.decode()
+    row = body[body.index("Twice Welder"):body.index("</tr>", body.index("Twice Welder"))]
+    assert row.count("Welding") == 1, row
+
+
+def test_a_lot_no_capability_holds_is_an_empty_result(client: Client,
+                                                      directory: list[str]) -> None:
+    """lot=99999999 (above every firm's maximum lot) answered 500 once the process facet was
+    counted per process (no capability at all to group)."""
+    for url in ("/api/v1/manufacturers?lot=99999999", "/manufacturers/?lot=99999999",
+                "/api/v1/manufacturers?lot=99999999&process=welding"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert client.get("/api/v1/manufacturers?lot=99999999").json()["count"] == 0
+
+
+def test_the_download_takes_one_format(client: Client, directory: list[str]) -> None:
+    """``format=csv&format=json`` served JSON (the last one) without a word."""
+    response = client.get("/manufacturers/download?format=csv&format=json")
+    assert response.status_code == 400
+    assert response.content.decode().startswith("format: ")

@@ -50,7 +50,7 @@ def untranslated(tree: ast.AST) -> list[int]:
             continue
         name = _name(node.func)
         reason: ast.expr | None = None
-        if name == "InputError" and len(node.args) >= 2:
+        if name in ("InputError", "HttpError") and len(node.args) >= 2:
             reason = node.args[1]
         elif name == "ValidationError" and node.args:
             reason = node.args[0]
@@ -120,3 +120,18 @@ def test_out_of_range_spec_value_answers_in_japanese(founder: Client) -> None:
                                    content_type="application/json", HTTP_ACCEPT_LANGUAGE="ja"))
     assert "must be at most" not in reason
     assert "以下" in reason
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [
+    "/api/v1/manufacturers/424242", "/api/v1/projects/424242", "/api/v1/orders/424242",
+    "/api/v1/estimates/424242", "/api/v1/consortia/424242", "/api/v1/rfqs/424242",
+    "/api/v1/projects/424242/parts/1", "/api/v1/inbox/424242",
+])
+def test_not_found_answers_in_the_readers_language(founder: Client, path: str) -> None:
+    """The API's 404 reasons were English ("no such project") to a Korean reader, while the
+    same refusal on a page was Korean (the directory's kind of fault, found by its tester)."""
+    response = founder.get(path, headers={"Accept-Language": "ko"})
+    assert response.status_code == 404, response.content
+    reason = response.json()["detail"][0]["reason"]
+    assert any("\uac00" <= c <= "\ud7a3" for c in reason), reason

@@ -157,3 +157,21 @@ def test_a_batch_whose_stored_file_is_gone_is_a_clear_400(coordinator: Client) -
     r = coordinator.post(f"/manufacturers/imports/{batch.pk}/load", {"duplicates": "refuse"})
     assert r.status_code == 400 and "upload it again" in r.content.decode()
     assert Manufacturer.objects.count() == 0
+
+
+def test_a_loaded_pool_shows_in_the_next_directory_request(coordinator: Client) -> None:
+    """The list and the API answer from an in-memory index: a coordinator's import must show
+    in the very next request (text search, a facet, its count), in the list and the API."""
+    before = coordinator.get("/api/v1/manufacturers?q=佐々木").json()
+    assert before["count"] == 0  # (the index is built and held now)
+    assert "株式会社佐々木製作所" not in coordinator.get("/manufacturers/?q=佐々木").content.decode()
+    r = upload(coordinator, GOOD_SJIS.encode("shift_jis"))
+    batch = ImportBatch.objects.get()
+    coordinator.post(f"/manufacturers/imports/{batch.pk}/load", {"duplicates": "refuse"})
+    after = coordinator.get("/api/v1/manufacturers?q=佐々木 製作所&process=cnc_milling").json()
+    assert [m["name"] for m in after["results"]] == ["株式会社佐々木製作所"]
+    page = coordinator.get("/manufacturers/?q=佐々木&country=JP").content.decode()
+    assert "株式会社佐々木製作所" in page and r.status_code == 302
+    process = {f["code"]: f["count"] for f in
+               coordinator.get("/api/v1/manufacturers?country=JP").json()["facets"]["process"]}
+    assert process == {"cnc_milling": 1, "cnc_turning": 1}

@@ -100,3 +100,44 @@ def test_korean_search_ignores_spaces_and_sorts_by_distance(page: Any, live_serv
     # A control character is refused with the field named, in Korean.
     page.goto(f"{live_server.url}/manufacturers/?q=a%07b")
     assert "제어 문자" in page.content()
+
+
+def test_a_refused_filter_says_why_in_the_page(browser: Any, live_server: Any,
+                                              directory: None) -> None:
+    """The fault: htmx swaps no 4xx answer by default, so choosing "nearest to a region"
+    without a region (or typing lot 0) changed nothing on the page — no list, no reason —
+    while the server answered 400 with the reason in Korean. The reason must show, and the
+    filter panel must stay usable."""
+    context = browser.new_context(locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/manufacturers/")
+    expect(page.get_by_test_id("result-count")).to_have_text(re.compile(r"3"))
+    page.select_option("#id_sort", "distance")
+    expect(page.locator("#results .errors")).to_contain_text("거리를 잴 기준 지역을 선택하세요")
+    assert page.locator('#facets input[name="process"]').count() == 3  # the panel is intact
+    page.select_option("#id_near", "KR-26")
+    expect(page.locator("#results .errors")).to_have_count(0)
+    names = page.locator("table.results tbody tr td:first-child a").all_inner_texts()
+    assert names[0] == "Daehan Precision"  # Gyeongbuk is nearest to Busan
+    # the template's comment about it stays a comment (Django's {# #} is one line only)
+    assert "htmx under the CSP" not in page.locator("body").inner_text()
+    context.close()
+
+
+def test_a_long_unbroken_name_does_not_widen_the_page(page: Any, live_server: Any,
+                                                      transactional_db: Any) -> None:
+    """The fault: a profile named with 200 characters and no space (the form allows it) made
+    the list 3,870 px wide at a 1,280 px window (the location, processes and open-data links
+    off screen), and the profile page 1,605 px wide (its name and a long city)."""
+    from shisaku.directory.models import Manufacturer
+    from shisaku.directory.services import manufacturers_save
+
+    manufacturers_save(records=[record("Zebra" + "W" * 195, "KR-26", slug="long",
+                                       city="Gumi" + "x" * 116)])
+    firm = Manufacturer.objects.get(slug="long")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for url in ("/manufacturers/?q=zebra", f"/manufacturers/{firm.pk}/"):
+        page.goto(f"{live_server.url}{url}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280, (url, width)

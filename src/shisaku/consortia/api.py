@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Body, Router
 from ninja.errors import HttpError
 
@@ -66,7 +67,7 @@ def _consortium_out(c: Consortium, *, manage: bool) -> dict[str, Any]:
 def _managed(request: HttpRequest, consortium_id: int) -> Consortium:
     access = selectors.consortium_access(user=request.user, pk=consortium_id)
     if access is None or not access.manage:
-        raise HttpError(404, "no such consortium")
+        raise HttpError(404, gettext("no such consortium"))
     return access.consortium
 
 
@@ -74,7 +75,7 @@ def _managed(request: HttpRequest, consortium_id: int) -> Consortium:
 def window_send(request: HttpRequest, body: WindowSendIn) -> dict[str, Any]:
     project = selectors.window_projects_sendable(request.user).filter(pk=body.project).first()
     if project is None:
-        raise HttpError(404, "no such project")
+        raise HttpError(404, gettext("no such project"))
     return _inquiry_out(services.window_send(actor=request.user, project=project,
                                              coordinator=body.coordinator, note=body.note))
 
@@ -83,7 +84,7 @@ def window_send(request: HttpRequest, body: WindowSendIn) -> dict[str, Any]:
 def window_list(request: HttpRequest, status: str = "", kind: str = "",
                 stage: str = "") -> list[dict[str, Any]]:
     if not selectors.coordinators_of(request.user).exists():
-        raise HttpError(404, "no window")
+        raise HttpError(404, gettext("no window"))
     return [{"kind": r["kind"], "id": r["pk"], "project": r["project"].pk,
              "project_title": r["project"].title, "stage": r["stage"], "status": r["status"],
              "owner": r["owner"].pk if r["owner"] else None, "notes": r["notes"],
@@ -96,7 +97,7 @@ def window_list(request: HttpRequest, status: str = "", kind: str = "",
 def inquiry_patch(request: HttpRequest, inquiry_id: int, body: InquiryPatchIn) -> dict[str, Any]:
     inquiry = selectors.inquiry_get(user=request.user, pk=inquiry_id)
     if inquiry is None:
-        raise HttpError(404, "no such inquiry")
+        raise HttpError(404, gettext("no such inquiry"))
     kw: dict[str, Any] = {"status": body.status, "notes": body.notes}
     if body.clear_owner:
         kw["owner"] = None
@@ -111,7 +112,7 @@ def propose(request: HttpRequest, body: ProposeIn) -> dict[str, Any]:
         pk=body.project, deleted_at__isnull=True,
         coordinator__in=selectors.coordinators_of(request.user)).first()
     if project is None:
-        raise HttpError(404, "no such project in your window")
+        raise HttpError(404, gettext("no such project in your window"))
     consortium = services.consortium_propose(actor=request.user, project=project,
                                              packages=body.packages)
     return _consortium_out(consortium, manage=True)
@@ -127,7 +128,7 @@ def invitation_list(request: HttpRequest) -> list[dict[str, Any]]:
 def respond(request: HttpRequest, member_id: int, body: RespondIn) -> dict[str, Any]:
     member = selectors.invitation_get(user=request.user, pk=member_id)
     if member is None:
-        raise HttpError(404, "no such invitation")
+        raise HttpError(404, gettext("no such invitation"))
     services.member_respond(actor=request.user, member=member, answer=body.answer)
     member.refresh_from_db()
     return _member_out(member)
@@ -137,7 +138,7 @@ def respond(request: HttpRequest, member_id: int, body: RespondIn) -> dict[str, 
 def consortium_get(request: HttpRequest, consortium_id: int) -> dict[str, Any]:
     access = selectors.consortium_access(user=request.user, pk=consortium_id)
     if access is None:
-        raise HttpError(404, "no such consortium")
+        raise HttpError(404, gettext("no such consortium"))
     return _consortium_out(access.consortium, manage=access.manage)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -44,7 +45,7 @@ class RespondIn(Schema):
 
 def _link(request: HttpRequest, *, for_answer: bool = False) -> MemberLink:
     if link_rate_limited(request):
-        raise HttpError(429, "too many requests: wait a minute")
+        raise HttpError(429, gettext("too many requests: wait a minute"))
     return links.member_link_open(token=token_of(request), for_answer=for_answer)
 
 

@@ -93,11 +93,15 @@ class RemoveSlashMiddleware:
         return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
 
 
-# Reasons in English for the API; pages show them translated (gettext at answer time).
+# Reasons marked here, translated when the answer is written (the request's language is
+# known then), for pages and the API alike.
 NUL_REASON = gettext_noop("contains a NUL character")
 SURROGATE_REASON = gettext_noop("contains an unpaired surrogate (not valid Unicode text)")
 UNREADABLE_FORM_REASON = gettext_noop(
     "the form data cannot be read (multipart without a boundary, or damaged)")
+INVALID_JSON_REASON = gettext_noop("not valid JSON")
+NOT_OBJECT_REASON = gettext_noop("must be a JSON object ({...}), not %(type)s")
+FIELD_NAME_REASON = gettext_noop("field name %(reason)s")
 
 
 def _bad_text(value: str) -> str | None:
@@ -112,17 +116,18 @@ def _bad_text(value: str) -> str | None:
     return None
 
 
-def _bad_json(value: Any, path: str = "") -> tuple[str, str] | None:
-    """The first (field path, reason) of a string or key that cannot be stored, else None."""
+def _bad_json(value: Any, path: str = "") -> tuple[str, str, dict[str, str]] | None:
+    """The first (field path, reason, its parameters) of a string or key that cannot be
+    stored, else None."""
     if isinstance(value, str):
         reason = _bad_text(value)
-        return (path, reason) if reason else None
+        return (path, reason, {}) if reason else None
     if isinstance(value, dict):
         for key, item in value.items():
             here = f"{path}.{key}" if path else str(key)
             reason = _bad_text(key)
             if reason:
-                return (here, f"field name {reason}")
+                return (here, FIELD_NAME_REASON, {"reason": reason})
             found = _bad_json(item, here)
             if found:
                 return found
@@ -148,10 +153,15 @@ class InputGuardMiddleware:
         self.get_response = get_response
 
     @staticmethod
-    def _refuse(request: HttpRequest, status: int, field: str, reason: str) -> HttpResponse:
+    def _refuse(request: HttpRequest, status: int, field: str, reason: str,
+                params: dict[str, str] | None = None) -> HttpResponse:
+        said = _(reason)
+        if params:
+            # ("reason": one of the reasons above, translated too; "type": a JSON type name)
+            said = said % {k: _(v) if k == "reason" else v for k, v in params.items()}
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": [{"field": field, "reason": reason}]}, status=status)
-        text = f"{field}: {_(reason)}" if field else _(reason)
+            return JsonResponse({"detail": [{"field": field, "reason": said}]}, status=status)
+        text = f"{field}: {said}" if field else said
         return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -175,11 +185,10 @@ class InputGuardMiddleware:
             try:
                 data = json.loads(request.body)
             except (ValueError, UnicodeDecodeError):
-                return self._refuse(request, 400, "body", "not valid JSON")
+                return self._refuse(request, 400, "body", INVALID_JSON_REASON)
             if not isinstance(data, dict):
-                return self._refuse(request, 422, "body",
-                                    "must be a JSON object ({...}), not "
-                                    f"{type(data).__name__.replace('NoneType', 'null')}")
+                kind = type(data).__name__.replace("NoneType", "null")
+                return self._refuse(request, 422, "body", NOT_OBJECT_REASON, {"type": kind})
             found = _bad_json(data)
             return self._refuse(request, 422, *found) if found else None
         if content_type == "multipart/form-data":

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
+from pydantic import BeforeValidator
 
 from shisaku.directory import selectors
 from shisaku.directory.exporter import records_in_order
@@ -23,8 +26,19 @@ def _invalid(form: DirectoryFilter) -> ValidationError:
                             for e in form.errors_as_list()])
 
 
+def _blank_is_absent(value: Any) -> Any:
+    """``lot=`` is "no lot" (an HTML form submits its empty fields; the page reads them so)."""
+    return None if value == "" else value
+
+
+# What the form validates again, typed here for the OpenAPI document; empty means not given.
+_Blank = BeforeValidator(_blank_is_absent)
+
+
 class DirectoryQuery(Schema):
-    """Query parameters; list parameters repeat (``?process=cnc_milling&process=welding``)."""
+    """Query parameters; list parameters repeat (``?process=cnc_milling&process=welding``).
+    Every one is validated by the list's own form (``DirectoryFilter``), in the reader's
+    language; the types here document them."""
 
     q: str | None = None
     kind: list[str] = []
@@ -38,13 +52,13 @@ class DirectoryQuery(Schema):
     material: list[str] = []
     certification: list[str] = []
     language: list[str] = []
-    lot: int | None = None
-    accepts_foreign: bool | None = None
-    sample: bool | None = None
+    lot: Annotated[int | None, _Blank] = None
+    accepts_foreign: Annotated[bool | None, _Blank] = None
+    sample: Annotated[bool | None, _Blank] = None
     sort: str | None = None
     near: str | None = None
-    page: int = 1
-    page_size: int = 20
+    page: Annotated[int | None, _Blank] = 1
+    page_size: Annotated[int | None, _Blank] = 20
 
 
 @router.get("", response={200: ManufacturerPage, 422: ErrorOut},
@@ -71,7 +85,7 @@ def list_manufacturers(request: HttpRequest, filters: Query[DirectoryQuery]) -> 
 def get_manufacturer(request: HttpRequest, manufacturer_id: int) -> dict[str, object]:
     manufacturer = selectors.manufacturers_public().filter(pk=manufacturer_id).first()
     if manufacturer is None:
-        raise HttpError(404, "no such manufacturer")
+        raise HttpError(404, gettext("no such manufacturer"))
     return record_of(manufacturer)
 
 

@@ -119,6 +119,28 @@ class Listing:
 MAX_PAGE = 1_000_000
 
 
+class _Flag(forms.NullBooleanField):
+    """``true`` / ``false`` (or ``1`` / ``0``), or nothing for "either". Django's
+    NullBooleanField takes any other value for nothing, so ``accepts_foreign=yes`` listed
+    every firm — and the API, whose schema reads "yes" as true, said nothing either."""
+
+    default_error_messages = {"invalid": _("Give true or false.")}
+    _VALUES = {"true": True, "True": True, "1": True, "false": False, "False": False, "0": False}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value in self._VALUES:
+            return self._VALUES[value]
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+# Parameters that take one value: given twice, which one was meant is a guess.
+SINGLE_VALUED = ("q", "lot", "accepts_foreign", "sample", "sort", "near", "page", "page_size")
+
+
 class _EmptyFirstChoices(_LazyChoices):
     def __iter__(self) -> Any:
         return iter([("", "—"), *_choices(self.kind)])
@@ -151,14 +173,13 @@ class DirectoryFilter(Form):
                                          choices=_LazyChoices("language"))
     lot = forms.IntegerField(label=_("Lot size that must fit"), required=False, min_value=1,
                              max_value=100_000_000)
-    accepts_foreign = forms.NullBooleanField(label=_("Accepts foreign clients"), required=False,
-                                             widget=forms.Select(choices=[
-                                                 ("", "—"), ("true", _("Yes")),
-                                                 ("false", _("No"))]))
-    sample = forms.NullBooleanField(label=_("Sample data"), required=False,
-                                    widget=forms.Select(choices=[
-                                        ("", _("Included")), ("false", _("Hidden")),
-                                        ("true", _("Only sample data"))]))
+    accepts_foreign = _Flag(label=_("Accepts foreign clients"), required=False,
+                            widget=forms.Select(choices=[
+                                ("", "—"), ("true", _("Yes")), ("false", _("No"))]))
+    sample = _Flag(label=_("Sample data"), required=False,
+                   widget=forms.Select(choices=[
+                       ("", _("Included")), ("false", _("Hidden")),
+                       ("true", _("Only sample data"))]))
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=DirectorySort.choices)
     near = forms.ChoiceField(label=_("Distance from"), required=False,
                              choices=_EmptyFirstChoices("region"))
@@ -169,6 +190,11 @@ class DirectoryFilter(Form):
     # -- validation ---------------------------------------------------------------------
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is not None:
+            for name in SINGLE_VALUED:
+                if len(getlist(name)) > 1:
+                    self.add_error(name, _("Give this parameter only once."))
         if data.get("sort") == DirectorySort.DISTANCE and not data.get("near"):
             self.add_error("near", _("Choose the region to measure distances from."))
         return data
@@ -225,8 +251,12 @@ class DirectoryFilter(Form):
         return index.search(query).ids
 
     # -- the SQL reference ----------------------------------------------------------------
-    def _apply(self, qs: QuerySet[Manufacturer], skip: str = "") -> QuerySet[Manufacturer]:
-        data = self.cleaned_data
+    def _apply(self, qs: QuerySet[Manufacturer], skip: str = "",
+               processes: list[str] | None = None) -> QuerySet[Manufacturer]:
+        """The filters (but ``skip``'s); ``processes``: instead of the ticked processes."""
+        data = dict(self.cleaned_data)
+        if processes is not None:
+            data["process"] = processes
         for token in query_tokens(data.get("q") or ""):
             qs = qs.filter(search_text__contains=token)
         if data.get("kind") and skip != "kind":
@@ -289,6 +319,17 @@ class DirectoryFilter(Form):
         for param in ("kind", *LOCATION_PARAMS):
             if self.cleaned_data.get(param):
                 counts[param] = _counts(self._apply(base, skip=param), only=param)[param]
+        if self.cleaned_data.get("lot"):
+            # Ticking a process also narrows the lot to the ticked processes' capabilities:
+            # its count is the result of that very query (one count per process).
+            ticked = list(dict.fromkeys(self.cleaned_data.get("process") or []))
+            codes = Capability.objects.order_by().values_list("process", flat=True).distinct()
+            counts["process"] = {}
+            for code in sorted(set(codes)):
+                wanted = ticked if code in ticked else [*ticked, code]
+                n = self._apply(base, processes=wanted).count()
+                if n:
+                    counts["process"][code] = n
         return counts
 
     def facets(self, base: QuerySet[Manufacturer] | None = None,

@@ -56,8 +56,9 @@ def manufacturers_in_order(ids: list[int]) -> list[Manufacturer]:
     return [by_id[i] for i in ids if i in by_id]
 def manufacturer_rows(ids: list[int]) -> list[dict[str, Any]]:
     """What a list row shows (``LIST_FIELDS`` plus ``processes``: the codes of the firm's
-    capabilities, by code) for the public profiles of ``ids``, in that order: two queries by
-    primary key returning plain values (no model instances), whatever the directory's size.
+    capabilities, by code, each once) for the public profiles of ``ids``, in that order: two
+    queries by primary key returning plain values (no model instances), whatever the
+    directory's size.
 
     Plain SQL over the columns of ``LIST_FIELDS``: building and compiling the two ORM
     querysets cost about three times their execution (~1 ms of each list request)."""
@@ -78,7 +79,11 @@ def manufacturer_rows(ids: list[int]) -> list[dict[str, Any]]:
             by_id[row["id"]] = row
         cursor.execute(caps_sql.format(marks=marks), ids)
         for firm, process in cursor.fetchall():
-            by_id[firm]["processes"].append(process)
+            processes = by_id[firm]["processes"]
+            # (two capabilities of one process, e.g. two lot ranges: named once; the rows
+            # come by process, so a repeat follows its first)
+            if not processes or processes[-1] != process:
+                processes.append(process)
     return [by_id[i] for i in ids if i in by_id]
 
 

@@ -134,12 +134,17 @@ def _render_list(request: HttpRequest, template: str, form: DirectoryFilter,
     facets: dict[str, list[dict[str, object]]] = {}
     chips: list[dict[str, str]] = []
     count, size = 0, 20
-    if listing is not None:
+    last_page: dict[str, object] = {}
+    if listing is not None:  # a page past the end: say so and link the last one
         facets = form.facets(counts=listing.counts)
         chips = [{"param": p, "value": v, "label": _facet_label(facets, p, v),
                   "remove": _query_without(request, p, v)} for p, v in form.active_filters()]
         count, size = listing.count, listing.page_size
-    paginator = Paginator(_Counted(count), size)  # type: ignore[arg-type]
+        params = request.GET.copy()
+        params["page"] = str(listing.pages)
+        last_page = {"number": listing.pages, "url": f"?{params.urlencode()}"}
+    # (no pager under a refusal: "page 1 of N, next" would not be where the reader is)
+    paginator = Paginator(_Counted(0), size)  # type: ignore[arg-type]
     page = Page([], 1, paginator)
     panel_context = {
         "form": form, "facets": facets, "facet_titles": FACET_TITLES, "oob": partial,
@@ -148,9 +153,13 @@ def _render_list(request: HttpRequest, template: str, form: DirectoryFilter,
                                             for t in taxonomy.terms("region")],
     }
     panel_template = "directory/_facets.html" if partial else "directory/_filter_panel.html"
-    panel = render_to_string(panel_template, panel_context)
-    results = render_to_string("directory/_results_body.html", _results_context(
-        request, form, page, count, chips, coordinator=coordinator))
+    # An htmx request refused before counting keeps the facet panel the page shows (an
+    # out-of-band swap of an empty one would take away the boxes the user just ticked).
+    panel = "" if partial and listing is None else render_to_string(panel_template,
+                                                                    panel_context)
+    context = _results_context(request, form, page, count, chips, coordinator=coordinator)
+    context["last_page"] = last_page
+    results = render_to_string("directory/_results_body.html", context)
     return render(request, template, {"filter_panel": panel, "results": results}, status=400)
 
 
@@ -262,6 +271,9 @@ def manufacturer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def manufacturer_download(request: HttpRequest) -> HttpResponse:
     """Open data: the filtered directory as JSON, CSV or XLSX (same filters as the list)."""
     fmt = request.GET.get("format", "json")
+    if len(request.GET.getlist("format")) > 1:  # (which one was meant?)
+        return HttpResponse(f"format: {_('Give this parameter only once.')}", status=400,
+                            content_type="text/plain; charset=utf-8")
     if fmt not in exporter.FORMATS:
         return HttpResponse(_("Unknown format %(fmt)s; use json, csv or xlsx.") % {"fmt": fmt},
                             status=400, content_type="text/plain; charset=utf-8")

@@ -108,5 +108,5 @@ def create_estimate(request: HttpRequest, file: File[UploadedFile],
 def get_estimate(request: HttpRequest, estimate_id: int) -> dict[str, Any]:
     estimate = selectors.estimates_of(request.user).filter(pk=estimate_id).first()
     if estimate is None:
-        raise HttpError(404, "no such estimate")
+        raise HttpError(404, _("no such estimate"))
     return _out(estimate)

@@ -85,7 +85,7 @@ def _order_out(o: Order, user: Any) -> dict[str, Any]:
 def _get(request: HttpRequest, order_id: int) -> Order:
     order = selectors.order_for(user=request.user, pk=order_id)
     if order is None:
-        raise HttpError(404, "No such order.")
+        raise HttpError(404, gettext("No such order."))
     return order
 
 
@@ -233,6 +233,6 @@ def change_decide(request: HttpRequest, order_id: int, change_id: int,
     order = _get(request, order_id)
     change = ChangeOrder.objects.filter(order=order, pk=change_id).first()
     if change is None:
-        raise HttpError(404, "No such change.")
+        raise HttpError(404, gettext("No such change."))
     return _act(request, order, f"change{change_id}", lambda: services.change_decide(
         actor=request.user, change=change, accept=payload.accept))

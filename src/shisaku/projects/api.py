@@ -40,14 +40,14 @@ _ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
 def _project(request: HttpRequest, project_id: int) -> Project:
     project = selectors.project_get(user=request.user, pk=project_id)
     if project is None:
-        raise HttpError(404, "no such project")
+        raise HttpError(404, gettext("no such project"))
     return project
 
 
 def _part(request: HttpRequest, project_id: int, part_id: int) -> Part:
     part = selectors.part_get(user=request.user, project_pk=project_id, part_pk=part_id)
     if part is None:
-        raise HttpError(404, "no such part")
+        raise HttpError(404, gettext("no such part"))
     return part
 
 
@@ -140,7 +140,7 @@ def update_project(request: HttpRequest, project_id: int, payload: ProjectIn) ->
 def delete_project(request: HttpRequest, project_id: int) -> Status[None]:
     project = _project(request, project_id)
     if not selectors.project_is_startup_member(user=request.user, project=project):
-        raise HttpError(404, "no such project")
+        raise HttpError(404, gettext("no such project"))
     services.project_delete(actor=request.user, project=project)
     return Status(204, None)
 

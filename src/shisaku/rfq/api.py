@@ -161,7 +161,7 @@ def _idempotent(request: HttpRequest, scope: str,
 def _rfq(request: HttpRequest, rfq_id: int, *, edit: bool = False) -> RFQ:
     rfq = selectors.rfq_for_startup(user=request.user, pk=rfq_id)
     if rfq is None or (edit and not selectors.rfq_is_editor(user=request.user, rfq=rfq)):
-        raise HttpError(404, "no such request for quotation")
+        raise HttpError(404, gettext("no such request for quotation"))
     return rfq
 
 
@@ -169,14 +169,14 @@ def _startup_invitation(request: HttpRequest, rfq: RFQ, invitation_id: int) -> I
     inv = rfq.invitations.select_related("rfq", "rfq__project", "manufacturer").filter(
         pk=invitation_id).first()
     if inv is None:
-        raise HttpError(404, "no such invitation")
+        raise HttpError(404, gettext("no such invitation"))
     return inv
 
 
 def _firm_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
     inv = selectors.invitation_for_firm(user=request.user, pk=invitation_id)
     if inv is None:
-        raise HttpError(404, "no such invitation")
+        raise HttpError(404, gettext("no such invitation"))
     return inv
 
 
@@ -193,7 +193,7 @@ def list_rfqs(request: HttpRequest) -> list[dict[str, Any]]:
 def create_rfq(request: HttpRequest, payload: RFQIn) -> Status[Any]:
     project = project_get(user=request.user, pk=payload.project)
     if project is None or not project_is_startup_member(user=request.user, project=project):
-        raise HttpError(404, "no such project of your startup")
+        raise HttpError(404, gettext("no such project of your startup"))
 
     def run() -> tuple[int, Any]:
         rfq = services.rfq_create(

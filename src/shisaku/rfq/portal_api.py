@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router, Status
 from ninja.errors import HttpError
 
@@ -53,7 +54,7 @@ def token_of(request: HttpRequest) -> str:
 
 def _link(request: HttpRequest) -> InvitationLink:
     if link_rate_limited(request):
-        raise HttpError(429, "too many requests: wait a minute")
+        raise HttpError(429, gettext("too many requests: wait a minute"))
     return links.invitation_link_open(token=token_of(request))
 
 

@@ -495,6 +495,50 @@ class ListingIndex:
             ok &= np.isin(a["cap_proc"], np.array(wanted, dtype=np.int16))
         return bitmap_of(a["cap_row"][ok])  # the bitmap drops repeated rows
 
+    def _lot_rows_by_process(self, lot: int) -> dict[str, BitMap]:
+        """Process code -> rows with a capability of that process whose lot range holds
+        ``lot`` (one scan of the capability table for every process)."""
+        if lot >= _LOT_CLIP:
+            raise ValueError(f"lot {lot} is beyond what the index answers ({_LOT_CLIP - 1})")
+        a = self.arrays
+        ok = (a["cap_min"] <= lot) & (a["cap_max"] >= lot)
+        rows, procs = a["cap_row"][ok], a["cap_proc"][ok]
+        if not procs.size:  # no capability holds the lot
+            return {}
+        order = np.argsort(procs, kind="stable")
+        rows, procs = rows[order], procs[order]
+        cuts: list[int] = np.flatnonzero(np.r_[True, procs[1:] != procs[:-1]]).tolist()
+        names = self.meta["processes"]
+        out: dict[str, BitMap] = {}
+        for start, stop in zip(cuts, [*cuts[1:], int(procs.size)], strict=True):
+            out[names[int(procs[start])]] = bitmap_of(rows[start:stop])
+        return out
+
+    def _process_counts_under_lot(self, query: ListingQuery, scope: BitMap,
+                                  result: BitMap) -> dict[str, int]:
+        """The process facet when a lot is asked for: ticking process p narrows the lot to a
+        capability of one of the ticked processes *or p*, so its count is the firms of
+        ``scope`` (every filter but the lot) that have p and a capability of those processes
+        holding the lot — not the result's firms that have p (a firm in the result for
+        its moulding may not take the lot for its milling)."""
+        assert query.lot is not None
+        by_process = self._lot_rows_by_process(query.lot)
+        ticked = list(dict.fromkeys(query.codes.get("process") or ()))
+        out: dict[str, int] = {}
+        for code, has in self._bitmaps["process"].items():
+            fits = by_process.get(code, BitMap())  # (rows that have p: fits ⊆ has)
+            if code in ticked:
+                n = len(result)
+            elif ticked:
+                # The result is scope's firms with a capability of a ticked process holding
+                # the lot; ticking p also lets in those whose capability of p holds it.
+                n = len((result & has) | (scope & fits))
+            else:  # no process ticked yet: the lot must fit a capability of p
+                n = scope.intersection_cardinality(fits)
+            if n:
+                out[code] = n
+        return out
+
     def _flag_rows(self, flag: str, value: bool) -> BitMap:
         true = self._bitmaps[flag].get("true", BitMap())
         return true if value else self._all - true
@@ -522,8 +566,12 @@ class ListingIndex:
         for param in ALL_OF:
             for code in dict.fromkeys(query.codes.get(param) or ()):
                 parts.append(self._bitmaps[param].get(code, BitMap()))
+        lot_rows = None
         if query.lot is not None:
-            parts.append(self._lot_rows(query.lot, list(query.codes.get("process") or ())))
+            lot_rows = self._lot_rows(query.lot, list(query.codes.get("process") or ()))
+            if not query.facets:
+                parts.append(lot_rows)
+                lot_rows = None
         if query.accepts_foreign is not None:
             parts.append(self._flag_rows("accepts_foreign", query.accepts_foreign))
         if query.synthetic is not None:
@@ -536,7 +584,10 @@ class ListingIndex:
         tokens = query_tokens(query.text)
         if tokens:
             common = self._grams.rows_matching(tokens, common)
-        base = self._all if common is None else common
+        # (With facets and a lot, the lot is applied after the text: the process facet is
+        # counted without it, see _process_counts_under_lot.)
+        unlotted = self._all if common is None else common
+        base = unlotted if lot_rows is None else unlotted & lot_rows
         # 2. The any-of filters: all of them (the result) and all but one (that facet's count).
         selected = {p: self._union(p, list(query.codes[p])) for p in ANY_OF
                     if query.codes.get(p)}
@@ -554,6 +605,11 @@ class ListingIndex:
                 else:
                     scope = result
                 facets[param] = self._count(param, scope)
+            if lot_rows is not None:
+                scope = unlotted
+                for bm in selected.values():
+                    scope = scope & bm
+                facets["process"] = self._process_counts_under_lot(query, scope, result)
         return result, facets
 
     def _count(self, param: str, scope: BitMap) -> dict[str, int]:
