@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -315,3 +316,24 @@ def test_a_snapshot_whose_metadata_lacks_parts_is_refused(tmp_path: Path,
     _np.savez(path, **arrays)
     with pytest.raises(ListingSnapshotError):
         ListingIndex.load(path)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_capability_table_in_another_order_answers_the_same(
+        sample: tuple[list[dict[str, Any]], ListingIndex], seed: int) -> None:
+    """Builds keep the capability table by process (one slice per process for the lot
+    facet); a snapshot of an earlier build holds it by row, and any order must answer alike."""
+    records, index = sample
+    proc = index.arrays["cap_proc"]
+    assert not np.any(proc[1:] < proc[:-1])  # as built
+    rng = np.random.default_rng(seed)
+    order = (np.argsort(index.arrays["cap_row"], kind="stable") if seed == 0
+             else rng.permutation(proc.size))
+    arrays = {k: (v[order] if k.startswith("cap_") else v) for k, v in index.arrays.items()}
+    other = ListingIndex(arrays, index.meta, index.generation, index._blob)
+    for q in (ListingQuery(lot=100), ListingQuery(lot=1, codes={"process": ["cnc_milling"]}),
+              ListingQuery(lot=5000, codes={"process": ["cnc_milling", "welding"],
+                                            "country": ["KR"]}, text="가공"),
+              ListingQuery(lot=100000, codes={"process": ["no_such_process"]})):
+        assert other.search(q) == index.search(q)
+        assert len(brute(records, q)) == index.search(q).count

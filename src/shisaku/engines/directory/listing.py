@@ -244,6 +244,7 @@ class _Builder:
                                        _LOT_CLIP).astype(np.int32)
         arrays["cap_max"] = np.minimum(np.array(self.cap_max, dtype=np.int64),
                                        _LOT_CLIP).astype(np.int32)
+        _caps_by_process(arrays)
         self.cap_row, self.cap_proc, self.cap_min, self.cap_max = [], [], [], []
         facet_keys: list[list[str]] = []
         blobs: list[bytes] = []
@@ -358,6 +359,9 @@ class ListingIndex:
             rank[a[f"order_{name}"]] = np.arange(self.size, dtype=np.int32)
             self._rank[name] = rank
         self._proc_id = {p: i for i, p in enumerate(meta["processes"])}
+        # The capability table by (process, row): one slice per process (a snapshot of
+        # session 4's builds holds it by row: ordered here, in memory, once).
+        self._cap_slices = _caps_by_process(a)
         self._grams: GramIndex | _TextScan
         if meta.get("postings", True):
             self._grams = GramIndex(a["gram_keys"], a["gram_off"],
@@ -489,11 +493,17 @@ class ListingIndex:
         if lot >= _LOT_CLIP:
             raise ValueError(f"lot {lot} is beyond what the index answers ({_LOT_CLIP - 1})")
         a = self.arrays
-        ok = (a["cap_min"] <= lot) & (a["cap_max"] >= lot)
-        if processes:
-            wanted = [self._proc_id[p] for p in processes if p in self._proc_id]
-            ok &= np.isin(a["cap_proc"], np.array(wanted, dtype=np.int16))
-        return bitmap_of(a["cap_row"][ok])  # the bitmap drops repeated rows
+        if not processes:
+            ok = (a["cap_min"] <= lot) & (a["cap_max"] >= lot)
+            return bitmap_of(a["cap_row"][ok])  # the bitmap drops repeated rows
+        parts = [np.zeros(0, dtype=np.uint32)]
+        for code in dict.fromkeys(processes):
+            if code in self._proc_id:
+                at = self._cap_slices.get(self._proc_id[code])
+                if at is not None:
+                    ok = (a["cap_min"][at] <= lot) & (a["cap_max"][at] >= lot)
+                    parts.append(a["cap_row"][at][ok])
+        return bitmap_of(np.concatenate(parts))
 
     def _lot_rows_by_process(self, lot: int) -> dict[str, BitMap]:
         """Process code -> rows with a capability of that process whose lot range holds
@@ -502,16 +512,12 @@ class ListingIndex:
             raise ValueError(f"lot {lot} is beyond what the index answers ({_LOT_CLIP - 1})")
         a = self.arrays
         ok = (a["cap_min"] <= lot) & (a["cap_max"] >= lot)
-        rows, procs = a["cap_row"][ok], a["cap_proc"][ok]
-        if not procs.size:  # no capability holds the lot
-            return {}
-        order = np.argsort(procs, kind="stable")
-        rows, procs = rows[order], procs[order]
-        cuts: list[int] = np.flatnonzero(np.r_[True, procs[1:] != procs[:-1]]).tolist()
         names = self.meta["processes"]
         out: dict[str, BitMap] = {}
-        for start, stop in zip(cuts, [*cuts[1:], int(procs.size)], strict=True):
-            out[names[int(procs[start])]] = bitmap_of(rows[start:stop])
+        for pid, at in self._cap_slices.items():
+            rows = a["cap_row"][at][ok[at]]
+            if rows.size:
+                out[names[pid]] = bitmap_of(rows)
         return out
 
     def _process_counts_under_lot(self, query: ListingQuery, scope: BitMap,
@@ -713,6 +719,21 @@ class ListingIndex:
     def ids(self) -> npt.NDArray[np.int64]:
         """Firm ids by row (ascending)."""
         return self._ids
+
+
+def _caps_by_process(arrays: dict[str, Array]) -> dict[int, slice]:
+    """Order the capability arrays (``cap_row``, ``cap_proc``, ``cap_min``, ``cap_max``) by
+    process, then row, in place when they are not; returns process id -> its slice."""
+    proc = arrays["cap_proc"]
+    if proc.size and bool(np.any(proc[1:] < proc[:-1])):
+        order = np.lexsort((arrays["cap_row"], proc))
+        for name in ("cap_row", "cap_proc", "cap_min", "cap_max"):
+            arrays[name] = arrays[name][order]
+        proc = arrays["cap_proc"]
+    starts: list[int] = (np.flatnonzero(np.r_[True, proc[1:] != proc[:-1]]).tolist()
+                         if proc.size else [])
+    bounds = [*starts, int(proc.size)]
+    return {int(proc[s]): slice(s, e) for s, e in itertools.pairwise(bounds)}
 
 
 def _npz_writer(payload: dict[str, Any]) -> Any:
