@@ -105,6 +105,8 @@ def _mix(records_sample: list[dict[str, Any]]) -> dict[str, str]:
         "filters_and_query": "q=가공&process=cnc_milling&country=KR&stage=prototyping&sort=rating",
         "distance_sort": "sort=distance&near=KR-47&process=injection_molding",
         "deep_page": "country=JP&sort=reply&page=40",
+        # (added in session 5: the process facet under a lot counts per process)
+        "lot_filter": "lot=300&process=cnc_milling&country=KR",
     }
 
 
