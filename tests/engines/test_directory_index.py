@@ -82,6 +82,18 @@ def test_nfd_input_finds_nfc_text_and_back(small: ListingIndex) -> None:
     assert ids(nfd, text="대한정밀") == [1]
 
 
+@pytest.mark.parametrize("stored, query", [
+    ("カ゛ラス工業", "ガラス"),        # a spacing voiced mark (U+309B) after the kana
+    ("ハ゜ーツ", "パーツ"),            # the semi-voiced one (U+309C)
+    ("ガラス工業", "カ゛ラス"),        # the same in the query
+    ("Cafe\u00b4 Works", "café"),      # Latin-1's spacing acute accent
+    ("Cafe \u0301Works", "caféworks"),  # a space typed before a combining accent
+])
+def test_spacing_marks_fold_like_the_composed_letter(stored: str, query: str) -> None:
+    index = ListingIndex.build([firm(1, stored), firm(2, "ガラス"[:1] + "ス")])
+    assert ids(index, text=query) == [1]
+
+
 def test_a_token_never_spans_two_fields(small: ListingIndex) -> None:
     # name "Daehan 사출 성형" then local name "대한사출": "성형대한" crosses the boundary.
     assert ids(small, text="성형대한") == []

@@ -6,7 +6,9 @@ text**, where both sides are *folded* first:
 1. Unicode NFKC (composes NFD input such as decomposed Hangul jamo or kana with a separate
    voiced mark; maps full-width Latin and half-width katakana to their usual forms), then
    case folding (``str.casefold``: ``Precision`` = ``PRECISION`` = ``precision``), then NFKC
-   again (case folding can leave a string that is not in NFKC);
+   again (case folding can leave a string that is not in NFKC); white space before a
+   combining mark is removed and the text composed again (NFKC makes a spacing voiced mark,
+   ``カ゛``, a space and a combining mark: so ``カ゛ラス`` = ``ガラス``);
 2. the search text is the firm's name, local name, city, equipment and every description
    (one per language), each folded with **all white space removed**, the fields joined by one
    space; query tokens are the folded query split at white space.
@@ -19,6 +21,7 @@ carriage return count as spaces): :func:`check_query` says why one is refused.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -33,9 +36,23 @@ def _nfkc(text: str) -> str:
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
+# White space before a combining mark. NFKC turns a *spacing* mark into a space and the
+# combining mark (the kana voiced marks ゛ ゜, U+309B/C; Latin-1's ´ ¨ ¸ ¯; …), after which
+# nothing composes across the space: the space goes and the text is composed again, so that
+# カ゛ラス folds to ガラス. (Plain ASCII white space: NFKC maps every other space to U+0020,
+# and the field separator of :func:`search_text` must stay.)
+_SPACED_MARK = re.compile(
+    "[ \t\n\r\f\v]+(?=[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
+    "\u3099\u309a\ufe20-\ufe2f])")
+
+
 def fold(text: str) -> str:
-    """NFKC, case-folded, NFKC again (see the module docstring)."""
-    return _nfkc(_nfkc(text).casefold())
+    """NFKC, case-folded, NFKC again (see the module docstring); white space before a
+    combining mark removed and the text composed again."""
+    folded = _nfkc(_nfkc(text).casefold())
+    if _SPACED_MARK.search(folded):
+        folded = _nfkc(_SPACED_MARK.sub("", folded))
+    return folded
 
 
 _SEP = "\x1f"  # never composed with its neighbours nor changed by folding
