@@ -56,6 +56,7 @@ def test_an_admin_rename_shows_in_the_next_directory_request(admin_client: Clien
     ("description", '["a list", "not per language"]'), ("description", '"just text"'),
     ("stages", '"prototyping"'), ("stages", '["prototyping", "someday"]'),
     ("certifications", '{"a": 1}'), ("region", "XX-99"), ("region", "JP-13"),
+    ("lat", "95"), ("lon", "-181.5"),
 ])
 def test_what_the_admin_accepts_never_breaks_a_page(admin_client: Client,
                                                     pool: dict[str, Any], field: str,

@@ -33,7 +33,8 @@ class ManufacturerAdminForm(ModelForm):
     """Admin edits reach the database in NFC like every other input, and in the shapes the
     site reads: the admin's JSON boxes took a description that was a list or a string, or
     stages given as one string (the profile page and the API then answered 500), and a region
-    the taxonomy does not know, or one in another country or block than the profile's."""
+    the taxonomy does not know, or one in another country or block than the profile's; and
+    coordinates off the globe."""
 
     website = forms.URLField(label=_("website"), required=False, max_length=300,
                              assume_scheme="https")
@@ -64,6 +65,12 @@ class ManufacturerAdminForm(ModelForm):
                         for k, v in description.items())):
             self.add_error("description", _('One text per language, such as '
                                             '{"ko": "…", "en": "…", "ja": "…"}.'))
+        # (as on the profile form: a point off the globe broke the distance sort and the map)
+        lat, lon = data.get("lat"), data.get("lon")
+        if lat is not None and not -90 <= lat <= 90:
+            self.add_error("lat", _("A latitude lies between -90 and 90."))
+        if lon is not None and not -180 <= lon <= 180:
+            self.add_error("lon", _("A longitude lies between -180 and 180."))
         region = taxonomy.REGIONS.get(data.get("region") or "")
         if "region" in data and region is None:
             self.add_error("region", _("Unknown region code."))
